@@ -1,0 +1,276 @@
+/**
+ * The engine's vocabulary. Everything here is plain data: the engine is pure (no Probot, no HTTP,
+ * no clock, no process), and the GitHub App and the CLI are adapters that fill these shapes.
+ */
+
+// ───────────────────────────── detection ─────────────────────────────
+
+/** Signal kinds, strongest first (SPEC §2). */
+export type SignalKind = "identity" | "trailer" | "branch" | "marker" | "manual";
+export const SIGNAL_KINDS: readonly SignalKind[] = ["identity", "trailer", "branch", "marker", "manual"];
+
+/** One fired signal: why we believe an agent took part. */
+export interface Evidence {
+  /** Agent id (label suffix), e.g. "copilot", "claude-code"; "manual" for a human-applied label. */
+  agent: string;
+  signal: SignalKind;
+  /** Where it was seen: "pr author", "pr body", "head branch", "label", "commit 1a2b3c4 author", … */
+  where: string;
+  /** The text that matched, e.g. "copilot-swe-agent[bot]" or "Co-Authored-By: Claude <noreply@anthropic.com>". */
+  value: string;
+}
+
+/** A git identity, with the GitHub account behind it when GitHub resolved one (the CLI never has it). */
+export interface GitIdentity {
+  name: string;
+  email: string;
+  /** GitHub login GitHub associated with this identity, if any. */
+  login?: string | null;
+  /** GitHub numeric user id, if known. */
+  id?: number | null;
+}
+
+export interface CommitFacts {
+  sha: string;
+  author: GitIdentity;
+  committer: GitIdentity;
+  /** Full commit message (subject, body and trailers). */
+  message: string;
+  /**
+   * Co-authors as GitHub resolved them (GraphQL `Commit.authors` beyond the first), when the adapter
+   * has them. The engine also parses `Co-authored-by:` trailers from `message` itself.
+   */
+  coAuthors?: GitIdentity[];
+}
+
+/** A GitHub account (PR author, reviewer, button clicker). */
+export interface Account {
+  login: string;
+  id?: number | null;
+  /** GitHub's actor type: "User", "Bot", "Organization", "Mannequin", … */
+  type: string;
+}
+
+export interface ChangedFile {
+  path: string;
+  /** Old name when the file was renamed (both names are checked against the policy). */
+  previousPath?: string | null;
+  status?: "added" | "modified" | "removed" | "renamed" | "copied" | "changed" | "unchanged";
+}
+
+/** Everything the engine needs to know about a pull request (or, in the CLI, about a base..head range). */
+export interface PullFacts {
+  /** "owner/name", or a local description in the CLI. */
+  repository: string;
+  /** PR number; absent in the CLI and for direct pushes. */
+  number?: number | null;
+  title: string;
+  body: string;
+  /** PR opener; null in the CLI. */
+  author: Account | null;
+  headRef: string;
+  headSha: string;
+  /** Base branch name, without "refs/heads/" (used by `targets`). */
+  baseRef: string;
+  baseSha?: string | null;
+  labels: string[];
+  commits: CommitFacts[];
+  files: ChangedFile[];
+  /**
+   * Facts that could not be read or verified (API error after retries, listing caps …). Any entry
+   * makes the decision fail closed: never `success`. Each entry is a sentence for the summary.
+   */
+  unverified: string[];
+}
+
+/** A custom or built-in agent definition (the policy's `agents.define` entries have this shape). */
+export interface AgentDefinition {
+  id: string;
+  name: string;
+  /** Account logins (PR author, commit author/committer login). Case-insensitive, exact. */
+  logins?: string[];
+  /** Numeric GitHub user ids of bot accounts (stronger than logins: logins can be renamed). */
+  userIds?: number[];
+  /** Emails (author, committer or co-author); globs allowed (minimatch, case-insensitive). */
+  emails?: string[];
+  /** Head-branch globs, e.g. "copilot/**". */
+  branches?: string[];
+  /** Substrings in PR body or commit message that mark the agent's work. */
+  markers?: string[];
+}
+
+export interface DetectionConfig {
+  builtin: boolean;
+  signals: SignalKind[];
+  define: AgentDefinition[];
+  ignore: string[];
+  /** The label a human applies to force gating (policy `labels.agent`, default "agent-authored"). */
+  manualLabel: string | false;
+}
+
+export interface DetectedAgent {
+  id: string;
+  name: string;
+}
+
+export interface CommitDetection {
+  sha: string;
+  agents: DetectedAgent[];
+  evidence: Evidence[];
+}
+
+export interface Detection {
+  agentAuthored: boolean;
+  agents: DetectedAgent[];
+  evidence: Evidence[];
+  /** Per-commit view (the CLI's JSON output lists it). */
+  commits: CommitDetection[];
+  /** What was looked at, for the "no coding agent detected" summary. */
+  checked: string[];
+}
+
+// ───────────────────────────── policy ─────────────────────────────
+
+export type Permission = "read" | "triage" | "write" | "maintain" | "admin";
+export const PERMISSIONS: readonly Permission[] = ["read", "triage", "write", "maintain", "admin"];
+
+export type PathAction = "block" | "approve" | "allow";
+
+export interface Requirement {
+  count: number;
+  min_permission: Permission;
+  /** "org/team-slug" */
+  teams: string[];
+  users: string[];
+  exclude_contributors: boolean;
+  dismiss_on_push: boolean;
+}
+
+export interface PathRule {
+  match: string[];
+  targets?: string[];
+  action: PathAction;
+  reason?: string;
+  /** Overrides of the top-level requirement (only with action "approve"). */
+  approval?: Partial<Requirement>;
+}
+
+/** A policy with every default applied (what `loadPolicy` returns on success). */
+export interface Policy {
+  version: 1;
+  enabled: boolean;
+  agents: {
+    builtin: boolean;
+    signals: SignalKind[];
+    define: AgentDefinition[];
+    ignore: string[];
+  };
+  labels: {
+    agent: string | false;
+    per_agent: boolean;
+  };
+  approval: Requirement;
+  paths: PathRule[];
+  default: PathAction;
+}
+
+export interface PolicyError {
+  file: string;
+  /** 1-based; 0 when the error is not tied to a position (e.g. unreadable file). */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** What was wrong and what was expected, e.g. "unknown key \"aproval\" (expected one of: …)". */
+  message: string;
+}
+
+/** Where the effective policy came from. */
+export interface PolicySource {
+  /** "repository" default-branch file, "organization" .github repo, "builtin" default, "file"/"ref" in the CLI. */
+  kind: "repository" | "organization" | "builtin" | "file" | "ref";
+  /** Human description, e.g. "acme/api@main:.github/agent-policy.yml (extends acme/.github:policies/strict.yml)". */
+  description: string;
+}
+
+/** The policy as the adapter could obtain it. */
+export type PolicyState =
+  | { status: "ok"; policy: Policy; source: PolicySource; /** sha256 of the canonical effective policy, hex */ hash: string }
+  | { status: "invalid"; errors: PolicyError[]; source: PolicySource }
+  | { status: "unreadable"; reason: string; source: PolicySource };
+
+/** The PR head's copy of the policy file, when the PR changes it (validated, never applied). */
+export type HeadPolicyCheck = { status: "valid" } | { status: "invalid"; errors: PolicyError[] };
+
+// ───────────────────────────── approvals ─────────────────────────────
+
+/** One approval candidate, with the facts needed to qualify its author. */
+export interface ApprovalFacts {
+  account: Account;
+  source: "review" | "button";
+  /** Commit the review was submitted on / the check run's head SHA when the button was clicked. */
+  commitSha: string;
+  /** Latest review state of this user (reviews only): APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED. */
+  state?: string;
+  /** The user's permission on the repository; null when it could not be read (the approval does not count). */
+  permission: Permission | "none" | null;
+  /** Teams ("org/slug") the user is known to be in, among those the policy names. null = could not be read. */
+  teams: string[] | null;
+}
+
+// ───────────────────────────── decision ─────────────────────────────
+
+export type Conclusion = "success" | "failure" | "neutral" | "action_required";
+
+export interface FileOutcome {
+  path: string;
+  previousPath?: string | null;
+  action: PathAction;
+  /** Index in policy.paths of the rule that decided; null = `default`; "policy-file" = the guard on the policy file itself. */
+  rule: number | null | "policy-file";
+  /** The glob that matched, for display. */
+  pattern?: string;
+  reason?: string;
+}
+
+export interface RequirementOutcome {
+  /** Rule index (null = the top-level approval requirement). */
+  rule: number | null;
+  requirement: Requirement;
+  files: string[];
+  approvedBy: string[];
+  /** How many more qualifying approvals are needed (0 when met). */
+  missing: number;
+  met: boolean;
+}
+
+export interface ApprovalOutcome {
+  login: string;
+  source: "review" | "button";
+  counted: boolean;
+  /** Why it was not counted (for at least one requirement), e.g. "is a contributor to this PR (commit author)". */
+  reason?: string;
+  /** Requirement indexes (into Decision.requirements) this approval counted for. */
+  countedFor: number[];
+}
+
+export interface Decision {
+  conclusion: Conclusion;
+  /** One line, the verdict (check run title: ≤ 1024 characters). */
+  title: string;
+  agentAuthored: boolean;
+  detection: Detection;
+  policy: { source: PolicySource; hash: string | null };
+  files: FileOutcome[];
+  blocked: FileOutcome[];
+  requirements: RequirementOutcome[];
+  approvals: ApprovalOutcome[];
+  /** Why the decision could not be `success` for lack of facts (fail closed). */
+  unverified: string[];
+  policyErrors: PolicyError[];
+  /** Set when a broken policy is being repaired by this PR (SPEC §4 rule 0 exception). */
+  repairsPolicy: boolean;
+  /** Result of validating the PR head's copy of the policy file, when the PR changes it. */
+  headPolicy?: HeadPolicyCheck;
+  headSha: string;
+  baseRef: string;
+}
