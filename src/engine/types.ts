@@ -273,4 +273,23 @@ export interface Decision {
   headPolicy?: HeadPolicyCheck;
   headSha: string;
   baseRef: string;
+  /** The PR this decision is about (facts.number); absent in the CLI. */
+  number?: number | null;
+  /**
+   * Logins excluded as contributors (PR opener, commit authors, committers, co-authors), when the
+   * requirement has `exclude_contributors`; shown so the summary can say exactly who may approve.
+   */
+  contributors?: string[];
+  /**
+   * Set by `strictest()` when one check carries several PRs' decisions (one SHA heading several PRs,
+   * or a merge group): every PR's verdict, the strictest first.
+   */
+  pulls?: PullVerdict[];
+}
+
+/** One PR's verdict inside a combined decision (see `Decision.pulls`). */
+export interface PullVerdict {
+  number: number | null;
+  conclusion: Conclusion;
+  title: string;
 }
