@@ -1,0 +1,69 @@
+/**
+ * The default values of `.github/agent-policy.yml` (SPEC §3) and the built-in policy used when no
+ * policy file exists anywhere. The JSON Schema's `default` annotations are generated from these
+ * constants, so the documentation and the behaviour cannot disagree.
+ */
+import { SIGNAL_KINDS } from "./types.js";
+import type { PathAction, Policy, Requirement, SignalKind } from "./types.js";
+
+/** Where the policy lives in a repository (read from the default branch only, SPEC §1). */
+export const POLICY_PATH = ".github/agent-policy.yml";
+
+/** The only policy format version this engine understands. */
+export const POLICY_VERSION = 1;
+
+export const DEFAULT_ENABLED = true;
+export const DEFAULT_BUILTIN_AGENTS = true;
+/** Every signal kind counts unless the policy narrows it. */
+export const DEFAULT_SIGNALS: readonly SignalKind[] = SIGNAL_KINDS;
+export const DEFAULT_AGENT_LABEL = "agent-authored";
+export const DEFAULT_PER_AGENT_LABELS = true;
+export const DEFAULT_ACTION: PathAction = "approve";
+
+/** The requirement an agent PR must meet when the policy says nothing more specific. */
+export const DEFAULT_REQUIREMENT: Readonly<Requirement> = Object.freeze({
+  count: 1,
+  min_permission: "write",
+  teams: [],
+  users: [],
+  exclude_contributors: true,
+  dismiss_on_push: true,
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * SPEC §3, "No policy file anywhere": every agent PR needs one approval with the default
+ * requirement, and agents may not change the policy file itself. Frozen: it is shared by every
+ * evaluation, and a caller mutating it would silently change the rules for all repositories.
+ */
+export const BUILTIN_DEFAULT_POLICY: Policy = deepFreeze<Policy>({
+  version: POLICY_VERSION,
+  enabled: DEFAULT_ENABLED,
+  agents: {
+    builtin: DEFAULT_BUILTIN_AGENTS,
+    signals: [...DEFAULT_SIGNALS],
+    define: [],
+    ignore: [],
+  },
+  labels: {
+    agent: DEFAULT_AGENT_LABEL,
+    per_agent: DEFAULT_PER_AGENT_LABELS,
+  },
+  approval: { ...DEFAULT_REQUIREMENT, teams: [], users: [] },
+  paths: [
+    {
+      match: [POLICY_PATH],
+      action: "block",
+      reason:
+        "Coding agents may not change the agent-gate policy: a PR must never rewrite the rules that judge it.",
+    },
+  ],
+  default: DEFAULT_ACTION,
+});
