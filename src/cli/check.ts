@@ -1,0 +1,190 @@
+/**
+ * `agent-gate check`: the engine over a local `base..head` range (SPEC §7).
+ *
+ * The policy is read from the BASE ref (or `--policy FILE`), never from the working tree or the head:
+ * a branch an agent can push to must never supply the rules that judge it (SPEC §3). When the head
+ * changes the policy file, its copy is only validated and reported (`headPolicy`), as the app does.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { decide } from "../engine/decide.js";
+import { BUILTIN_DEFAULT_POLICY, POLICY_PATH } from "../engine/policy-defaults.js";
+import { loadPolicy, parsePolicyDocument, policyHash, validatePolicyText } from "../engine/policy.js";
+import type { ChangedFile, Decision, HeadPolicyCheck, PolicySource, PolicyState, PullFacts } from "../engine/types.js";
+import { GitError, branchName, changedFiles, commitExists, listCommits, readFileAt, resolveCommit } from "./git.js";
+import type { Repository } from "./git.js";
+
+/** Tried in order when `--base` is not given: the remote's default branch, then the usual names. */
+export const DEFAULT_BASE_CANDIDATES = ["origin/HEAD", "main", "master", "origin/main", "origin/master"] as const;
+
+/** A failure the CLI reports as one line and exit code 3. */
+export class CliError extends Error {
+  override readonly name = "CliError";
+}
+
+export interface CheckOptions {
+  base?: string;
+  head?: string;
+  /** A policy file on disk (relative to `cwd`) instead of the base ref's. */
+  policyFile?: string;
+  /** Base branch name for `targets` when the base ref is not a branch (a commit id, a tag). */
+  target?: string;
+  cwd: string;
+}
+
+export interface CheckRange {
+  base: string;
+  baseSha: string;
+  /** Branch name `targets` rules were matched against, null when unknown. */
+  baseBranch: string | null;
+  head: string;
+  headSha: string;
+  headBranch: string | null;
+  commits: number;
+  files: number;
+}
+
+export interface CheckResult {
+  decision: Decision;
+  range: CheckRange;
+  policy: PolicyState;
+}
+
+async function defaultBase(repo: Repository): Promise<string> {
+  for (const candidate of DEFAULT_BASE_CANDIDATES) {
+    if (await commitExists(repo, candidate)) return candidate;
+  }
+  throw new CliError(`no base ref: none of ${DEFAULT_BASE_CANDIDATES.join(", ")} exists; pass --base REF`);
+}
+
+/** The policy file given with `--policy`, read from disk. */
+async function policyFromFile(file: string, cwd: string): Promise<PolicyState> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, file), "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(e));
+    throw new CliError(`cannot read policy file ${file}: ${why}`);
+  }
+  return policyState(text, file, { kind: "file", description: file });
+}
+
+/**
+ * Loads one policy file. `_extends` (SPEC §3) names another repository's file, which cannot be read
+ * offline; loading this file alone would drop the extended rules (often the strict ones), so that is
+ * reported as unreadable (exit 3) with the way out, never applied half.
+ */
+function policyState(text: string, name: string, source: PolicySource): PolicyState {
+  const loaded = loadPolicy(text, name);
+  if (!loaded.ok) return { status: "invalid", errors: loaded.errors, source };
+  const parsed = parsePolicyDocument(text, name);
+  if (parsed.ok && parsed.doc.extends !== null) {
+    return {
+      status: "unreadable",
+      reason: `it extends "${parsed.doc.extends}", which cannot be read offline; pass the complete policy with --policy FILE`,
+      source,
+    };
+  }
+  return { status: "ok", policy: loaded.policy, hash: loaded.hash, source };
+}
+
+/** The policy file as the base ref has it, else the built-in default. */
+async function policyFromBase(repo: Repository, baseRef: string, baseSha: string): Promise<PolicyState> {
+  // git's own `<rev>:<path>` notation: `git show main:.github/agent-policy.yml` shows the same text.
+  const name = `${baseRef}:${POLICY_PATH}`;
+  const source = { kind: "ref", description: name } as const;
+  let text: string | null;
+  try {
+    text = await readFileAt(repo, baseSha, POLICY_PATH);
+  } catch (e) {
+    // Fail closed (SPEC §4): a policy that exists but cannot be read is never "no policy".
+    if (e instanceof GitError) return { status: "unreadable", reason: e.message, source };
+    throw e;
+  }
+  if (text === null) {
+    return {
+      status: "ok",
+      policy: BUILTIN_DEFAULT_POLICY,
+      hash: policyHash(BUILTIN_DEFAULT_POLICY),
+      source: { kind: "builtin", description: `built-in default (no ${POLICY_PATH} at ${baseRef})` },
+    };
+  }
+  return policyState(text, name, source);
+}
+
+/**
+ * The head's copy of the policy file when the range changes it (validated, never applied).
+ * Undefined when the head does not touch it or deletes it (then there is no copy to validate).
+ */
+async function headPolicyCheck(
+  repo: Repository,
+  head: string,
+  headSha: string,
+  files: ChangedFile[],
+): Promise<HeadPolicyCheck | undefined> {
+  const touched = files.some((f) => f.path === POLICY_PATH && f.status !== "removed");
+  if (!touched) return undefined;
+  const name = `${head}:${POLICY_PATH}`;
+  let text: string | null;
+  try {
+    text = await readFileAt(repo, headSha, POLICY_PATH);
+  } catch (e) {
+    if (e instanceof GitError) return { status: "invalid", errors: [{ file: name, line: 0, column: 0, message: e.message }] };
+    throw e;
+  }
+  if (text === null) return undefined;
+  const errors = validatePolicyText(text, name);
+  return errors.length === 0 ? { status: "valid" } : { status: "invalid", errors };
+}
+
+function usesTargets(state: PolicyState): boolean {
+  return state.status === "ok" && state.policy.paths.some((r) => r.targets !== undefined);
+}
+
+export async function runCheck(repo: Repository, o: CheckOptions): Promise<CheckResult> {
+  const head = o.head ?? "HEAD";
+  const base = o.base ?? (await defaultBase(repo));
+  const headSha = await resolveCommit(repo, head);
+  const baseSha = await resolveCommit(repo, base);
+  const baseBranch = o.target ?? (await branchName(repo, base));
+  const headBranch = await branchName(repo, head);
+
+  const commits = await listCommits(repo, baseSha, headSha);
+  const files = await changedFiles(repo, baseSha, headSha);
+  const policy = o.policyFile ? await policyFromFile(o.policyFile, o.cwd) : await policyFromBase(repo, base, baseSha);
+  const headPolicy = await headPolicyCheck(repo, head, headSha, files);
+
+  const unverified: string[] = [];
+  if (baseBranch === null && usesTargets(policy)) {
+    // Without a branch name a `targets` rule (often a block on release branches) could be skipped
+    // silently; fail closed instead and say how to supply it.
+    unverified.push(
+      `the base ref "${base}" is not a branch, so the policy's \`targets\` rules could not be applied (pass --target BRANCH)`,
+    );
+  }
+
+  const facts: PullFacts = {
+    repository: repo.name,
+    number: null,
+    // No PR offline: the title names the range, and the body is empty, so that no PR-level evidence
+    // is invented from commit text (each commit's own message is examined anyway).
+    title: `${base}..${head}`,
+    body: "",
+    author: null,
+    headRef: headBranch ?? "",
+    headSha,
+    baseRef: baseBranch ?? base,
+    baseSha,
+    labels: [],
+    commits,
+    files,
+    unverified,
+  };
+  const decision = decide({ facts, policy, approvals: [], headPolicy });
+  return {
+    decision,
+    policy,
+    range: { base, baseSha, baseBranch, head, headSha, headBranch, commits: commits.length, files: files.length },
+  };
+}
