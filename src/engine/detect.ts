@@ -1,0 +1,520 @@
+/**
+ * Agent detection (SPEC §2): which coding agents took part in a pull request, and the evidence.
+ *
+ * Pure: facts in, `Detection` out. Signals, strongest first: identity, trailer, branch, marker,
+ * manual. Matching rules that are easy to get wrong, and why:
+ * - Identities are accounts and e-mail addresses, never display names: "Devin", "Jules" and
+ *   "Claude" are people's names too. The one name-based signal is aider's own " (aider)" suffix.
+ * - Built-in accounts with a known numeric id are matched by id when the id is known (logins can
+ *   be renamed, and `Copilot` is also the login-part of Copilot *code review* e-mails, 175728472).
+ * - A noreply e-mail `<id>+<login>@users.noreply.github.com` is never matched by id alone:
+ *   claude-code-action writes `41898282+claude[bot]`, borrowing github-actions[bot]'s id, so
+ *   `41898282+github-actions[bot]` must stay github-actions. The login part decides, and for
+ *   non-`[bot]` logins the id must agree as well.
+ * - Trailers count only in git's trailer block (see trailers.ts); text that mentions an agent is
+ *   not a signal, and markers are the exact footers the tools write.
+ */
+import { Minimatch } from "minimatch";
+import { BUILTIN_AGENTS, NOT_CODING_AGENTS } from "./catalogue.js";
+import { parseIdentity, parseNoreplyEmail, parseTrailers } from "./trailers.js";
+import type {
+  AgentDefinition,
+  CommitDetection,
+  CommitFacts,
+  DetectedAgent,
+  Detection,
+  DetectionConfig,
+  Evidence,
+  GitIdentity,
+  Policy,
+  PullFacts,
+  SignalKind,
+} from "./types.js";
+import { SIGNAL_KINDS } from "./types.js";
+
+/** The label a human applies when `labels.agent` is false (the manual signal still needs a name). */
+export const DEFAULT_MANUAL_LABEL = "agent-authored";
+
+/** Longest marker line quoted as evidence (check summaries and audit lines stay readable). */
+const MAX_EVIDENCE_TEXT = 200;
+
+// ───────────────────────────── compiled matchers ─────────────────────────────
+
+interface AccountEntry {
+  /** Lower-case login, or null for an id-only entry. */
+  login: string | null;
+  id: number | null;
+}
+
+interface CompiledAgent {
+  id: string;
+  name: string;
+  builtin: boolean;
+  accounts: AccountEntry[];
+  emailsExact: Set<string>;
+  emailGlobs: Minimatch[];
+  nameSuffixes: string[];
+  trailers: { key: string; valuePrefix: string }[];
+  branches: Minimatch[];
+  markers: string[];
+  subjectPrefixes: string[];
+}
+
+interface Compiled {
+  agents: CompiledAgent[];
+  signals: Set<SignalKind>;
+  ignore: Set<string>;
+  manualLabel: string | null;
+}
+
+/** Glob syntax minimatch gives meaning to (extglob operators only before "("). */
+const GLOB_SYNTAX = /[*?{}[\]]|[!@+*?]\(/;
+
+function compileEmails(emails: readonly string[]): { exact: Set<string>; globs: Minimatch[] } {
+  const exact = new Set<string>();
+  const globs: Minimatch[] = [];
+  for (const email of emails) {
+    exact.add(email.toLowerCase());
+    // "[bot]" in an address is the literal bot suffix (`*+acme[bot]@users.noreply.github.com`), never a character class.
+    const pattern = email.replace(/\[bot\]/gi, "\\[bot\\]");
+    if (GLOB_SYNTAX.test(email.replace(/\[bot\]/gi, ""))) globs.push(new Minimatch(pattern, { nocase: true, dot: true }));
+  }
+  return { exact, globs };
+}
+
+function compileBuiltin(): CompiledAgent[] {
+  return BUILTIN_AGENTS.map((agent) => {
+    const { exact, globs } = compileEmails(agent.emails ?? []);
+    const pinned = new Set(agent.accounts.flatMap((a) => (a.id === null ? [] : [a.id])));
+    return {
+      id: agent.id,
+      name: agent.name,
+      builtin: true,
+      accounts: [
+        ...agent.accounts.map((a) => ({ login: a.login.toLowerCase(), id: a.id })),
+        // Ids listed without a certain login pairing.
+        ...(agent.userIds ?? []).filter((id) => !pinned.has(id)).map((id) => ({ login: null, id })),
+      ],
+      emailsExact: exact,
+      emailGlobs: globs,
+      nameSuffixes: agent.nameSuffixes,
+      trailers: agent.trailers.map((t) => ({ key: t.key.toLowerCase(), valuePrefix: t.valuePrefix.toLowerCase() })),
+      branches: (agent.branches ?? []).map((g) => new Minimatch(g, { dot: true })),
+      markers: agent.markers ?? [],
+      subjectPrefixes: agent.subjectPrefixes,
+    };
+  });
+}
+
+function compileCustom(def: AgentDefinition): CompiledAgent {
+  const { exact, globs } = compileEmails(def.emails ?? []);
+  return {
+    id: def.id,
+    name: def.name,
+    builtin: false,
+    // An org's own list: logins and ids each stand on their own.
+    accounts: [
+      ...(def.logins ?? []).map((login) => ({ login: login.toLowerCase(), id: null })),
+      ...(def.userIds ?? []).map((id) => ({ login: null, id })),
+    ],
+    emailsExact: exact,
+    emailGlobs: globs,
+    nameSuffixes: [],
+    trailers: [],
+    branches: (def.branches ?? []).map((g) => new Minimatch(g, { dot: true })),
+    markers: (def.markers ?? []).filter((m) => m !== ""),
+    subjectPrefixes: [],
+  };
+}
+
+let builtinCompiled: CompiledAgent[] | null = null;
+const compiledByConfig = new WeakMap<DetectionConfig, Compiled>();
+
+/** Compiled once per config object (configs are treated as immutable once passed in). */
+function compile(config: DetectionConfig): Compiled {
+  const cached = compiledByConfig.get(config);
+  if (cached) return cached;
+  builtinCompiled ??= compileBuiltin();
+  const compiled: Compiled = {
+    // The org's definitions come first: with the same id, the org's name is the one shown.
+    agents: [...config.define.map(compileCustom), ...(config.builtin ? builtinCompiled : [])],
+    signals: new Set(config.signals),
+    ignore: new Set(config.ignore.map((l) => l.toLowerCase())),
+    manualLabel: config.manualLabel === false ? null : config.manualLabel.toLowerCase(),
+  };
+  compiledByConfig.set(config, compiled);
+  return compiled;
+}
+
+const NOT_CODING_LOGINS = new Set(NOT_CODING_AGENTS.map((a) => a.login.toLowerCase()));
+const NOT_CODING_IDS = new Set(NOT_CODING_AGENTS.flatMap((a) => (a.id === null ? [] : [a.id])));
+const NOT_CODING_EMAILS = new Set(NOT_CODING_AGENTS.flatMap((a) => a.emails.map((e) => e.toLowerCase())));
+
+// ───────────────────────────── identity matching ─────────────────────────────
+
+/**
+ * Login spellings to compare. GraphQL's `Bot.login` drops the "[bot]" suffix that REST and noreply
+ * e-mails carry, so a Bot's bare login is also tried with it.
+ */
+function loginForms(login: string, isBot: boolean): string[] {
+  const lower = login.toLowerCase();
+  return isBot && !lower.endsWith("[bot]") ? [lower, `${lower}[bot]`] : [lower];
+}
+
+function isIgnored(compiled: Compiled, forms: readonly string[]): boolean {
+  return forms.some((f) => compiled.ignore.has(f));
+}
+
+interface AccountMatch {
+  agent: CompiledAgent;
+  byId: boolean;
+}
+
+function matchAccount(compiled: Compiled, login: string, id: number | null, isBot: boolean): AccountMatch[] {
+  const forms = loginForms(login, isBot);
+  if (isIgnored(compiled, forms)) return [];
+  const automation = forms.some((f) => NOT_CODING_LOGINS.has(f)) || (id !== null && NOT_CODING_IDS.has(id));
+  const matches: AccountMatch[] = [];
+  for (const agent of compiled.agents) {
+    if (agent.builtin && automation) continue;
+    for (const entry of agent.accounts) {
+      if (entry.login === null) {
+        if (id !== null && entry.id === id) {
+          matches.push({ agent, byId: true });
+          break;
+        }
+      } else if (entry.id !== null && id !== null) {
+        // Built-in account with a known id, and we know this account's id: the id decides.
+        if (entry.id === id) {
+          matches.push({ agent, byId: true });
+          break;
+        }
+      } else if (forms.includes(entry.login)) {
+        matches.push({ agent, byId: false });
+        break;
+      }
+    }
+  }
+  return matches;
+}
+
+function matchNoreply(agent: CompiledAgent, id: number | null, login: string): boolean {
+  const lower = login.toLowerCase();
+  for (const entry of agent.accounts) {
+    if (entry.login !== lower) continue;
+    // `[bot]` logins are GitHub App slugs, unique on GitHub: the login part alone identifies them
+    // (and tools write other ids, e.g. claude-code-action's 41898282). Other logins need the id to agree.
+    if (entry.id === null || entry.login.endsWith("[bot]") || (id !== null && entry.id === id)) return true;
+  }
+  return false;
+}
+
+function matchEmail(compiled: Compiled, email: string): CompiledAgent[] {
+  const lower = email.trim().toLowerCase();
+  if (lower === "") return [];
+  const noreply = parseNoreplyEmail(lower);
+  if (noreply && isIgnored(compiled, loginForms(noreply.login, false))) return [];
+  const automation = NOT_CODING_EMAILS.has(lower) || (noreply !== null && NOT_CODING_LOGINS.has(noreply.login));
+  const matches: CompiledAgent[] = [];
+  for (const agent of compiled.agents) {
+    if (agent.builtin && automation) continue;
+    if (
+      agent.emailsExact.has(lower) ||
+      agent.emailGlobs.some((mm) => mm.match(lower)) ||
+      (noreply !== null && matchNoreply(agent, noreply.id, noreply.login))
+    ) {
+      matches.push(agent);
+    }
+  }
+  return matches;
+}
+
+function identityIgnored(compiled: Compiled, ident: GitIdentity): boolean {
+  if (ident.login && isIgnored(compiled, loginForms(ident.login, false))) return true;
+  const noreply = parseNoreplyEmail(ident.email);
+  return noreply !== null && isIgnored(compiled, loginForms(noreply.login, false));
+}
+
+function formatIdentity(name: string, email: string): string {
+  return name === "" ? `<${email}>` : `${name} <${email}>`;
+}
+
+function formatAccount(login: string, id: number | null, byId: boolean): string {
+  return byId && id !== null ? `${login} (user id ${id})` : login;
+}
+
+function lineContaining(text: string, needle: string): string {
+  const at = text.indexOf(needle);
+  const start = text.lastIndexOf("\n", at) + 1;
+  const endNl = text.indexOf("\n", at + needle.length);
+  const line = text.slice(start, endNl === -1 ? text.length : endNl).trim();
+  return line.length > MAX_EVIDENCE_TEXT ? `${line.slice(0, MAX_EVIDENCE_TEXT - 1)}…` : line;
+}
+
+// ───────────────────────────── evidence bookkeeping ─────────────────────────────
+
+class EvidenceList {
+  readonly items: Evidence[] = [];
+  private readonly seen = new Set<string>();
+  readonly names = new Map<string, string>();
+
+  add(agent: { id: string; name: string }, signal: SignalKind, where: string, value: string): void {
+    const key = `${agent.id}\u0000${signal}\u0000${where}\u0000${value}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    if (!this.names.has(agent.id)) this.names.set(agent.id, agent.name);
+    this.items.push({ agent: agent.id, signal, where, value });
+  }
+}
+
+const SIGNAL_RANK = new Map<SignalKind, number>(SIGNAL_KINDS.map((s, i) => [s, i]));
+
+function rank(signal: SignalKind): number {
+  return SIGNAL_RANK.get(signal) ?? SIGNAL_KINDS.length;
+}
+
+/** Evidence strongest first (stable within a kind), and the agents in order of their strongest signal. */
+function summarise(list: EvidenceList, names: ReadonlyMap<string, string>): { evidence: Evidence[]; agents: DetectedAgent[] } {
+  const evidence = list.items
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e.signal) - rank(b.e.signal) || a.i - b.i)
+    .map(({ e }) => e);
+  const agents: DetectedAgent[] = [];
+  const seen = new Set<string>();
+  for (const e of evidence) {
+    if (e.agent === MANUAL_AGENT || seen.has(e.agent)) continue;
+    seen.add(e.agent);
+    agents.push({ id: e.agent, name: names.get(e.agent) ?? list.names.get(e.agent) ?? e.agent });
+  }
+  return { evidence, agents };
+}
+
+/** Evidence agent id of the manual label; never a detected agent, never an `agent:<id>` label. */
+const MANUAL_AGENT = "manual";
+
+// ───────────────────────────── per-commit detection ─────────────────────────────
+
+/**
+ * GitHub's test-merge commits (`refs/pull/N/merge`, subject `Merge <sha> into <sha>`) are authored by
+ * the PR author, agent or not: the merge itself is GitHub's, not agent work.
+ */
+const SYNTHETIC_MERGE = /^Merge [0-9a-f]{7,40} into [0-9a-f]{7,40}\s*$/;
+
+function isSyntheticMerge(commit: CommitFacts): boolean {
+  const subject = commit.message.split(/\r?\n/, 1)[0] ?? "";
+  return SYNTHETIC_MERGE.test(subject);
+}
+
+function detectCommit(compiled: Compiled, commit: CommitFacts, out: EvidenceList): EvidenceList {
+  const own = new EvidenceList();
+  const add = (agent: CompiledAgent, signal: SignalKind, where: string, value: string): void => {
+    own.add(agent, signal, where, value);
+    out.add(agent, signal, where, value);
+  };
+  if (isSyntheticMerge(commit)) return own;
+
+  const short = commit.sha.slice(0, 7);
+  const on = compiled.signals;
+
+  if (on.has("identity")) {
+    const roles = [
+      ["author", commit.author],
+      ["committer", commit.committer],
+    ] as const;
+    for (const [role, ident] of roles) {
+      const where = `commit ${short} ${role}`;
+      if (ident.login) {
+        for (const m of matchAccount(compiled, ident.login, ident.id ?? null, false)) {
+          add(m.agent, "identity", where, formatAccount(ident.login, ident.id ?? null, m.byId));
+        }
+      }
+      for (const agent of matchEmail(compiled, ident.email)) {
+        add(agent, "identity", where, formatIdentity(ident.name, ident.email));
+      }
+    }
+    // aider marks author and committer by default; on user-driven `/commit` only the committer.
+    for (const agent of compiled.agents) {
+      for (const suffix of agent.nameSuffixes) {
+        const author = commit.author.name.endsWith(suffix) && !identityIgnored(compiled, commit.author);
+        const committer = commit.committer.name.endsWith(suffix) && !identityIgnored(compiled, commit.committer);
+        if (author) add(agent, "identity", `commit ${short} author`, formatIdentity(commit.author.name, commit.author.email));
+        if (committer) {
+          const value = formatIdentity(commit.committer.name, commit.committer.email);
+          add(
+            agent,
+            "identity",
+            `commit ${short} committer`,
+            author ? value : `${value} (committer only: a user-driven commit, message possibly AI-written; low confidence)`,
+          );
+        }
+      }
+    }
+  }
+
+  if (on.has("trailer")) {
+    const where = `commit ${short} trailer`;
+    const trailerAgents = new Set<string>();
+    for (const trailer of parseTrailers(commit.message)) {
+      const key = trailer.key.toLowerCase();
+      const line = `${trailer.key}: ${trailer.value}`;
+      if (key === "co-authored-by") {
+        // Match on the e-mail: the name is free text ("Claude Opus 4.5", "Devin Lai").
+        const ident = parseIdentity(trailer.value);
+        if (!ident) continue;
+        for (const agent of matchEmail(compiled, ident.email)) {
+          add(agent, "trailer", where, line);
+          trailerAgents.add(agent.id);
+        }
+        continue;
+      }
+      const value = trailer.value.toLowerCase();
+      for (const agent of compiled.agents) {
+        if (agent.trailers.some((t) => t.key === key && value.startsWith(t.valuePrefix))) {
+          add(agent, "trailer", where, line);
+          trailerAgents.add(agent.id);
+        }
+      }
+    }
+    // GitHub's resolved co-authors come from the same trailers; they add only what the e-mail alone missed.
+    for (const co of commit.coAuthors ?? []) {
+      const found = [
+        ...(co.login ? matchAccount(compiled, co.login, co.id ?? null, false).map((m) => m.agent) : []),
+        ...matchEmail(compiled, co.email),
+      ];
+      for (const agent of found) {
+        if (trailerAgents.has(agent.id)) continue;
+        add(agent, "trailer", `commit ${short} co-author`, co.login ? `${co.login} ${formatIdentity(co.name, co.email)}` : formatIdentity(co.name, co.email));
+      }
+    }
+  }
+
+  if (on.has("marker")) {
+    const subject = commit.message.split(/\r?\n/, 1)[0] ?? "";
+    for (const agent of compiled.agents) {
+      for (const marker of agent.markers) {
+        if (commit.message.includes(marker)) add(agent, "marker", `commit ${short} message`, lineContaining(commit.message, marker));
+      }
+      for (const prefix of agent.subjectPrefixes) {
+        if (subject.startsWith(prefix)) add(agent, "marker", `commit ${short} subject`, lineContaining(subject, prefix));
+      }
+    }
+  }
+  return own;
+}
+
+// ───────────────────────────── public API ─────────────────────────────
+
+/** Detect the coding agents behind a pull request (or a CLI range), with the evidence for each. */
+export function detectAgents(facts: PullFacts, config: DetectionConfig): Detection {
+  const compiled = compile(config);
+  const on = compiled.signals;
+  const all = new EvidenceList();
+  const names = new Map<string, string>();
+  for (const agent of compiled.agents) if (!names.has(agent.id)) names.set(agent.id, agent.name);
+  const checked: string[] = [];
+
+  // PR author.
+  const author = facts.author;
+  let authorIgnored = false;
+  let authorIsAutomation = false;
+  if (author) {
+    const forms = loginForms(author.login, author.type === "Bot");
+    authorIgnored = isIgnored(compiled, forms);
+    authorIsAutomation = forms.some((f) => NOT_CODING_LOGINS.has(f)) || (author.id != null && NOT_CODING_IDS.has(author.id));
+    if (on.has("identity")) {
+      checked.push(`PR author (${author.login})`);
+      for (const m of matchAccount(compiled, author.login, author.id ?? null, author.type === "Bot")) {
+        all.add(m.agent, "identity", "pr author", formatAccount(author.login, author.id ?? null, m.byId));
+      }
+    }
+  }
+
+  // Commits.
+  const commits: CommitDetection[] = [];
+  let syntheticMerges = 0;
+  for (const commit of facts.commits) {
+    if (isSyntheticMerge(commit)) syntheticMerges++;
+    const own = detectCommit(compiled, commit, all);
+    const { evidence, agents } = summarise(own, names);
+    commits.push({ sha: commit.sha, agents, evidence });
+  }
+  const commitParts = [
+    ...(on.has("identity") ? ["authors", "committers"] : []),
+    ...(on.has("trailer") ? ["trailers"] : []),
+    ...(on.has("marker") ? ["messages"] : []),
+  ];
+  if (commitParts.length > 0) {
+    const n = facts.commits.length;
+    const skipped = syntheticMerges > 0 ? `; ${syntheticMerges} test-merge commit${syntheticMerges === 1 ? "" : "s"} skipped` : "";
+    checked.push(`${n} commit${n === 1 ? "" : "s"} (${commitParts.join(", ")}${skipped})`);
+  }
+
+  // Head branch.
+  if (on.has("branch") && facts.headRef) {
+    const branch = facts.headRef.replace(/^refs\/heads\//, "");
+    checked.push(`head branch (${branch})`);
+    for (const agent of compiled.agents) {
+      if (agent.branches.some((mm) => mm.match(branch))) all.add(agent, "branch", "head branch", branch);
+    }
+  }
+
+  // PR title and body.
+  if (on.has("marker")) {
+    checked.push("PR title and body");
+    for (const agent of compiled.agents) {
+      // Dependabot, Renovate and the like paste upstream release notes and commit lists into the PR
+      // body; an agent footer in there is somebody else's project, not this PR's author.
+      // The same holds for accounts the org told us to ignore.
+      if (!authorIgnored && !(authorIsAutomation && agent.builtin)) {
+        for (const marker of agent.markers) {
+          if (facts.body.includes(marker)) all.add(agent, "marker", "pr body", lineContaining(facts.body, marker));
+        }
+      }
+      for (const prefix of agent.subjectPrefixes) {
+        if (facts.title.startsWith(prefix)) all.add(agent, "marker", "pr title", lineContaining(facts.title, prefix));
+      }
+    }
+  }
+
+  // A human's label.
+  if (on.has("manual") && compiled.manualLabel !== null) {
+    checked.push(`labels (${config.manualLabel})`);
+    const label = facts.labels.find((l) => l.toLowerCase() === compiled.manualLabel);
+    if (label !== undefined) all.add({ id: MANUAL_AGENT, name: "manual label" }, "manual", "label", label);
+  }
+
+  const { evidence, agents } = summarise(all, names);
+  return { agentAuthored: evidence.length > 0, agents, evidence, commits, checked };
+}
+
+/**
+ * The agent behind an account, if any (used to refuse approvals and button clicks from agents).
+ * Independent of `config.signals`: switching the identity signal off changes what flags a PR, not
+ * who is an agent.
+ */
+export function identifyAgentAccount(
+  account: { login: string; id?: number | null; type?: string },
+  config: DetectionConfig,
+): DetectedAgent | null {
+  const compiled = compile(config);
+  const match = matchAccount(compiled, account.login, account.id ?? null, account.type === "Bot")[0];
+  return match ? { id: match.agent.id, name: match.agent.name } : null;
+}
+
+/** The detection settings of a policy (SPEC §3 `agents`, and `labels.agent` as the manual label). */
+export function detectionConfigFromPolicy(policy: Policy): DetectionConfig {
+  // The same object for the same policy, so the compiled matchers are reused across evaluations.
+  const cached = configByPolicy.get(policy);
+  if (cached) return cached;
+  const config: DetectionConfig = {
+    builtin: policy.agents.builtin,
+    signals: [...policy.agents.signals],
+    define: policy.agents.define,
+    ignore: [...policy.agents.ignore],
+    manualLabel: policy.labels.agent === false ? DEFAULT_MANUAL_LABEL : policy.labels.agent,
+  };
+  configByPolicy.set(policy, config);
+  return config;
+}
+
+const configByPolicy = new WeakMap<Policy, DetectionConfig>();
