@@ -138,7 +138,13 @@ function indexPositions(text: string, root: ComposedNode | undefined): Map<strin
   const visit = (node: ComposedNode, pointer: string, keyAt: number | undefined): void => {
     const start = startOf(node);
     index.set(pointer, { key: keyAt, value: start >= 0 ? start : (keyAt ?? node.open) });
-    const { result, children } = node;
+    // A flow collection where a block mapping could start (`- { id: x }`, a document `{…}`) is
+    // first composed as a would-be key, then kept as the node itself: one child, same value.
+    let inner = node;
+    while (inner.children.length === 1 && inner.children[0]!.result === inner.result && typeof inner.result === "object") {
+      inner = inner.children[0]!;
+    }
+    const { result, children } = inner;
     if (Array.isArray(result)) {
       let next = 0;
       result.forEach((item, i) => {
@@ -223,6 +229,25 @@ function yamlErrorMessage(error: YAMLException, text: string): string {
 }
 
 /**
+ * js-yaml reports "found more" documents without a position: point at the marker that starts the
+ * second document (a leading `---` only opens the first).
+ */
+function secondDocumentLine(text: string): number | undefined {
+  let sawContent = false;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) {
+      if (sawContent) return i;
+      sawContent = true;
+    } else if (!/^\s*(#.*)?\r?$/.test(line)) {
+      sawContent = true;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Parses a policy file's text as YAML, keeping where every key and value was written.
  * Fails on YAML syntax errors (at js-yaml's mark), duplicate keys, several documents in one file,
  * and documents whose aliases expand beyond MAX_POLICY_VALUES values.
@@ -256,7 +281,11 @@ export function parsePolicyDocument(text: string, file: string): ParseResult {
     });
   } catch (error) {
     if (error instanceof YAMLException) {
-      const mark = error.mark as { line?: number; column?: number } | undefined;
+      let mark = error.mark as { line?: number; column?: number } | undefined;
+      if (mark === undefined && /single document/.test(error.reason)) {
+        const line = secondDocumentLine(source);
+        if (line !== undefined) mark = { line, column: 0 };
+      }
       return {
         ok: false,
         errors: [
