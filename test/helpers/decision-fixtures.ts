@@ -28,7 +28,14 @@ export function ok(p: Policy): PolicyState {
   return { status: "ok", policy: p, source: { kind: "repository", description: "acme/api@main:.github/agent-policy.yml" }, hash: "f".repeat(64) };
 }
 
-export const human = (login: string, id = 1000): Account => ({ login, id, type: "User" });
+/** A User account; its id is derived from the lower-case login, so distinct logins are distinct accounts. */
+export const human = (login: string, id?: number): Account => ({ login, id: id ?? idOf(login), type: "User" });
+
+function idOf(login: string): number {
+  let h = 7;
+  for (const c of login.toLowerCase()) h = (h * 31 + c.charCodeAt(0)) % 1_000_000_007;
+  return 10_000 + h;
+}
 
 export function commit(sha: string, author: { name?: string; email?: string; login?: string | null }, message = "Change things"): CommitFacts {
   const identity = { name: author.name ?? author.login ?? "Someone", email: author.email ?? "someone@example.com", login: author.login ?? null };

@@ -1,0 +1,468 @@
+/**
+ * The decision (SPEC §4): one pure call from the facts of a PR, the policy and the approval
+ * candidates to a `Decision` that explains itself (every file's rule, every approval's fate).
+ */
+import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from "./detect.js";
+import { compilePolicy, matchFiles } from "./match.js";
+import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./policy-defaults.js";
+import { parseNoreplyEmail } from "./trailers.js";
+import { PERMISSIONS, SIGNAL_KINDS } from "./types.js";
+import type {
+  Account,
+  ApprovalFacts,
+  ApprovalOutcome,
+  Conclusion,
+  Decision,
+  DetectionConfig,
+  FileOutcome,
+  HeadPolicyCheck,
+  Permission,
+  Policy,
+  PolicyState,
+  PullFacts,
+  Requirement,
+  RequirementOutcome,
+} from "./types.js";
+
+export interface DecideInput {
+  facts: PullFacts;
+  policy: PolicyState;
+  approvals: ApprovalFacts[];
+  /** Validation of the PR head's copy of the policy file, when the PR changes it. */
+  headPolicy?: HeadPolicyCheck;
+}
+
+/**
+ * The built-in catalogue with every signal, independent of any policy file. Used where the policy
+ * cannot be trusted or read (SPEC §4 rule 0's repair exception) and to refuse agent accounts as
+ * approvers even when a policy narrows detection.
+ */
+export const BUILTIN_DETECTION_CONFIG: Readonly<DetectionConfig> = Object.freeze({
+  builtin: true,
+  signals: [...SIGNAL_KINDS],
+  define: [],
+  ignore: [],
+  manualLabel: DEFAULT_AGENT_LABEL,
+});
+
+/**
+ * Severity for combining decisions (`strictest`): failure > action_required > neutral > success.
+ * `neutral` ranks above `success` because it means "not evaluated" (disabled by policy): a combined
+ * check must not claim that every PR was judged and passed when one was not.
+ */
+export const CONCLUSION_SEVERITY: Record<Conclusion, number> = { success: 0, neutral: 1, action_required: 2, failure: 3 };
+
+export function decide(input: DecideInput): Decision {
+  const { facts, policy } = input;
+  switch (policy.status) {
+    case "invalid":
+      return decideInvalidPolicy(input, policy);
+    case "unreadable":
+      return decideUnreadablePolicy(input, policy);
+    case "ok":
+      return decideWithPolicy(input, policy.policy, { source: policy.source, hash: policy.hash });
+    default: {
+      const never: never = policy;
+      throw new Error(`decide: unknown policy status in ${JSON.stringify(never)} for ${facts.repository}`);
+    }
+  }
+}
+
+function baseDecision(input: DecideInput, policy: Decision["policy"]): Omit<Decision, "conclusion" | "title" | "agentAuthored" | "detection"> {
+  const d: Omit<Decision, "conclusion" | "title" | "agentAuthored" | "detection"> = {
+    policy,
+    files: [],
+    blocked: [],
+    requirements: [],
+    approvals: [],
+    unverified: [...input.facts.unverified],
+    policyErrors: [],
+    repairsPolicy: false,
+    headSha: input.facts.headSha,
+    baseRef: input.facts.baseRef,
+  };
+  if (input.headPolicy) d.headPolicy = input.headPolicy;
+  if (input.facts.number !== undefined) d.number = input.facts.number;
+  return d;
+}
+
+function touchesPolicyFile(facts: PullFacts): boolean {
+  return facts.files.some((f) => f.path === POLICY_PATH || f.previousPath === POLICY_PATH);
+}
+
+/**
+ * SPEC §4 rule 0: a broken policy fails every PR — it may hold the custom agents or rules that would
+ * have caught this one. The one way out is a PR that repairs the file: the built-in catalogue (which
+ * no policy can weaken) must not flag it, its head copy of the file must be valid, and every fact
+ * must have been read (an unlisted commit could be an agent's).
+ */
+function decideInvalidPolicy(input: DecideInput, policy: Extract<PolicyState, { status: "invalid" }>): Decision {
+  const detection = detectAgents(input.facts, BUILTIN_DETECTION_CONFIG);
+  const base = baseDecision(input, { source: policy.source, hash: null });
+  base.policyErrors = [...policy.errors];
+  const repairs =
+    !detection.agentAuthored &&
+    input.headPolicy?.status === "valid" &&
+    touchesPolicyFile(input.facts) &&
+    input.facts.unverified.length === 0;
+  if (repairs) {
+    return { ...base, conclusion: "success", title: "Repairs the invalid policy file", agentAuthored: false, detection, repairsPolicy: true };
+  }
+  const n = policy.errors.length;
+  return {
+    ...base,
+    conclusion: "failure",
+    title: `Policy file is invalid (${n} ${n === 1 ? "error" : "errors"})`,
+    agentAuthored: detection.agentAuthored,
+    detection,
+  };
+}
+
+/**
+ * An unreadable policy is `failure`, not `action_required`: `action_required` offers the Approve
+ * button, and no approval can stand in for rules that were never read (SPEC §4, fail closed).
+ * Re-running the check once the file can be read is the remedy, and the summary says so.
+ */
+function decideUnreadablePolicy(input: DecideInput, policy: Extract<PolicyState, { status: "unreadable" }>): Decision {
+  const detection = detectAgents(input.facts, BUILTIN_DETECTION_CONFIG);
+  const base = baseDecision(input, { source: policy.source, hash: null });
+  base.unverified.unshift(`The policy (${policy.source.description}) could not be read: ${policy.reason}`);
+  return { ...base, conclusion: "failure", title: "Policy could not be read", agentAuthored: detection.agentAuthored, detection };
+}
+
+function decideWithPolicy(input: DecideInput, policy: Policy, source: Decision["policy"]): Decision {
+  const { facts } = input;
+  const detection = detectAgents(facts, detectionConfigFromPolicy(policy));
+  const base = baseDecision(input, source);
+  // Files are matched for every PR (the CLI's JSON lists each file's rule); they only gate agent PRs.
+  base.files = matchFiles(compilePolicy(policy), facts.files, facts.baseRef);
+  const agentAuthored = detection.agentAuthored;
+  const common = { ...base, agentAuthored, detection };
+  const unverifiedTitle = () => {
+    const n = base.unverified.length;
+    return `Could not verify this pull request (${n} ${n === 1 ? "problem" : "problems"})`;
+  };
+
+  // SPEC §4 rule 1. Also when facts are missing: whatever they would show, a disabled policy gates
+  // nothing, and `neutral` does not claim the PR was checked.
+  if (!policy.enabled && (agentAuthored || base.unverified.length > 0)) {
+    return { ...common, conclusion: "neutral", title: "Disabled by policy" };
+  }
+  if (!agentAuthored) {
+    // "No coding agent detected" is only true if everything was looked at: a commit we could not
+    // list may be an agent's. Not `action_required`: an approval does not supply the missing facts.
+    if (base.unverified.length > 0) return { ...common, conclusion: "failure", title: unverifiedTitle() };
+    return { ...common, conclusion: "success", title: "No coding agent detected" };
+  }
+
+  const blocked = base.files.filter((f) => f.action === "block");
+  const contributors = contributorIndex(facts);
+  const requirements = buildRequirements(policy, base.files);
+  const evaluated = evaluateApprovals(input, requirements, contributors, blocked.length > 0);
+  const result: Decision = {
+    ...common,
+    conclusion: "success",
+    title: "",
+    blocked,
+    requirements: evaluated.requirements,
+    approvals: evaluated.approvals,
+  };
+  if (requirements.some((r) => r.requirement.exclude_contributors)) result.contributors = [...contributors.displayLogins];
+
+  if (blocked.length > 0) {
+    // SPEC §4 rule 2: whatever the approvals.
+    const n = blocked.length;
+    return { ...result, conclusion: "failure", title: `Blocked: ${n} ${n === 1 ? "file" : "files"} may not be changed by agents` };
+  }
+  if (base.unverified.length > 0) return { ...result, conclusion: "failure", title: unverifiedTitle() };
+  const unmet = result.requirements.filter((r) => !r.met);
+  if (unmet.length === 0) return { ...result, conclusion: "success", title: successTitle(result) };
+  return { ...result, conclusion: "action_required", title: actionRequiredTitle(unmet) };
+}
+
+function successTitle(d: Decision): string {
+  if (d.requirements.length === 0) {
+    return d.files.length === 0 ? "No changed file needs approval" : "Every changed file is allowed for agents";
+  }
+  const approvers = unique(d.requirements.flatMap((r) => r.approvedBy));
+  if (approvers.length === 0) return "Approval requirements met";
+  return `Approved by ${joinList(approvers.map((a) => "@" + a), 3)}`;
+}
+
+function actionRequiredTitle(unmet: RequirementOutcome[]): string {
+  const missing = unmet.reduce((n, r) => n + r.missing, 0);
+  const what = `${missing} more ${missing === 1 ? "approval" : "approvals"}`;
+  if (unmet.length > 1) return `Needs ${what} (${unmet.length} requirements unmet)`;
+  return `Needs ${what} from ${describeApprover(unmet[0]!.requirement, missing)}`;
+}
+
+/** "a human with write access", "humans in acme/platform with maintain access", … (for titles). */
+export function describeApprover(req: Requirement, n = 1): string {
+  const who = n === 1 ? "a human" : "humans";
+  const scopes: string[] = [];
+  if (req.teams.length > 0) scopes.push(req.teams.join(" or "));
+  if (req.users.length > 0) scopes.push(req.users.map((u) => "@" + u).join(" or "));
+  const scope = scopes.length > 0 ? ` (${scopes.join(" or ")})` : "";
+  return `${who}${scope} with ${req.min_permission} access`;
+}
+
+// ───────────────────────────── requirements ─────────────────────────────
+
+interface PendingRequirement {
+  rule: number | null;
+  requirement: Requirement;
+  files: string[];
+}
+
+/** The rule's partial `approval` over the top-level one (SPEC §3). */
+export function effectiveRequirement(policy: Policy, ruleIndex: number | null): Requirement {
+  const override = ruleIndex === null ? undefined : policy.paths[ruleIndex]?.approval;
+  const req: Requirement = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
+  if (override) {
+    for (const [k, v] of Object.entries(override) as [keyof Requirement, unknown][]) {
+      if (v !== undefined) (req as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+    }
+  }
+  return req;
+}
+
+function requirementKey(r: Requirement): string {
+  const norm = (xs: string[]) => unique(xs.map((x) => x.toLowerCase())).sort();
+  return JSON.stringify([r.count, r.min_permission, norm(r.teams), norm(r.users), r.exclude_contributors, r.dismiss_on_push]);
+}
+
+/**
+ * One requirement per distinct effective requirement: files whose rules ask the same thing share
+ * one group (and one set of approvals). `rule` is null when the group's requirement is the
+ * top-level one, else the first rule (by index) that produced it. Groups are listed by rule index,
+ * the top-level requirement last.
+ */
+function buildRequirements(policy: Policy, files: FileOutcome[]): PendingRequirement[] {
+  const topKey = requirementKey(policy.approval);
+  const groups = new Map<string, PendingRequirement>();
+  for (const f of files) {
+    if (f.action !== "approve") continue;
+    const ruleIndex = typeof f.rule === "number" ? f.rule : null;
+    const req = effectiveRequirement(policy, ruleIndex);
+    const key = requirementKey(req);
+    let g = groups.get(key);
+    if (!g) {
+      g = { rule: key === topKey ? null : ruleIndex, requirement: req, files: [] };
+      groups.set(key, g);
+    } else if (g.rule !== null && ruleIndex !== null && ruleIndex < g.rule) {
+      g.rule = ruleIndex;
+    }
+    g.files.push(f.path);
+  }
+  return [...groups.values()].sort((a, b) => (a.rule ?? Infinity) - (b.rule ?? Infinity));
+}
+
+// ───────────────────────────── approvers ─────────────────────────────
+
+interface ContributorIndex {
+  /** lower-case login → why the account is a contributor. */
+  byLogin: Map<string, string>;
+  byId: Map<number, string>;
+  displayLogins: Set<string>;
+}
+
+/** Co-authors named in the message. Broader than git's last-paragraph rule on purpose: excluding too many is the safe side. */
+const CO_AUTHOR_TRAILER = /^co-authored-by:[ \t]*(.*?)[ \t]*<([^<>\s]+)>[ \t]*$/gim;
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/**
+ * Everyone who contributed to the PR (SPEC §4, `exclude_contributors`): the opener, and every
+ * commit's author, committer and co-author, by GitHub-resolved login and id and by the login inside
+ * a GitHub noreply email (the CLI has no resolved logins; emails are all it has).
+ */
+function contributorIndex(facts: PullFacts): ContributorIndex {
+  const idx: ContributorIndex = { byLogin: new Map(), byId: new Map(), displayLogins: new Set() };
+  const add = (login: string | null | undefined, id: number | null | undefined, why: string) => {
+    if (login) {
+      const key = login.toLowerCase();
+      if (!idx.byLogin.has(key)) idx.byLogin.set(key, why);
+      idx.displayLogins.add(login);
+    }
+    if (typeof id === "number" && !idx.byId.has(id)) idx.byId.set(id, why);
+  };
+  const addEmail = (email: string | undefined, why: string) => {
+    const noreply = email ? parseNoreplyEmail(email) : null;
+    if (noreply) add(noreply.login, noreply.id, why);
+  };
+  if (facts.author) add(facts.author.login, facts.author.id, "is the PR author");
+  for (const c of facts.commits) {
+    const sha = shortSha(c.sha);
+    add(c.author.login, c.author.id, `authored commit ${sha}`);
+    addEmail(c.author.email, `authored commit ${sha}`);
+    add(c.committer.login, c.committer.id, `committed commit ${sha}`);
+    addEmail(c.committer.email, `committed commit ${sha}`);
+    for (const co of c.coAuthors ?? []) {
+      add(co.login, co.id, `co-authored commit ${sha}`);
+      addEmail(co.email, `co-authored commit ${sha}`);
+    }
+    for (const m of c.message.matchAll(CO_AUTHOR_TRAILER)) addEmail(m[2], `co-authored commit ${sha}`);
+  }
+  return idx;
+}
+
+function contributorReason(idx: ContributorIndex, account: Account): string | undefined {
+  return idx.byLogin.get(account.login.toLowerCase()) ?? (typeof account.id === "number" ? idx.byId.get(account.id) : undefined);
+}
+
+function permissionRank(p: Permission): number {
+  return PERMISSIONS.indexOf(p);
+}
+
+/** Why this approval does not count for this requirement, or undefined when it counts. */
+function disqualification(a: ApprovalFacts, req: Requirement, facts: PullFacts, policyConfig: DetectionConfig | null, contributors: ContributorIndex): string | undefined {
+  if (a.source === "review" && a.state !== "APPROVED") {
+    return a.state ? `latest review is ${a.state}` : "review has no APPROVED state";
+  }
+  if (a.account.type !== "User") return a.account.type === "Bot" ? "is a bot" : `is a ${a.account.type} account, not a User`;
+  const agent = (policyConfig && identifyAgentAccount(a.account, policyConfig)) ?? identifyAgentAccount(a.account, BUILTIN_DETECTION_CONFIG);
+  if (agent) return `is an agent identity (${agent.id})`;
+  if (req.exclude_contributors) {
+    const why = contributorReason(contributors, a.account);
+    if (why) return why;
+  }
+  // With dismiss_on_push: false an approval of an earlier commit of this PR still counts; the
+  // adapter only hands us approvals given on this PR, so any SHA it reports is one of its commits.
+  if (a.commitSha !== facts.headSha && req.dismiss_on_push) return `approved an older commit ${shortSha(a.commitSha)}`;
+  if (a.permission === null) return "repository permission could not be read";
+  if (a.permission === "none") return `has no access to the repository, needs ${req.min_permission}`;
+  if (permissionRank(a.permission) < permissionRank(req.min_permission)) return `has ${a.permission} permission, needs ${req.min_permission}`;
+  // `teams` and `users` are alternatives: being in one of the teams OR being one of the users
+  // qualifies (SPEC §3: "approver must be in one of them" / "or be one of these logins").
+  if (req.teams.length > 0 || req.users.length > 0) {
+    const login = a.account.login.toLowerCase();
+    if (req.users.some((u) => u.toLowerCase() === login)) return undefined;
+    if (req.teams.length > 0) {
+      if (a.teams === null) return "team membership could not be verified";
+      const mine = new Set(a.teams.map((t) => t.toLowerCase()));
+      if (req.teams.some((t) => mine.has(t.toLowerCase()))) return undefined;
+    }
+    const parts: string[] = [];
+    if (req.teams.length > 0) parts.push(`not in ${req.teams.join(" or ")}`);
+    if (req.users.length > 0) parts.push(`not one of ${req.users.map((u) => "@" + u).join(", ")}`);
+    return parts.join(" and ");
+  }
+  return undefined;
+}
+
+function requirementLabel(r: PendingRequirement): string {
+  return r.rule === null ? "default requirement" : `rule ${r.rule + 1}`;
+}
+
+function evaluateApprovals(
+  input: DecideInput,
+  pending: PendingRequirement[],
+  contributors: ContributorIndex,
+  blocked: boolean,
+): { requirements: RequirementOutcome[]; approvals: ApprovalOutcome[] } {
+  const policy = input.policy.status === "ok" ? input.policy.policy : null;
+  const config = policy ? detectionConfigFromPolicy(policy) : null;
+  const approvedBy: string[][] = pending.map(() => []);
+  const approvals = input.approvals.map((a): ApprovalOutcome => {
+    const out: ApprovalOutcome = { login: a.account.login, source: a.source, counted: false, countedFor: [] };
+    if (pending.length === 0) {
+      out.reason = blocked ? "approvals do not override blocked files" : "no changed file needs approval";
+      return out;
+    }
+    const reasons: { label: string; why: string }[] = [];
+    pending.forEach((r, i) => {
+      const why = disqualification(a, r.requirement, input.facts, config, contributors);
+      if (why === undefined) {
+        out.countedFor.push(i);
+        const login = a.account.login;
+        if (!approvedBy[i]!.some((x) => x.toLowerCase() === login.toLowerCase())) approvedBy[i]!.push(login);
+      } else {
+        reasons.push({ label: requirementLabel(r), why });
+      }
+    });
+    out.counted = out.countedFor.length > 0;
+    if (reasons.length > 0) {
+      // Reasons that do not depend on the requirement (bot, stale, …) read better once.
+      const bare = unique(reasons.map((x) => x.why));
+      out.reason = bare.length === 1 && !out.counted ? bare[0] : reasons.map((x) => `${x.label}: ${x.why}`).join("; ");
+    }
+    return out;
+  });
+  const requirements = pending.map((r, i): RequirementOutcome => {
+    const missing = Math.max(0, r.requirement.count - approvedBy[i]!.length);
+    return { rule: r.rule, requirement: r.requirement, files: r.files, approvedBy: approvedBy[i]!, missing, met: missing === 0 };
+  });
+  return { requirements, approvals };
+}
+
+// ───────────────────────────── combining ─────────────────────────────
+
+/**
+ * One check for several PRs (SPEC §4 "One SHA, several PRs"; merge groups, SPEC §5): the strictest
+ * decision, failure > action_required > neutral > success, the first in input order on ties. Its
+ * `pulls` lists every PR's verdict (strictest first) and its title names the PR that drove it, so
+ * clearing a harmless twin can never clear the dangerous one and the reader sees which PR to fix.
+ */
+export function strictest(decisions: Decision[]): Decision {
+  if (decisions.length === 0) throw new Error("strictest: no decisions to combine (a check needs at least one PR's decision)");
+  if (decisions.length === 1) return decisions[0]!;
+  const order = decisions
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => CONCLUSION_SEVERITY[b.d.conclusion] - CONCLUSION_SEVERITY[a.d.conclusion] || a.i - b.i)
+    .map((x) => x.d);
+  const driver = order[0]!;
+  const pulls = order.map((d) => ({ number: d.number ?? null, conclusion: d.conclusion, title: d.title }));
+  const others = order.slice(1).filter((d) => d.conclusion !== "success").length;
+  let title: string;
+  if (driver.conclusion === "success") title = `All ${decisions.length} pull requests pass`;
+  else {
+    title = `${driver.number != null ? `#${driver.number}` : "A pull request"}: ${driver.title}`;
+    if (others > 0) title += ` (+${others} more not passing)`;
+  }
+  return { ...driver, title, pulls };
+}
+
+// ───────────────────────────── for the GitHub reader ─────────────────────────────
+
+export interface ApproverLookups {
+  /** Every team ("org/slug") any requirement names: membership must be read for each reviewer. */
+  teams: string[];
+  /** Every login any requirement names. */
+  users: string[];
+  /** The lowest `min_permission` of any requirement (a reviewer below it can never qualify). */
+  minPermission: Permission;
+}
+
+/** What the GitHub reader must look up about reviewers for this policy's requirements. */
+export function requiredTeamsAndUsers(policy: Policy): ApproverLookups {
+  const reqs = [effectiveRequirement(policy, null), ...policy.paths.flatMap((r, i) => (r.action === "approve" && r.approval ? [effectiveRequirement(policy, i)] : []))];
+  const teams = uniqueCaseless(reqs.flatMap((r) => r.teams));
+  const users = uniqueCaseless(reqs.flatMap((r) => r.users));
+  const minPermission = reqs.map((r) => r.min_permission).reduce((a, b) => (permissionRank(b) < permissionRank(a) ? b : a));
+  return { teams, users, minPermission };
+}
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function uniqueCaseless(xs: string[]): string[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = x.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** "a", "a and b", "a, b and c", "a, b, c and 2 others". */
+export function joinList(items: string[], max = Infinity): string {
+  if (items.length <= 1) return items.join("");
+  if (items.length > max) return `${items.slice(0, max).join(", ")} and ${items.length - max} others`;
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
