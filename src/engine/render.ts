@@ -1,0 +1,628 @@
+/**
+ * Rendering a Decision: the check run's Markdown (SPEC §6: verdict first, then agents and evidence,
+ * files grouped by rule, approvals counted and not counted with the reason, what is still needed),
+ * plain terminal text for the CLI, and a stable JSON object. Pure: a Decision in, strings out.
+ *
+ * Limits (GitHub REST "Create a check run"): `output.summary` and `output.text` take at most 65,535
+ * characters each. GitHub counts bytes in practice (github/rest-api-description#5399), so we count
+ * UTF-8 bytes, which is never less than the character count. `output.title` has no documented
+ * maximum; we keep it to one line of at most 1,024 characters (the engine's contract, types.ts).
+ *
+ * Safety: file names, logins, branch names, commit text and even policy reasons are written by
+ * whoever controls them — an agent can name a file `<img src=x>` or `@acme/security`. Every such
+ * string is either backslash-escaped (all ASCII punctuation, so no Markdown or HTML survives) with a
+ * word joiner after `@` and `#` (GitHub links mentions and references after rendering, so escaping
+ * alone would still ping `@acme/security`), or put in a code span, where GitHub neither renders
+ * markup nor links mentions. Control and bidirectional-override characters are replaced.
+ */
+import { describeApprover, joinList, shortSha } from "./decide.js";
+import type {
+  ApprovalOutcome,
+  Conclusion,
+  Decision,
+  DetectedAgent,
+  Evidence,
+  FileOutcome,
+  HeadPolicyCheck,
+  PathAction,
+  PolicyError,
+  PolicySource,
+  PullVerdict,
+  Requirement,
+  RequirementOutcome,
+} from "./types.js";
+
+export const CHECK_TITLE_MAX = 1024;
+export const CHECK_OUTPUT_MAX = 65_535;
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text: string;
+}
+
+// ───────────────────────────── escaping ─────────────────────────────
+
+/**
+ * C0/C1 controls (terminal escape sequences, NUL …) and bidi overrides/isolates ("Trojan Source",
+ * CVE-2021-42574) make a name display as something it is not.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** One line of display-safe text: controls shown as U+FFFD, newlines and tabs as spaces, clipped. */
+export function sanitize(s: string, max = Infinity): string {
+  const one = s.replace(/[\r\n\t]+/g, " ").replace(UNSAFE_CHARS, "\ufffd");
+  if (one.length <= max) return one;
+  return one.slice(0, Math.max(0, max - 1)) + "…";
+}
+
+/** User-controlled text for Markdown: no markup, no HTML, no mentions or references. */
+export function md(s: string, max = 300): string {
+  return sanitize(s, max)
+    .replace(/[\\`*_{}[\]()#+\-.!|<>~^=:&$/]/g, "\\$&")
+    .replace(/([@#])/g, "$1\u2060");
+}
+
+/** User-controlled text as an inline code span (safe inside GFM table cells when `inTable`). */
+export function code(s: string, { max = 300, inTable = false }: { max?: number; inTable?: boolean } = {}): string {
+  let body = sanitize(s, max);
+  // GFM splits table cells on `|` before inline parsing, even inside code spans; `\|` is the escape.
+  if (inTable) body = body.replace(/\|/g, "\\|");
+  const runs = body.match(/`+/g) ?? [];
+  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") || (body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "") ? " " : "";
+  if (body === "") return "` `";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/** A login, displayed with its `@` but never linked as a mention. */
+function user(login: string): string {
+  return md("@" + login, 100);
+}
+
+// ───────────────────────────── size-bounded document ─────────────────────────────
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+const TRUNCATED_NOTE = "\n_… output truncated to fit GitHub's 65,535-character limit for check runs._";
+/** Room kept for a list's "… and N more" line and the truncation note. */
+const LIST_TAIL_ROOM = 120;
+
+/** Lines of Markdown that never exceed `limit` UTF-8 bytes, with a note when something was cut. */
+class BoundedDoc {
+  private readonly lines: string[] = [];
+  private bytes = 0;
+  private truncated = false;
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit - utf8Length(TRUNCATED_NOTE);
+  }
+
+  remaining(): number {
+    return this.limit - this.bytes;
+  }
+
+  /** Adds a line if it fits; otherwise marks the document truncated and adds nothing more. */
+  line(s = ""): boolean {
+    if (this.truncated) return false;
+    const size = utf8Length(s) + 1;
+    if (this.bytes + size > this.limit) {
+      this.truncated = true;
+      return false;
+    }
+    this.lines.push(s);
+    this.bytes += size;
+    return true;
+  }
+
+  /**
+   * Adds items while they fit (keeping room for the tail), at most `cap`; then "… and N more noun".
+   * `total` counts items not passed in (already capped by the caller).
+   */
+  list(items: readonly string[], noun: string, cap = Infinity, total = items.length): void {
+    let shown = 0;
+    for (const item of items) {
+      if (shown >= cap || this.truncated) break;
+      if (this.bytes + utf8Length(item) + 1 + LIST_TAIL_ROOM > this.limit) break;
+      this.line(item);
+      shown++;
+    }
+    if (shown < total) this.line(`… and ${formatCount(total - shown)} more ${noun}`);
+  }
+
+  toString(): string {
+    const body = this.lines.join("\n");
+    return this.truncated ? body + TRUNCATED_NOTE : body;
+  }
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+function plural(n: number, one: string, many = one + "s"): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+// ───────────────────────────── shared pieces ─────────────────────────────
+
+const ICON: Record<Conclusion, string> = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
+
+/** "rule 3" is the third entry under `paths:` (1-based for people; JSON keeps the 0-based index). */
+export function ruleName(rule: FileOutcome["rule"]): string {
+  if (rule === null) return "default";
+  if (rule === "policy-file") return "policy-file guard";
+  return `rule ${rule + 1}`;
+}
+
+function requirementName(r: RequirementOutcome): string {
+  return r.rule === null ? "default requirement (`approval`)" : `rule ${r.rule + 1}'s requirement`;
+}
+
+function policyErrorLine(e: PolicyError): string {
+  const where = e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file;
+  return `- ${code(where)} ${md(e.message, 1000)}`;
+}
+
+function fileLabel(f: FileOutcome): string {
+  return f.previousPath ? `${code(f.path)} (renamed from ${code(f.previousPath)})` : code(f.path);
+}
+
+function describeRequirementMd(req: Requirement, contributors: string[] | undefined): string {
+  const parts = [`a human (not a bot or coding agent) with **${req.min_permission}** permission or higher`];
+  const scope: string[] = [];
+  if (req.teams.length > 0) scope.push(`a member of ${req.teams.map((t) => code(t)).join(" or ")}`);
+  if (req.users.length > 0) scope.push(`one of ${req.users.map(user).join(", ")}`);
+  if (scope.length > 0) parts.push(scope.join(" or "));
+  if (req.exclude_contributors) {
+    const who = contributors && contributors.length > 0 ? ` (${joinList(contributors.slice(0, 20).map(user), 19)})` : "";
+    parts.push(`not the PR author or an author, committer or co-author of its commits${who}`);
+  }
+  return parts.join(", ");
+}
+
+function stateReRun(): string {
+  return "Re-run the `agent-gate` check (**Re-run** on the Checks tab, or push a commit) once GitHub is reachable. A pull request over GitHub's listing caps (3,000 files, 250 commits) cannot be verified: split it.";
+}
+
+interface RuleGroup {
+  key: string;
+  rule: FileOutcome["rule"];
+  action: PathAction;
+  patterns: string[];
+  reason?: string;
+  files: FileOutcome[];
+}
+
+const ACTION_ORDER: Record<PathAction, number> = { block: 0, approve: 1, allow: 2 };
+
+/** Files grouped by (rule, action), strictest action first, then by rule order, default last. */
+export function groupFilesByRule(files: readonly FileOutcome[]): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const f of files) {
+    const key = `${String(f.rule)}|${f.action}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, rule: f.rule, action: f.action, patterns: [], files: [] };
+      if (f.reason !== undefined) g.reason = f.reason;
+      groups.set(key, g);
+    }
+    if (f.pattern !== undefined && !g.patterns.includes(f.pattern)) g.patterns.push(f.pattern);
+    g.files.push(f);
+  }
+  const rank = (r: FileOutcome["rule"]) => (typeof r === "number" ? r : r === "policy-file" ? -1 : Infinity);
+  return [...groups.values()].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || rank(a.rule) - rank(b.rule));
+}
+
+// ───────────────────────────── check run ─────────────────────────────
+
+export function renderTitle(decision: Decision): string {
+  return sanitize(decision.title, CHECK_TITLE_MAX);
+}
+
+export function renderCheck(decision: Decision): CheckOutput {
+  return { title: renderTitle(decision), summary: renderSummary(decision), text: renderDetails(decision) };
+}
+
+/** The check's `output.summary`: the verdict and everything needed to act on it. */
+export function renderSummary(d: Decision, limit = CHECK_OUTPUT_MAX): string {
+  const doc = new BoundedDoc(limit);
+  doc.line(`### ${ICON[d.conclusion]} ${md(d.title, CHECK_TITLE_MAX)}`);
+  doc.line();
+  verdictSection(doc, d);
+  if (d.pulls && d.pulls.length > 1) pullsSection(doc, d.pulls);
+  if (d.unverified.length > 0) {
+    doc.line("#### Could not verify");
+    doc.list(d.unverified.map((u) => `- ${md(u, 1000)}`), "problems", 30);
+    doc.line();
+    doc.line(stateReRun());
+    doc.line();
+  }
+  if (d.policyErrors.length > 0) {
+    doc.line(`#### Policy errors (${formatCount(d.policyErrors.length)})`);
+    doc.list(d.policyErrors.map(policyErrorLine), "errors", 50);
+    doc.line();
+  }
+  headPolicySection(doc, d.headPolicy, d.repairsPolicy);
+  if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
+  if (d.requirements.length > 0) requirementsSection(doc, d);
+  if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
+  if (d.files.length > 0) fileSummarySection(doc, d.files);
+  policySection(doc, d.policy);
+  return doc.toString();
+}
+
+function verdictSection(doc: BoundedDoc, d: Decision): void {
+  if (d.policyErrors.length > 0 && !d.repairsPolicy) {
+    doc.line(`The policy file (${md(d.policy.source.description)}) is invalid, so every pull request fails until it is fixed: a broken file may hold the agents or rules that would have caught this one. Fix the errors below on the default branch; a pull request that the built-in catalogue does not flag as agent-authored and whose copy of \`.github/agent-policy.yml\` is valid passes as a repair.`);
+    doc.line();
+    return;
+  }
+  if (d.repairsPolicy) {
+    doc.line("The policy on the default branch is invalid. This pull request changes `.github/agent-policy.yml` to a valid version and no coding agent was detected by the built-in catalogue, so it may merge to repair the policy.");
+    doc.line();
+    return;
+  }
+  switch (d.conclusion) {
+    case "neutral":
+      doc.line("The policy sets `enabled: false`: agent-gate does not gate this pull request.");
+      break;
+    case "success":
+      if (!d.agentAuthored) {
+        doc.line("No coding agent detected. Checked:");
+        doc.list(d.detection.checked.map((c) => `- ${md(c)}`), "more", 20);
+      } else if (d.requirements.length === 0) {
+        doc.line(d.files.length === 0 ? "Agent-authored, but it changes no file." : "Agent-authored; every changed file is `allow` under the policy, so no approval is needed.");
+      } else {
+        doc.line("Agent-authored; every approval requirement is met.");
+      }
+      break;
+    case "failure":
+      if (d.blocked.length > 0) {
+        doc.line(`Agent-authored, and these files may not be changed by coding agents, whatever the approvals (${plural(d.blocked.length, "file")}):`);
+        doc.list(d.blocked.map((f) => `- ${fileLabel(f)} — ${ruleName(f.rule)}${f.pattern ? ` ${code(f.pattern)}` : ""}${f.reason ? `: ${md(f.reason)}` : ""}`), "blocked files", 50);
+      } else if (d.unverified.length > 0) {
+        doc.line(d.agentAuthored
+          ? "Agent-authored, and some facts needed for the decision could not be read, so it cannot pass (fail closed)."
+          : "No coding agent was detected in what could be read, but not everything could be read, and an unread commit may be an agent's (fail closed).");
+      }
+      break;
+    case "action_required":
+      doc.line("**Still needed:**");
+      for (const r of d.requirements.filter((x) => !x.met)) {
+        doc.line(`- ${plural(r.missing, "more approval")} for ${plural(r.files.length, "file")} (${requirementName(r)}) from ${describeRequirementMd(r.requirement, d.contributors)}.`);
+      }
+      doc.line();
+      doc.line(`Approve with a review on commit ${code(shortSha(d.headSha))}, or with the **Approve** button of this check.`);
+      break;
+  }
+  doc.line();
+}
+
+function pullsSection(doc: BoundedDoc, pulls: PullVerdict[]): void {
+  doc.line("#### Pull requests with this head commit");
+  doc.line("This check carries the strictest verdict of them:");
+  doc.line();
+  doc.line("| Pull request | Verdict |");
+  doc.line("|---|---|");
+  doc.list(pulls.map((p) => `| ${p.number !== null ? `#${p.number}` : "—"} | ${ICON[p.conclusion]} ${md(p.title, 200)} |`), "pull requests", 50);
+  doc.line();
+}
+
+function headPolicySection(doc: BoundedDoc, head: HeadPolicyCheck | undefined, repairs: boolean): void {
+  if (!head || repairs) return;
+  if (head.status === "invalid") {
+    doc.line(`#### This pull request's \`.github/agent-policy.yml\` is invalid (${plural(head.errors.length, "error")})`);
+    doc.line("It is not applied here (the policy comes from the default branch), but it would break every pull request once merged:");
+    doc.list(head.errors.map(policyErrorLine), "errors", 30);
+    doc.line();
+  }
+}
+
+function agentsSection(doc: BoundedDoc, agents: DetectedAgent[], evidence: Evidence[]): void {
+  doc.line("#### Agents and evidence");
+  if (agents.length > 0) doc.line(`Detected: ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ")}`);
+  doc.line();
+  doc.line("| Agent | Signal | Where | Value |");
+  doc.line("|---|---|---|---|");
+  doc.list(
+    evidence.map((e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`),
+    "pieces of evidence",
+    30,
+  );
+  doc.line();
+}
+
+function requirementsSection(doc: BoundedDoc, d: Decision): void {
+  doc.line("#### Approval requirements");
+  doc.line("| Requirement | Files | Needs | Approved by | Status |");
+  doc.line("|---|---|---|---|---|");
+  doc.list(
+    d.requirements.map((r) => {
+      const needs = `${r.requirement.count} × ${md(describeApprover(r.requirement, r.requirement.count), 400)}`;
+      const by = r.approvedBy.length > 0 ? r.approvedBy.slice(0, 10).map(user).join(", ") + (r.approvedBy.length > 10 ? ` +${r.approvedBy.length - 10}` : "") : "—";
+      const status = r.met ? "✅ met" : `🔒 ${plural(r.missing, "more approval")} needed`;
+      return `| ${r.rule === null ? "default" : `rule ${r.rule + 1}`} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
+    }),
+    "requirements",
+    40,
+  );
+  doc.line();
+}
+
+function approvalsSection(doc: BoundedDoc, approvals: ApprovalOutcome[]): void {
+  const counted = approvals.filter((a) => a.counted);
+  const notCounted = approvals.filter((a) => !a.counted || a.reason);
+  doc.line("#### Approvals");
+  if (counted.length > 0) {
+    doc.line("Counted:");
+    doc.list(counted.map((a) => `- ✅ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"})${a.reason ? ` — partly: ${md(a.reason, 400)}` : ""}`), "approvals", 40);
+  }
+  const notAtAll = notCounted.filter((a) => !a.counted);
+  if (notAtAll.length > 0) {
+    doc.line("Not counted:");
+    doc.list(notAtAll.map((a) => `- ✖ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"}) — ${md(a.reason ?? "not counted", 400)}`), "approvals", 40);
+  }
+  doc.line();
+}
+
+function fileSummarySection(doc: BoundedDoc, files: FileOutcome[]): void {
+  const groups = groupFilesByRule(files);
+  doc.line(`#### Files by rule (${plural(files.length, "file")})`);
+  doc.line("| Rule | Action | Patterns | Files |");
+  doc.line("|---|---|---|---|");
+  doc.list(
+    groups.map((g) => {
+      const pats = g.patterns.length > 0 ? g.patterns.slice(0, 5).map((p) => code(p, { inTable: true, max: 100 })).join(" ") + (g.patterns.length > 5 ? " …" : "") : "—";
+      const first = g.files.slice(0, 3).map((f) => code(f.path, { inTable: true, max: 100 })).join(", ") + (g.files.length > 3 ? ", …" : "");
+      return `| ${ruleName(g.rule)} | ${g.action} | ${pats} | ${formatCount(g.files.length)}: ${first} |`;
+    }),
+    "rules",
+    40,
+  );
+  doc.line();
+  doc.line("Every file with its rule is listed in the check's details.");
+  doc.line();
+}
+
+function policySection(doc: BoundedDoc, policy: { source: PolicySource; hash: string | null }): void {
+  doc.line(`Policy: ${md(policy.source.description, 500)} (${policy.source.kind})${policy.hash ? ` · sha256 ${code(policy.hash)}` : ""}`);
+}
+
+/** The check's `output.text`: every file under its rule, and the evidence per commit. */
+export function renderDetails(d: Decision, limit = CHECK_OUTPUT_MAX): string {
+  const doc = new BoundedDoc(limit);
+  if (d.files.length > 0) {
+    doc.line(`## Changed files by rule (${plural(d.files.length, "file")})`);
+    doc.line();
+    // Leave a fifth of the space for the commits section.
+    filesByRule(doc, d.files, Math.floor(doc.remaining() * (d.detection.commits.length > 0 ? 0.8 : 1)));
+  }
+  if (d.detection.commits.length > 0) {
+    doc.line("## Commits");
+    doc.line("| Commit | Agents | Evidence |");
+    doc.line("|---|---|---|");
+    doc.list(
+      d.detection.commits.map((c) => {
+        const agents = c.agents.length > 0 ? c.agents.map((a) => code(a.id, { inTable: true, max: 60 })).join(", ") : "—";
+        const ev = c.evidence.length > 0 ? c.evidence.slice(0, 3).map((e) => `${e.signal}: ${code(e.value, { inTable: true, max: 100 })}`).join("<br>") : "—";
+        return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
+      }),
+      "commits",
+    );
+  }
+  if (d.files.length === 0 && d.detection.commits.length === 0) doc.line("No changed files or commits to list.");
+  return doc.toString();
+}
+
+/**
+ * Files grouped by rule within `budget` bytes. Every group first gets its heading, blocked files
+ * come next (up to half the space left), then the rest of the space is shared out one file per group per round, so a huge
+ * allowed directory cannot push the other rules' files out of view.
+ */
+function filesByRule(doc: BoundedDoc, files: FileOutcome[], budget: number): void {
+  const groups = groupFilesByRule(files);
+  const headings = groups.map((g) => {
+    const pats = g.patterns.length > 0 ? ` ${g.patterns.slice(0, 10).map((p) => code(p, { max: 120 })).join(", ")}${g.patterns.length > 10 ? " …" : ""}` : "";
+    const head = `### ${ruleName(g.rule)}${pats} — **${g.action}** (${plural(g.files.length, "file")})`;
+    return g.reason ? `${head}\n> ${md(g.reason, 500)}` : head;
+  });
+  const lines = groups.map((g) => g.files.map((f) => `- ${fileLabel(f)}`));
+  const tailRoom = 60;
+  let used = 0;
+  let shownGroups = 0;
+  for (const h of headings) {
+    const cost = utf8Length(h) + 2 + tailRoom;
+    if (used + cost > budget) break;
+    used += cost;
+    shownGroups++;
+  }
+  const shown = new Array<number>(shownGroups).fill(0);
+  // Blocked files are the reason for a failure: they must not be crowded out by allowed ones.
+  const blockBudget = used + (budget - used) / 2;
+  for (let g = 0; g < shownGroups && groups[g]!.action === "block"; g++) {
+    for (const next of lines[g]!) {
+      const cost = utf8Length(next) + 1;
+      if (used + cost > blockBudget) break;
+      used += cost;
+      shown[g]!++;
+    }
+  }
+  for (let progressed = true; progressed; ) {
+    progressed = false;
+    for (let g = 0; g < shownGroups; g++) {
+      const next = lines[g]![shown[g]!];
+      if (next === undefined) continue;
+      const cost = utf8Length(next) + 1;
+      if (used + cost > budget) continue;
+      used += cost;
+      shown[g]!++;
+      progressed = true;
+    }
+  }
+  for (let g = 0; g < shownGroups; g++) {
+    for (const part of headings[g]!.split("\n")) doc.line(part);
+    for (const l of lines[g]!.slice(0, shown[g]!)) doc.line(l);
+    const rest = lines[g]!.length - shown[g]!;
+    if (rest > 0) doc.line(`… and ${plural(rest, "more file")}`);
+    doc.line();
+  }
+  if (shownGroups < groups.length) {
+    const restFiles = groups.slice(shownGroups).reduce((n, g) => n + g.files.length, 0);
+    doc.line(`… and ${plural(groups.length - shownGroups, "more rule")} with ${plural(restFiles, "file")}`);
+    doc.line();
+  }
+}
+
+// ───────────────────────────── terminal text ─────────────────────────────
+
+export interface RenderTextOptions {
+  /** Files listed per rule before "… and N more" (default: all). */
+  maxFilesPerRule?: number;
+  /** Extra lines printed after the verdict (e.g. the CLI's range and policy origin). */
+  notes?: string[];
+}
+
+const TEXT_MARK: Record<Conclusion, string> = { success: "PASS", failure: "FAIL", action_required: "APPROVAL NEEDED", neutral: "NEUTRAL" };
+
+/** Plain text for a terminal: no Markdown, and no control characters (no escape-sequence injection). */
+export function renderText(d: Decision, options: RenderTextOptions = {}): string {
+  const s = (x: string) => sanitize(x);
+  const out: string[] = [];
+  out.push(`${TEXT_MARK[d.conclusion]}: ${s(d.title)}`);
+  for (const n of options.notes ?? []) out.push(s(n));
+  if (d.pulls && d.pulls.length > 1) {
+    out.push("", "Pull requests with this head commit:");
+    for (const p of d.pulls) out.push(`  ${p.number !== null ? `#${p.number}` : "-"}  ${p.conclusion}  ${s(p.title)}`);
+  }
+  if (d.unverified.length > 0) {
+    out.push("", "Could not verify:");
+    for (const u of d.unverified) out.push(`  - ${s(u)}`);
+  }
+  if (d.policyErrors.length > 0) {
+    out.push("", `Policy errors (${d.policyErrors.length}):`);
+    for (const e of d.policyErrors) out.push(`  ${s(e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file)}: ${s(e.message)}`);
+  }
+  if (d.headPolicy?.status === "invalid") {
+    out.push("", "The changed policy file is invalid:");
+    for (const e of d.headPolicy.errors) out.push(`  ${s(`${e.file}:${e.line}:${e.column}`)}: ${s(e.message)}`);
+  }
+  out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
+  for (const e of d.detection.evidence) out.push(`  - ${e.signal} in ${s(e.where)}: ${s(e.value)} (${s(e.agent)})`);
+  if (!d.agentAuthored && d.detection.checked.length > 0) {
+    out.push("Checked:");
+    for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
+  }
+  for (const r of d.requirements) {
+    const head = `${r.rule === null ? "Default requirement" : `Rule ${r.rule + 1} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
+    out.push("", `${head} — ${r.met ? "met" : `${r.missing} more needed`} (${plural(r.files.length, "file")})`);
+    if (r.approvedBy.length > 0) out.push(`  approved by: ${r.approvedBy.map((a) => "@" + s(a)).join(", ")}`);
+  }
+  const notCounted = d.approvals.filter((a) => !a.counted);
+  if (notCounted.length > 0) {
+    out.push("", "Approvals not counted:");
+    for (const a of notCounted) out.push(`  - @${s(a.login)} (${a.source}): ${s(a.reason ?? "not counted")}`);
+  }
+  if (d.files.length > 0) {
+    out.push("", `Files (${d.files.length}):`);
+    const max = options.maxFilesPerRule ?? Infinity;
+    for (const g of groupFilesByRule(d.files)) {
+      const pats = g.patterns.length > 0 ? ` [${g.patterns.map(s).join(", ")}]` : "";
+      out.push(`  ${ruleName(g.rule)}${pats}: ${g.action}${g.reason ? ` — ${s(g.reason)}` : ""}`);
+      for (const f of g.files.slice(0, max)) out.push(`    ${s(f.path)}${f.previousPath ? ` (renamed from ${s(f.previousPath)})` : ""}`);
+      if (g.files.length > max) out.push(`    … and ${g.files.length - max} more`);
+    }
+  }
+  out.push("", `Policy: ${s(d.policy.source.description)} (${d.policy.source.kind})${d.policy.hash ? `, sha256 ${d.policy.hash}` : ""}`);
+  return out.join("\n") + "\n";
+}
+
+// ───────────────────────────── JSON ─────────────────────────────
+
+export interface DecisionJson {
+  schema: "agent-gate/decision/v1";
+  conclusion: Conclusion;
+  title: string;
+  number: number | null;
+  headSha: string;
+  baseRef: string;
+  agentAuthored: boolean;
+  agents: DetectedAgent[];
+  evidence: Evidence[];
+  checked: string[];
+  commits: { sha: string; agents: DetectedAgent[]; evidence: Evidence[] }[];
+  files: { path: string; previousPath: string | null; action: PathAction; rule: number | null | "policy-file"; pattern: string | null; reason: string | null }[];
+  blocked: string[];
+  requirements: { rule: number | null; requirement: Requirement; files: string[]; approvedBy: string[]; missing: number; met: boolean }[];
+  approvals: { login: string; source: "review" | "button"; counted: boolean; reason: string | null; countedFor: number[] }[];
+  unverified: string[];
+  policy: { source: PolicySource; hash: string | null; errors: PolicyError[] };
+  headPolicy: HeadPolicyCheck | null;
+  repairsPolicy: boolean;
+  contributors: string[];
+  pulls: PullVerdict[] | null;
+}
+
+/** A stable JSON object (fixed key order, explicit nulls) for the CLI's `--format json` and tools. */
+export function renderJson(d: Decision): DecisionJson {
+  const ev = (e: Evidence): Evidence => ({ agent: e.agent, signal: e.signal, where: e.where, value: e.value });
+  const ag = (a: DetectedAgent): DetectedAgent => ({ id: a.id, name: a.name });
+  return {
+    schema: "agent-gate/decision/v1",
+    conclusion: d.conclusion,
+    title: d.title,
+    number: d.number ?? null,
+    headSha: d.headSha,
+    baseRef: d.baseRef,
+    agentAuthored: d.agentAuthored,
+    agents: d.detection.agents.map(ag),
+    evidence: d.detection.evidence.map(ev),
+    checked: [...d.detection.checked],
+    commits: d.detection.commits.map((c) => ({ sha: c.sha, agents: c.agents.map(ag), evidence: c.evidence.map(ev) })),
+    files: d.files.map((f) => ({
+      path: f.path,
+      previousPath: f.previousPath ?? null,
+      action: f.action,
+      rule: f.rule,
+      pattern: f.pattern ?? null,
+      reason: f.reason ?? null,
+    })),
+    blocked: d.blocked.map((f) => f.path),
+    requirements: d.requirements.map((r) => ({
+      rule: r.rule,
+      requirement: {
+        count: r.requirement.count,
+        min_permission: r.requirement.min_permission,
+        teams: [...r.requirement.teams],
+        users: [...r.requirement.users],
+        exclude_contributors: r.requirement.exclude_contributors,
+        dismiss_on_push: r.requirement.dismiss_on_push,
+      },
+      files: [...r.files],
+      approvedBy: [...r.approvedBy],
+      missing: r.missing,
+      met: r.met,
+    })),
+    approvals: d.approvals.map((a) => ({ login: a.login, source: a.source, counted: a.counted, reason: a.reason ?? null, countedFor: [...a.countedFor] })),
+    unverified: [...d.unverified],
+    policy: { source: { kind: d.policy.source.kind, description: d.policy.source.description }, hash: d.policy.hash, errors: d.policyErrors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) },
+    headPolicy: d.headPolicy ?? null,
+    repairsPolicy: d.repairsPolicy,
+    contributors: [...(d.contributors ?? [])],
+    pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null,
+  };
+}

@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { decide, strictest } from "../src/engine/decide.js";
+import { CHECK_OUTPUT_MAX, code, md, renderCheck, renderJson, renderText, sanitize, utf8Length } from "../src/engine/render.js";
+import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
+import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
+
+const STANDARD = policy({
+  paths: [
+    { match: [".github/workflows/**"], action: "block", reason: "Agents may not change CI." },
+    { match: ["infra/**"], action: "approve", approval: { count: 2, teams: ["acme/platform"] } },
+    { match: ["docs/**"], action: "allow" },
+  ],
+});
+
+function run(facts: PullFacts, p: Policy | PolicyState = STANDARD, approvals: ApprovalFacts[] = []): Decision {
+  return decide({ facts, policy: "status" in p ? p : ok(p), approvals });
+}
+
+/** The Markdown outside code spans (where GitHub renders markup and links mentions). */
+function outsideCode(markdown: string): string {
+  return markdown.replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, "");
+}
+
+describe("check output", () => {
+  it("puts the verdict first", () => {
+    const out = renderCheck(run(agentPull([".github/workflows/ci.yml"])));
+    expect(out.title).toBe("Blocked: 1 file may not be changed by agents");
+    expect(out.summary.split("\n")[0]).toBe("### ❌ Blocked\\: 1 file may not be changed by agents");
+    expect(out.summary).toContain("`.github/workflows/ci.yml` — rule 1 `.github/workflows/**`: Agents may not change CI\\.");
+  });
+
+  it("action_required says how many more and exactly who may approve", () => {
+    const d = run(agentPull(["infra/main.tf", "src/a.ts"]), STANDARD, [approval("alice"), approval("Copilot", { account: { login: "Copilot", type: "Bot" } })]);
+    const { summary } = renderCheck(d);
+    expect(summary).toContain("2 more approvals for 1 file (rule 2's requirement) from a human (not a bot or coding agent) with **write** permission or higher, a member of `acme/platform`, not the PR author or an author, committer or co-author of its commits (@\u2060Copilot)");
+    expect(summary).not.toContain("default requirement (`approval`) from"); // met by alice
+    expect(summary).toContain("- ✅ @\u2060alice (review) — partly: rule 2\\: not in acme\\/platform");
+    expect(summary).toContain("- ✖ @\u2060Copilot (review) — is a bot");
+    expect(summary).toContain("**Approve** button");
+  });
+
+  it("lists agents and evidence, files by rule, policy source and hash", () => {
+    const { summary, text } = renderCheck(run(agentPull(["src/a.ts", "docs/x.md"])));
+    expect(summary).toMatch(/#### Agents and evidence\nDetected: GitHub Copilot coding agent \(`copilot`\)/);
+    expect(summary).toContain("| `copilot` | identity | pr author |");
+    expect(summary).toContain("| default | approve | — | 1: `src/a.ts` |");
+    expect(summary).toContain("| rule 3 | allow | `docs/**` | 1: `docs/x.md` |");
+    expect(summary).toContain(`Policy: acme\\/api@\u2060main\\:\\.github\\/agent\\-policy\\.yml (repository) · sha256 \`${"f".repeat(64)}\``);
+    expect(text).toContain("### rule 3 `docs/**` — **allow** (1 file)\n- `docs/x.md`");
+    expect(text).toContain("## Commits");
+  });
+
+  it("quotes policy errors with file:line:column", () => {
+    const d = run(humanPull(["a"]), {
+      status: "invalid",
+      errors: [{ file: ".github/agent-policy.yml", line: 4, column: 3, message: "unknown key \"aproval\" (expected one of: approval, …)" }],
+      source: { kind: "repository", description: "acme/api@main:.github/agent-policy.yml" },
+    });
+    const { summary } = renderCheck(d);
+    expect(summary).toContain('- `.github/agent-policy.yml:4:3` unknown key "aproval" \\(expected one of\\: approval, …\\)');
+  });
+
+  it("explains unverified facts and how to re-run", () => {
+    const { summary } = renderCheck(run(humanPull(["a"], { unverified: ["The PR has more than 3,000 files; GitHub lists only 3,000."] })));
+    expect(summary).toContain("#### Could not verify");
+    expect(summary).toContain("more than 3,000 files");
+    expect(summary).toContain("Re-run the `agent-gate` check");
+  });
+
+  it("no agent: says what was checked", () => {
+    const { summary } = renderCheck(run(humanPull(["a"])));
+    expect(summary).toContain("No coding agent detected. Checked:");
+    expect(summary).toMatch(/- PR author \\\(dev\\\)/);
+  });
+
+  it("a combined decision names every PR", () => {
+    const d = strictest([run(humanPull(["a"], { number: 3 })), run(agentPull([".github/workflows/x"], { number: 4 }))]);
+    const { title, summary } = renderCheck(d);
+    expect(title).toBe("#4: Blocked: 1 file may not be changed by agents");
+    expect(summary).toContain("| #4 | ❌ Blocked\\: 1 file may not be changed by agents |");
+    expect(summary).toContain("| #3 | ✅ No coding agent detected |");
+  });
+
+  it("keeps the title to one line of at most 1,024 characters", () => {
+    const d = { ...run(humanPull(["a"])), title: "x\ny".padEnd(5000, "z") };
+    const { title } = renderCheck(d);
+    expect(title.length).toBe(1024);
+    expect(title).not.toMatch(/\n/);
+  });
+});
+
+describe("GitHub's 65,535-character limit", () => {
+  const rules: PathRule[] = Array.from({ length: 300 }, (_, i) =>
+    i === 0 ? { match: ["blocked/**"], action: "block" as const, reason: "No." } : { match: [`area${i}/**`, `**/*.ext${i}`], action: i % 3 === 0 ? ("allow" as const) : ("approve" as const), reason: `Reason ${i}` },
+  );
+  const files = Array.from({ length: 3000 }, (_, i) => (i < 5 ? `blocked/f${i}.ts` : `area${i % 300}/some/deeper/directory/structure/file-number-${i}.ts`));
+  const big = run(agentPull(files), policy({ paths: rules }));
+
+  it("summary and text fit for 3,000 files and 300 rules, counted in UTF-8 bytes", () => {
+    const { summary, text } = renderCheck(big);
+    expect(utf8Length(summary)).toBeLessThanOrEqual(CHECK_OUTPUT_MAX);
+    expect(utf8Length(text)).toBeLessThanOrEqual(CHECK_OUTPUT_MAX);
+    expect(text).toMatch(/… and [\d,]+ more files?/);
+    // The blocked files are never crowded out by the mass of others.
+    for (let i = 0; i < 5; i++) expect(text).toContain(`- \`blocked/f${i}.ts\``);
+    expect(summary).toContain("`blocked/f4.ts`");
+  });
+
+  it("stays within the limit with huge multi-byte names", () => {
+    const names = Array.from({ length: 3000 }, (_, i) => `дерево/${"é😀".repeat(400)}-${i}`);
+    const d = run(agentPull(names, { unverified: Array.from({ length: 500 }, (_, i) => `problem ${"ü".repeat(900)} ${i}`) }));
+    const { summary, text } = renderCheck(d);
+    expect(utf8Length(summary)).toBeLessThanOrEqual(CHECK_OUTPUT_MAX);
+    expect(utf8Length(text)).toBeLessThanOrEqual(CHECK_OUTPUT_MAX);
+    expect(summary).toMatch(/… and [\d,]+ more problems/);
+  });
+
+  it("a tiny budget truncates with a note instead of overflowing", async () => {
+    const { renderSummary } = await import("../src/engine/render.js");
+    const s = renderSummary(big, 2000);
+    expect(utf8Length(s)).toBeLessThanOrEqual(2000);
+    expect(s).toContain("… and 299 more rules");
+    const tiny = renderSummary(big, 700);
+    expect(utf8Length(tiny)).toBeLessThanOrEqual(700);
+    expect(tiny).toContain("output truncated");
+  });
+});
+
+describe("escaping user-controlled strings", () => {
+  const evil = [
+    "docs/<img src=x onerror=alert(1)>.md",
+    "@acme/security-team.md",
+    "src/**bold** [link](http://evil.example)",
+    "a|b|c.ts",
+    "weird`back``ticks`.ts",
+    "line\nbreak.ts",
+    "bidi\u202Egnp.exe",
+    "term\u001b[31mred.ts",
+  ];
+  const d = run(agentPull(evil, { commits: [] }), STANDARD, [
+    approval("mallory", { state: "CHANGES_REQUESTED" }),
+  ]);
+
+  it("no markup, HTML or mention survives outside code spans", () => {
+    for (const out of [renderCheck(d).summary, renderCheck(d).text]) {
+      const plain = outsideCode(out);
+      expect(plain).not.toMatch(/<img|<script/);
+      expect(plain).not.toMatch(/@(?!\u2060)[A-Za-z0-9]/);
+      expect(plain).not.toContain("[link](");
+      expect(out).not.toContain("\u202E");
+      expect(out).not.toContain("\u001b");
+    }
+  });
+
+  it("file names are code spans; `|` is escaped inside tables; backticks get a longer fence", () => {
+    const { summary, text } = renderCheck(d);
+    expect(text).toContain("- ```weird`back``ticks`.ts```");
+    expect(summary).toContain("`a\\|b\\|c.ts`");
+    expect(text).toContain("- `line break.ts`");
+  });
+
+  it("md() escapes punctuation and breaks mentions", () => {
+    expect(md("@acme/team <b>*x*</b> #12")).toBe("@\u2060acme\\/team \\<b\\>\\*x\\*\\<\\/b\\> \\#\u206012");
+    expect(code("`x`")).toBe("`` `x` ``");
+    expect(code("a|b", { inTable: true })).toBe("`a\\|b`");
+    expect(sanitize("a\u0000b\u001b[0m")).toBe("a\ufffdb\ufffd[0m");
+  });
+
+  it("renderText strips terminal escapes", () => {
+    const t = renderText(d);
+    expect(t).not.toContain("\u001b");
+    expect(t).toContain("term\ufffd[31mred.ts");
+    expect(t).toContain("@mallory (review): latest review is CHANGES_REQUESTED");
+  });
+});
+
+describe("renderText and renderJson", () => {
+  it("renderText: verdict first, requirements, files by rule, notes", () => {
+    const d = run(agentPull(["infra/a.tf", "src/b.ts", ".github/workflows/c.yml"]));
+    const t = renderText(d, { notes: ["Range: main..HEAD"] });
+    const lines = t.split("\n");
+    expect(lines[0]).toBe("FAIL: Blocked: 1 file may not be changed by agents");
+    expect(lines[1]).toBe("Range: main..HEAD");
+    expect(t).toContain("Rule 2 requirement: 2 x humans (acme/platform) with write access — 2 more needed (1 file)");
+    expect(t).toContain("  rule 1 [.github/workflows/**]: block — Agents may not change CI.\n    .github/workflows/c.yml");
+  });
+
+  it("renderText: maxFilesPerRule", () => {
+    const t = renderText(run(agentPull(["src/a", "src/b", "src/c"])), { maxFilesPerRule: 1 });
+    expect(t).toContain("    src/a\n    … and 2 more");
+  });
+
+  it("renderJson: stable shape with explicit nulls", () => {
+    const d = run(agentPull(["src/a.ts", { path: "docs/n.md", previousPath: "docs/o.md" }]), STANDARD, [approval("alice")]);
+    const j = renderJson(d);
+    expect(Object.keys(j)).toEqual([
+      "schema", "conclusion", "title", "number", "headSha", "baseRef", "agentAuthored", "agents", "evidence", "checked", "commits",
+      "files", "blocked", "requirements", "approvals", "unverified", "policy", "headPolicy", "repairsPolicy", "contributors", "pulls",
+    ]);
+    expect(j.files).toEqual([
+      { path: "src/a.ts", previousPath: null, action: "approve", rule: null, pattern: null, reason: null },
+      { path: "docs/n.md", previousPath: "docs/o.md", action: "allow", rule: 2, pattern: "docs/**", reason: null },
+    ]);
+    expect(j.commits[0]!.agents).toEqual([{ id: "copilot", name: "GitHub Copilot coding agent" }]);
+    expect(j.approvals).toEqual([{ login: "alice", source: "review", counted: true, reason: null, countedFor: [0] }]);
+    expect(j.conclusion).toBe("success");
+    expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});
