@@ -1,0 +1,14 @@
+/**
+ * The engine's public API: pure functions over plain data (types.ts). The GitHub App and the CLI
+ * import from here; nothing in the engine does I/O.
+ */
+export * from "./types.js";
+export * from "./catalogue.js";
+export * from "./trailers.js";
+export * from "./detect.js";
+export * from "./policy-defaults.js";
+export * from "./policy-schema.js";
+export * from "./policy.js";
+export * from "./match.js";
+export * from "./decide.js";
+export * from "./render.js";
