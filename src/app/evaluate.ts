@@ -1,0 +1,152 @@
+/**
+ * Evaluate a head SHA: read every open PR whose head it is, decide each with the engine, write the
+ * strictest decision on the SHA's one `agent-gate` run, label agent PRs, log the audit lines.
+ * The app adds no policy logic: facts in, `decide()` / `strictest()` / `renderCheck()` out.
+ */
+import type { Logger } from "probot";
+import { decide, strictest } from "../engine/decide.js";
+import { renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
+import type { Decision, Account } from "../engine/types.js";
+import { withButtonApprovals, encodeButtonApprovals, type ButtonApproval } from "../github/button-approvals.js";
+import { countsSince, requestCounter, type GitHub } from "../github/client.js";
+import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
+import { addLabels, completeCheck, startCheck, type LabelSpec } from "../github/write-check.js";
+import { decisionAudit, logClick, logDecision } from "./audit.js";
+import { shaKey, type AppState } from "./state.js";
+
+export interface RepoContext extends RepoRef {
+  defaultBranch: string;
+}
+
+export interface EvaluateRequest {
+  gh: GitHub;
+  log: Logger;
+  repo: RepoContext;
+  /** A PR whose head is the SHA (the others are found from it). */
+  number: number;
+  fallback: PullFallback;
+  trigger: string;
+}
+
+/** Queue an evaluation of the PR's head SHA (serialised and coalesced per repository + SHA). */
+export function evaluatePull(app: AppState, req: EvaluateRequest): Promise<void> {
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha), () => runEvaluation(app, req));
+}
+
+/** A fallback for events that carry only a PR number and a SHA (check_run, check_suite). */
+export function minimalFallback(headSha: string, url: string): PullFallback {
+  return { title: "", body: "", author: null, headRef: "", headSha, baseRef: "", labels: [], url, state: "OPEN" };
+}
+
+export function fallbackFromPayload(pr: {
+  title: string;
+  body?: string | null;
+  user: { login: string; id: number; type?: string } | null;
+  head: { ref: string; sha: string };
+  base: { ref: string };
+  labels?: { name: string }[];
+  html_url: string;
+  state: string;
+}): PullFallback {
+  const author: Account | null = pr.user ? { login: pr.user.login, id: pr.user.id, type: pr.user.type ?? "User" } : null;
+  return {
+    title: pr.title,
+    body: pr.body ?? "",
+    author,
+    headRef: pr.head.ref,
+    headSha: pr.head.sha,
+    baseRef: pr.base.ref,
+    labels: (pr.labels ?? []).map((l) => l.name),
+    url: pr.html_url,
+    state: pr.state.toUpperCase(),
+  };
+}
+
+function decideSnapshot(s: PullSnapshot): Decision {
+  return decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) });
+}
+
+/** The check's text with the stored clicks, within GitHub's 65,535-character limit for `output.text`. */
+function textWithClicks(decision: Decision, rendered: string, sha: string, clicks: ButtonApproval[]): string {
+  const block = { sha, approvals: clicks };
+  const full = withButtonApprovals(rendered, block);
+  if (utf8Length(full) <= CHECK_OUTPUT_MAX) return full;
+  return withButtonApprovals(renderDetails(decision, CHECK_OUTPUT_MAX - utf8Length(encodeButtonApprovals(block)) - 4), block);
+}
+
+const AGENT_LABEL_COLOR = "5319e7";
+const PER_AGENT_LABEL_COLOR = "d4c5f9";
+
+function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
+  if (!d.agentAuthored || s.policy.status !== "ok") return [];
+  const { agent, per_agent } = s.policy.policy.labels;
+  if (agent === false) return [];
+  const labels: LabelSpec[] = [{ name: agent, color: AGENT_LABEL_COLOR, description: "Work of a coding agent (agent-gate)" }];
+  if (per_agent)
+    for (const a of d.detection.agents)
+      if (a.id !== "manual") labels.push({ name: `agent:${a.id}`, color: PER_AGENT_LABEL_COLOR, description: `Work of ${a.name} (agent-gate)`.slice(0, 100) });
+  return labels;
+}
+
+async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void> {
+  const started = performance.now();
+  const counter = requestCounter(req.gh);
+  const before = { ...counter };
+  const target = { ...req.repo, number: req.number, appId: app.appId };
+  const key = shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha);
+  const pending = app.pendingClicks.get(key) ?? [];
+  const cache = newLookupCache();
+
+  // 1. Read the PR (one GraphQL query), then the other open PRs at the same head.
+  const first = await readPull(req.gh, target, req.fallback, { pendingClicks: pending, cache });
+  const sha = first.facts.headSha;
+  const snapshots = [first];
+  for (const twin of first.twins) {
+    snapshots.push(await readPull(req.gh, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: pending, cache }));
+  }
+  app.rememberManualLabel(`${req.repo.owner}/${req.repo.repo}`, first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored");
+
+  // 2. Decide each PR; the SHA's check carries the strictest (SPEC §4 "one SHA, several PRs").
+  const decisions = snapshots.map(decideSnapshot);
+  const combined = strictest(decisions);
+
+  // 3. Approve clicks: stored ones stay (re-qualified every time); a new click is stored only if it counted.
+  const countedClick = (login: string) => decisions.some((d) => d.approvals.some((a) => a.source === "button" && a.counted && a.login.toLowerCase() === login.toLowerCase()));
+  const isPending = (c: ButtonApproval) => pending.some((p) => p.login.toLowerCase() === c.login.toLowerCase());
+  const clicks = first.buttonApprovals.filter((c) => !isPending(c) || countedClick(c.login));
+
+  // 4. Write the check (create in_progress only when the SHA has no run yet; PATCH only when changed).
+  const rendered = renderCheck(combined);
+  const output = { conclusion: combined.conclusion, title: rendered.title, summary: rendered.summary, text: textWithClicks(combined, rendered.text, sha, clicks) };
+  const run = await startCheck(req.gh, req.repo, sha, first.check, app.appId, first.url || null);
+  const wrote = await completeCheck(req.gh, req.repo, run, output, first.url || null);
+
+  // 5. Labels, per agent PR, added once.
+  for (const [i, s] of snapshots.entries()) {
+    if (s.state !== "OPEN" || s.facts.number == null) continue;
+    await addLabels(req.gh, req.repo, s.facts.number, labelsFor(s, decisions[i]!), s.facts.labels, s.repoLabels);
+  }
+
+  // 6. Audit: one line per PR decision, one per click handled.
+  if (pending.length > 0) {
+    const left = (app.pendingClicks.get(key) ?? []).filter((c) => !pending.includes(c));
+    if (left.length > 0) app.pendingClicks.set(key, left);
+    else app.pendingClicks.delete(key);
+    for (const c of pending) {
+      const outcome = decisions.flatMap((d) => d.approvals).find((a) => a.source === "button" && a.login.toLowerCase() === c.login.toLowerCase());
+      logClick(req.log, {
+        repo: `${req.repo.owner}/${req.repo.repo}`,
+        headSha: sha,
+        pulls: snapshots.map((s) => s.facts.number ?? 0),
+        login: c.login,
+        counted: countedClick(c.login),
+        ...(outcome?.reason ? { reason: outcome.reason } : {}),
+      });
+    }
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const githubRequests = countsSince(counter, before);
+  for (const d of decisions) {
+    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: req.trigger, checkConclusion: combined.conclusion, wrote, durationMs, githubRequests }));
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `check_run` requested_action (`approve`) and rerequested, for OUR run only (SPEC §5). Another app's
+ * run, or another check of ours, costs no request.
+ *
+ * Approve: the click is not trusted by itself (dcoapp/app never checked who clicked; we must). The
+ * clicker is passed to the engine as a `button` approval and qualified exactly like a reviewer
+ * (permission, teams/users, not a contributor, not a bot or agent). Only a click that counts is stored
+ * in the check run; one that does not changes nothing, and the check's text says why.
+ */
+import type { Context } from "probot";
+import { CHECK_NAME } from "../../github/read-pull.js";
+import { APPROVE_ACTION } from "../../github/write-check.js";
+import { addButtonApproval } from "../../github/button-approvals.js";
+import { evaluatePull, minimalFallback } from "../evaluate.js";
+import { shaKey, type AppState } from "../state.js";
+import { pullsAtSha } from "./pulls-at-sha.js";
+
+type CheckRunContext = Context<"check_run.requested_action"> | Context<"check_run.rerequested">;
+
+function isOurs(app: AppState, run: { name: string; app: { id: number } | null }): boolean {
+  return run.app?.id === app.appId && run.name === CHECK_NAME;
+}
+
+export async function onCheckRun(app: AppState, context: CheckRunContext): Promise<void> {
+  const { payload } = context;
+  const run = payload.check_run;
+  // 1. Ours only; for a click, only the Approve action.
+  if (!isOurs(app, run)) return;
+  if (payload.action === "requested_action" && payload.requested_action?.identifier !== APPROVE_ACTION.identifier) return;
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
+  const sha = run.head_sha;
+
+  // 2. Record the click as pending: the evaluation qualifies it and stores it in the run if it counts.
+  if (payload.action === "requested_action") {
+    const key = shaKey(repo.owner, repo.repo, sha);
+    const sender = payload.sender;
+    const click = { login: sender.login, id: sender.id, type: sender.type, at: new Date().toISOString() };
+    app.pendingClicks.set(key, addButtonApproval(app.pendingClicks.get(key) ?? [], click));
+  }
+
+  // 3. Re-evaluate every open PR at the SHA (one evaluation covers the twins).
+  const pulls = await pullsAtSha(context.octokit, repo, sha, run.pull_requests);
+  const first = pulls[0];
+  if (first === undefined) {
+    context.log.info({ repo: `${repo.owner}/${repo.repo}`, sha }, "agent-gate: no open pull request at this commit; nothing to evaluate");
+    app.pendingClicks.delete(shaKey(repo.owner, repo.repo, sha));
+    return;
+  }
+  await evaluatePull(app, {
+    gh: context.octokit,
+    log: context.log,
+    repo,
+    number: first,
+    fallback: minimalFallback(sha, run.details_url ?? ""),
+    trigger: `check_run.${payload.action}`,
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * `pull_request` opened, reopened, synchronize, edited, ready_for_review, labeled, unlabeled → evaluate
+ * (SPEC §5). A label other than ours cannot change the outcome, so it costs no request (SPEC §8).
+ */
+import type { Context } from "probot";
+import { evaluatePull, fallbackFromPayload } from "../evaluate.js";
+import type { AppState } from "../state.js";
+
+export const PULL_REQUEST_ACTIONS = ["opened", "reopened", "synchronize", "edited", "ready_for_review", "labeled", "unlabeled"] as const;
+
+/** Ours: the repository's manual label as last read (default `agent-authored`) and any `agent:<id>`. */
+export function isOurLabel(app: AppState, repo: string, name: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower.startsWith("agent:")) return true;
+  if (!app.manualLabels.has(repo)) return true; // unknown policy: its manual label could be this one
+  const manual = app.manualLabels.get(repo);
+  return lower === "agent-authored" || (manual !== false && manual !== undefined && lower === manual.toLowerCase());
+}
+
+export async function onPullRequest(app: AppState, context: Context<"pull_request">): Promise<void> {
+  const { payload } = context;
+  const repo = payload.repository;
+  // 1. Cheap exit: a label that is not ours.
+  if ((payload.action === "labeled" || payload.action === "unlabeled") && "label" in payload && payload.label) {
+    if (!isOurLabel(app, repo.full_name, payload.label.name)) return;
+  }
+  // 2. Closed PRs have nothing to gate.
+  if (payload.pull_request.state !== "open") return;
+  // 3. Evaluate the head.
+  await evaluatePull(app, {
+    gh: context.octokit,
+    log: context.log,
+    repo: { owner: repo.owner.login, repo: repo.name, defaultBranch: repo.default_branch },
+    number: payload.pull_request.number,
+    fallback: fallbackFromPayload(payload.pull_request),
+    trigger: `pull_request.${payload.action}`,
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * The Probot app function (`export default (app, { addHandler }) => …`), so both `npm start`
+ * (src/app/main.ts) and `probot run lib/app/index.js` work. One thin handler per event (SPEC §5).
+ */
+import type { ApplicationFunction, Context } from "probot";
+import { AppState } from "./state.js";
+import { onPullRequest, PULL_REQUEST_ACTIONS } from "./handlers/pull-request.js";
+import { onPullRequestReview, REVIEW_ACTIONS } from "./handlers/pull-request-review.js";
+import { onCheckRun } from "./handlers/check-run.js";
+import { onCheckSuiteRerequested } from "./handlers/check-suite.js";
+import { onMergeGroup } from "./handlers/merge-group.js";
+import { onPush } from "./handlers/push.js";
+
+const agentGate: ApplicationFunction = (probot) => {
+  const appId = Number(process.env.APP_ID);
+  if (!Number.isInteger(appId) || appId <= 0) throw new Error(`agent-gate: APP_ID must be the GitHub App's numeric id (got ${JSON.stringify(process.env.APP_ID)})`);
+  const app = new AppState(appId);
+
+  probot.on(
+    PULL_REQUEST_ACTIONS.map((a) => `pull_request.${a}` as const),
+    (context) => onPullRequest(app, context as Context<"pull_request">),
+  );
+  probot.on(
+    REVIEW_ACTIONS.map((a) => `pull_request_review.${a}` as const),
+    (context) => onPullRequestReview(app, context as Context<"pull_request_review">),
+  );
+  probot.on(["check_run.requested_action", "check_run.rerequested"], (context) => onCheckRun(app, context));
+  probot.on("check_suite.rerequested", (context) => onCheckSuiteRerequested(app, context));
+  probot.on("merge_group.checks_requested", (context) => onMergeGroup(app, context));
+  probot.on("push", (context) => onPush(app, context));
+};
+
+export default agentGate;

@@ -1,0 +1,81 @@
+/**
+ * Merge queue (SPEC §5): GitHub asks for checks on the group's temporary head SHA, which contains the
+ * group's PR and every PR ahead of it in the queue. `agent-gate` on that SHA is `success` only if every
+ * one of those PRs passes (each judged at its own head, with its own approvals); if the group's PRs
+ * cannot be resolved, it fails closed.
+ */
+import type { Logger } from "probot";
+import { decide, strictest } from "../engine/decide.js";
+import { renderCheck } from "../engine/render.js";
+import type { Decision } from "../engine/types.js";
+import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
+import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../github/queries.js";
+import { newLookupCache, readPull } from "../github/read-pull.js";
+import { completeCheck, startCheck } from "../github/write-check.js";
+import { decisionAudit, logDecision } from "./audit.js";
+import { minimalFallback, type RepoContext } from "./evaluate.js";
+import { shaKey, type AppState } from "./state.js";
+
+export interface MergeGroupRequest {
+  gh: GitHub;
+  log: Logger;
+  repo: RepoContext;
+  headSha: string;
+  /** The queue's target branch, without refs/heads/. */
+  baseRef: string;
+}
+
+/** PR numbers in the group: the entry whose head commit is the group's SHA and every entry ahead of it. */
+async function groupPulls(gh: GitHub, req: MergeGroupRequest): Promise<number[] | string> {
+  let result: MergeQueueResult;
+  try {
+    result = await gh.graphql<MergeQueueResult>(MERGE_QUEUE_QUERY, { owner: req.repo.owner, name: req.repo.repo, branch: req.baseRef });
+  } catch (error) {
+    return `Could not read the merge queue of ${req.baseRef} (${describeError(error)}).`;
+  }
+  const entries = result.repository?.mergeQueue?.entries?.nodes ?? [];
+  const mine = entries.find((e) => e.headCommit?.oid === req.headSha);
+  if (!mine) return `The merge queue of ${req.baseRef} has no entry for the group commit ${req.headSha.slice(0, 7)}, so its pull requests cannot be known.`;
+  const pulls = entries.filter((e) => e.position <= mine.position).map((e) => e.pullRequest?.number);
+  if (pulls.some((n) => n === undefined)) return `A merge queue entry of ${req.baseRef} has no readable pull request.`;
+  return pulls as number[];
+}
+
+/** A failure decision for a group that could not be resolved (built by the engine from an unreadable state). */
+function unresolved(req: MergeGroupRequest, reason: string): Decision {
+  const why = `${reason} Re-run: remove the pull request from the merge queue and add it again.`;
+  return decide({
+    facts: { repository: `${req.repo.owner}/${req.repo.repo}`, number: null, title: "", body: "", author: null, headRef: "", headSha: req.headSha, baseRef: req.baseRef, labels: [], commits: [], files: [], unverified: [why] },
+    policy: { status: "unreadable", reason: why, source: { kind: "repository", description: "merge queue" } },
+    approvals: [],
+  });
+}
+
+export function evaluateMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.headSha), () => runMergeGroup(app, req));
+}
+
+async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
+  const started = performance.now();
+  const counter = requestCounter(req.gh);
+  const before = { ...counter };
+  const cache = newLookupCache();
+  // 1. Which PRs; 2. each PR's own decision at its own head; 3. strictest on the group SHA.
+  const pulls = await groupPulls(req.gh, req);
+  let decisions: Decision[];
+  if (typeof pulls === "string") decisions = [unresolved(req, pulls)];
+  else {
+    decisions = [];
+    for (const number of pulls) {
+      const s = await readPull(req.gh, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache });
+      decisions.push(decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) }));
+    }
+  }
+  const combined = strictest(decisions);
+  const rendered = renderCheck(combined);
+  const run = await startCheck(req.gh, req.repo, req.headSha, undefined, app.appId, null);
+  const wrote = await completeCheck(req.gh, req.repo, run, { conclusion: combined.conclusion, ...rendered }, null);
+  const durationMs = Math.round(performance.now() - started);
+  for (const d of decisions)
+    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: countsSince(counter, before) }));
+}

@@ -1,0 +1,127 @@
+/**
+ * Direct pushes to the default branch (SPEC §5): agent commits that reached the default branch without
+ * a pull request are reported — a `neutral` check run on the pushed head commit (it is already merged,
+ * so there is nothing to block; neutral makes it visible without turning the branch red) and an audit
+ * line. No agent: no write at all.
+ */
+import type { Logger } from "probot";
+import { detectAgents, detectionConfigFromPolicy } from "../engine/detect.js";
+import { BUILTIN_DETECTION_CONFIG } from "../engine/decide.js";
+import { code, md } from "../engine/render.js";
+import type { CommitFacts, Detection, PolicyState } from "../engine/types.js";
+import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
+import { readRepoPolicy } from "../github/read-pull.js";
+import { completeCheck, startCheck } from "../github/write-check.js";
+import { logPush } from "./audit.js";
+import type { RepoContext } from "./evaluate.js";
+import { shaKey, type AppState } from "./state.js";
+
+/** GitHub puts at most 20 commits in a push payload (webhook docs, `push`: "commits … maximum of 20"). */
+export const PUSH_PAYLOAD_MAX_COMMITS = 20;
+export const PUSH_TITLE = "Agent commits pushed without a pull request";
+
+export interface PushCommit {
+  id: string;
+  message: string;
+  author: { name: string; email: string | null; username?: string };
+  committer: { name: string; email: string | null; username?: string };
+}
+
+export interface PushRequest {
+  gh: GitHub;
+  log: Logger;
+  repo: RepoContext;
+  ref: string;
+  before: string;
+  after: string;
+  pusher: string;
+  commits: PushCommit[];
+}
+
+function fromPayload(c: PushCommit): CommitFacts {
+  return {
+    sha: c.id,
+    message: c.message,
+    author: { name: c.author.name, email: c.author.email ?? "", login: c.author.username ?? null },
+    committer: { name: c.committer.name, email: c.committer.email ?? "", login: c.committer.username ?? null },
+  };
+}
+
+/** All pushed commits: the payload's, or the compare API's when the payload is at its 20-commit cap. */
+async function pushedCommits(req: PushRequest): Promise<{ commits: CommitFacts[]; unverified?: string }> {
+  const payload = req.commits.map(fromPayload);
+  if (req.commits.length < PUSH_PAYLOAD_MAX_COMMITS || /^0+$/.test(req.before)) return { commits: payload };
+  try {
+    const { data } = await req.gh.rest.repos.compareCommitsWithBasehead({ owner: req.repo.owner, repo: req.repo.repo, basehead: `${req.before}...${req.after}`, per_page: 100 });
+    return {
+      commits: data.commits.map((c) => ({
+        sha: c.sha,
+        message: c.commit.message,
+        author: { name: c.commit.author?.name ?? "", email: c.commit.author?.email ?? "", login: c.author?.login ?? null, id: c.author?.id ?? null },
+        committer: { name: c.commit.committer?.name ?? "", email: c.commit.committer?.email ?? "", login: c.committer?.login ?? null, id: c.committer?.id ?? null },
+      })),
+    };
+  } catch (error) {
+    return { commits: payload, unverified: `only the first ${payload.length} commits were checked (compare API: ${describeError(error)})` };
+  }
+}
+
+function renderPush(detection: Detection, commits: CommitFacts[], pusher: string, policy: PolicyState, unverified?: string): { title: string; summary: string; text: string } {
+  const agentCommits = detection.commits.filter((c) => c.agents.length > 0);
+  const lines = [
+    `**${PUSH_TITLE}.** ${agentCommits.length} of ${commits.length} commits pushed by ${md("@" + pusher, 100)} to the default branch were made with ${detection.agents.map((a) => md(a.name)).join(", ")}, without a pull request, so no human approved them through agent-gate.`,
+    "",
+    "| commit | agents | evidence |",
+    "|---|---|---|",
+    ...agentCommits.slice(0, 100).map((c) => `| ${code(c.sha.slice(0, 7), { inTable: true })} | ${c.agents.map((a) => md(a.name)).join(", ")} | ${c.evidence.map((e) => `${md(e.signal)}: ${code(e.value, { inTable: true, max: 120 })}`).join("<br>")} |`),
+    "",
+    `Policy: ${md(policy.source.description)}${policy.status === "ok" ? "" : ` (${policy.status}; the built-in agent catalogue was used)`}.`,
+    ...(unverified ? ["", `Not verified: ${md(unverified)}.`] : []),
+    "",
+    "To prevent this, protect the default branch (require pull requests) and make `agent-gate` a required check.",
+  ];
+  return { title: PUSH_TITLE, summary: lines.join("\n"), text: "" };
+}
+
+export function reportPush(app: AppState, req: PushRequest): Promise<void> {
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.after), () => runPush(app, req));
+}
+
+async function runPush(app: AppState, req: PushRequest): Promise<void> {
+  const started = performance.now();
+  const counter = requestCounter(req.gh);
+  const before = { ...counter };
+  // 1. Policy (its custom agents count), commits, detection.
+  const policy = await readRepoPolicy(req.gh, req.repo, req.repo.defaultBranch);
+  const { commits, unverified } = await pushedCommits(req);
+  const config = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
+  const detection = detectAgents(
+    { repository: `${req.repo.owner}/${req.repo.repo}`, number: null, title: "", body: "", author: null, headRef: req.ref.replace(/^refs\/heads\//, ""), headSha: req.after, baseRef: req.repo.defaultBranch, labels: [], commits, files: [], unverified: [] },
+    config,
+  );
+  // Only commit signals: the "head branch" of a push is the default branch itself, not an agent's branch.
+  const agentCommits = detection.commits.filter((c) => c.agents.length > 0);
+  let conclusion: "neutral" | null = null;
+  if (agentCommits.length > 0) {
+    // 2. Report on the pushed head commit (one run per SHA, rewritten only if it changed).
+    const out = renderPush(detection, commits, req.pusher, policy, unverified);
+    const run = await startCheck(req.gh, req.repo, req.after, undefined, app.appId, null);
+    await completeCheck(req.gh, req.repo, run, { conclusion: "neutral", ...out }, null);
+    conclusion = "neutral";
+  }
+  if (agentCommits.length > 0 || unverified) {
+    logPush(req.log, {
+      repo: `${req.repo.owner}/${req.repo.repo}`,
+      ref: req.ref,
+      headSha: req.after,
+      pusher: req.pusher,
+      commits: agentCommits.map((c) => c.sha),
+      detection,
+      conclusion,
+      policySource: policy.source,
+      policyHash: policy.status === "ok" ? policy.hash : null,
+      durationMs: Math.round(performance.now() - started),
+      githubRequests: countsSince(counter, before),
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * What the app keeps in memory between events. Nothing here is needed for correctness after a restart
+ * (check runs hold the durable state); it only serialises work and saves requests.
+ */
+import type { ButtonApproval } from "../github/button-approvals.js";
+import { KeyedQueue } from "./keyed-queue.js";
+
+const LABEL_CACHE_MAX = 10_000;
+
+export class AppState {
+  readonly appId: number;
+  /** Serialises evaluations per repository + head SHA (and coalesces bursts). */
+  readonly queue = new KeyedQueue();
+  /** Approve clicks received but not yet written into the check run, per repository + SHA. */
+  readonly pendingClicks = new Map<string, ButtonApproval[]>();
+  /**
+   * The manual label of each repository's policy as last read (`labels.agent`; false = none), so a
+   * `labeled` event for another label costs no request (SPEC §8). Unknown repository → evaluate.
+   */
+  readonly manualLabels = new Map<string, string | false>();
+
+  constructor(appId: number) {
+    this.appId = appId;
+  }
+
+  rememberManualLabel(repo: string, label: string | false): void {
+    if (this.manualLabels.size >= LABEL_CACHE_MAX && !this.manualLabels.has(repo)) this.manualLabels.delete(this.manualLabels.keys().next().value!);
+    this.manualLabels.set(repo, label);
+  }
+}
+
+export function shaKey(owner: string, repo: string, sha: string): string {
+  return `${owner}/${repo}@${sha}`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The Octokit class the app runs with: Probot's own (`ProbotOctokit`: plugin-retry, plugin-throttling,
+ * pagination, REST methods) with three changes.
+ *
+ * 1. One write limiter PER INSTALLATION. What Probot 14.3.2 does as shipped:
+ *    - `@octokit/plugin-throttling` 11.0.5 (`dist-src/index.js`, `createGroups`) keeps its Bottleneck groups
+ *      (`global`, `write`, `search`, `notifications`) in a MODULE-LEVEL `groups` object shared by every
+ *      Octokit instance of the process, and keys each group by `throttle.id`, which defaults to "no-id".
+ *      `dist-src/wrap-request.js` sends every non-GET request AND every GraphQL request through
+ *      `state.write.key(state.id)` (`maxConcurrent: 1, minTime: 1000`).
+ *    - Webhook handlers get their Octokit from `octokit-auth-probot` (`dist-src/auth.js`, type
+ *      "event-octokit"), which builds it from the app Octokit's options with only `auth.installationId`
+ *      added: no `throttle.id`. (Only `app.auth(id)` — `probot/lib/octokit/get-authenticated-octokit.js`
+ *      — sets `throttle.id = String(installationId)`; the webhook path does not.)
+ *    So as shipped, every webhook request that writes or uses GraphQL, across ALL installations of the
+ *    process, queues behind one limiter: ≥ 1 s apart process-wide. GitHub's secondary-limit guidance
+ *    ("wait at least one second between each request" for mutative requests) is per user/installation,
+ *    so the key must be the installation: the class below sets `throttle.id = "installation-<id>"`.
+ * 2. Secondary rate limits are retried (Probot's `getOctokitThrottleOptions` only logs them), at most
+ *    `MAX_RATE_LIMIT_RETRIES` times, so a burst costs a delay, not a lost check.
+ * 3. Under test (`AGENT_GATE_TEST_NO_THROTTLE=1`, set by test/helpers/app-process.ts) nothing sleeps: the throttle is disabled
+ *    and plugin-retry still retries (so fault tests see the retries) but with a zero back-off.
+ */
+import { ProbotOctokit } from "probot";
+
+/** Retries after a primary or secondary rate limit before the request fails (and the check fails closed). */
+export const MAX_RATE_LIMIT_RETRIES = 2;
+
+/** True when retries and throttling must not wait (tests, benchmarks). */
+export function noWaitMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.AGENT_GATE_TEST_NO_THROTTLE === "1";
+}
+
+interface RateLimitOptions {
+  method: string;
+  url: string;
+  request: { retryCount: number };
+}
+interface LoggingOctokit {
+  log: { warn: (msg: string) => void };
+}
+
+function onLimit(kind: string) {
+  return (retryAfter: number, options: RateLimitOptions, octokit: LoggingOctokit): boolean => {
+    const retry = options.request.retryCount < MAX_RATE_LIMIT_RETRIES;
+    octokit.log.warn(
+      `${kind} rate limit on ${options.method} ${options.url}: ` +
+        (retry ? `retrying in ${retryAfter} s (retry ${options.request.retryCount + 1} of ${MAX_RATE_LIMIT_RETRIES})` : "giving up"),
+    );
+    return retry;
+  };
+}
+
+type InstanceOptions = Record<string, unknown> & {
+  auth?: { installationId?: number | string } & Record<string, unknown>;
+  throttle?: Record<string, unknown>;
+  retry?: Record<string, unknown>;
+};
+
+/** Build the Octokit class; `env` is read once, when the class is made. */
+export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof ProbotOctokit {
+  const noWait = noWaitMode(env);
+  return ProbotOctokit.defaults((instanceOptions: InstanceOptions) => {
+    const installationId = instanceOptions.auth?.installationId;
+    const throttle = noWait
+      ? { ...instanceOptions.throttle, enabled: false }
+      : {
+          ...instanceOptions.throttle,
+          onRateLimit: onLimit("Primary"),
+          onSecondaryRateLimit: onLimit("Secondary"),
+          ...(installationId !== undefined ? { id: `installation-${installationId}` } : {}),
+        };
+    const retry = noWait ? { ...instanceOptions.retry, retryAfterBaseValue: 0 } : instanceOptions.retry;
+    return { ...instanceOptions, throttle, ...(retry ? { retry } : {}) };
+  }) as typeof ProbotOctokit;
+}

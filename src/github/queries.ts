@@ -1,0 +1,187 @@
+/**
+ * The GraphQL documents the app sends. One query (`AgentGatePull`) brings everything an evaluation
+ * needs (SPEC §8: "one read that brings PR, commits, files, reviews with what qualifies each reviewer,
+ * and the app's existing check on the head SHA together"); the page queries only run past 100 items.
+ * Field shapes: GitHub GraphQL reference (PullRequest, Commit, CheckSuite, Blob), checked against
+ * @octokit/graphql-schema by the fake in the e2e tests.
+ */
+
+const ACTOR = `__typename login ... on User { databaseId } ... on Bot { databaseId }`;
+const GIT_ACTOR = `name email user { login databaseId }`;
+const COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } authors(first: 10) { nodes { ${GIT_ACTOR} } }`;
+const BLOB = `__typename ... on Blob { text isTruncated oid }`;
+const PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
+const REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
+
+export const PULL_QUERY = /* GraphQL */ `
+query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyExpression: String!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
+  repository(owner: $owner, name: $name) {
+    policy: object(expression: $policyExpression) { ${BLOB} }
+    labels(first: 100, query: "agent") { nodes { name } }
+    pullRequest(number: $number) {
+      number title body state url
+      author { ${ACTOR} }
+      headRefName headRefOid baseRefName baseRefOid
+      labels(first: 100) { nodes { name } }
+      commits(first: 100) { ${PAGE} nodes { commit { ${COMMIT} } } }
+      files(first: 100) { ${PAGE} nodes { path changeType } }
+      reviews(first: 100) { ${PAGE} nodes { ${REVIEW} } }
+      head: commits(last: 1) {
+        nodes {
+          commit {
+            oid
+            headPolicy: file(path: $policyPath) { object { ${BLOB} } }
+            checkSuites(first: 10, filterBy: { appId: $appId }) {
+              nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion title summary text } } }
+            }
+            associatedPullRequests(first: 20) { nodes { number state headRefOid } }
+          }
+        }
+      }
+    }
+  }
+  orgPolicy: repository(owner: $owner, name: ".github") {
+    object(expression: $orgExpression) { ${BLOB} }
+  }
+}`;
+
+export const COMMITS_PAGE_QUERY = /* GraphQL */ `
+query AgentGateCommits($owner: String!, $name: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    commits(first: 100, after: $after) { ${PAGE} nodes { commit { ${COMMIT} } } }
+  } }
+}`;
+
+export const FILES_PAGE_QUERY = /* GraphQL */ `
+query AgentGateFiles($owner: String!, $name: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    files(first: 100, after: $after) { ${PAGE} nodes { path changeType } }
+  } }
+}`;
+
+export const REVIEWS_PAGE_QUERY = /* GraphQL */ `
+query AgentGateReviews($owner: String!, $name: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    reviews(first: 100, after: $after) { ${PAGE} nodes { ${REVIEW} } }
+  } }
+}`;
+
+/** A file of another repository (policy `_extends`), on that repository's default branch. */
+export const BLOB_QUERY = /* GraphQL */ `
+query AgentGateBlob($owner: String!, $name: String!, $expression: String!) {
+  repository(owner: $owner, name: $name) { object(expression: $expression) { ${BLOB} } }
+}`;
+
+/** The PRs of a merge queue (merge_group events), SPEC §5. */
+export const MERGE_QUEUE_QUERY = /* GraphQL */ `
+query AgentGateMergeQueue($owner: String!, $name: String!, $branch: String!) {
+  repository(owner: $owner, name: $name) {
+    mergeQueue(branch: $branch) {
+      entries(first: 100) { nodes { position headCommit { oid } pullRequest { number headRefOid } } }
+    }
+  }
+}`;
+
+// ─── response shapes (only what the queries above select) ───
+
+export interface GqlPage<T> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+  nodes: T[];
+}
+export interface GqlActor {
+  __typename: string;
+  login: string;
+  databaseId?: number | null;
+}
+export interface GqlGitActor {
+  name: string | null;
+  email: string | null;
+  user: { login: string; databaseId: number | null } | null;
+}
+export interface GqlCommit {
+  oid: string;
+  message: string;
+  author: GqlGitActor | null;
+  committer: GqlGitActor | null;
+  authors: { nodes: GqlGitActor[] };
+}
+export interface GqlBlob {
+  __typename: string;
+  text?: string | null;
+  isTruncated?: boolean;
+  oid?: string;
+}
+export interface GqlReview {
+  author: GqlActor | null;
+  state: string;
+  submittedAt: string | null;
+  authorCanPushToRepository: boolean;
+  commit: { oid: string } | null;
+}
+export interface GqlFile {
+  path: string;
+  changeType: string;
+}
+export interface GqlCheckRun {
+  databaseId: number;
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+}
+export interface GqlPull {
+  number: number;
+  title: string;
+  body: string;
+  state: string;
+  url: string;
+  author: GqlActor | null;
+  headRefName: string;
+  headRefOid: string;
+  baseRefName: string;
+  baseRefOid: string;
+  labels: { nodes: { name: string }[] };
+  commits: GqlPage<{ commit: GqlCommit }>;
+  files: GqlPage<GqlFile> | null;
+  reviews: GqlPage<GqlReview> | null;
+  head: {
+    nodes: {
+      commit: {
+        oid: string;
+        headPolicy: { object: GqlBlob | null } | null;
+        checkSuites: { nodes: { checkRuns: { nodes: GqlCheckRun[] } | null }[] } | null;
+        associatedPullRequests: { nodes: { number: number; state: string; headRefOid: string }[] } | null;
+      };
+    }[];
+  };
+}
+export interface PullQueryResult {
+  repository: {
+    policy: GqlBlob | null;
+    labels: { nodes: { name: string }[] } | null;
+    pullRequest: GqlPull | null;
+  } | null;
+  orgPolicy: { object: GqlBlob | null } | null;
+}
+
+/** Only the policy blobs (direct pushes: no PR to read). */
+export const POLICY_QUERY = /* GraphQL */ `
+query AgentGatePolicy($owner: String!, $name: String!, $policyExpression: String!, $orgExpression: String!) {
+  repository(owner: $owner, name: $name) { policy: object(expression: $policyExpression) { ${BLOB} } }
+  orgPolicy: repository(owner: $owner, name: ".github") { object(expression: $orgExpression) { ${BLOB} } }
+}`;
+
+export interface PolicyQueryResult {
+  repository: { policy: GqlBlob | null } | null;
+  orgPolicy: { object: GqlBlob | null } | null;
+}
+
+export interface MergeQueueResult {
+  repository: {
+    mergeQueue: {
+      entries: { nodes: { position: number; headCommit: { oid: string } | null; pullRequest: { number: number; headRefOid: string } | null }[] } | null;
+    } | null;
+  } | null;
+}

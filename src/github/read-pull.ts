@@ -1,0 +1,458 @@
+/**
+ * The ONE reader of pull-request facts (STYLE: policy-bot's `pull.Context`). One GraphQL query brings
+ * the PR, its commits, files and reviews (with `authorCanPushToRepository`, which qualifies most
+ * reviewers for `min_permission: write` without another request), the policy blobs of the default
+ * branch and of the organisation's `.github` repository, the head commit's `agent-gate` run of this
+ * app, the other PRs at the same head and the repository's agent labels (SPEC §8: one read).
+ * Extra requests only when needed: pages past 100 items, REST file listing when a file was renamed
+ * (GraphQL has no previous name), `_extends`, and permission / team look-ups for approvers whose
+ * approval could count.
+ *
+ * Nothing here throws for a read failure: what cannot be read becomes `facts.unverified` or
+ * `PolicyState.unreadable`, so the decision fails closed (SPEC §4) instead of crashing or passing.
+ */
+import { PERMISSIONS } from "../engine/types.js";
+import type { Account, ApprovalFacts, ChangedFile, CommitFacts, GitIdentity, HeadPolicyCheck, Permission, PolicyState, PullFacts, Requirement } from "../engine/types.js";
+import { POLICY_PATH } from "../engine/policy-defaults.js";
+import { effectiveRequirement } from "../engine/decide.js";
+import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";
+import { describeError, type GitHub } from "./client.js";
+import { checkHeadPolicy, readPolicy } from "./read-policy.js";
+import {
+  COMMITS_PAGE_QUERY,
+  FILES_PAGE_QUERY,
+  POLICY_QUERY,
+  PULL_QUERY,
+  REVIEWS_PAGE_QUERY,
+  type GqlActor,
+  type GqlCheckRun,
+  type GqlCommit,
+  type GqlFile,
+  type GqlGitActor,
+  type GqlPage,
+  type GqlPull,
+  type GqlReview,
+  type PolicyQueryResult,
+  type PullQueryResult,
+} from "./queries.js";
+
+export const CHECK_NAME = "agent-gate";
+/** GitHub lists at most this many files / commits of a PR (REST and GraphQL docs, "List pull request files"). */
+export const MAX_LISTED_FILES = 3000;
+export const MAX_LISTED_COMMITS = 250;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PullTarget extends RepoRef {
+  number: number;
+  /** From the webhook payload (`repository.default_branch`): where the policy is read. */
+  defaultBranch: string;
+  /** This app's id: only its own check suite is ours. */
+  appId: number;
+}
+
+/** The app's `agent-gate` run on the head SHA, as last written. */
+export interface ExistingCheck {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+}
+
+export interface PullSnapshot {
+  facts: PullFacts;
+  /** OPEN, CLOSED or MERGED. */
+  state: string;
+  url: string;
+  approvals: ApprovalFacts[];
+  /** Clicks stored in the check run at the head SHA (plus the pending ones passed in). */
+  buttonApprovals: ButtonApproval[];
+  /** undefined = could not be read (the writer must look it up before creating a run). */
+  check: ExistingCheck | null | undefined;
+  policy: PolicyState;
+  headPolicy?: HeadPolicyCheck;
+  /** Other OPEN PRs whose head is the same SHA (SPEC §4 "one SHA, several PRs"). */
+  twins: number[];
+  /** Labels of the repository whose name contains "agent", lower-cased (to create ours only when missing). */
+  repoLabels: string[] | null;
+}
+
+/** Per-evaluation cache of permission and team look-ups (one evaluation may judge several PRs). */
+export interface LookupCache {
+  permissions: Map<string, Promise<Permission | "none" | null>>;
+  teams: Map<string, Promise<boolean | null>>;
+}
+export function newLookupCache(): LookupCache {
+  return { permissions: new Map(), teams: new Map() };
+}
+
+/** What the reader falls back on when the PR cannot be read at all (taken from the webhook payload). */
+export interface PullFallback {
+  title: string;
+  body: string | null;
+  author: Account | null;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  labels: string[];
+  url: string;
+  state: string;
+}
+
+const RERUN = "Re-run the agent-gate check (\"Re-run\" on the check) once GitHub answers again.";
+
+// ─── mapping GraphQL to engine facts ───
+
+function account(actor: GqlActor | null): Account | null {
+  return actor ? { login: actor.login, id: actor.databaseId ?? null, type: actor.__typename } : null;
+}
+
+function identity(actor: GqlGitActor | null): GitIdentity {
+  return { name: actor?.name ?? "", email: actor?.email ?? "", login: actor?.user?.login ?? null, id: actor?.user?.databaseId ?? null };
+}
+
+function commitFacts(c: GqlCommit): CommitFacts {
+  // `Commit.authors` lists the author first, then the co-authors GitHub resolved from trailers.
+  return { sha: c.oid, author: identity(c.author), committer: identity(c.committer), message: c.message, coAuthors: c.authors.nodes.slice(1).map(identity) };
+}
+
+const CHANGE_TYPES: Record<string, ChangedFile["status"]> = {
+  ADDED: "added",
+  DELETED: "removed",
+  RENAMED: "renamed",
+  COPIED: "copied",
+  MODIFIED: "modified",
+  CHANGED: "changed",
+};
+
+// ─── pagination ───
+
+type PageQuery = typeof COMMITS_PAGE_QUERY | typeof FILES_PAGE_QUERY | typeof REVIEWS_PAGE_QUERY;
+
+async function restOfPages<T>(
+  gh: GitHub,
+  target: PullTarget,
+  first: GqlPage<T>,
+  query: PageQuery,
+  key: "commits" | "files" | "reviews",
+  cap: number,
+): Promise<T[]> {
+  const items = [...first.nodes];
+  let page = first.pageInfo;
+  while (page.hasNextPage && page.endCursor && items.length < cap) {
+    const result = await gh.graphql<{ repository: { pullRequest: Record<string, GqlPage<T>> } }>(query, {
+      owner: target.owner,
+      name: target.repo,
+      number: target.number,
+      after: page.endCursor,
+    });
+    const next = result.repository.pullRequest[key]!;
+    items.push(...next.nodes);
+    page = next.pageInfo;
+  }
+  return items;
+}
+
+/** REST lists `previous_filename` for renames; GraphQL does not (PullRequestChangedFile has no old path). */
+async function restFiles(gh: GitHub, target: PullTarget): Promise<ChangedFile[]> {
+  const files = await gh.paginate(gh.rest.pulls.listFiles, { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 });
+  return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename ?? null, status: f.status }));
+}
+
+// ─── reviewers ───
+
+/** Each user's latest opinionated review (GitHub's rule: a COMMENTED review neither grants nor withdraws). */
+function latestReviews(reviews: GqlReview[]): GqlReview[] {
+  const byUser = new Map<string, GqlReview>();
+  for (const r of reviews) {
+    if (!r.author || r.state === "PENDING") continue;
+    const key = r.author.login.toLowerCase();
+    const prev = byUser.get(key);
+    if (r.state === "COMMENTED" && prev) continue;
+    byUser.set(key, r);
+  }
+  return [...byUser.values()];
+}
+
+function allRequirements(policy: PolicyState): Requirement[] {
+  if (policy.status !== "ok") return [];
+  const p = policy.policy;
+  return [effectiveRequirement(p, null), ...p.paths.flatMap((r, i) => (r.action === "approve" ? [effectiveRequirement(p, i)] : []))];
+}
+
+const rank = (p: Permission | "none") => (p === "none" ? -1 : PERMISSIONS.indexOf(p));
+
+async function lookUpPermission(gh: GitHub, repo: RepoRef, login: string, cache: LookupCache): Promise<Permission | "none" | null> {
+  const key = `${repo.owner}/${repo.repo}#${login.toLowerCase()}`;
+  let p = cache.permissions.get(key);
+  if (!p) {
+    p = gh.rest.repos
+      .getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login })
+      .then(({ data }) => {
+        // `role_name` carries triage/maintain and custom roles' base; `permission` only admin/write/read/none.
+        const role = data.role_name as string;
+        if ((PERMISSIONS as readonly string[]).includes(role)) return role as Permission;
+        return (PERMISSIONS as readonly string[]).includes(data.permission) ? (data.permission as Permission) : "none";
+      })
+      .catch((error: { status?: number }) => (error.status === 404 ? "none" : null));
+    cache.permissions.set(key, p);
+  }
+  return p;
+}
+
+async function isTeamMember(gh: GitHub, team: string, login: string, cache: LookupCache): Promise<boolean | null> {
+  const key = `${team.toLowerCase()}#${login.toLowerCase()}`;
+  let p = cache.teams.get(key);
+  if (!p) {
+    const [org = "", slug = ""] = team.split("/");
+    p = gh.rest.teams
+      .getMembershipForUserInOrg({ org, team_slug: slug, username: login })
+      .then(({ data }) => data.state === "active")
+      .catch((error: { status?: number }) => (error.status === 404 ? false : null));
+    cache.teams.set(key, p);
+  }
+  return p;
+}
+
+interface Candidate {
+  account: Account;
+  source: "review" | "button";
+  commitSha: string;
+  state?: string;
+  canPush: boolean | null;
+}
+
+/**
+ * Fill permission and teams of each candidate. Look-ups happen only for approvals that could count
+ * (a User's APPROVED review or click, at the head SHA unless some requirement accepts stale ones);
+ * the others get `null` (unknown) — the engine refuses them for their state anyway.
+ */
+async function qualify(gh: GitHub, repo: RepoRef, policy: PolicyState, headSha: string, candidates: Candidate[], cache: LookupCache): Promise<ApprovalFacts[]> {
+  const reqs = allRequirements(policy);
+  const minRank = Math.min(...reqs.map((r) => rank(r.min_permission)));
+  const maxRank = Math.max(...reqs.map((r) => rank(r.min_permission)));
+  const teams = [...new Set(reqs.flatMap((r) => r.teams))];
+  const acceptsStale = reqs.some((r) => !r.dismiss_on_push);
+  return Promise.all(
+    candidates.map(async (c): Promise<ApprovalFacts> => {
+      const base = { account: c.account, source: c.source, commitSha: c.commitSha, ...(c.state ? { state: c.state } : {}) };
+      const couldCount =
+        reqs.length > 0 && c.account.type === "User" && (c.source === "button" || c.state === "APPROVED") && (c.commitSha === headSha || acceptsStale);
+      if (!couldCount) return { ...base, permission: null, teams: null };
+      let permission: Permission | "none" | null;
+      // `authorCanPushToRepository` = write or more (GraphQL PullRequestReview): enough when no
+      // requirement asks for more than write, and no requirement accepts less than write that
+      // a non-pusher could still meet.
+      if (c.canPush === true && maxRank <= rank("write")) permission = "write";
+      else if (c.canPush === false && minRank >= rank("write")) permission = "read";
+      else permission = await lookUpPermission(gh, repo, c.account.login, cache);
+      let memberOf: string[] | null = [];
+      for (const team of teams) {
+        const member = await isTeamMember(gh, team, c.account.login, cache);
+        if (member === null) {
+          memberOf = null;
+          break;
+        }
+        if (member) memberOf.push(team);
+      }
+      return { ...base, permission, teams: memberOf };
+    }),
+  );
+}
+
+// ─── the reader ───
+
+export interface ReadOptions {
+  /** Approve clicks not yet stored in the check run (recorded by this evaluation's write). */
+  pendingClicks?: ButtonApproval[];
+  cache?: LookupCache;
+}
+
+export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFallback, options: ReadOptions = {}): Promise<PullSnapshot> {
+  const cache = options.cache ?? newLookupCache();
+  let result: PullQueryResult;
+  try {
+    result = await gh.graphql<PullQueryResult>(PULL_QUERY, {
+      owner: target.owner,
+      name: target.repo,
+      number: target.number,
+      policyExpression: `${target.defaultBranch}:${POLICY_PATH}`,
+      orgExpression: `HEAD:${POLICY_PATH}`,
+      policyPath: POLICY_PATH,
+      appId: target.appId,
+      checkName: CHECK_NAME,
+    });
+  } catch (error) {
+    const partial = partialData<PullQueryResult>(error);
+    if (!partial) return unreadSnapshot(target, fallback, `Could not read pull request #${target.number} from GitHub (${describeError(error)}).`);
+    result = partial;
+  }
+  const pr = result.repository?.pullRequest;
+  if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
+
+  const unverified: string[] = [];
+  const policyState = await readPolicy(
+    gh,
+    { owner: target.owner, repo: target.repo, ref: target.defaultBranch, blob: result.repository?.policy ?? null },
+    target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: result.orgPolicy?.object ?? null },
+  );
+
+  // 1. Commits, files and reviews, all pages.
+  let commits: GqlCommit[] = pr.commits.nodes.map((n) => n.commit);
+  let files: ChangedFile[] = [];
+  let reviews: GqlReview[] = [];
+  try {
+    commits = (await restOfPages(gh, target, pr.commits, COMMITS_PAGE_QUERY, "commits", MAX_LISTED_COMMITS)).map((n) => n.commit);
+  } catch (error) {
+    unverified.push(`Could not list all commits of the pull request (${describeError(error)}). ${RERUN}`);
+  }
+  // At the cap GitHub may have stopped listing: fail closed (a PR of exactly 250 commits is refused too).
+  if (pr.commits.totalCount >= MAX_LISTED_COMMITS || commits.length >= MAX_LISTED_COMMITS)
+    unverified.push(`The pull request has ${pr.commits.totalCount} commits; GitHub lists at most ${MAX_LISTED_COMMITS}, so commits past that could not be checked for agents. Split the pull request.`);
+  let gqlFiles: GqlFile[] = [];
+  if (!pr.files) unverified.push(`GitHub did not list the changed files. ${RERUN}`);
+  else {
+    try {
+      gqlFiles = await restOfPages(gh, target, pr.files, FILES_PAGE_QUERY, "files", MAX_LISTED_FILES);
+    } catch (error) {
+      unverified.push(`Could not list all changed files (${describeError(error)}). ${RERUN}`);
+    }
+    if (pr.files.totalCount >= MAX_LISTED_FILES || gqlFiles.length >= MAX_LISTED_FILES)
+      unverified.push(`The pull request changes ${pr.files.totalCount} files; GitHub lists at most ${MAX_LISTED_FILES}, so files past that could not be checked against the policy. Split the pull request.`);
+  }
+  files = gqlFiles.map((f) => ({ path: f.path, status: CHANGE_TYPES[f.changeType] ?? "changed" }));
+  if (gqlFiles.some((f) => f.changeType === "RENAMED")) {
+    // Security: a rename away from `.github/workflows/x.yml` must be judged on its old name too.
+    try {
+      files = await restFiles(gh, target);
+    } catch (error) {
+      unverified.push(`Could not read the old names of renamed files (${describeError(error)}). ${RERUN}`);
+    }
+  }
+  if (!pr.reviews) unverified.push(`GitHub did not list the reviews. ${RERUN}`);
+  else {
+    try {
+      reviews = await restOfPages(gh, target, pr.reviews, REVIEWS_PAGE_QUERY, "reviews", Number.POSITIVE_INFINITY);
+    } catch (error) {
+      unverified.push(`Could not list all reviews (${describeError(error)}). ${RERUN}`);
+    }
+  }
+
+  // 2. The head commit: our check run, twins, the head's copy of the policy.
+  const head = pr.head.nodes[0]?.commit;
+  const runs: GqlCheckRun[] = (head?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns?.nodes ?? []);
+  // Several runs can only exist if something else created them; the most recent (highest id) is the one to update.
+  const run = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
+  const check: ExistingCheck | null = run
+    ? { id: run.databaseId, status: run.status, conclusion: run.conclusion?.toLowerCase() ?? null, title: run.title, summary: run.summary, text: run.text }
+    : null;
+  const headSha = pr.headRefOid;
+  const twins = (head?.associatedPullRequests?.nodes ?? [])
+    .filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number)
+    .map((p) => p.number);
+  const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed")
+    ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`)
+    : undefined;
+
+  // 3. Approvals: latest review per user, and the Approve clicks stored at this SHA.
+  const stored = decodeButtonApprovals(check?.text, headSha);
+  const buttonApprovals = [...stored];
+  for (const click of options.pendingClicks ?? []) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
+  const candidates: Candidate[] = [
+    ...latestReviews(reviews).map((r) => ({ account: account(r.author)!, source: "review" as const, commitSha: r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
+    ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button" as const, commitSha: headSha, canPush: null })),
+  ];
+  const approvals = await qualify(gh, target, policyState, headSha, candidates, cache);
+
+  const facts: PullFacts = {
+    repository: `${target.owner}/${target.repo}`,
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? "",
+    author: account(pr.author),
+    headRef: pr.headRefName,
+    headSha,
+    baseRef: pr.baseRefName,
+    baseSha: pr.baseRefOid,
+    labels: pr.labels.nodes.map((l) => l.name),
+    commits: commits.map(commitFacts),
+    files,
+    unverified,
+  };
+  return {
+    facts,
+    state: pr.state,
+    url: pr.url,
+    approvals,
+    buttonApprovals,
+    check: head ? check : undefined,
+    policy: policyState,
+    ...(headPolicy ? { headPolicy } : {}),
+    twins,
+    repoLabels: result.repository?.labels ? result.repository.labels.nodes.map((l) => l.name.toLowerCase()) : null,
+  };
+}
+
+/**
+ * @octokit/graphql throws on any `errors` entry, with the partial `data` attached. A missing org
+ * `.github` repository is such an error (type NOT_FOUND at path ["orgPolicy"]) and means "no org
+ * policy", not a failure; any other error is a failure.
+ */
+export function partialData<T extends { orgPolicy: unknown }>(error: unknown): T | null {
+  const e = error as { errors?: { type?: string; path?: (string | number)[] }[]; data?: T };
+  if (!e?.data || !Array.isArray(e.errors) || e.errors.length === 0) return null;
+  const onlyOrgMissing = e.errors.every((x) => x.type === "NOT_FOUND" && x.path?.[0] === "orgPolicy");
+  return onlyOrgMissing ? e.data : null;
+}
+
+function unreadSnapshot(target: PullTarget, fb: PullFallback, why: string): PullSnapshot {
+  const reason = `${why} ${RERUN}`;
+  return {
+    facts: {
+      repository: `${target.owner}/${target.repo}`,
+      number: target.number,
+      title: fb.title,
+      body: fb.body ?? "",
+      author: fb.author,
+      headRef: fb.headRef,
+      headSha: fb.headSha,
+      baseRef: fb.baseRef,
+      labels: fb.labels,
+      commits: [],
+      files: [],
+      unverified: [reason],
+    },
+    state: fb.state,
+    url: fb.url,
+    approvals: [],
+    buttonApprovals: [],
+    check: undefined,
+    policy: { status: "unreadable", reason, source: { kind: "repository", description: `${target.owner}/${target.repo}@${target.defaultBranch}:${POLICY_PATH}` } },
+    twins: [],
+    repoLabels: null,
+  };
+}
+
+/** The policy alone (one GraphQL request, plus `_extends`): for direct pushes, which have no PR. */
+export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: string): Promise<PolicyState> {
+  let result: PolicyQueryResult;
+  try {
+    result = await gh.graphql<PolicyQueryResult>(POLICY_QUERY, { owner: repo.owner, name: repo.repo, policyExpression: `${defaultBranch}:${POLICY_PATH}`, orgExpression: `HEAD:${POLICY_PATH}` });
+  } catch (error) {
+    const partial = partialData<PolicyQueryResult>(error);
+    if (!partial) return { status: "unreadable", reason: `Could not read the policy (${describeError(error)}).`, source: { kind: "repository", description: `${repo.owner}/${repo.repo}@${defaultBranch}:${POLICY_PATH}` } };
+    result = partial;
+  }
+  return readPolicy(
+    gh,
+    { owner: repo.owner, repo: repo.repo, ref: defaultBranch, blob: result.repository?.policy ?? null },
+    repo.repo === ".github" ? null : { owner: repo.owner, repo: ".github", ref: "HEAD", blob: result.orgPolicy?.object ?? null },
+  );
+}
+
+export type { GqlPull };

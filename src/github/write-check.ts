@@ -1,0 +1,129 @@
+/**
+ * The ONE writer of checks and labels.
+ *
+ * Check runs: one `agent-gate` run per head SHA (SPEC §1), created `in_progress` when none exists and
+ * completed in place (PATCH), never a second one. A write is skipped when the run already says the
+ * same (SPEC §8: GitHub's write quotas are tighter than its read quotas). Only the app that created a
+ * run can update it ("Update a check run" REST docs), which is why Approve clicks are stored in it.
+ *
+ * Labels: added once, only when missing from the PR, and created in the repository (with colour and
+ * description) only when missing there. They are never removed automatically: a label a human put on
+ * or took off stays their decision, and a detection that later stops firing (e.g. the agent's commits
+ * were squashed away) should not silently un-mark a PR.
+ */
+import type { Conclusion } from "../engine/types.js";
+import type { RepoRef, ExistingCheck } from "./read-pull.js";
+import { CHECK_NAME } from "./read-pull.js";
+import type { GitHub } from "./client.js";
+
+/** Action identifier and label of the Approve button (SPEC §1; GitHub caps label 20, identifier 20, description 40). */
+export const APPROVE_ACTION = { label: "Approve", identifier: "approve", description: "Approve this agent work at this commit" } as const;
+
+export interface CheckOutput {
+  conclusion: Conclusion;
+  title: string;
+  summary: string;
+  text: string;
+}
+
+/** Run ids this process created, so a concurrent evaluation that read "no run" does not create a second one. */
+const createdRuns = new Map<string, number>();
+const CREATED_RUNS_MAX = 10_000;
+
+function runKey(repo: RepoRef, sha: string): string {
+  return `${repo.owner}/${repo.repo}@${sha}`;
+}
+
+function remember(repo: RepoRef, sha: string, id: number): void {
+  if (createdRuns.size >= CREATED_RUNS_MAX) createdRuns.delete(createdRuns.keys().next().value!);
+  createdRuns.set(runKey(repo, sha), id);
+}
+
+/**
+ * The existing run when the read could not say (read failure): a direct look-up, so a failing read
+ * never piles up runs on the SHA.
+ */
+async function findRun(gh: GitHub, repo: RepoRef, sha: string, appId: number): Promise<ExistingCheck | null> {
+  const { data } = await gh.rest.checks.listForRef({ owner: repo.owner, repo: repo.repo, ref: sha, check_name: CHECK_NAME, app_id: appId, filter: "latest", per_page: 10 });
+  const run = data.check_runs.sort((a, b) => b.id - a.id)[0];
+  return run
+    ? { id: run.id, status: run.status, conclusion: run.conclusion, title: run.output.title, summary: run.output.summary, text: run.output.text }
+    : null;
+}
+
+/** Resolve the run of `sha` (reading it if `existing` is unknown); create it `in_progress` when there is none. */
+export async function startCheck(gh: GitHub, repo: RepoRef, sha: string, existing: ExistingCheck | null | undefined, appId: number, detailsUrl: string | null): Promise<ExistingCheck> {
+  const known = createdRuns.get(runKey(repo, sha));
+  const found = existing === undefined ? await findRun(gh, repo, sha, appId) : existing;
+  if (found) return found;
+  if (known !== undefined) return { id: known, status: "in_progress", conclusion: null, title: null, summary: null, text: null };
+  const { data } = await gh.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.repo,
+    name: CHECK_NAME,
+    head_sha: sha,
+    status: "in_progress",
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
+    output: { title: "Evaluating", summary: "agent-gate is reading this commit's pull requests and policy." },
+  });
+  remember(repo, sha, data.id);
+  return { id: data.id, status: "in_progress", conclusion: null, title: data.output.title, summary: data.output.summary, text: data.output.text };
+}
+
+/** True when the run already shows exactly this outcome. */
+export function checkUnchanged(existing: ExistingCheck | null | undefined, out: CheckOutput): boolean {
+  return (
+    !!existing &&
+    existing.status.toLowerCase() === "completed" &&
+    existing.conclusion?.toLowerCase() === out.conclusion &&
+    (existing.title ?? "") === out.title &&
+    (existing.summary ?? "") === out.summary &&
+    (existing.text ?? "") === out.text
+  );
+}
+
+/** Complete the run in place (no request when nothing changed). Returns whether it wrote. */
+export async function completeCheck(gh: GitHub, repo: RepoRef, run: ExistingCheck, out: CheckOutput, detailsUrl: string | null): Promise<boolean> {
+  if (checkUnchanged(run, out)) return false;
+  await gh.rest.checks.update({
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: run.id,
+    status: "completed",
+    conclusion: out.conclusion,
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
+    output: { title: out.title, summary: out.summary, text: out.text },
+    // An empty list removes the button once approval is no longer needed (REST "Update a check run": actions).
+    actions: out.conclusion === "action_required" ? [{ ...APPROVE_ACTION }] : [],
+  });
+  return true;
+}
+
+// ─── labels ───
+
+export interface LabelSpec {
+  name: string;
+  color: string;
+  description: string;
+}
+
+/**
+ * Add the labels missing from the PR (one request), creating first those missing from the repository.
+ * `repoLabels` null = unknown: try to create, "already_exists" (422) is fine. Returns the names added.
+ */
+export async function addLabels(gh: GitHub, repo: RepoRef, number: number, wanted: LabelSpec[], onPull: string[], repoLabels: string[] | null): Promise<string[]> {
+  const has = new Set(onPull.map((l) => l.toLowerCase()));
+  const missing = wanted.filter((l) => !has.has(l.name.toLowerCase()));
+  if (missing.length === 0) return [];
+  const inRepo = repoLabels ? new Set(repoLabels) : null;
+  for (const label of missing) {
+    if (inRepo?.has(label.name.toLowerCase())) continue;
+    try {
+      await gh.rest.issues.createLabel({ owner: repo.owner, repo: repo.repo, name: label.name, color: label.color, description: label.description });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 422) throw error;
+    }
+  }
+  await gh.rest.issues.addLabels({ owner: repo.owner, repo: repo.repo, issue_number: number, labels: missing.map((l) => l.name) });
+  return missing.map((l) => l.name);
+}
