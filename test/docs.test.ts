@@ -1,0 +1,420 @@
+/**
+ * The operating documentation keeps its promises:
+ * - the Dockerfile does what docs/deploy.md says (checked statically: no container engine here);
+ * - action.yml parses, and its check script, run with bash against real git repositories, writes
+ *   the decision to the job summary and fails the step as `fail-on` says;
+ * - docs/policy.md and docs/example-check.md are what their generators produce today;
+ * - the policies quoted in docs/policy.md are valid.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import yaml from "js-yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DOC_FILE as POLICY_DOC, collectKeys, readSchema, renderPolicyDoc } from "../scripts/gen-policy-docs.js";
+import { formatPolicyError, loadPolicy } from "../src/engine/policy.js";
+import { createRepo, tempDir, type TestRepo } from "./helpers/git-repo.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const read = (file: string): string => readFileSync(path.join(ROOT, file), "utf8");
+
+/** `npm test` builds before vitest; a lone `npx vitest run test/docs.test.ts` may not have. */
+function ensureBuilt(): void {
+  if (existsSync(path.join(ROOT, "lib/cli/main.js")) && existsSync(path.join(ROOT, "lib/engine/render.js"))) return;
+  // tsc emits even when some file elsewhere has a type error; the files we need are checked below.
+  spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+  if (!existsSync(path.join(ROOT, "lib/cli/main.js"))) throw new Error("lib/ is missing: run `npm run build`");
+}
+
+// ───────────────────────────── Dockerfile ─────────────────────────────
+
+describe("Dockerfile", () => {
+  const dockerfile = read("Dockerfile");
+  // Continuation lines joined, comments dropped: one instruction per entry.
+  const instructions = dockerfile
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  const stages: string[][] = [];
+  for (const line of instructions) {
+    if (/^FROM\s/i.test(line)) stages.push([line]);
+    else stages.at(-1)?.push(line);
+  }
+  const runtime = stages.at(-1) ?? [];
+
+  it("has a build stage and a separate runtime stage", () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(stages[0]?.[0]).toMatch(/^FROM\s+\S+\s+AS\s+build$/i);
+    expect(stages[0]?.some((l) => /^RUN\s+npm ci\b/.test(l))).toBe(true);
+    expect(stages[0]?.some((l) => /^RUN\s+npm run build\b/.test(l))).toBe(true);
+    expect(runtime.some((l) => /^COPY\s+--from=build\s+\S*lib\b/.test(l))).toBe(true);
+  });
+
+  it("installs only production dependencies in the runtime stage", () => {
+    expect(runtime.some((l) => /^RUN\s+npm ci\b.*--omit=dev/.test(l))).toBe(true);
+    expect(runtime.some((l) => /^RUN\s+npm ci\b/.test(l) && !l.includes("--omit=dev"))).toBe(false);
+  });
+
+  it("ships the schema and app.yml the app reads at run time", () => {
+    const copies = runtime.filter((l) => /^COPY\s/.test(l)).join("\n");
+    expect(copies).toMatch(/\bschema\b/);
+    expect(copies).toMatch(/\bapp\.yml\b/);
+    expect(copies).toMatch(/\bpackage(-lock)?\.json|package\*\.json/);
+  });
+
+  it("runs as a non-root user, listens on all interfaces, in production mode", () => {
+    const users = runtime.filter((l) => /^USER\s/i.test(l));
+    expect(users.length).toBeGreaterThan(0);
+    const user = users.at(-1)!.split(/\s+/)[1]!;
+    expect(["root", "0", "0:0"]).not.toContain(user);
+    const env = runtime.filter((l) => /^ENV\s/i.test(l)).join(" ");
+    expect(env).toMatch(/\bHOST=0\.0\.0\.0\b/);
+    expect(env).toMatch(/\bNODE_ENV=production\b/);
+    expect(runtime.some((l) => /^EXPOSE\s+3000\b/.test(l))).toBe(true);
+  });
+
+  it("checks /healthz and starts the built app directly (not `npm start`, whose prestart needs TypeScript)", () => {
+    expect(runtime.find((l) => /^HEALTHCHECK\s/.test(l))).toMatch(/\/healthz/);
+    const cmd = runtime.filter((l) => /^CMD\s/.test(l)).at(-1);
+    expect(cmd).toMatch(/lib\/app\/main\.js/);
+    expect(cmd).not.toMatch(/npm/);
+  });
+
+  it("never copies secrets or the whole context into the image", () => {
+    for (const line of instructions.filter((l) => /^(COPY|ADD)\s/i.test(l))) {
+      expect(line, line).not.toMatch(/\.env\b|\.pem\b/);
+      expect(line, `${line}: a COPY of the whole context would take whatever .dockerignore misses`).not.toMatch(/^(COPY|ADD)\s+\.\s/);
+    }
+    expect(dockerfile).not.toMatch(/^\s*(ENV|ARG)\s+.*(WEBHOOK_SECRET|PRIVATE_KEY)/m);
+  });
+
+  it(".dockerignore keeps secrets, build output and history out of the build context", () => {
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#"));
+    for (const entry of [".env", "*.pem", "node_modules", "lib", ".git"]) expect(ignored).toContain(entry);
+    // A later `!` entry would re-include what an earlier one excluded.
+    expect(ignored.filter((l) => l.startsWith("!"))).toEqual([]);
+  });
+
+  it("is described by docs/deploy.md, which says Docker cannot run here", () => {
+    const deploy = read("docs/deploy.md");
+    expect(deploy).toMatch(/no\s+container\s+engine/);
+    for (const fact of ["REDIS_URL", "ioredis", "/healthz", "/metrics", "LOG_FORMAT=json", '"msg": "agent-gate decision"', "GHE_HOST", "GHE_PROTOCOL", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "check_suite rerequested"]) {
+      expect(deploy, fact).toContain(fact);
+    }
+  });
+
+  it("docs/deploy.md states what Probot's Redis clustering really needs", () => {
+    // Keep the doc honest if Probot changes how it loads ioredis.
+    const probot = readFileSync(path.join(ROOT, "node_modules/probot/lib/octokit/get-octokit-throttle-options.js"), "utf8");
+    expect(probot).toMatch(/npxImport\("ioredis@[\d.]+", \{ onlyPackageRunner: true \}\)/);
+    const call = /npxImport\("ioredis@[\d.]+", \{ onlyPackageRunner: true \}\)/.exec(probot)![0];
+    expect(read("docs/deploy.md")).toContain(call);
+  });
+});
+
+// ───────────────────────────── action.yml ─────────────────────────────
+
+interface ActionStep {
+  id?: string;
+  name?: string;
+  shell?: string;
+  run?: string;
+  env?: Record<string, string>;
+  uses?: string;
+}
+interface ActionFile {
+  name: string;
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
+  outputs: Record<string, { value: string }>;
+  runs: { using: string; steps: ActionStep[] };
+}
+
+const action = yaml.load(read("action.yml")) as ActionFile;
+const checkStep = action.runs.steps.find((s) => s.id === "check")!;
+const installStep = action.runs.steps.find((s) => s.id === "install")!;
+
+describe("action.yml", () => {
+  it("is a composite action with the documented inputs and outputs", () => {
+    expect(action.runs.using).toBe("composite");
+    expect(Object.keys(action.inputs).sort()).toEqual(
+      ["base", "base-ref", "fail-on", "fetch", "head", "head-ref", "policy", "working-directory"].sort(),
+    );
+    expect(action.inputs["fail-on"]?.default).toBe("blocked");
+    expect(action.inputs.base?.default).toBe("${{ github.event.pull_request.base.sha }}");
+    expect(action.inputs.head?.default).toBe("${{ github.event.pull_request.head.sha }}");
+    expect(action.inputs["base-ref"]?.default).toBe("${{ github.event.pull_request.base.ref }}");
+    expect(action.outputs.result?.value).toBe("${{ steps.check.outputs.result }}");
+    expect(checkStep.shell).toBe("bash");
+    expect(installStep.shell).toBe("bash");
+  });
+
+  it("passes inputs to its scripts through env only (no ${{ }} inside a run script: no injection)", () => {
+    for (const step of action.runs.steps) {
+      if (step.run !== undefined) expect(step.run, step.name).not.toContain("${{");
+    }
+    expect(checkStep.env).toEqual({
+      AGENT_GATE_FAIL_ON: "${{ inputs.fail-on }}",
+      AGENT_GATE_BASE: "${{ inputs.base }}",
+      AGENT_GATE_HEAD: "${{ inputs.head }}",
+      AGENT_GATE_BASE_REF: "${{ inputs.base-ref }}",
+      AGENT_GATE_HEAD_REF: "${{ inputs.head-ref }}",
+      AGENT_GATE_POLICY: "${{ inputs.policy }}",
+      AGENT_GATE_FETCH: "${{ inputs.fetch }}",
+    });
+  });
+
+  it("is documented in docs/advisory-action.md, which says why it is only advisory", () => {
+    const doc = read("docs/advisory-action.md");
+    expect(doc).toMatch(/fetch-depth: 0/);
+    expect(doc).toMatch(/pull_request/);
+    expect(doc).toMatch(/can (edit|change) (its own|the) workflow/i);
+    expect(doc).toMatch(/GitHub App/);
+    for (const input of Object.keys(action.inputs)) expect(doc, input).toContain(`\`${input}\``);
+  });
+});
+
+interface StepRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  summary: string;
+  outputs: Record<string, string>;
+}
+
+/**
+ * Runs one of the action's `run:` scripts the way the runner does for `shell: bash`
+ * (`bash --noprofile --norc -eo pipefail {0}`), with the env the step would get.
+ */
+function runStep(step: ActionStep, cwd: string, repo: TestRepo, env: Record<string, string>): StepRun {
+  const dir = tempDir("agent-gate-action-");
+  const script = path.join(dir, "step.sh");
+  const summaryFile = path.join(dir, "summary.md");
+  const outputFile = path.join(dir, "output.txt");
+  writeFileSync(script, step.run!);
+  writeFileSync(summaryFile, "");
+  writeFileSync(outputFile, "");
+  const defaults: Record<string, string> = {
+    AGENT_GATE_FAIL_ON: "blocked",
+    AGENT_GATE_BASE_REF: "",
+    AGENT_GATE_HEAD_REF: "",
+    AGENT_GATE_POLICY: "",
+    AGENT_GATE_FETCH: "true",
+  };
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+    cwd,
+    encoding: "utf8",
+    env: {
+      ...repo.env,
+      ...defaults,
+      ...env,
+      GITHUB_ACTION_PATH: ROOT,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_OUTPUT: outputFile,
+    } as NodeJS.ProcessEnv,
+  });
+  const outputs = Object.fromEntries(
+    readFileSync(outputFile, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summaryFile, "utf8"), outputs };
+}
+
+const CLAUDE_TRAILER = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n";
+
+describe("the action's check script, against real git repositories", () => {
+  let repo: TestRepo;
+  let base: string;
+  let blockedHead: string;
+  let humanHead: string;
+  let docsHead: string;
+
+  beforeAll(() => {
+    ensureBuilt();
+    repo = createRepo({
+      initial: {
+        ".github/agent-policy.yml":
+          "version: 1\npaths:\n  - match: [\".github/workflows/**\"]\n    action: block\n    reason: Agents may not change CI.\n  - match: [\"docs/**\"]\n    action: allow\ndefault: approve\n",
+        ".github/workflows/ci.yml": "on: push\n",
+      },
+    });
+    base = repo.git("rev-parse", "HEAD").trim();
+    repo.branch("claude/ci-tweak");
+    blockedHead = repo.commit(`Tweak CI${CLAUDE_TRAILER}`, { files: { ".github/workflows/ci.yml": "on: [push, pull_request]\n" } });
+    repo.checkout("main");
+    repo.branch("feature/human");
+    humanHead = repo.commit("Human change", { files: { "src/a.ts": "export const a = 1;\n" } });
+    repo.checkout("main");
+    // A human identity and no trailer: only the branch name says "agent".
+    repo.branch("claude/docs");
+    docsHead = repo.commit("Explain the cache", { files: { "src/cache.ts": "export {};\n" } });
+    repo.checkout("main");
+  });
+
+  it("the install step finds the built CLI and checks the Node version", () => {
+    const r = runStep(installStep, ROOT, repo, {});
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("already built");
+  });
+
+  it("blocked agent work: writes the decision to the job summary and fails (fail-on: blocked)", () => {
+    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead, AGENT_GATE_BASE_REF: "main" });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.outputs).toEqual({ result: "blocked", "exit-code": "2" });
+    expect(r.summary).toMatch(/^### /m);
+    expect(r.summary).toContain(".github/workflows/ci.yml");
+    expect(r.summary).toMatch(/Agents may not change CI/);
+    expect(r.summary).toContain("Advisory run of `agent-gate check`");
+    expect(r.stdout).toContain("::error title=agent-gate::agent-gate: blocked (fail-on: blocked)");
+  });
+
+  it("fail-on: never reports the same decision and passes", () => {
+    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead, AGENT_GATE_FAIL_ON: "never" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs.result).toBe("blocked");
+    expect(r.summary).toContain(".github/workflows/ci.yml");
+    expect(r.stdout).toContain("::warning title=agent-gate::");
+  });
+
+  it("human work passes and says no coding agent was detected", () => {
+    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: humanHead, AGENT_GATE_FAIL_ON: "approval" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toEqual({ result: "ok", "exit-code": "0" });
+    expect(r.summary).toMatch(/no coding agent detected/i);
+  });
+
+  it("head-ref feeds the branch signal: the same commit is agent work only under an agent's branch name", () => {
+    const withRef = runStep(checkStep, repo.dir, repo, {
+      AGENT_GATE_BASE: base,
+      AGENT_GATE_HEAD: docsHead,
+      AGENT_GATE_HEAD_REF: "claude/docs",
+      AGENT_GATE_FAIL_ON: "approval",
+    });
+    expect(withRef.outputs.result, withRef.stderr).toBe("approval");
+    expect(withRef.code).toBe(1);
+    expect(withRef.summary).toContain("claude/docs");
+    // The private remote-tracking ref used for the branch name is removed again.
+    expect(repo.git("for-each-ref", "refs/remotes/agent-gate-pr")).toBe("");
+
+    const withoutRef = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: docsHead });
+    expect(withoutRef.outputs.result, withoutRef.stderr).toBe("ok");
+  });
+
+  it("fetches the range into a shallow clone (actions/checkout's default depth 1)", () => {
+    // uploadpack.allowAnySHA1InWant: like GitHub, the "server" serves commits asked for by id.
+    repo.git("config", "uploadpack.allowAnySHA1InWant", "true");
+    const clone = path.join(tempDir("agent-gate-clone-"), "clone");
+    execFileSync("git", ["clone", "-q", "--depth", "1", "--branch", "main", `file://${repo.dir}`, clone], { env: repo.env });
+    const inClone = (...args: string[]) => execFileSync("git", args, { cwd: clone, env: repo.env, encoding: "utf8" }).trim();
+    expect(inClone("rev-parse", "--is-shallow-repository")).toBe("true");
+    expect(spawnSync("git", ["cat-file", "-e", `${blockedHead}^{commit}`], { cwd: clone, env: repo.env }).status).not.toBe(0);
+
+    const r = runStep(checkStep, clone, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead });
+    expect(r.outputs.result, r.stdout + r.stderr).toBe("blocked");
+    expect(r.summary).toContain(".github/workflows/ci.yml");
+    expect(inClone("rev-parse", "--is-shallow-repository")).toBe("false");
+  });
+
+  it("with fetch: false, a shallow clone is an error that says what to do", () => {
+    const clone = path.join(tempDir("agent-gate-clone-"), "clone");
+    execFileSync("git", ["clone", "-q", "--depth", "1", `file://${repo.dir}`, clone], { env: repo.env });
+    const r = runStep(checkStep, clone, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead, AGENT_GATE_FETCH: "false" });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("fetch-depth: 0");
+  });
+
+  it("an invalid policy on the base is an error, quoted in the summary with its position", () => {
+    repo.branch("broken-base", base);
+    const brokenBase = repo.commit("Break the policy", { files: { ".github/agent-policy.yml": "version: 1\ndefault: sometimes\n" } });
+    const head = repo.commit(`Agent change${CLAUDE_TRAILER}`, { files: { "src/b.ts": "export {};\n" } });
+    repo.checkout("main");
+    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: brokenBase, AGENT_GATE_HEAD: head, AGENT_GATE_FAIL_ON: "blocked" });
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe("error");
+    expect(r.outputs["exit-code"]).toBe("3");
+    expect(r.summary).toContain("agent-gate could not decide");
+    expect(r.summary).toMatch(/agent-policy\.yml:2:\d+/);
+    expect(r.stdout).toMatch(/::error title=agent-gate::.*agent-policy\.yml:2:\d+/);
+  });
+
+  it("rejects an unknown fail-on value and a missing range before running anything", () => {
+    const bad = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: humanHead, AGENT_GATE_FAIL_ON: "always" });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('input fail-on must be blocked, approval or never (got "always")');
+    expect(bad.summary).toBe("");
+
+    const none = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: "", AGENT_GATE_HEAD: "" });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain("run this action on a pull_request event");
+  });
+});
+
+// ───────────────────────────── generated docs ─────────────────────────────
+
+describe("docs/policy.md", () => {
+  const doc = readFileSync(POLICY_DOC, "utf8");
+
+  it("is what `node scripts/gen-policy-docs.js` generates from the shipped schema", () => {
+    const expected = renderPolicyDoc(doc, readSchema());
+    expect(doc === expected, "docs/policy.md is out of date: run `node scripts/gen-policy-docs.js`").toBe(true);
+  });
+
+  it("has a section for every key of the schema", () => {
+    const keys = collectKeys(readSchema()).map((k) => k.path);
+    expect(keys).toContain("paths[].approval.teams");
+    for (const key of keys) expect(doc, key).toContain(`\n### ${key}\n`);
+  });
+
+  it("quotes only policies that are valid", () => {
+    const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const policies = blocks.filter((b) => /^version: 1$/m.test(b));
+    expect(policies.length).toBeGreaterThanOrEqual(2);
+    for (const text of policies) {
+      const result = loadPolicy(text, "docs/policy.md");
+      expect(result.ok ? [] : result.errors.map(formatPolicyError), text).toEqual([]);
+    }
+  });
+
+  it("shows the error message the loader really gives for a misspelt key", () => {
+    const result = loadPolicy('version: 1\npaths:\n  - match: ["a"]\n    action: approve\n    aproval: { count: 2 }\n', ".github/agent-policy.yml");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(doc).toContain(formatPolicyError(result.errors[0]!));
+  });
+});
+
+describe("docs/example-check.md", () => {
+  type Generator = typeof import("../scripts/gen-example-check.js");
+  let gen: Generator;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    gen = (await import("../scripts/gen-example-check.js")) as Generator;
+  });
+
+  it("is what `node scripts/gen-example-check.js` generates from a real decision of the engine", () => {
+    const doc = read("docs/example-check.md");
+    const expected = gen.renderExampleCheckDoc();
+    expect(doc === expected, "docs/example-check.md is out of date: run `npm run build && node scripts/gen-example-check.js`").toBe(true);
+  });
+
+  it("tells the story its introduction tells", () => {
+    const d = gen.exampleDecision();
+    expect(d.agentAuthored).toBe(true);
+    expect(d.detection.agents.map((a) => a.id)).toContain("copilot");
+    expect(d.conclusion).toBe("failure");
+    expect(d.blocked.map((f) => f.path)).toEqual([".github/workflows/deploy.yml"]);
+    const mona = d.approvals.find((a) => a.login === "mona");
+    expect(mona?.counted).toBe(false);
+    expect(mona?.reason).toMatch(/co-?author/i);
+    expect(d.approvals.find((a) => a.login === "linus")?.counted).toBe(true);
+    const infra = d.requirements.find((r) => r.files.includes("infra/redis.tf"));
+    expect(infra?.requirement.count).toBe(2);
+    expect(infra?.missing).toBe(1);
+  });
+});
