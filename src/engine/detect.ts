@@ -65,7 +65,12 @@ interface Compiled {
   signals: Set<SignalKind>;
   ignore: Set<string>;
   manualLabel: string | null;
+  /** E-mail → matching agents. The same few addresses recur across a PR's commits. */
+  emailMemo: Map<string, CompiledAgent[]>;
 }
+
+/** Bound on `emailMemo`, so a long-lived config cannot grow without limit. */
+const EMAIL_MEMO_LIMIT = 4096;
 
 /** Glob syntax minimatch gives meaning to (extglob operators only before "("). */
 const GLOB_SYNTAX = /[*?{}[\]]|[!@+*?]\(/;
@@ -141,6 +146,7 @@ function compile(config: DetectionConfig): Compiled {
     signals: new Set(config.signals),
     ignore: new Set(config.ignore.map((l) => l.toLowerCase())),
     manualLabel: config.manualLabel === false ? null : config.manualLabel.toLowerCase(),
+    emailMemo: new Map(),
   };
   compiledByConfig.set(config, compiled);
   return compiled;
@@ -211,6 +217,15 @@ function matchNoreply(agent: CompiledAgent, id: number | null, login: string): b
 
 function matchEmail(compiled: Compiled, email: string): CompiledAgent[] {
   const lower = email.trim().toLowerCase();
+  const memo = compiled.emailMemo.get(lower);
+  if (memo) return memo;
+  const matches = matchEmailUncached(compiled, lower);
+  if (compiled.emailMemo.size >= EMAIL_MEMO_LIMIT) compiled.emailMemo.clear();
+  compiled.emailMemo.set(lower, matches);
+  return matches;
+}
+
+function matchEmailUncached(compiled: Compiled, lower: string): CompiledAgent[] {
   if (lower === "") return [];
   const noreply = parseNoreplyEmail(lower);
   if (noreply && isIgnored(compiled, loginForms(noreply.login, false))) return [];
@@ -258,8 +273,9 @@ class EvidenceList {
   private readonly seen = new Set<string>();
   readonly names = new Map<string, string>();
 
-  add(agent: { id: string; name: string }, signal: SignalKind, where: string, value: string): void {
-    const key = `${agent.id}\u0000${signal}\u0000${where}\u0000${value}`;
+  /** `scope` tells apart commits whose abbreviated SHAs (in `where`) happen to collide. */
+  add(agent: { id: string; name: string }, signal: SignalKind, where: string, value: string, scope = ""): void {
+    const key = `${scope}\u0000${agent.id}\u0000${signal}\u0000${where}\u0000${value}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     if (!this.names.has(agent.id)) this.names.set(agent.id, agent.name);
@@ -309,7 +325,7 @@ function detectCommit(compiled: Compiled, commit: CommitFacts, out: EvidenceList
   const own = new EvidenceList();
   const add = (agent: CompiledAgent, signal: SignalKind, where: string, value: string): void => {
     own.add(agent, signal, where, value);
-    out.add(agent, signal, where, value);
+    out.add(agent, signal, where, value, commit.sha);
   };
   if (isSyntheticMerge(commit)) return own;
 
