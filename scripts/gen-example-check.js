@@ -12,9 +12,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { decide } from "../lib/engine/decide.js";
-import { loadPolicy } from "../lib/engine/policy.js";
-import { renderCheck } from "../lib/engine/render.js";
+import { decide, loadPolicy, renderCheck } from "../lib/engine/index.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DOC_FILE = path.join(ROOT, "docs", "example-check.md");

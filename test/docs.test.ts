@@ -21,7 +21,7 @@ const read = (file: string): string => readFileSync(path.join(ROOT, file), "utf8
 
 /** `npm test` builds before vitest; a lone `npx vitest run test/docs.test.ts` may not have. */
 function ensureBuilt(): void {
-  if (existsSync(path.join(ROOT, "lib/cli/main.js")) && existsSync(path.join(ROOT, "lib/engine/render.js"))) return;
+  if (existsSync(path.join(ROOT, "lib/cli/main.js")) && existsSync(path.join(ROOT, "lib/engine/index.js"))) return;
   // tsc emits even when some file elsewhere has a type error; the files we need are checked below.
   spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
   if (!existsSync(path.join(ROOT, "lib/cli/main.js"))) throw new Error("lib/ is missing: run `npm run build`");
