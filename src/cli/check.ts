@@ -155,15 +155,6 @@ export async function runCheck(repo: Repository, o: CheckOptions): Promise<Check
   const policy = o.policyFile ? await policyFromFile(o.policyFile, o.cwd) : await policyFromBase(repo, base, baseSha);
   const headPolicy = await headPolicyCheck(repo, head, headSha, files);
 
-  const unverified: string[] = [];
-  if (baseBranch === null && usesTargets(policy)) {
-    // Without a branch name a `targets` rule (often a block on release branches) could be skipped
-    // silently; fail closed instead and say how to supply it.
-    unverified.push(
-      `the base ref "${base}" is not a branch, so the policy's \`targets\` rules could not be applied (pass --target BRANCH)`,
-    );
-  }
-
   const facts: PullFacts = {
     repository: repo.name,
     number: null,
@@ -179,9 +170,18 @@ export async function runCheck(repo: Repository, o: CheckOptions): Promise<Check
     labels: [],
     commits,
     files,
-    unverified,
+    unverified: [],
   };
-  const decision = decide({ facts, policy, approvals: [], headPolicy });
+  let decision = decide({ facts, policy, approvals: [], headPolicy });
+  if (decision.agentAuthored && baseBranch === null && usesTargets(policy)) {
+    // Without a branch name a `targets` rule (often a block on release branches) could be skipped
+    // silently; fail closed and say how to supply it. Path rules only gate agent work, so a range
+    // without agents is not held up by this.
+    facts.unverified.push(
+      `the base ref "${base}" is not a branch, so the policy's \`targets\` rules could not be applied (pass --target BRANCH)`,
+    );
+    decision = decide({ facts, policy, approvals: [], headPolicy });
+  }
   return {
     decision,
     policy,
