@@ -95,7 +95,8 @@ describe("identity: git author/committer identities (no GitHub login, as in the 
     expect(detectAgents(pull({ commits: [review] }), DEFAULT).agentAuthored).toBe(false);
     const agent = commit({ author: { name: "Copilot", email: "198982749+Copilot@users.noreply.github.com", login: "Copilot", id: 198982749 } });
     const d = detectAgents(pull({ commits: [agent] }), DEFAULT);
-    expect(d.evidence.map((e) => e.value)).toEqual(["Copilot (user id 198982749)", "Copilot <198982749+Copilot@users.noreply.github.com>"]);
+    // The resolved account and its address agree: one evidence line for the role, the id-verified one.
+    expect(d.evidence.map((e) => e.value)).toEqual(["Copilot (user id 198982749)"]);
   });
 });
 

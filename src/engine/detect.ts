@@ -339,13 +339,16 @@ function detectCommit(compiled: Compiled, commit: CommitFacts, out: EvidenceList
     ] as const;
     for (const [role, ident] of roles) {
       const where = `commit ${short} ${role}`;
+      const byAccount = new Set<string>();
       if (ident.login) {
         for (const m of matchAccount(compiled, ident.login, ident.id ?? null, false)) {
           add(m.agent, "identity", where, formatAccount(ident.login, ident.id ?? null, m.byId));
+          byAccount.add(m.agent.id);
         }
       }
+      // The account GitHub resolved and its address usually say the same thing: one line per role is enough.
       for (const agent of matchEmail(compiled, ident.email)) {
-        add(agent, "identity", where, formatIdentity(ident.name, ident.email));
+        if (!byAccount.has(agent.id)) add(agent, "identity", where, formatIdentity(ident.name, ident.email));
       }
     }
     // aider marks author and committer by default; on user-driven `/commit` only the committer.
