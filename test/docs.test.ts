@@ -6,8 +6,10 @@
  * - docs/policy.md and docs/example-check.md are what their generators produce today;
  * - the policies quoted in docs/policy.md are valid.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
@@ -80,6 +82,42 @@ describe("Dockerfile", () => {
     const cmd = runtime.filter((l) => /^CMD\s/.test(l)).at(-1);
     expect(cmd).toMatch(/lib\/app\/main\.js/);
     expect(cmd).not.toMatch(/npm/);
+  });
+
+  it("copies only files that exist in the repository and are not excluded by .dockerignore", () => {
+    const ignored = new Set(read(".dockerignore").split("\n").map((l) => l.trim()));
+    const sources = instructions
+      .filter((l) => /^COPY\s/.test(l) && !/--from=/.test(l))
+      .flatMap((l) => l.split(/\s+/).slice(1, -1).filter((a) => !a.startsWith("--")));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect(ignored.has(source), `${source} is excluded from the build context by .dockerignore`).toBe(false);
+      expect(existsSync(path.join(ROOT, source)), `COPY ${source}: no such file in the repository, so docker build would fail`).toBe(true);
+    }
+  });
+
+  it("its health check command (exec form) succeeds on a 200 from /healthz and fails when nothing listens", async () => {
+    const line = runtime.find((l) => /^HEALTHCHECK\s/.test(l))!;
+    const argv = JSON.parse(line.slice(line.indexOf("CMD") + 3).trim()) as string[];
+    expect(argv[0]).toBe("node");
+    const server = createServer((req, res) => {
+      res.statusCode = req.url === "/healthz" ? 200 : 404;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const probe = (p: number) =>
+      new Promise<number | null>((resolve) => {
+        execFile(process.execPath, argv.slice(1), { env: { PATH: process.env.PATH, PORT: String(p) } }, (error) =>
+          resolve(error ? ((error as { code?: number }).code ?? -1) : 0),
+        );
+      });
+    try {
+      expect(await probe(port)).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(await probe(port)).toBe(1);
   });
 
   it("never copies secrets or the whole context into the image", () => {
