@@ -142,6 +142,9 @@ default: allow
     const text = await run(r, "check", "--base", "main");
     expect(text.code).toBe(2);
     expect(text.stdout).toContain("main:.github/agent-policy.yml");
+    expect(text.stdout).toContain(
+      "This range changes .github/agent-policy.yml: the new version is valid, but it is not applied here (the policy comes from main:.github/agent-policy.yml).",
+    );
   });
 
   it("reports an invalid head copy of the policy with its line and column", async () => {

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
+import { POLICY_PATH } from "../engine/policy-defaults.js";
 import { renderCheck, renderJson, renderText } from "../engine/render.js";
 import { CliError, DEFAULT_BASE_CANDIDATES, runCheck } from "./check.js";
 import type { CheckResult } from "./check.js";
@@ -120,12 +121,18 @@ function render(result: CheckResult, format: Format): string {
     }
     case "text": {
       const b = range.baseBranch && range.baseBranch !== range.base ? ` (${range.baseBranch})` : "";
-      return renderText(decision, {
-        notes: [
-          `Range: ${range.base}${b}..${range.head}, ${plural(range.commits, "commit")}, ${plural(range.files, "changed file")} ` +
-            `(base ${range.baseSha.slice(0, 12)}, head ${range.headSha.slice(0, 12)})`,
-        ],
-      });
+      const notes = [
+        `Range: ${range.base}${b}..${range.head}, ${plural(range.commits, "commit")}, ${plural(range.files, "changed file")} ` +
+          `(base ${range.baseSha.slice(0, 12)}, head ${range.headSha.slice(0, 12)})`,
+      ];
+      // The engine's text lists an invalid head policy's errors; a valid one deserves a word too,
+      // so that nobody believes the change already applies.
+      if (decision.headPolicy?.status === "valid") {
+        notes.push(
+          `This range changes ${POLICY_PATH}: the new version is valid, but it is not applied here (the policy comes from ${result.policy.source.description}).`,
+        );
+      }
+      return renderText(decision, { notes });
     }
   }
 }
