@@ -1,0 +1,122 @@
+/**
+ * Fault injection: make the next N matching requests fail the way GitHub fails (5xx, a primary or
+ * secondary rate limit, or a dropped connection), to test retries and fail-closed behaviour.
+ */
+
+export interface FaultSpec {
+  /** HTTP method, e.g. "GET" (REST only). */
+  method?: string;
+  /** OpenAPI path template, e.g. "/repos/{owner}/{repo}/pulls/{pull_number}". */
+  route?: string;
+  operationId?: string;
+  /** true: any GraphQL request; a string: GraphQL requests with that operation name. */
+  graphql?: boolean | string;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+  /** Status to answer (default 500). */
+  status?: number;
+  /** GitHub's secondary rate limit: 403 with its message and `retry-after`. */
+  secondaryRateLimit?: boolean;
+  /** GitHub's primary rate limit: 403 with `x-ratelimit-remaining: 0`. */
+  rateLimit?: boolean;
+  /** Seconds for `retry-after` (secondary limit; default 1). */
+  retryAfter?: number;
+  /** Destroy the connection instead of answering (the client sees ECONNRESET / "socket hang up"). */
+  reset?: boolean;
+  /** Custom JSON body. */
+  body?: unknown;
+}
+
+export interface Fault extends FaultSpec {
+  /** Requests failed so far. */
+  hits: number;
+  remaining: number;
+}
+
+export interface FaultTarget {
+  method: string;
+  route: string | null;
+  operationId: string | null;
+  graphqlOperation: string | null;
+  isGraphql: boolean;
+}
+
+export type FaultAction =
+  | { kind: "reset" }
+  | { kind: "respond"; status: number; headers: Record<string, string>; body: unknown };
+
+export class Faults {
+  private faults: Fault[] = [];
+
+  inject(spec: FaultSpec): Fault {
+    if (spec.graphql === undefined && !spec.method && !spec.route && !spec.operationId) {
+      throw new Error("fake-github: a fault needs a match: method, route, operationId or graphql");
+    }
+    const fault: Fault = { ...spec, hits: 0, remaining: spec.times ?? 1 };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  pending(): Fault[] {
+    return this.faults.filter((f) => f.remaining > 0);
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Consumes a matching fault, if any, and says what to do instead of answering. */
+  take(t: FaultTarget): FaultAction | null {
+    const f = this.faults.find((x) => x.remaining > 0 && matches(x, t));
+    if (!f) return null;
+    f.remaining--;
+    f.hits++;
+    if (f.reset) return { kind: "reset" };
+    if (f.secondaryRateLimit) {
+      return {
+        kind: "respond",
+        status: f.status ?? 403,
+        headers: { "retry-after": String(f.retryAfter ?? 1) },
+        body: f.body ?? {
+          message:
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+          documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+          status: String(f.status ?? 403),
+        },
+      };
+    }
+    if (f.rateLimit) {
+      const reset = Math.floor(Date.now() / 1000) + (f.retryAfter ?? 1);
+      return {
+        kind: "respond",
+        status: f.status ?? 403,
+        headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-used": "5000", "x-ratelimit-reset": String(reset) },
+        body: f.body ?? {
+          message: "API rate limit exceeded for installation.",
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+          status: String(f.status ?? 403),
+        },
+      };
+    }
+    const status = f.status ?? 500;
+    return {
+      kind: "respond",
+      status,
+      headers: {},
+      body: f.body ?? { message: status >= 500 ? "Server Error" : "Injected fault", status: String(status) },
+    };
+  }
+}
+
+function matches(f: Fault, t: FaultTarget): boolean {
+  if (f.graphql !== undefined) {
+    if (!t.isGraphql) return false;
+    if (typeof f.graphql === "string" && f.graphql !== t.graphqlOperation) return false;
+    return true;
+  }
+  if (t.isGraphql) return false;
+  if (f.method && f.method.toUpperCase() !== t.method) return false;
+  if (f.route && f.route !== t.route) return false;
+  if (f.operationId && f.operationId !== t.operationId) return false;
+  return true;
+}

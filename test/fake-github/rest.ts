@@ -1,0 +1,552 @@
+/**
+ * REST operations the fake models, keyed by GitHub's operationId. Each handler reads or changes the
+ * world and answers the way the GitHub REST docs describe (status codes, error shapes, limits).
+ */
+import type { TokenInfo, TokenStore } from "./auth.js";
+import type { Shapes } from "./shapes.js";
+import type {
+  CheckConclusion,
+  CheckRunAction,
+  CheckRunState,
+  CheckStatus,
+  Installation,
+  RepoState,
+  World,
+} from "./state.js";
+import { blobSha as blobShaOf } from "./state.js";
+
+type Json = Record<string, unknown>;
+
+export type Auth =
+  | { kind: "none" }
+  | { kind: "invalid"; message: string }
+  | { kind: "jwt"; appId: number }
+  | { kind: "installation"; token: TokenInfo };
+
+export interface ViolationNote {
+  kind: "request" | "limit" | "auth" | "unimplemented";
+  message: string;
+}
+
+export interface RestResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  violation?: ViolationNote;
+}
+
+export interface RestContext {
+  world: World;
+  shapes: Shapes;
+  tokens: TokenStore;
+  operationId: string;
+  documentationUrl: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  auth: Auth;
+  /** Absolute URL of this request, as the client sent it (for Link headers). */
+  requestUrl: URL;
+}
+
+type Handler = (ctx: RestContext) => RestResult;
+
+/** GitHub's error body. */
+export function error(ctx: Pick<RestContext, "documentationUrl">, status: number, message: string, extra: Json = {}): Json {
+  return { message, documentation_url: ctx.documentationUrl, status: String(status), ...extra };
+}
+
+function notFound(ctx: RestContext, message = "Not Found"): RestResult {
+  return { status: 404, body: error(ctx, 404, message) };
+}
+
+function invalid(ctx: RestContext, message: string, kind: ViolationNote["kind"] = "limit"): RestResult {
+  return { status: 422, body: error(ctx, 422, `Invalid request.\n\n${message}`), violation: { kind, message } };
+}
+
+/** Operations that GitHub only accepts with the app's JWT. */
+export const JWT_OPERATIONS = new Set([
+  "apps/get-authenticated",
+  "apps/create-installation-access-token",
+  "apps/get-repo-installation",
+  "apps/get-installation",
+  "apps/list-installations",
+  "apps/get-org-installation",
+]);
+
+/** Paginates a list like GitHub: `per_page` (default 30, max 100), `page`, and an RFC 8288 Link header. */
+function paginate<T>(ctx: RestContext, items: T[]): { page: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(100, Math.max(1, Number(ctx.query.get("per_page") ?? 30) || 30));
+  const page = Math.max(1, Number(ctx.query.get("page") ?? 1) || 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const link = (p: number): string => {
+    const u = new URL(ctx.requestUrl.toString());
+    u.searchParams.set("per_page", String(perPage));
+    u.searchParams.set("page", String(p));
+    return u.toString();
+  };
+  const rels: string[] = [];
+  if (page > 1) rels.push(`<${link(page - 1)}>; rel="prev"`);
+  if (page < last) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
+  if (page > 1) rels.push(`<${link(1)}>; rel="first"`);
+  return { page: slice, headers: rels.length > 0 ? { link: rels.join(", ") } : {} };
+}
+
+/** The repository of the request, if the installation token may see it (else GitHub answers 404). */
+function repoOf(ctx: RestContext): RepoState | null {
+  const repo = ctx.world.findRepo(ctx.params.owner ?? "", ctx.params.repo ?? "");
+  if (!repo) return null;
+  if (ctx.auth.kind === "installation" && ctx.auth.token.account.toLowerCase() !== repo.owner.toLowerCase()) return null;
+  return repo;
+}
+
+function withRepo(fn: (ctx: RestContext, repo: RepoState) => RestResult): Handler {
+  return (ctx) => {
+    const repo = repoOf(ctx);
+    return repo ? fn(ctx, repo) : notFound(ctx);
+  };
+}
+
+function appIdOf(ctx: RestContext): number {
+  if (ctx.auth.kind === "installation") return ctx.auth.token.appId;
+  if (ctx.auth.kind === "jwt") return ctx.auth.appId;
+  return 0;
+}
+
+// ───────────── check runs ─────────────
+
+const CONCLUSIONS: CheckConclusion[] = ["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"];
+
+/**
+ * Rules from the docs of "Create a check run"/"Update a check run" that the OpenAPI schema cannot
+ * express: `conclusion` is required with `status: completed` or `completed_at`; providing a
+ * conclusion sets the status to completed; only GitHub can set `stale`.
+ */
+function checkRunRules(body: Json): string | null {
+  const conclusion = body.conclusion as string | undefined;
+  if (conclusion === "stale") return "For 'conclusion', \"stale\" can only be set by GitHub.";
+  if (body.status === "completed" && conclusion === undefined) return "\"conclusion\" wasn't supplied (required when status is completed).";
+  if (body.completed_at !== undefined && conclusion === undefined) return "\"conclusion\" wasn't supplied (required when completed_at is given).";
+  if (conclusion !== undefined && !CONCLUSIONS.includes(conclusion as CheckConclusion)) return `For 'conclusion', ${JSON.stringify(conclusion)} is not a member of ${JSON.stringify(CONCLUSIONS)}.`;
+  const output = body.output as Json | undefined;
+  if (output) {
+    // Documented limits (also in the schema): 65535 characters each, at most 50 annotations per request.
+    for (const k of ["summary", "text"]) {
+      const v = output[k];
+      if (typeof v === "string" && v.length > 65535) return `For 'properties/output/${k}', length ${v.length} exceeds the maximum of 65535 characters.`;
+    }
+    const ann = output.annotations;
+    if (Array.isArray(ann) && ann.length > 50) return `For 'properties/output/annotations', ${ann.length} annotations exceed the maximum of 50 per request.`;
+  }
+  const actions = body.actions;
+  if (Array.isArray(actions)) {
+    if (actions.length > 3) return `For 'properties/actions', ${actions.length} actions exceed the maximum of 3.`;
+    for (const a of actions as Json[]) {
+      if (String(a.label ?? "").length > 20) return `For 'properties/actions/label', ${JSON.stringify(a.label)} is longer than 20 characters.`;
+      if (String(a.identifier ?? "").length > 20) return `For 'properties/actions/identifier', ${JSON.stringify(a.identifier)} is longer than 20 characters.`;
+      if (String(a.description ?? "").length > 40) return `For 'properties/actions/description', ${JSON.stringify(a.description)} is longer than 40 characters.`;
+    }
+  }
+  return null;
+}
+
+function applyCheckRunBody(world: World, run: CheckRunState, body: Json, at: string): void {
+  if (typeof body.name === "string") run.name = body.name;
+  if (typeof body.details_url === "string") run.detailsUrl = body.details_url;
+  if (typeof body.external_id === "string") run.externalId = body.external_id;
+  if (typeof body.started_at === "string") run.startedAt = body.started_at;
+  if (typeof body.status === "string") {
+    run.status = body.status as CheckStatus;
+    if (run.status !== "completed") {
+      run.conclusion = null;
+      run.completedAt = null;
+    }
+  }
+  if (typeof body.conclusion === "string") {
+    run.conclusion = body.conclusion as CheckConclusion;
+    run.status = "completed";
+    run.completedAt = typeof body.completed_at === "string" ? body.completed_at : at;
+  }
+  const output = body.output as Json | undefined;
+  if (output) {
+    run.output.title = (output.title as string | undefined) ?? run.output.title;
+    run.output.summary = (output.summary as string | undefined) ?? run.output.summary;
+    if (typeof output.text === "string") run.output.text = output.text;
+    // Annotations accumulate across updates (GitHub: "each update appends").
+    if (Array.isArray(output.annotations)) run.output.annotations.push(...(output.annotations as Json[]));
+  }
+  if (Array.isArray(body.actions)) run.actions = (body.actions as CheckRunAction[]).map((a) => ({ label: a.label, description: a.description, identifier: a.identifier }));
+  void world;
+}
+
+const createCheckRun: Handler = withRepo((ctx, repo) => {
+  const body = ctx.body as Json;
+  const rule = checkRunRules(body);
+  if (rule) return invalid(ctx, rule);
+  const headSha = String(body.head_sha);
+  if (!repo.commits.has(headSha)) {
+    return { status: 422, body: error(ctx, 422, `No commit found for SHA: ${headSha}`), violation: { kind: "request", message: `check run on unknown commit ${headSha}` } };
+  }
+  const appId = appIdOf(ctx);
+  const at = ctx.world.tick();
+  const run: CheckRunState = {
+    id: ctx.world.nextId(),
+    appId,
+    repo: repo.fullName,
+    headSha,
+    name: String(body.name),
+    status: "queued",
+    conclusion: null,
+    startedAt: at,
+    completedAt: null,
+    output: { title: null, summary: null, text: null, annotations: [] },
+    actions: [],
+    detailsUrl: null,
+    externalId: null,
+    checkSuiteId: ctx.world.checkSuiteFor(repo.fullName, headSha, appId).id,
+    history: [{ op: "create", at, body: structuredClone(body) }],
+  };
+  applyCheckRunBody(ctx.world, run, body, at);
+  ctx.world.checkRunsById.set(run.id, run);
+  return { status: 201, body: ctx.shapes.checkRun(repo, run) };
+});
+
+function findRun(ctx: RestContext, repo: RepoState): CheckRunState | null {
+  const run = ctx.world.checkRun(Number(ctx.params.check_run_id));
+  return run && run.repo === repo.fullName ? run : null;
+}
+
+const updateCheckRun: Handler = withRepo((ctx, repo) => {
+  const run = findRun(ctx, repo);
+  if (!run) return notFound(ctx);
+  const appId = appIdOf(ctx);
+  if (run.appId !== appId) {
+    const message = `Invalid app_id \`${appId}\` - check run can only be modified by the GitHub App that created it.`;
+    return { status: 403, body: error(ctx, 403, message), violation: { kind: "auth", message: `app ${appId} tried to update check run ${run.id} of app ${run.appId}` } };
+  }
+  const body = ctx.body as Json;
+  const rule = checkRunRules(body);
+  if (rule) return invalid(ctx, rule);
+  const at = ctx.world.tick();
+  run.history.push({ op: "update", at, body: structuredClone(body) });
+  applyCheckRunBody(ctx.world, run, body, at);
+  return { status: 200, body: ctx.shapes.checkRun(repo, run) };
+});
+
+const getCheckRun: Handler = withRepo((ctx, repo) => {
+  const run = findRun(ctx, repo);
+  return run ? { status: 200, body: ctx.shapes.checkRun(repo, run) } : notFound(ctx);
+});
+
+const listCheckRunsForRef: Handler = withRepo((ctx, repo) => {
+  const commit = ctx.world.resolveRef(repo.fullName, ctx.params.ref ?? "");
+  if (!commit) return { status: 422, body: error(ctx, 422, `No commit found for SHA: ${ctx.params.ref ?? ""}`) };
+  const name = ctx.query.get("check_name");
+  const status = ctx.query.get("status");
+  const appId = ctx.query.get("app_id");
+  let runs = ctx.world.checkRuns(repo.fullName, commit.sha).filter(
+    (r) => (name === null || r.name === name) && (status === null || r.status === status) && (appId === null || r.appId === Number(appId)),
+  );
+  // filter=latest (the default): the most recent run per name and app.
+  if ((ctx.query.get("filter") ?? "latest") === "latest") {
+    const latest = new Map<string, CheckRunState>();
+    for (const r of runs) latest.set(`${r.appId}\0${r.name}`, r);
+    runs = [...latest.values()];
+  }
+  runs.sort((a, b) => b.id - a.id);
+  const { page, headers } = paginate(ctx, runs);
+  return { status: 200, body: { total_count: runs.length, check_runs: page.map((r) => ctx.shapes.checkRun(repo, r)) }, headers };
+});
+
+// ───────────── repositories, contents, pulls ─────────────
+
+const getRepo: Handler = withRepo((ctx, repo) => ({ status: 200, body: ctx.shapes.repo(repo) }));
+
+const getContent: Handler = withRepo((ctx, repo) => {
+  const ref = ctx.query.get("ref") ?? repo.defaultBranch;
+  const commit = ctx.world.resolveRef(repo.fullName, ref);
+  if (!commit) return notFound(ctx, `No commit found for the ref ${ref}`);
+  const path = (ctx.params.path ?? "").replace(/^\/+|\/+$/g, "");
+  const text = commit.tree.get(path);
+  if (text !== undefined) return { status: 200, body: ctx.shapes.blob(repo, commit, path, text, ref) };
+  // A directory: list its direct entries.
+  const prefix = `${path}/`;
+  const entries = new Map<string, { type: "file" | "dir"; size: number }>();
+  for (const [p, t] of commit.tree) {
+    if (!p.startsWith(prefix)) continue;
+    const rest = p.slice(prefix.length);
+    const slash = rest.indexOf("/");
+    if (slash === -1) entries.set(p, { type: "file", size: Buffer.byteLength(t) });
+    else entries.set(prefix + rest.slice(0, slash), { type: "dir", size: 0 });
+  }
+  if (entries.size === 0) return notFound(ctx);
+  const body = [...entries.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([p, e]) => ctx.shapes.dirEntry(repo, commit, p, e.type, e.size, e.type === "file" ? blobShaOf(commit.tree.get(p) ?? "") : "0".repeat(40)));
+  return { status: 200, body };
+});
+
+
+function pullOf(ctx: RestContext, repo: RepoState, param = "pull_number") {
+  return repo.pulls.get(Number(ctx.params[param])) ?? null;
+}
+
+const getPull: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo);
+  return pull ? { status: 200, body: ctx.shapes.pull(repo, pull) } : notFound(ctx);
+});
+
+/** "Responses include a maximum of 3000 files" (REST docs, List pull requests files). */
+export const PULL_FILES_CAP = 3000;
+/** "The list is limited to 250 commits" (REST docs, List commits on a pull request). */
+export const PULL_COMMITS_CAP = 250;
+
+const listPullFiles: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo);
+  if (!pull) return notFound(ctx);
+  const files = ctx.world.pullFiles(repo.fullName, pull.number).slice(0, PULL_FILES_CAP);
+  const { page, headers } = paginate(ctx, files);
+  return { status: 200, body: page.map((f) => ctx.shapes.file(repo, pull.headSha, f)), headers };
+});
+
+const listPullCommits: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo);
+  if (!pull) return notFound(ctx);
+  const commits = pull.commits.slice(0, PULL_COMMITS_CAP).map((s) => repo.commits.get(s)).filter((c) => c !== undefined);
+  const { page, headers } = paginate(ctx, commits);
+  return { status: 200, body: page.map((c) => ctx.shapes.commit(repo, c)), headers };
+});
+
+const listPullReviews: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo);
+  if (!pull) return notFound(ctx);
+  const { page, headers } = paginate(ctx, pull.reviews.filter((r) => r.state !== "PENDING"));
+  return { status: 200, body: page.map((r) => ctx.shapes.review(repo, pull, r)), headers };
+});
+
+const pullsForCommit: Handler = withRepo((ctx, repo) => {
+  const sha = ctx.params.commit_sha ?? "";
+  const commit = ctx.world.resolveRef(repo.fullName, sha);
+  if (!commit) return { status: 422, body: error(ctx, 422, `No commit found for SHA: ${sha}`) };
+  const pulls = ctx.world.pullsWithCommit(repo.fullName, commit.sha);
+  const { page, headers } = paginate(ctx, pulls);
+  return { status: 200, body: page.map((p) => ctx.shapes.pull(repo, p, false)), headers };
+});
+
+const compare: Handler = withRepo((ctx, repo) => {
+  const basehead = ctx.params.basehead ?? "";
+  const m = /^(.+?)\.\.\.?(.+)$/.exec(basehead);
+  if (!m) return notFound(ctx);
+  const base = ctx.world.resolveRef(repo.fullName, m[1] ?? "");
+  const head = ctx.world.resolveRef(repo.fullName, m[2] ?? "");
+  if (!base || !head) return notFound(ctx);
+  // Walk first parents from head back to base.
+  const chain = [];
+  let cur = head;
+  let found = false;
+  for (let guard = 0; guard < 100_000; guard++) {
+    if (cur.sha === base.sha) {
+      found = true;
+      break;
+    }
+    chain.push(cur);
+    const parent = cur.parents[0] ? repo.commits.get(cur.parents[0]) : undefined;
+    if (!parent) break;
+    cur = parent;
+  }
+  chain.reverse();
+  const files = ctx.world.diffTrees(base, head, chain);
+  const { page, headers } = paginate(ctx, chain);
+  return {
+    status: 200,
+    headers,
+    body: {
+      url: `${ctx.shapes.api}/repos/${repo.fullName}/compare/${basehead}`,
+      html_url: `${ctx.shapes.web}/${repo.fullName}/compare/${basehead}`,
+      permalink_url: `${ctx.shapes.web}/${repo.fullName}/compare/${base.sha}...${head.sha}`,
+      diff_url: `${ctx.shapes.web}/${repo.fullName}/compare/${basehead}.diff`,
+      patch_url: `${ctx.shapes.web}/${repo.fullName}/compare/${basehead}.patch`,
+      base_commit: ctx.shapes.commit(repo, base),
+      merge_base_commit: ctx.shapes.commit(repo, base),
+      status: found ? (chain.length === 0 ? "identical" : "ahead") : "diverged",
+      ahead_by: chain.length,
+      behind_by: 0,
+      total_commits: chain.length,
+      commits: page.map((c) => ctx.shapes.commit(repo, c)),
+      // Compare lists at most 300 files (REST docs, Compare two commits).
+      files: files.slice(0, 300).map((f) => ctx.shapes.file(repo, head.sha, f)),
+    },
+  };
+});
+
+// ───────────── labels ─────────────
+
+const listRepoLabels: Handler = withRepo((ctx, repo) => {
+  const { page, headers } = paginate(ctx, [...repo.labels.values()]);
+  return { status: 200, body: page.map((l) => ctx.shapes.label(repo, l)), headers };
+});
+
+const getLabel: Handler = withRepo((ctx, repo) => {
+  const l = repo.labels.get((ctx.params.name ?? "").toLowerCase());
+  return l ? { status: 200, body: ctx.shapes.label(repo, l) } : notFound(ctx);
+});
+
+const createLabel: Handler = withRepo((ctx, repo) => {
+  const body = ctx.body as { name: string; color?: string; description?: string };
+  const color = (body.color ?? "ededed").replace(/^#/, "");
+  if (!/^[0-9a-fA-F]{6}$/.test(color)) {
+    return { status: 422, body: error(ctx, 422, "Validation Failed", { errors: [{ resource: "Label", code: "invalid", field: "color" }] }), violation: { kind: "request", message: `label color ${JSON.stringify(body.color)} is not 6 hex digits` } };
+  }
+  if (repo.labels.has(body.name.toLowerCase())) {
+    // Not a violation: two deliveries racing to create the label is normal; the app must cope.
+    return { status: 422, body: error(ctx, 422, "Validation Failed", { errors: [{ resource: "Label", code: "already_exists", field: "name" }] }) };
+  }
+  const l = ctx.world.addLabel(repo.fullName, body.name, { color, description: body.description ?? null });
+  return { status: 201, body: ctx.shapes.label(repo, l) };
+});
+
+function issueLabels(ctx: RestContext, repo: RepoState, number: number): Json[] {
+  return ctx.world.labelsOn(repo.fullName, number).map((n) => ctx.shapes.label(repo, ctx.world.addLabel(repo.fullName, n)));
+}
+
+function labelNames(body: unknown): string[] {
+  const raw = Array.isArray(body) ? body : ((body as Json | null)?.labels ?? []);
+  return (raw as unknown[]).map((x) => (typeof x === "string" ? x : String((x as Json).name ?? "")));
+}
+
+const listIssueLabels: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo, "issue_number");
+  if (!pull) return notFound(ctx);
+  const { page, headers } = paginate(ctx, issueLabels(ctx, repo, pull.number));
+  return { status: 200, body: page, headers };
+});
+
+const addIssueLabels: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo, "issue_number");
+  if (!pull) return notFound(ctx);
+  for (const n of labelNames(ctx.body)) ctx.world.labelPull(repo.fullName, pull.number, n);
+  return { status: 200, body: issueLabels(ctx, repo, pull.number) };
+});
+
+const setIssueLabels: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo, "issue_number");
+  if (!pull) return notFound(ctx);
+  pull.labels = [];
+  for (const n of labelNames(ctx.body)) ctx.world.labelPull(repo.fullName, pull.number, n);
+  return { status: 200, body: issueLabels(ctx, repo, pull.number) };
+});
+
+const removeIssueLabel: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo, "issue_number");
+  if (!pull) return notFound(ctx);
+  if (!ctx.world.unlabelPull(repo.fullName, pull.number, ctx.params.name ?? "")) return notFound(ctx, "Label does not exist");
+  return { status: 200, body: issueLabels(ctx, repo, pull.number) };
+});
+
+// ───────────── people ─────────────
+
+/** The legacy `permission` field folds maintain into write and triage into read; `role_name` is exact. */
+const LEGACY_PERMISSION: Record<string, string> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read", none: "none" };
+
+const collaboratorPermission: Handler = withRepo((ctx, repo) => {
+  const user = ctx.world.user(ctx.params.username ?? "");
+  if (!user) return notFound(ctx);
+  let role: string = ctx.world.permissionOf(repo.fullName, user.login);
+  if (role === "none" && !repo.private) role = "read";
+  return {
+    status: 200,
+    body: {
+      permission: LEGACY_PERMISSION[role] ?? "none",
+      role_name: role,
+      user: { ...ctx.shapes.user(user), permissions: { admin: role === "admin", maintain: role === "admin" || role === "maintain", push: ["admin", "maintain", "write"].includes(role), triage: role !== "none" && role !== "read", pull: role !== "none" }, role_name: role },
+    },
+  };
+});
+
+const teamMembership: Handler = (ctx) => {
+  const org = ctx.params.org ?? "";
+  if (ctx.auth.kind === "installation" && ctx.auth.token.account.toLowerCase() !== org.toLowerCase()) return notFound(ctx);
+  const team = ctx.world.team(org, ctx.params.team_slug ?? "");
+  const login = (ctx.params.username ?? "").toLowerCase();
+  if (!team || !team.members.some((m) => m.toLowerCase() === login)) return notFound(ctx);
+  return {
+    status: 200,
+    body: {
+      url: `${ctx.shapes.api}/organizations/${team.org}/team/${team.id}/memberships/${ctx.params.username ?? ""}`,
+      role: team.maintainers.some((m) => m.toLowerCase() === login) ? "maintainer" : "member",
+      state: "active",
+    },
+  };
+};
+
+// ───────────── app ─────────────
+
+const getApp: Handler = (ctx) => ({ status: 200, body: ctx.shapes.app(appIdOf(ctx)) });
+
+function installationOf(ctx: RestContext): Installation | undefined {
+  const inst = ctx.world.installationById(Number(ctx.params.installation_id));
+  return inst && inst.appId === appIdOf(ctx) ? inst : undefined;
+}
+
+const getInstallation: Handler = (ctx) => {
+  const inst = installationOf(ctx);
+  return inst ? { status: 200, body: ctx.shapes.installation(inst) } : notFound(ctx);
+};
+
+const createInstallationToken: Handler = (ctx) => {
+  const inst = installationOf(ctx);
+  if (!inst) return notFound(ctx);
+  const t = ctx.tokens.mint(inst.id, inst.appId, inst.account);
+  return {
+    status: 201,
+    body: {
+      token: t.token,
+      expires_at: new Date(t.expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      permissions: { checks: "write", contents: "read", pull_requests: "write", issues: "write", members: "read", metadata: "read" },
+      repository_selection: "all",
+    },
+  };
+};
+
+const getRepoInstallation: Handler = (ctx) => {
+  const repo = ctx.world.findRepo(ctx.params.owner ?? "", ctx.params.repo ?? "");
+  if (!repo) return notFound(ctx);
+  const inst = ctx.world.installationFor(repo.owner);
+  return { status: 200, body: ctx.shapes.installation(inst) };
+};
+
+const rateLimit: Handler = () => {
+  const reset = Math.floor(Date.now() / 1000) + 3600;
+  const r = { limit: 5000, used: 0, remaining: 5000, reset };
+  return { status: 200, body: { resources: { core: r, graphql: r, search: { ...r, limit: 30, remaining: 30 } }, rate: r } };
+};
+
+export const HANDLERS: Record<string, Handler> = {
+  "apps/get-authenticated": getApp,
+  "apps/get-installation": getInstallation,
+  "apps/create-installation-access-token": createInstallationToken,
+  "apps/get-repo-installation": getRepoInstallation,
+  "repos/get": getRepo,
+  "repos/get-content": getContent,
+  "pulls/get": getPull,
+  "pulls/list-files": listPullFiles,
+  "pulls/list-commits": listPullCommits,
+  "pulls/list-reviews": listPullReviews,
+  "repos/list-pull-requests-associated-with-commit": pullsForCommit,
+  "repos/compare-commits-with-basehead": compare,
+  "checks/create": createCheckRun,
+  "checks/update": updateCheckRun,
+  "checks/get": getCheckRun,
+  "checks/list-for-ref": listCheckRunsForRef,
+  "issues/list-labels-for-repo": listRepoLabels,
+  "issues/get-label": getLabel,
+  "issues/create-label": createLabel,
+  "issues/list-labels-on-issue": listIssueLabels,
+  "issues/add-labels": addIssueLabels,
+  "issues/set-labels": setIssueLabels,
+  "issues/remove-label": removeIssueLabel,
+  "repos/get-collaborator-permission-level": collaboratorPermission,
+  "teams/get-membership-for-user-in-org": teamMembership,
+  "rate-limit/get": rateLimit,
+};

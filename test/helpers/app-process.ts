@@ -1,0 +1,141 @@
+/**
+ * Runs the real app (`node lib/app/main.js`, what `npm start` runs after the build) as a child
+ * process pointed at the fake GitHub through Probot's GitHub Enterprise settings.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FakeGitHub } from "../fake-github/index.js";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const APP_ENTRY = join(REPO_ROOT, "lib", "app", "main.js");
+
+export interface AppProcess {
+  url: string;
+  port: number;
+  /** The WEBHOOK_SECRET the app was started with (pass it to `deliver`). */
+  secret: string;
+  /** stdout, one entry per line (JSON lines with LOG_FORMAT=json). */
+  logs: string[];
+  stderr: string[];
+  /** stdout lines parsed as JSON (non-JSON lines skipped). */
+  json(): Record<string, unknown>[];
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  /** Script to run instead of lib/app/main.js (the fake's own tests use a stand-in). */
+  entry?: string;
+  /** Give up waiting for "Listening on" after this long (default 20 s): a guard, not a synchronisation. */
+  startTimeoutMs?: number;
+}
+
+/** A port that was free a moment ago (the OS picks it; the app binds it right after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startApp(fake: FakeGitHub, env: Record<string, string> = {}, opts: StartAppOptions = {}): Promise<AppProcess> {
+  const entry = opts.entry ?? APP_ENTRY;
+  if (!existsSync(entry)) throw new Error(`startApp: ${entry} does not exist — run \`npm run build\` first`);
+  const port = await freePort();
+  const secret = env.WEBHOOK_SECRET ?? randomBytes(16).toString("hex");
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    APP_ID: String(fake.appId),
+    PRIVATE_KEY: fake.privateKey,
+    WEBHOOK_SECRET: secret,
+    GHE_HOST: fake.host,
+    GHE_PROTOCOL: "http",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    LOG_FORMAT: "json",
+    NODE_ENV: "test",
+    // Keep retries on but without their sleeps (retry-after, backoff), so fault tests stay fast.
+    AGENT_GATE_TEST_NO_THROTTLE: "1",
+    ...env,
+  };
+  const child = spawn(process.execPath, [entry], { cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const logs: string[] = [];
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+
+  const ready = new Promise<void>((res, rej) => {
+    let outBuf = "";
+    let errBuf = "";
+    const timer = setTimeout(() => {
+      rej(new Error(`startApp: the app did not log "Listening on" within ${opts.startTimeoutMs ?? 20_000} ms.\nstdout:\n${logs.join("\n")}\nstderr:\n${stderr.join("\n")}`));
+    }, opts.startTimeoutMs ?? 20_000);
+    child.stdout?.setEncoding("utf8");
+    child.stderr?.setEncoding("utf8");
+    child.stdout?.on("data", (chunk: string) => {
+      outBuf += chunk;
+      const lines = outBuf.split("\n");
+      outBuf = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.trim() === "") continue;
+        logs.push(line);
+        // Probot's server logs "Listening on http://<host>:<port>" once it accepts connections.
+        if (line.includes("Listening on")) {
+          clearTimeout(timer);
+          res();
+        }
+      }
+    });
+    child.stderr?.on("data", (chunk: string) => {
+      errBuf += chunk;
+      const lines = errBuf.split("\n");
+      errBuf = lines.pop() ?? "";
+      stderr.push(...lines.filter((l) => l.trim() !== ""));
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`startApp: the app exited with code ${String(code)} before listening.\nstdout:\n${logs.join("\n")}\nstderr:\n${[...stderr, errBuf].join("\n")}`));
+    });
+  });
+  try {
+    await ready;
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    secret,
+    logs,
+    stderr,
+    child,
+    json: () =>
+      logs.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      }),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
