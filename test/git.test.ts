@@ -170,7 +170,13 @@ describe("changedFiles", () => {
     r.branch("feature");
     r.commit("move CI", {
       renames: { ".github/workflows/ci.yml": "docs/ci.yml" },
-      files: { "new file.txt": "n", "keep.txt": "k2\n", "README.md": null, "dir/line\nbreak.txt": "odd name" },
+      files: {
+        "new file.txt": "n",
+        "keep.txt": "k2\n",
+        "README.md": null,
+        "dir/line\nbreak.txt": "odd name",
+        "docs/ünïcode ✓.md": "u",
+      },
     });
     const head = r.git("rev-parse", "HEAD").trim();
     // A change on main after the branch point is not part of the PR.
@@ -182,6 +188,7 @@ describe("changedFiles", () => {
       [
         { path: "README.md", status: "removed" },
         { path: "dir/line\nbreak.txt", status: "added" },
+        { path: "docs/ünïcode ✓.md", status: "added" },
         { path: "docs/ci.yml", previousPath: ".github/workflows/ci.yml", status: "renamed" },
         { path: "keep.txt", status: "modified" },
         { path: "new file.txt", status: "added" },
