@@ -242,10 +242,17 @@ function lower(s: string): string {
   return s.toLowerCase();
 }
 
-/** Git's blob id: sha1("blob <len>\0<content>"). */
+const blobShaCache = new Map<string, string>();
+
+/** Git's blob id: sha1("blob <len>\0<content>") (memoised: the same texts are hashed on every read). */
 export function blobSha(text: string): string {
+  const hit = blobShaCache.get(text);
+  if (hit) return hit;
   const buf = Buffer.from(text, "utf8");
-  return createHash("sha1").update(`blob ${buf.length}\0`).update(buf).digest("hex");
+  const sha = createHash("sha1").update(`blob ${buf.length}\0`).update(buf).digest("hex");
+  if (blobShaCache.size > 50_000) blobShaCache.clear();
+  blobShaCache.set(text, sha);
+  return sha;
 }
 
 function countLines(text: string): number {
@@ -697,7 +704,21 @@ export class World {
     return this.diffTrees(base, head, pull.commits.map((s) => repo.commits.get(s)).filter((c): c is CommitState => !!c));
   }
 
+  /** Commits are immutable, so a diff is computed once per (base, head, commits in between). */
+  private readonly diffCache = new WeakMap<CommitState, Map<string, PullFileState[]>>();
+
   diffTrees(base: CommitState, head: CommitState, between: CommitState[]): PullFileState[] {
+    const key = `${base.sha}:${between.map((c) => c.sha).join(",")}`;
+    const perHead = this.diffCache.get(head) ?? new Map<string, PullFileState[]>();
+    this.diffCache.set(head, perHead);
+    const hit = perHead.get(key);
+    if (hit) return hit.map((f) => ({ ...f }));
+    const files = this.computeDiff(base, head, between);
+    perHead.set(key, files);
+    return files.map((f) => ({ ...f }));
+  }
+
+  private computeDiff(base: CommitState, head: CommitState, between: CommitState[]): PullFileState[] {
     // new path → original path in base, following chains of renames.
     const origin = new Map<string, string>();
     for (const c of between) {
