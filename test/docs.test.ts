@@ -15,7 +15,8 @@ import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DOC_FILE as POLICY_DOC, collectKeys, readSchema, renderPolicyDoc } from "../scripts/gen-policy-docs.js";
-import { formatPolicyError, loadPolicy } from "../src/engine/policy.js";
+import { BUILTIN_DEFAULT_POLICY, formatPolicyError, loadPolicy } from "../src/engine/policy.js";
+import { MAX_LISTED_COMMITS, MAX_LISTED_FILES } from "../src/github/read-pull.js";
 import { createRepo, tempDir, type TestRepo } from "./helpers/git-repo.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -393,6 +394,20 @@ describe("the action's check script, against real git repositories", () => {
   });
 });
 
+describe("docs/security.md", () => {
+  const doc = read("docs/security.md");
+
+  it("states the listing caps the GitHub reader enforces", () => {
+    expect(doc).toContain(`More than ${MAX_LISTED_FILES.toLocaleString("en")} changed files or ${MAX_LISTED_COMMITS} commits`);
+  });
+
+  it("explains the policy source, approvers, fail-closed cases, and how to report a vulnerability", () => {
+    for (const fact of ["default branch", "retargeted", "exclude_contributors", "min_permission", "strictest", "bypass", "Report a vulnerability", "not in a public issue"]) {
+      expect(doc, fact).toContain(fact);
+    }
+  });
+});
+
 // ───────────────────────────── generated docs ─────────────────────────────
 
 describe("docs/policy.md", () => {
@@ -417,6 +432,13 @@ describe("docs/policy.md", () => {
       const result = loadPolicy(text, "docs/policy.md");
       expect(result.ok ? [] : result.errors.map(formatPolicyError), text).toEqual([]);
     }
+  });
+
+  it("quotes the built-in default policy as the engine has it", () => {
+    const section = doc.slice(doc.indexOf("## No policy file: the built-in default"));
+    const text = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const result = loadPolicy(text, "docs/policy.md");
+    expect(result.ok && result.policy).toEqual(BUILTIN_DEFAULT_POLICY);
   });
 
   it("shows the error message the loader really gives for a misspelt key", () => {
