@@ -17,7 +17,8 @@ describe("glob semantics are minimatch's with dot: true", () => {
     ".github/workflows/**", ".github/**/*.yml", "src/**/test/**", "{a,b}/**", "src/{x,y/z}/*.ts", "*.{tf,tfvars}",
     "infra/**/*.tf", "a?c", "a/*/c", "**/.env*", "x*y*z", "a/**/**/b", "**/*", "@types/**", "pkg+x/**", "#legacy/**",
     "docs/[ab]*.md", "src/**/!(*.test).ts", "a\\*b", "+(a|b)/**", "a/../b", "a//b", "./a", "docs/", "",
-    "file.txt", "**/package.json", "dir with space/**", "ünï/**", "a{b", "{1..3}/x",
+    "file.txt", "**/package.json", "dir with space/**", "ünï/**", "a{b", "{1..3}/x", "src/index.ts", "Makefile",
+    "**/Makefile", "docs/*.md", "*.", "**/*.tar.gz", "{docs,src}/**/*.{md,ts}", "src/**/*.test.ts", "a/b", "a/b/**",
   ];
   const paths = [
     "a", "b", "x", "a/b", "a/x/b", "a/x/y/b", "docs", "docs/readme.md", "docs/a/b.md", "docs/.hidden",
@@ -26,7 +27,8 @@ describe("glob semantics are minimatch's with dot: true", () => {
     "infra/mod/a.tf", "abc", "a/b/c", "a/bb/c", ".env", "config/.env.local", "xayaz", "x/y", "node_modules/@types/n/index.d.ts",
     "@types/n/index.d.ts", "pkg+x/a", "#legacy/a", "docs/a1.md", "docs/c1.md", "src/a.test.ts", "src/a.ts", "a*b", "a/x",
     "b/x", "a/./b", "a/../b", "/abs", "trailing/", "dir with space/f", "ünï/f", "a{b", "1/x", "2/x", "file.txt",
-    "packages/p/package.json", "package.json", "a\\b",
+    "packages/p/package.json", "package.json", "a\\b", ".md", "docs/.md", "Makefile", "sub/Makefile", "src/index.ts",
+    "x.tar.gz", "a/x.tar.gz", "a.", "src/a/b.test.ts", "a/b/c/d", "docs/sub/a.md",
   ];
   for (const pattern of patterns) {
     it(`pattern ${JSON.stringify(pattern)}`, () => {
@@ -37,6 +39,19 @@ describe("glob semantics are minimatch's with dot: true", () => {
       }
     });
   }
+
+  it("first match over all patterns as rules equals a brute-force minimatch scan (the index is exact)", () => {
+    // Every pattern becomes a rule, some with an exclusion, in two orders; the candidate index must
+    // never skip a rule that minimatch would match.
+    for (const order of [patterns, [...patterns].reverse()]) {
+      const rules: PathRule[] = order.map((p, i) => ({ match: i % 4 === 0 ? [p, "!**/*.ts"] : [p], action: "block" }));
+      const c = compiled(rules, "allow");
+      for (const path of paths) {
+        const expected = rules.findIndex((r) => r.match.some((m) => !m.startsWith("!") && minimatch(path, m, MM)) && !r.match.some((m) => m.startsWith("!") && minimatch(path, m.slice(1), MM)));
+        expect({ path, rule: matchPath(c, path, "main").rule }).toEqual({ path, rule: expected === -1 ? null : expected });
+      }
+    }
+  });
 });
 
 describe("path rules", () => {

@@ -119,7 +119,7 @@ describe("GitHub's 65,535-character limit", () => {
     const { renderSummary } = await import("../src/engine/render.js");
     const s = renderSummary(big, 2000);
     expect(utf8Length(s)).toBeLessThanOrEqual(2000);
-    expect(s).toContain("… and 299 more rules");
+    expect(s).toMatch(/… and \d+ more rules/);
     const tiny = renderSummary(big, 700);
     expect(utf8Length(tiny)).toBeLessThanOrEqual(700);
     expect(tiny).toContain("output truncated");

@@ -240,11 +240,17 @@ function requirementKey(r: Requirement): string {
 function buildRequirements(policy: Policy, files: FileOutcome[]): PendingRequirement[] {
   const topKey = requirementKey(policy.approval);
   const groups = new Map<string, PendingRequirement>();
+  // One effective requirement per rule, not per file (3,000 files share a handful of rules).
+  const perRule = new Map<number | null, { req: Requirement; key: string }>();
   for (const f of files) {
     if (f.action !== "approve") continue;
     const ruleIndex = typeof f.rule === "number" ? f.rule : null;
-    const req = effectiveRequirement(policy, ruleIndex);
-    const key = requirementKey(req);
+    let eff = perRule.get(ruleIndex);
+    if (!eff) {
+      const r = effectiveRequirement(policy, ruleIndex);
+      perRule.set(ruleIndex, (eff = { req: r, key: requirementKey(r) }));
+    }
+    const { req, key } = eff;
     let g = groups.get(key);
     if (!g) {
       g = { rule: key === topKey ? null : ruleIndex, requirement: req, files: [] };

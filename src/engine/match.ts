@@ -10,9 +10,11 @@
  * Speed: minimatch's own matcher costs ~200 ns per (file, pattern) pair, i.e. ~180 ms for the budget
  * case. So each policy is compiled ONCE (WeakMap keyed by the policy object): simple patterns (after
  * brace expansion: literals, `*`, `?`, whole-segment `**`) become one anchored RegExp with a literal
- * first-segment and suffix pre-filter; anything else (classes, extglobs, escapes, odd slashes) keeps
- * a Minimatch object, so the result is always exactly minimatch's. Rules are indexed by the literal
- * first path segment of their patterns, so a file is only tested against rules that could match it.
+ * prefix and suffix pre-filter; anything else (classes, extglobs, escapes, odd slashes) keeps a
+ * Minimatch object, so the result is always exactly minimatch's. Rules are indexed by the literal
+ * leading segments of their patterns (a trie) or, for patterns starting with a wildcard, by file
+ * name or extension, so a file is only tested against rules that could match it; the candidates are
+ * computed once per (directory, extension) of a PR.
  */
 import { Minimatch, braceExpand, type MinimatchOptions } from "minimatch";
 import { POLICY_PATH } from "./policy-defaults.js";
@@ -27,12 +29,23 @@ export function stricterAction(a: PathAction, b: PathAction): PathAction {
   return ACTION_RANK[a] >= ACTION_RANK[b] ? a : b;
 }
 
+/**
+ * Where one alternative of a glob can match, for the candidate index: under its literal leading
+ * path segments, or (when it starts with a wildcard) only for paths with its file extension, or
+ * anywhere.
+ */
+interface GlobKey {
+  segments: string[];
+  /** Exact last segment (file name), when the glob starts with a wildcard and ends with a literal name. */
+  name: string | null;
+  ext: string | null;
+}
+
 /** One compiled glob; `test` gives exactly minimatch's answer for any path. */
 interface CompiledGlob {
   /** The pattern as written in the policy (without the leading `!` of an exclusion). */
   source: string;
-  /** Literal first path segment every match starts with, or null when it can be anything. */
-  firstSegment: string | null;
+  keys: GlobKey[];
   /** `normal`: `isNormalPath(path)`, computed once per path by the caller. */
   test: (path: string, normal: boolean) => boolean;
 }
@@ -46,13 +59,21 @@ interface CompiledRule {
   targets: { positives: CompiledGlob[]; negatives: CompiledGlob[] } | null;
 }
 
+interface TrieNode {
+  rules: number[];
+  children: Map<string, TrieNode>;
+}
+
 export interface CompiledPolicy {
   rules: CompiledRule[];
   default: PathAction;
-  /** Rule indexes that may match a path whose first segment is the key (in rule order). */
-  bySegment: Map<string, number[]>;
-  /** Rule indexes that may match a path whose first segment is not a key of `bySegment`. */
-  anySegment: number[];
+  /**
+   * Candidate index: a path can only be matched by the rules found on the trie nodes along its
+   * segments (root included) and under its file extension. Lists are in rule order.
+   */
+  trie: TrieNode;
+  byName: Map<string, number[]>;
+  byExt: Map<string, number[]>;
   allRules: number[];
 }
 
@@ -82,22 +103,39 @@ function compileRules(paths: PathRule[], defaultAction: PathAction): CompiledPol
     const { positives, negatives } = compileList(rule.match);
     return { index, rule, positives, negatives, targets: rule.targets ? compileList(rule.targets) : null };
   });
-  // Index rules by the literal first segments of their positive patterns: a rule whose every
-  // positive pattern starts with a literal segment can only match paths starting with one of them.
-  const anySegment: number[] = [];
-  const segments = new Set<string>();
+  const trie: TrieNode = { rules: [], children: new Map() };
+  const byName = new Map<string, number[]>();
+  const byExt = new Map<string, number[]>();
+  const push = (list: number[], i: number) => {
+    if (list[list.length - 1] !== i) list.push(i);
+  };
+  const pushTo = (map: Map<string, number[]>, key: string, i: number) => {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    push(list, i);
+  };
   for (const r of rules) {
-    if (r.positives.some((g) => g.firstSegment === null)) anySegment.push(r.index);
-    for (const g of r.positives) if (g.firstSegment !== null) segments.add(g.firstSegment);
+    for (const g of r.positives) {
+      for (const key of g.keys) {
+        if (key.segments.length > 0) {
+          let node = trie;
+          for (const seg of key.segments) {
+            let child = node.children.get(seg);
+            if (!child) node.children.set(seg, (child = { rules: [], children: new Map() }));
+            node = child;
+          }
+          push(node.rules, r.index);
+        } else if (key.name !== null) {
+          pushTo(byName, key.name, r.index);
+        } else if (key.ext !== null) {
+          pushTo(byExt, key.ext, r.index);
+        } else {
+          push(trie.rules, r.index);
+        }
+      }
+    }
   }
-  const bySegment = new Map<string, number[]>();
-  for (const seg of segments) {
-    bySegment.set(
-      seg,
-      rules.filter((r) => r.positives.some((g) => g.firstSegment === null || g.firstSegment === seg)).map((r) => r.index),
-    );
-  }
-  return { rules, default: defaultAction, bySegment, anySegment, allRules: rules.map((r) => r.index) };
+  return { rules, default: defaultAction, trie, byName, byExt, allRules: rules.map((r) => r.index) };
 }
 
 function compileList(patterns: string[]): { positives: CompiledGlob[]; negatives: CompiledGlob[] } {
@@ -115,30 +153,26 @@ function compileList(patterns: string[]): { positives: CompiledGlob[]; negatives
  * need a parenthesis), escapes, and `!` (literal in mid-pattern, but rare enough to leave to minimatch).
  */
 const NOT_SIMPLE = /[[\]\\()|!]/;
+const ANYWHERE: GlobKey = { segments: [], name: null, ext: null };
 
 function compileGlob(source: string): CompiledGlob {
   let mm: Minimatch | undefined;
   // Paths that are not in the normal form the fast path assumes (never seen in practice) and
   // patterns it does not handle go to minimatch itself.
   const slow = (p: string) => (mm ??= new Minimatch(source, MM_OPTIONS)).match(p);
-  const alternatives = braceExpand(source, MM_OPTIONS);
+  const alternatives = source.includes("{") ? braceExpand(source, MM_OPTIONS) : [source];
   const simple = alternatives.map(compileSimple);
   if (alternatives.length === 0 || simple.some((s) => s === null)) {
-    return { source, firstSegment: null, test: (p) => slow(p) };
+    return { source, keys: [ANYWHERE], test: (p) => slow(p) };
   }
   const globs = simple as SimpleGlob[];
-  const firsts = new Set(globs.map((g) => g.firstSegment));
-  const firstSegment = firsts.size === 1 ? globs[0]!.firstSegment : null;
+  const keys = globs.map((g) => g.key);
   if (globs.length === 1) {
-    const { re, suffix } = globs[0]!;
-    return {
-      source,
-      firstSegment,
-      test: suffix ? (p, normal) => (normal ? p.endsWith(suffix) && re.test(p) : slow(p)) : (p, normal) => (normal ? re.test(p) : slow(p)),
-    };
+    const fast = globs[0]!.test;
+    return { source, keys, test: (p, normal) => (normal ? fast(p) : slow(p)) };
   }
-  const re = new RegExp(globs.map((g) => g.re.source).join("|"));
-  return { source, firstSegment, test: (p, normal) => (normal ? re.test(p) : slow(p)) };
+  const tests = globs.map((g) => g.test);
+  return { source, keys, test: (p, normal) => (normal ? tests.some((t) => t(p)) : slow(p)) };
 }
 
 /**
@@ -146,19 +180,25 @@ function compileGlob(source: string): CompiledGlob {
  * `.` or `..` segments.
  */
 export function isNormalPath(p: string): boolean {
-  if (p === "" || p.startsWith("/") || p.endsWith("/") || p.includes("//") || p.includes("\\")) return false;
-  if (!p.includes(".")) return true;
-  return !/(?:^|\/)\.\.?(?:\/|$)/.test(p);
+  return p !== "" && !ABNORMAL_PATH.test(p);
 }
 
+/** A leading or trailing "/", "//", a backslash, or a "." or ".." segment. */
+const ABNORMAL_PATH = /^\/|\/$|\/\/|\\|(?:^|\/)\.\.?(?:\/|$)/;
+
 interface SimpleGlob {
-  re: RegExp;
-  firstSegment: string | null;
-  /** A literal every matching path ends with ("" when none). */
-  suffix: string;
+  key: GlobKey;
+  /** Exact for normal paths: cheap literal prefix and suffix checks, then the RegExp. */
+  test: (p: string) => boolean;
 }
 
 const ANY_SEGMENTS = "[^/]+(?:/[^/]+)*";
+
+/** The file extension of a path (after the last `.` of its last segment), "" when none. */
+export function extensionOf(path: string): string {
+  const dot = path.lastIndexOf(".");
+  return dot === -1 || dot < path.lastIndexOf("/") ? "" : path.slice(dot + 1);
+}
 
 /** Translate one brace-free glob made of literals, `*`, `?` and whole-segment `**`; null otherwise. */
 function compileSimple(glob: string): SimpleGlob | null {
@@ -167,6 +207,22 @@ function compileSimple(glob: string): SimpleGlob | null {
   if (segments.some((s) => s === "." || s === "..")) return null;
   // Adjacent `**` segments mean the same as one.
   const segs = segments.filter((s, i) => !(s === "**" && segments[i - 1] === "**"));
+  const literal: string[] = [];
+  for (const seg of segs) {
+    if (seg.includes("*") || seg.includes("?")) break;
+    literal.push(seg);
+  }
+  // Every match starts with the literal leading segments (followed by "/" unless they are all of it).
+  const prefix = literal.length === segs.length ? literal.join("/") : literal.map((s) => s + "/").join("");
+  const lastSeg = segs[segs.length - 1]!;
+  const suffix = lastSeg === "**" ? "" : (/[^*?]*$/.exec(lastSeg)?.[0] ?? "");
+  const name = literal.length === 0 && suffix === lastSeg ? lastSeg : null;
+  const ext = literal.length === 0 && suffix.includes(".") ? extensionOf(suffix) : null;
+  const key = { segments: literal, name, ext };
+  return { key, test: shapeTest(segs, literal.length, prefix, suffix) ?? regexTest(regexSource(segs), prefix, suffix) };
+}
+
+function regexSource(segs: string[]): string {
   let re = "^";
   let needSlash = false;
   segs.forEach((seg, i) => {
@@ -183,15 +239,46 @@ function compileSimple(glob: string): SimpleGlob | null {
     re += segmentSource(seg);
     needSlash = true;
   });
-  re += "$";
-  const first = segs[0]!;
-  const lastSeg = segs[segs.length - 1]!;
-  const suffixMatch = lastSeg === "**" ? null : /[^*?]*$/.exec(lastSeg);
-  const suffix = suffixMatch ? suffixMatch[0] : "";
-  return { re: new RegExp(re), firstSegment: /[*?]/.test(first) ? null : first, suffix };
+  return re + "$";
+}
+
+/**
+ * The shapes nearly every policy uses, decided with string operations alone (each exactly the
+ * RegExp's answer on a normal path: no empty segment, no trailing "/"):
+ * `a/b` (literal), `a/**`, `**` + `/b`, `**` + `/*.ext`, `a/**` + `/*.ext`.
+ */
+function shapeTest(segs: string[], literalCount: number, prefix: string, suffix: string): ((p: string) => boolean) | null {
+  const n = segs.length;
+  if (literalCount === n) return (p) => p === prefix;
+  if (literalCount === n - 1 && segs[n - 1] === "**") return (p) => p.startsWith(prefix);
+  const starSuffix = n >= 2 && segs[n - 2] === "**" && literalCount === n - 2 && /^\*[^*?]*$/.test(segs[n - 1]!);
+  if (starSuffix) {
+    const min = prefix.length + suffix.length;
+    return (p) => p.length >= min && p.endsWith(suffix) && p.startsWith(prefix);
+  }
+  if (n >= 2 && segs[n - 2] === "**" && literalCount === n - 2 && !/[*?]/.test(segs[n - 1]!)) {
+    // `**/name` and `a/**/name`: the last segment is exactly `name`, below the prefix.
+    const tail = "/" + suffix;
+    const direct = prefix + suffix;
+    const min = prefix.length + tail.length + 1;
+    return prefix === ""
+      ? (p) => p === suffix || p.endsWith(tail)
+      : (p) => p === direct || (p.length >= min && p.startsWith(prefix) && p.endsWith(tail));
+  }
+  return null;
+}
+
+function regexTest(source: string, prefix: string, suffix: string): (p: string) => boolean {
+  let regex: RegExp | undefined;
+  const re = (p: string) => (regex ??= new RegExp(source)).test(p);
+  if (prefix && suffix) return (p) => p.startsWith(prefix) && p.endsWith(suffix) && re(p);
+  if (prefix) return (p) => p.startsWith(prefix) && re(p);
+  if (suffix) return (p) => p.endsWith(suffix) && re(p);
+  return re;
 }
 
 function segmentSource(seg: string): string {
+  if (!seg.includes("*") && !seg.includes("?")) return seg.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   let out = "";
   for (const ch of seg) {
     if (ch === "*") {
@@ -212,9 +299,8 @@ function listMatches(list: { positives: CompiledGlob[]; negatives: CompiledGlob[
 }
 
 /** The positive pattern of `rule` that matches `path` (and no exclusion does), or undefined. */
-function ruleMatch(rule: CompiledRule, path: string, firstSegment: string, normal: boolean): string | undefined {
+function ruleMatch(rule: CompiledRule, path: string, normal: boolean): string | undefined {
   for (const g of rule.positives) {
-    if (normal && g.firstSegment !== null && g.firstSegment !== firstSegment) continue;
     if (g.test(path, normal)) {
       for (const n of rule.negatives) if (n.test(path, normal)) return undefined;
       return g.source;
@@ -223,22 +309,68 @@ function ruleMatch(rule: CompiledRule, path: string, firstSegment: string, norma
   return undefined;
 }
 
+interface DirCandidates {
+  /** Rules that may match a file in this directory with this extension (ascending, unique). */
+  rules: number[];
+  /** The trie node of the directory itself, when every segment of it is in the trie. */
+  node: TrieNode | undefined;
+}
+
+function candidatesFor(compiled: CompiledPolicy, dirSegments: string[], ext: string): DirCandidates {
+  const lists: number[][] = [];
+  if (compiled.trie.rules.length > 0) lists.push(compiled.trie.rules);
+  const byExt = compiled.byExt.get(ext);
+  if (byExt) lists.push(byExt);
+  let node: TrieNode | undefined = compiled.trie;
+  for (const seg of dirSegments) {
+    node = node.children.get(seg);
+    if (!node) break;
+    if (node.rules.length > 0) lists.push(node.rules);
+  }
+  return { rules: mergeSorted(lists), node };
+}
+
+function mergeSorted(lists: number[][]): number[] {
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0]!;
+  return [...new Set(lists.flat())].sort((a, b) => a - b);
+}
+
 /**
- * A reusable matcher for one base branch: `targets` is evaluated once per rule, not once per file.
+ * A reusable matcher for one base branch: `targets` is evaluated once per rule, not once per file,
+ * and candidate rules once per (directory, extension).
  */
 export function pathMatcher(compiled: CompiledPolicy, baseRef: string): (path: string) => PathMatch {
   const applies = compiled.rules.map((r) => ruleApplies(r, baseRef));
+  const memo = new Map<string, Map<string, DirCandidates>>();
   return (path) => {
-    const slash = path.indexOf("/");
-    const firstSegment = slash === -1 ? path : path.slice(0, slash);
     const normal = isNormalPath(path);
-    // A path that is not normal could match a pattern through `..` or `//` in unexpected ways:
-    // try every rule rather than trusting the first-segment index.
-    const candidates = normal ? (compiled.bySegment.get(firstSegment) ?? compiled.anySegment) : compiled.allRules;
+    let candidates: number[];
+    if (normal) {
+      const slash = path.lastIndexOf("/");
+      const dir = slash === -1 ? "" : path.slice(0, slash);
+      const ext = extensionOf(path);
+      let byExt = memo.get(dir);
+      if (!byExt) memo.set(dir, (byExt = new Map()));
+      let found = byExt.get(ext);
+      if (!found) {
+        found = candidatesFor(compiled, dir === "" ? [] : dir.split("/"), ext);
+        byExt.set(ext, found);
+      }
+      // Rules keyed by this very file name: a pattern whose literal segments name the file sits one
+      // trie level below its directory, and `**/name` patterns are indexed by name.
+      const base = path.slice(slash + 1);
+      const leaf = found.node?.children.get(base);
+      const named = compiled.byName.get(base);
+      candidates = (leaf && leaf.rules.length > 0) || named ? mergeSorted([found.rules, leaf?.rules ?? [], named ?? []].filter((l) => l.length > 0)) : found.rules;
+    } else {
+      // A path that is not normal could match through `..` or `//` in unexpected ways: try every rule.
+      candidates = compiled.allRules;
+    }
     for (const i of candidates) {
       if (!applies[i]) continue;
       const rule = compiled.rules[i]!;
-      const pattern = ruleMatch(rule, path, firstSegment, normal);
+      const pattern = ruleMatch(rule, path, normal);
       if (pattern !== undefined) {
         const m: PathMatch = { action: rule.rule.action, rule: i, pattern };
         if (rule.rule.reason !== undefined) m.reason = rule.rule.reason;
