@@ -172,6 +172,22 @@ describe("SPEC §4 rule by rule", () => {
       title: "Blocked: 1 file may not be changed by agents",
     },
     {
+      name: "a PR changing the policy file to an invalid version fails, even by a human",
+      facts: humanPull([".github/agent-policy.yml"]),
+      policy: STANDARD,
+      extra: { headPolicy: { status: "invalid", errors: [{ file: ".github/agent-policy.yml", line: 2, column: 1, message: "unknown key" }] } },
+      conclusion: "failure",
+      title: "Changes the policy file to an invalid version (1 error)",
+    },
+    {
+      name: "a PR changing the policy file to a valid version is judged as usual",
+      facts: humanPull([".github/agent-policy.yml"]),
+      policy: STANDARD,
+      extra: { headPolicy: { status: "valid" } },
+      conclusion: "success",
+      title: "No coding agent detected",
+    },
+    {
       name: "manual label makes a human PR agent-authored",
       facts: humanPull(["src/a.ts"], { labels: ["agent-authored"] }),
       policy: STANDARD,

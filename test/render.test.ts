@@ -60,6 +60,19 @@ describe("check output", () => {
     expect(summary).toContain('- `.github/agent-policy.yml:4:3` unknown key "aproval" \\(expected one of\\: approval, …\\)');
   });
 
+  it("shows the errors of the PR's own invalid copy of the policy", () => {
+    const d = decide({
+      facts: humanPull([".github/agent-policy.yml"]),
+      policy: ok(STANDARD),
+      approvals: [],
+      headPolicy: { status: "invalid", errors: [{ file: ".github/agent-policy.yml", line: 7, column: 5, message: "expected a list" }] },
+    });
+    const { title, summary } = renderCheck(d);
+    expect(title).toBe("Changes the policy file to an invalid version (1 error)");
+    expect(summary).toContain("would fail every pull request");
+    expect(summary).toContain("- `.github/agent-policy.yml:7:5` expected a list");
+  });
+
   it("explains unverified facts and how to re-run", () => {
     const { summary } = renderCheck(run(humanPull(["a"], { unverified: ["The PR has more than 3,000 files; GitHub lists only 3,000."] })));
     expect(summary).toContain("#### Could not verify");

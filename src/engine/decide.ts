@@ -60,7 +60,7 @@ export function decide(input: DecideInput): Decision {
     case "unreadable":
       return decideUnreadablePolicy(input, policy);
     case "ok":
-      return decideWithPolicy(input, policy.policy, { source: policy.source, hash: policy.hash });
+      return guardHeadPolicy(decideWithPolicy(input, policy.policy, { source: policy.source, hash: policy.hash }));
     default: {
       const never: never = policy;
       throw new Error(`decide: unknown policy status in ${JSON.stringify(never)} for ${facts.repository}`);
@@ -128,6 +128,17 @@ function decideUnreadablePolicy(input: DecideInput, policy: Extract<PolicyState,
   const base = baseDecision(input, { source: policy.source, hash: null });
   base.unverified.unshift(`The policy (${policy.source.description}) could not be read: ${policy.reason}`);
   return { ...base, conclusion: "failure", title: "Policy could not be read", agentAuthored: detection.agentAuthored, detection };
+}
+
+/**
+ * SPEC §4 rule 0's note: "policy edits are validated in their own PR first". A PR whose copy of the
+ * policy file is invalid would, once merged, fail every PR of the repository, so it cannot pass —
+ * whoever wrote it and whatever else it changes.
+ */
+function guardHeadPolicy(d: Decision): Decision {
+  if (d.headPolicy?.status !== "invalid" || d.conclusion === "failure") return d;
+  const n = d.headPolicy.errors.length;
+  return { ...d, conclusion: "failure", title: `Changes the policy file to an invalid version (${n} ${n === 1 ? "error" : "errors"})` };
 }
 
 function decideWithPolicy(input: DecideInput, policy: Policy, source: Decision["policy"]): Decision {

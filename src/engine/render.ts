@@ -295,6 +295,8 @@ function verdictSection(doc: BoundedDoc, d: Decision): void {
       if (d.blocked.length > 0) {
         doc.line(`Agent-authored, and these files may not be changed by coding agents, whatever the approvals (${plural(d.blocked.length, "file")}):`);
         doc.list(d.blocked.map((f) => `- ${fileLabel(f)} — ${ruleName(f.rule)}${f.pattern ? ` ${code(f.pattern)}` : ""}${f.reason ? `: ${md(f.reason)}` : ""}`), "blocked files", 50);
+      } else if (d.headPolicy?.status === "invalid") {
+        doc.line("This pull request changes `.github/agent-policy.yml` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.");
       } else if (d.unverified.length > 0) {
         doc.line(d.agentAuthored
           ? "Agent-authored, and some facts needed for the decision could not be read, so it cannot pass (fail closed)."
