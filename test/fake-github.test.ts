@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub } from "./fake-github/index.js";
 import type { FakeGitHub } from "./fake-github/index.js";
 import { REPO_ROOT, startApp } from "./helpers/app-process.js";
-import { checkRunRequestedAction, deliver, mergeGroupChecksRequested, pullRequestEvent, pushEvent, reviewEvent } from "./helpers/webhooks.js";
+import {
+  checkRunRequestedAction,
+  checkRunRerequested,
+  checkSuiteRerequested,
+  deliver,
+  labeledEvent,
+  mergeGroupChecksRequested,
+  pullRequestEvent,
+  pushEvent,
+  reviewEvent,
+} from "./helpers/webhooks.js";
 
 /** JSON answers, navigated freely and checked by `expect` (which is the type check here). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -490,6 +500,29 @@ describe("webhooks and a Probot app process", () => {
     const [, pp] = pushEvent(fake, "acme/api");
     expect((pp as Loose).after).toBe(c.sha);
     expect((pp as Loose).commits.map((x: { id: string; added: string[] }) => [x.id, x.added])).toEqual([[c.sha, ["x.txt"]]]);
+  });
+
+  it("builds every event the app handles within GitHub's webhook schemas", () => {
+    const w = fake.state;
+    const pull = w.addPull("acme/api", { author: "copilot-swe-agent[bot]", labels: ["agent-authored"] });
+    for (const action of ["opened", "reopened", "synchronize", "edited", "ready_for_review", "labeled", "unlabeled"]) {
+      const [, p] = pullRequestEvent(fake, "acme/api", pull.number, action, { label: "agent-authored" });
+      expect((p as Loose).action).toBe(action);
+    }
+    expect((labeledEvent(fake, "acme/api", pull.number, "agent-authored")[1] as Loose).label.name).toBe("agent-authored");
+    const review = w.review("acme/api", pull.number, "alice", "APPROVED");
+    for (const action of ["submitted", "edited"] as const) expect((reviewEvent(fake, "acme/api", pull.number, review.id, action)[1] as Loose).review.id).toBe(review.id);
+    w.dismissReview("acme/api", pull.number, review.id);
+    expect((reviewEvent(fake, "acme/api", pull.number, review.id, "dismissed")[1] as Loose).review.state).toBe("dismissed");
+    const run = w.addCheckRun("acme/api", { headSha: pull.headSha, name: "agent-gate", conclusion: "action_required" });
+    expect((checkRunRerequested(fake, "acme/api", run.id)[1] as Loose).check_run.id).toBe(run.id);
+    const [suiteEvent, suite] = checkSuiteRerequested(fake, "acme/api", pull.headSha);
+    expect(suiteEvent).toBe("check_suite");
+    expect((suite as Loose).check_suite.pull_requests.map((p: { number: number }) => p.number)).toEqual([pull.number]);
+    // A user-owned repository has no organization in its payloads.
+    w.addRepo("solo/tool", { ownerType: "User" });
+    const solo = w.addPull("solo/tool", { author: "devin-ai-integration[bot]" });
+    expect((pullRequestEvent(fake, "solo/tool", solo.number, "opened")[1] as Loose).organization).toBeUndefined();
   });
 
   it("drives a real Probot process: deliver resolves after the handler wrote to the fake", async () => {

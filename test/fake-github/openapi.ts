@@ -43,6 +43,8 @@ export interface Operation {
 interface Spec {
   operations: Operation[];
   byMethod: Map<string, Operation[]>;
+  /** Webhook payload schemas from the description's `x-webhooks`, keyed like "pull-request-opened". */
+  webhooks: Map<string, Json>;
 }
 
 let spec: Spec | null = null;
@@ -57,7 +59,12 @@ function specPath(): string {
 
 export function loadSpec(): Spec {
   if (spec) return spec;
-  const raw = JSON.parse(readFileSync(specPath(), "utf8")) as { paths: Record<string, Record<string, Json>> };
+  const raw = JSON.parse(readFileSync(specPath(), "utf8")) as { paths: Record<string, Record<string, Json>>; "x-webhooks"?: Record<string, Record<string, Json>> };
+  const webhooks = new Map<string, Json>();
+  for (const [key, item] of Object.entries(raw["x-webhooks"] ?? {})) {
+    const schema = (((item.post?.requestBody as Json | undefined)?.content as Json | undefined)?.["application/json"] as Json | undefined)?.schema as Json | undefined;
+    if (schema) webhooks.set(key, schema);
+  }
   const operations: Operation[] = [];
   for (const [template, item] of Object.entries(raw.paths)) {
     const shared = (item.parameters as OpenApiParameter[] | undefined) ?? [];
@@ -94,7 +101,7 @@ export function loadSpec(): Spec {
     list.push(op);
     byMethod.set(op.method, list);
   }
-  spec = { operations, byMethod };
+  spec = { operations, byMethod, webhooks };
   return spec;
 }
 
@@ -212,13 +219,17 @@ function compile(a: Ajv, schema: Json): ValidateFunction {
   return a.compile(schema);
 }
 
+function makeAjv(coerce: boolean): Ajv {
+  const a = addFormats(new Ajv({ strict: false, allErrors: false, logger: false, validateFormats: true, verbose: true, ...(coerce ? { coerceTypes: "array" as const } : {}) }));
+  // GitHub's own bot addresses ("41898282+github-actions[bot]@users.noreply.github.com") fail
+  // ajv-formats' RFC-strict email pattern although GitHub sends them in `format: email` fields.
+  a.addFormat("email", /^[^\s@]+@[^\s@]+$/);
+  return a;
+}
+
 function ajv(coerce: boolean): Ajv {
-  if (coerce) {
-    ajvCoerce ??= addFormats(new Ajv({ strict: false, allErrors: false, coerceTypes: "array", logger: false, validateFormats: true, verbose: true }));
-    return ajvCoerce;
-  }
-  ajvStrict ??= addFormats(new Ajv({ strict: false, allErrors: false, logger: false, validateFormats: true, verbose: true }));
-  return ajvStrict;
+  if (coerce) return (ajvCoerce ??= makeAjv(true));
+  return (ajvStrict ??= makeAjv(false));
 }
 
 function validatorsOf(op: Operation): NonNullable<Operation["validators"]> {
@@ -260,6 +271,24 @@ export function validateResponse(op: Operation, status: number, body: unknown): 
   const v = vs.responses.get(key);
   if (!v) return null;
   return v(body) ? null : describeErrors(v.errors ?? [], "response");
+}
+
+const webhookValidators = new Map<string, ValidateFunction>();
+
+/**
+ * Validates a webhook payload against GitHub's schema for that event and action (x-webhooks,
+ * e.g. "check-run-requested-action"); null when valid. Throws when GitHub documents no such webhook.
+ */
+export function validateWebhook(event: string, action: string | null, payload: unknown): string | null {
+  const key = [event, action].filter((x): x is string => !!x).join("-").replace(/_/g, "-");
+  let v = webhookValidators.get(key);
+  if (!v) {
+    const schema = loadSpec().webhooks.get(key);
+    if (!schema) throw new Error(`fake-github: GitHub documents no webhook "${key}"`);
+    v = compile(ajv(false), toJsonSchema(schema));
+    webhookValidators.set(key, v);
+  }
+  return v(payload) ? null : describeErrors(v.errors ?? [], "payload");
 }
 
 export function responseSchema(op: Operation, status: number): Json | null {

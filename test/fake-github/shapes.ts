@@ -331,10 +331,12 @@ export class Shapes {
       id: run.id,
       head_sha: run.headSha,
       node_id: nodeId("CR", run.id),
-      external_id: run.externalId,
+      // GitHub stores an unset external_id as "" (see the check_run webhook examples).
+      external_id: run.externalId ?? "",
       url,
       html_url: `${this.web}/${r.fullName}/runs/${run.id}`,
-      details_url: run.detailsUrl,
+      // "If the integrator does not provide this, then the homepage of the GitHub app is used." (REST docs)
+      details_url: run.detailsUrl ?? this.app(run.appId).external_url,
       status: run.status,
       conclusion: run.conclusion,
       started_at: run.startedAt,

@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { sign } from "@octokit/webhooks-methods";
 import type { FakeGitHub } from "../fake-github/index.js";
+import { completeFromSchema, loadSpec, validateWebhook } from "../fake-github/openapi.js";
 import { Shapes } from "../fake-github/shapes.js";
 import type { CommitState, MergeGroupState, RepoState, World } from "../fake-github/state.js";
 
@@ -85,6 +86,20 @@ function withoutOrganization(payload: Json, hasOrg: boolean): Json {
   return payload;
 }
 
+/**
+ * Every payload is checked against GitHub's webhook schema (@octokit/openapi `x-webhooks`): a builder
+ * that produced something GitHub would never send is a bug in this helper, so it throws.
+ */
+function finish(name: string, payload: Json, urlBase: string): Delivery {
+  const action = typeof payload.action === "string" ? payload.action : null;
+  const key = [name, action].filter((x): x is string => !!x).join("-").replace(/_/g, "-");
+  const schema = loadSpec().webhooks.get(key) ?? null;
+  const completed = completeFromSchema(schema, payload, urlBase) as Json;
+  const problem = validateWebhook(name, action, completed);
+  if (problem) throw new Error(`webhooks: the ${key} payload breaks GitHub's webhook schema: ${problem}`);
+  return [name, completed];
+}
+
 export function pullRequestEvent(
   w: WorldLike,
   repoName: string,
@@ -110,7 +125,7 @@ export function pullRequestEvent(
     payload.after = pull.headSha;
   }
   if (action === "edited" && !payload.changes) payload.changes = { title: { from: pull.title } };
-  return ["pull_request", withoutOrganization(payload, !!world.org(repo.owner))];
+  return finish("pull_request", withoutOrganization(payload, !!world.org(repo.owner)), shapes.web);
 }
 
 /** `labeled`/`unlabeled` on a PR (the label is applied/removed in the world first by the test). */
@@ -140,7 +155,7 @@ export function reviewEvent(
     pull_request: shapes.pull(repo, pull, false),
   });
   if (action === "edited" && !payload.changes) payload.changes = { body: { from: "" } };
-  return ["pull_request_review", withoutOrganization(payload, !!world.org(repo.owner))];
+  return finish("pull_request_review", withoutOrganization(payload, !!world.org(repo.owner)), shapes.web);
 }
 
 function checkSuiteShape(world: World, shapes: Shapes, repo: RepoState, suiteId: number): Json {
@@ -169,7 +184,9 @@ function checkSuiteShape(world: World, shapes: Shapes, repo: RepoState, suiteId:
     before: head?.parents[0] ?? null,
     after: suite.headSha,
     pull_requests: pulls,
-    app: shapes.app(suite.appId),
+    // The webhook schema's enum of app events predates merge_group; GitHub's example payloads list
+    // the events as "pull_request", "push" …: keep the ones the schema knows.
+    app: { ...shapes.app(suite.appId), events: ["check_run", "check_suite", "pull_request", "pull_request_review", "push"] },
     created_at: world.now(),
     updated_at: world.now(),
     latest_check_runs_count: runs.length,
@@ -205,14 +222,14 @@ export function checkRunRequestedAction(w: WorldLike, repoName: string, checkRun
   const { world, shapes } = unwrap(w);
   const payload = checkRunPayload(world, shapes, repoName, checkRunId, "requested_action", sender);
   payload.requested_action = { identifier };
-  return ["check_run", payload];
+  return finish("check_run", payload, shapes.web);
 }
 
 export function checkRunRerequested(w: WorldLike, repoName: string, checkRunId: number, sender = "octocat"): Delivery {
   const { world, shapes } = unwrap(w);
   const payload = checkRunPayload(world, shapes, repoName, checkRunId, "rerequested", sender);
   delete payload.requested_action;
-  return ["check_run", payload];
+  return finish("check_run", payload, shapes.web);
 }
 
 /** `check_suite.rerequested` for the app's suite on `headSha` (created if the app has none yet). */
@@ -222,7 +239,7 @@ export function checkSuiteRerequested(w: WorldLike, repoName: string, headSha: s
   const suite = world.checkSuiteFor(repoName, headSha, appId ?? world.appId);
   const payload = example("check_suite", "rerequested");
   Object.assign(payload, common(world, shapes, repo, sender), { check_suite: checkSuiteShape(world, shapes, repo, suite.id) });
-  return ["check_suite", withoutOrganization(payload, !!world.org(repo.owner))];
+  return finish("check_suite", withoutOrganization(payload, !!world.org(repo.owner)), shapes.web);
 }
 
 export function mergeGroupChecksRequested(w: WorldLike, repoName: string, group: MergeGroupState, sender = "github-merge-queue[bot]"): Delivery {
@@ -239,7 +256,7 @@ export function mergeGroupChecksRequested(w: WorldLike, repoName: string, group:
       head_commit: head ? headCommit(head) : null,
     },
   });
-  return ["merge_group", withoutOrganization(payload, !!world.org(repo.owner))];
+  return finish("merge_group", withoutOrganization(payload, !!world.org(repo.owner)), shapes.web);
 }
 
 /**
@@ -293,7 +310,7 @@ export function pushEvent(w: WorldLike, repoName: string, opts: { ref?: string; 
     head_commit: shapeCommit(afterCommit),
     pusher: { name: pusher.login, email: pusher.email },
   });
-  return ["push", withoutOrganization(payload, !!world.org(repo.owner))];
+  return finish("push", withoutOrganization(payload, !!world.org(repo.owner)), shapes.web);
 }
 
 export interface DeliverOptions {
