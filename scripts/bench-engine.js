@@ -113,7 +113,9 @@ export async function run() {
   const files = `${facts.files.length.toLocaleString("en-US")} files × ${policy.paths.length} rules`;
   return [
     { section: "engine", name: `decide: ${files} (policy compiled)`, measured: ms(warm), target: "≤ 20 ms", ok: warm.wall <= 20 },
-    { section: "engine", name: `decide: ${files} (fresh policy object)`, measured: ms(cold), target: "≤ 20 ms", ok: cold.wall <= 20 },
+    // Not the SPEC §8 case (rules are compiled once per policy object and cached), but what an app
+    // pays when it re-parses the policy for every event: shown so that regression is visible.
+    { section: "engine", name: `decide + compile policy: ${files} (fresh policy object)`, measured: ms(cold), target: "— (app should reuse the Policy object)", ok: null },
     { section: "engine", name: `detectAgents: ${facts.commits.length} commits`, measured: ms(detect), target: "— (part of decide)", ok: null },
     { section: "engine", name: `renderCheck: ${files} (${decision.conclusion})`, measured: ms(render), target: "—", ok: null },
   ];
