@@ -197,6 +197,14 @@ describe("schema errors name the file, line, column and what was expected", () =
     );
   });
 
+  it("a rule of exclusions only matches nothing and is refused (it would silently weaken a block)", () => {
+    expect(onlyError('version: 1\npaths:\n  - match: ["!docs/**"]\n    action: block\n')).toBe(
+      '3:12: paths[0].match has only exclusion patterns ("!…"), so it matches nothing — expected at least one pattern without "!" (e.g. "**" to mean "everything except")',
+    );
+    expect(onlyError('version: 1\npaths:\n  - match: ["**"]\n    targets: ["!main"]\n    action: block\n')).toMatch(/^4:\d+: paths\[0\]\.targets has only exclusion patterns/);
+    expect(loadPolicy('version: 1\npaths:\n  - match: ["**", "!docs/**"]\n    action: block\n', FILE).ok).toBe(true);
+  });
+
   it("_extends must be Probot's syntax", () => {
     expect(onlyError('_extends: "not a repo!"\nversion: 1\n')).toBe(
       '1:11: expected a repository to extend: "repo", "owner/repo" or "owner/repo:path/to/file.yml" at _extends, got "not a repo!"',

@@ -591,6 +591,28 @@ function semanticErrors(doc: PolicyDocument): PolicyError[] {
       );
     });
   }
+  // A rule whose patterns are all exclusions ("!x") matches nothing: written under `block`, it
+  // would silently weaken the policy, so it is refused rather than ignored (a typo must never
+  // weaken a policy, SPEC §3). The same holds for `targets`.
+  const paths = valueAt(doc.value, "/paths");
+  if (Array.isArray(paths)) {
+    paths.forEach((rule, i) => {
+      if (!isPlainObject(rule)) return;
+      for (const key of ["match", "targets"] as const) {
+        const list = rule[key];
+        if (!Array.isArray(list) || list.length === 0) continue;
+        if (list.every((p) => typeof p === "string" && p.startsWith("!"))) {
+          out.push(
+            errorAt(
+              doc,
+              doc.positionOf(`/paths/${i}/${key}`),
+              `paths[${i}].${key} has only exclusion patterns ("!…"), so it matches nothing — expected at least one pattern without "!" (e.g. "**" to mean "everything except")`,
+            ),
+          );
+        }
+      }
+    });
+  }
   return out;
 }
 
