@@ -470,6 +470,17 @@ describe("request log", () => {
     expect(fake.countRequests({ since, kind: "graphql" })).toBe(1);
     expect(fake.countRequests({ since, operationId: "repos/get" })).toBe(1);
   });
+
+  it("does not count a 304 against the rate limit, as GitHub does not", async () => {
+    const first = await api("GET", "/repos/acme/api/contents/src/b.ts?ref=copilot/fix-bug");
+    const since = fake.lastSeq();
+    const again = await api("GET", "/repos/acme/api/contents/src/b.ts?ref=copilot/fix-bug", { headers: { "if-none-match": first.headers.get("etag") ?? "" } });
+    expect(again.status).toBe(304);
+    await api("GET", "/repos/acme/api/pulls/1");
+    expect(fake.countRequests({ since })).toBe(2);
+    expect(fake.countRequests({ since, rateLimited: true })).toBe(1);
+    expect(fake.countRequests({ since, kind: "conditional" })).toBe(1);
+  });
 });
 
 describe("webhooks and a Probot app process", () => {
@@ -519,6 +530,13 @@ describe("webhooks and a Probot app process", () => {
     const [suiteEvent, suite] = checkSuiteRerequested(fake, "acme/api", pull.headSha);
     expect(suiteEvent).toBe("check_suite");
     expect((suite as Loose).check_suite.pull_requests.map((p: { number: number }) => p.number)).toEqual([pull.number]);
+    w.pushCommit("acme/api", "release", { message: "Release branch" });
+    const { from } = w.retargetPull("acme/api", pull.number, "release");
+    const [, edited] = pullRequestEvent(fake, "acme/api", pull.number, "edited", { changes: { base: { ref: { from: from.ref }, sha: { from: from.sha } } } });
+    expect((edited as Loose).pull_request.base.ref).toBe("release");
+    expect((edited as Loose).changes.base.ref.from).toBe("main");
+    w.closePull("acme/api", pull.number);
+    expect((pullRequestEvent(fake, "acme/api", pull.number, "closed")[1] as Loose).pull_request.state).toBe("closed");
     // A user-owned repository has no organization in its payloads.
     w.addRepo("solo/tool", { ownerType: "User" });
     const solo = w.addPull("solo/tool", { author: "devin-ai-integration[bot]" });

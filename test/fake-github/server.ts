@@ -31,6 +31,11 @@ export interface RequestRecord {
   kind: RequestKind;
   status: number;
   auth: "jwt" | "installation" | "none" | "invalid";
+  /**
+   * Whether GitHub would count it against the installation's rate limit: installation-token requests,
+   * except conditional requests answered 304 ("does not count against your primary rate limit").
+   */
+  rateLimited: boolean;
   graphql?: { operationName: string | null; rootFields: string[]; cost: number };
   /** True when a fault answered instead of the fake. */
   faulted?: boolean;
@@ -63,6 +68,7 @@ export interface RequestFilter {
   route?: string;
   /** Only requests with `seq` greater than this. */
   since?: number;
+  rateLimited?: boolean;
 }
 
 export interface FakeGitHub {
@@ -168,6 +174,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       kind: isGraphql ? "graphql" : conditional ? "conditional" : "rest",
       status: 0,
       auth: auth.kind,
+      rateLimited: false,
     };
     const violate = (kind: ViolationKind, message: string): void => {
       violations.push({ seq: mySeq, kind, method, path: displayPath, ...(record.operationId ? { operationId: record.operationId } : {}), message });
@@ -323,6 +330,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       violate("response", `the fake crashed: ${(e as Error).stack ?? String(e)}`);
       if (!res.headersSent) send(res, 500, { message: "fake-github internal error", detail: String(e) });
     } finally {
+      record.rateLimited = record.auth === "installation" && record.status !== 304;
       requests.push(record);
     }
   };
@@ -346,7 +354,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     (f.method === undefined || r.method === f.method.toUpperCase()) &&
     (f.operationId === undefined || r.operationId === f.operationId) &&
     (f.route === undefined || r.route === f.route) &&
-    (f.since === undefined || r.seq > f.since);
+    (f.since === undefined || r.seq > f.since) &&
+    (f.rateLimited === undefined || r.rateLimited === f.rateLimited);
 
   return {
     url: base,

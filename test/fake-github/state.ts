@@ -662,6 +662,45 @@ export class World {
     return c;
   }
 
+  /** Closes a PR (merged or not). Merging moves the base branch to the head commit (a fast-forward). */
+  closePull(fullName: string, number: number, opts: { merged?: boolean } = {}): PullState {
+    const pull = this.pull(fullName, number);
+    pull.state = "closed";
+    pull.merged = opts.merged ?? false;
+    pull.updatedAt = this.tick();
+    if (pull.merged) this.repo(fullName).branches.set(pull.baseRef, pull.headSha);
+    return pull;
+  }
+
+  reopenPull(fullName: string, number: number): PullState {
+    const pull = this.pull(fullName, number);
+    if (pull.merged) throw new Error(`fake-github: ${fullName}#${number} is merged and cannot be reopened`);
+    pull.state = "open";
+    pull.updatedAt = this.tick();
+    return pull;
+  }
+
+  /**
+   * Retargets a PR to another base branch (a `pull_request.edited` with `changes.base`). The PR's
+   * commits stay; its base sha becomes the new branch's head, as GitHub recomputes the merge base.
+   */
+  retargetPull(fullName: string, number: number, base: string): { from: { ref: string; sha: string } } {
+    const pull = this.pull(fullName, number);
+    const from = { ref: pull.baseRef, sha: pull.baseSha };
+    pull.baseRef = base;
+    pull.baseSha = this.branchSha(fullName, base);
+    pull.updatedAt = this.tick();
+    return { from };
+  }
+
+  /** Edits title/body/draft (for `edited`, `ready_for_review`, `converted_to_draft` events). */
+  editPull(fullName: string, number: number, changes: { title?: string; body?: string; draft?: boolean }): PullState {
+    const pull = this.pull(fullName, number);
+    Object.assign(pull, changes);
+    pull.updatedAt = this.tick();
+    return pull;
+  }
+
   review(
     fullName: string,
     number: number,
@@ -908,6 +947,13 @@ export class World {
     repo.branches.set(group.headRef.replace(/^refs\/heads\//, ""), sha);
     repo.mergeGroups.push(group);
     return group;
+  }
+
+  /** Removes PRs from a merge queue (merged or kicked out). */
+  dequeue(fullName: string, numbers: number[], opts: { branch?: string } = {}): void {
+    const repo = this.repo(fullName);
+    const b = opts.branch ?? repo.defaultBranch;
+    repo.mergeQueue.set(b, (repo.mergeQueue.get(b) ?? []).filter((n) => !numbers.includes(n)));
   }
 }
 

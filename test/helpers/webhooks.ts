@@ -105,7 +105,7 @@ export function pullRequestEvent(
   repoName: string,
   number: number,
   action: string,
-  opts: { sender?: string; label?: string; before?: string } = {},
+  opts: { sender?: string; label?: string; before?: string; changes?: Json } = {},
 ): Delivery {
   const { world, shapes } = unwrap(w);
   const repo = world.repo(repoName);
@@ -124,7 +124,10 @@ export function pullRequestEvent(
     payload.before = opts.before ?? world.commit(repoName, pull.headSha)?.parents[0] ?? pull.baseSha;
     payload.after = pull.headSha;
   }
-  if (action === "edited" && !payload.changes) payload.changes = { title: { from: pull.title } };
+  // `changes` says what an edit changed, e.g. { base: { ref: { from: "main" }, sha: { from: "…" } } } after w.retargetPull.
+  if (opts.changes) payload.changes = opts.changes;
+  else if (action === "edited") payload.changes = { title: { from: pull.title } };
+  else delete payload.changes;
   return finish("pull_request", withoutOrganization(payload, !!world.org(repo.owner)), shapes.web);
 }
 
