@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide, strictest } from "../src/engine/decide.js";
-import { CHECK_OUTPUT_MAX, code, md, renderCheck, renderJson, renderText, sanitize, utf8Length } from "../src/engine/render.js";
+import { CHECK_OUTPUT_MAX, code, groupEvidence, md, renderCheck, renderJson, renderText, sanitize, utf8Length } from "../src/engine/render.js";
 import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 
@@ -218,5 +218,27 @@ describe("renderText and renderJson", () => {
     expect(j.approvals).toEqual([{ login: "alice", source: "review", counted: true, reason: null, countedFor: [0] }]);
     expect(j.conclusion).toBe("success");
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});
+
+describe("evidence grouping", () => {
+  it("folds the same agent, signal and value seen in many commits into one row", () => {
+    const rows = groupEvidence([
+      { agent: "copilot", signal: "identity", where: "commit 0a1b2c3 author", value: "Copilot (user id 198982749)" },
+      { agent: "copilot", signal: "identity", where: "commit 0a1b2c3 committer", value: "Copilot (user id 198982749)" },
+      { agent: "copilot", signal: "identity", where: "commit 1b2c3d4 author", value: "Copilot (user id 198982749)" },
+      { agent: "copilot", signal: "branch", where: "head branch", value: "copilot/x" },
+      { agent: "copilot", signal: "identity", where: "pr author", value: "Copilot (user id 198982749)" },
+      { agent: "copilot", signal: "identity", where: "commit 2c3d4e5 author", value: "Copilot (user id 198982749)" },
+      { agent: "copilot", signal: "identity", where: "commit 3d4e5f6 author", value: "Copilot (user id 198982749)" },
+    ]);
+    expect(rows).toEqual([
+      { agent: "copilot", signal: "identity", where: "commit 0a1b2c3 author; commit 0a1b2c3 committer; commit 1b2c3d4 author; +3 more", value: "Copilot (user id 198982749)" },
+      { agent: "copilot", signal: "branch", where: "head branch", value: "copilot/x" },
+    ]);
+    const commitsOnly = groupEvidence([1, 2, 3, 4, 5].map((i) => ({ agent: "claude-code", signal: "trailer" as const, where: `commit c${i} message`, value: "Co-Authored-By: Claude <noreply@anthropic.com>" })));
+    expect(commitsOnly).toEqual([
+      { agent: "claude-code", signal: "trailer", where: "5 commits c1, c2, c3 +2 more (message)", value: "Co-Authored-By: Claude <noreply@anthropic.com>" },
+    ]);
   });
 });

@@ -335,7 +335,38 @@ function headPolicySection(doc: BoundedDoc, head: HeadPolicyCheck | undefined, r
   }
 }
 
-function agentsSection(doc: BoundedDoc, agents: DetectedAgent[], evidence: Evidence[]): void {
+/**
+ * Evidence grouped for reading: the same agent, signal and value seen in many places (a 50-commit
+ * Copilot PR has ~100 identity hits) becomes one row whose "where" names the places compactly.
+ * The JSON output and the audit log keep every piece.
+ */
+export function groupEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const groups = new Map<string, { first: Evidence; wheres: string[] }>();
+  for (const e of evidence) {
+    const key = `${e.agent}\u0000${e.signal}\u0000${e.value}`;
+    const g = groups.get(key);
+    if (g) g.wheres.push(e.where);
+    else groups.set(key, { first: e, wheres: [e.where] });
+  }
+  return [...groups.values()].map(({ first, wheres }) => ({ ...first, where: summarizeWheres(wheres) }));
+}
+
+function summarizeWheres(wheres: string[]): string {
+  if (wheres.length === 1) return wheres[0]!;
+  const commit = /^commit (\S+) (.+)$/;
+  const parsed = wheres.map((w) => commit.exec(w));
+  if (parsed.every((m) => m !== null)) {
+    const shas = [...new Set(parsed.map((m) => m![1]!))];
+    const roles = [...new Set(parsed.map((m) => m![2]!))];
+    const shown = shas.slice(0, 3).join(", ") + (shas.length > 3 ? ` +${shas.length - 3} more` : "");
+    return `${shas.length === 1 ? "commit" : `${shas.length} commits`} ${shown} (${roles.join(", ")})`;
+  }
+  const unique = [...new Set(wheres)];
+  return unique.slice(0, 3).join("; ") + (unique.length > 3 ? `; +${unique.length - 3} more` : "");
+}
+
+function agentsSection(doc: BoundedDoc, agents: DetectedAgent[], allEvidence: Evidence[]): void {
+  const evidence = groupEvidence(allEvidence);
   doc.line("#### Agents and evidence");
   if (agents.length > 0) doc.line(`Detected: ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ")}`);
   doc.line();
@@ -524,7 +555,7 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
     for (const e of d.headPolicy.errors) out.push(`  ${s(`${e.file}:${e.line}:${e.column}`)}: ${s(e.message)}`);
   }
   out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
-  for (const e of d.detection.evidence) out.push(`  - ${e.signal} in ${s(e.where)}: ${s(e.value)} (${s(e.agent)})`);
+  for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} in ${s(e.where)}: ${s(e.value)} (${s(e.agent)})`);
   if (!d.agentAuthored && d.detection.checked.length > 0) {
     out.push("Checked:");
     for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
