@@ -26,6 +26,8 @@ export interface EvaluateRequest {
   number: number;
   fallback: PullFallback;
   trigger: string;
+  /** Set when the evaluation was moved to the PR's current head SHA (done at most once). */
+  requeued?: boolean;
 }
 
 /** Queue an evaluation of the PR's head SHA (serialised and coalesced per repository + SHA). */
@@ -100,6 +102,11 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   // 1. Read the PR (one GraphQL query), then the other open PRs at the same head.
   const first = await readPull(req.gh, target, req.fallback, { pendingClicks: pending, cache });
   const sha = first.facts.headSha;
+  if (sha !== req.fallback.headSha && !req.requeued) {
+    // The PR moved on since the event was sent: evaluate its current head in that SHA's queue, so two
+    // evaluations of one SHA never write concurrently (e.g. a late review event racing a synchronize).
+    return evaluatePull(app, { ...req, fallback: { ...req.fallback, headSha: sha }, requeued: true });
+  }
   const snapshots = [first];
   for (const twin of first.twins) {
     snapshots.push(await readPull(req.gh, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: pending, cache }));
@@ -107,7 +114,14 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   app.rememberManualLabel(`${req.repo.owner}/${req.repo.repo}`, first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored");
 
   // 2. Decide each PR; the SHA's check carries the strictest (SPEC §4 "one SHA, several PRs").
-  const decisions = snapshots.map(decideSnapshot);
+  //    Decided as the PR will be once our labels are on it: our own label is then on the PR (and is the
+  //    manual signal), so deciding without it would make the next evaluation differ and rewrite the check.
+  const labelPlans = snapshots.map((s) => (s.state === "OPEN" && s.facts.number != null ? labelsFor(s, decideSnapshot(s)) : []));
+  const decisions = snapshots.map((s, i) => {
+    const has = new Set(s.facts.labels.map((l) => l.toLowerCase()));
+    const adding = labelPlans[i]!.filter((l) => !has.has(l.name.toLowerCase())).map((l) => l.name);
+    return decideSnapshot(adding.length === 0 ? s : { ...s, facts: { ...s.facts, labels: [...s.facts.labels, ...adding] } });
+  });
   const combined = strictest(decisions);
 
   // 3. Approve clicks: stored ones stay (re-qualified every time); a new click is stored only if it counted.
@@ -123,8 +137,8 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
 
   // 5. Labels, per agent PR, added once.
   for (const [i, s] of snapshots.entries()) {
-    if (s.state !== "OPEN" || s.facts.number == null) continue;
-    await addLabels(req.gh, req.repo, s.facts.number, labelsFor(s, decisions[i]!), s.facts.labels, s.repoLabels);
+    if (s.facts.number == null || labelPlans[i]!.length === 0) continue;
+    await addLabels(req.gh, req.repo, s.facts.number, labelPlans[i]!, s.facts.labels, s.repoLabels);
   }
 
   // 6. Audit: one line per PR decision, one per click handled.

@@ -34,7 +34,8 @@ async function groupPulls(gh: GitHub, req: MergeGroupRequest): Promise<number[] 
     return `Could not read the merge queue of ${req.baseRef} (${describeError(error)}).`;
   }
   const entries = result.repository?.mergeQueue?.entries?.nodes ?? [];
-  const mine = entries.find((e) => e.headCommit?.oid === req.headSha);
+  // The last entry whose head commit is the group's SHA (a batched group shares one head commit).
+  const mine = entries.filter((e) => e.headCommit?.oid === req.headSha).sort((a, b) => b.position - a.position)[0];
   if (!mine) return `The merge queue of ${req.baseRef} has no entry for the group commit ${req.headSha.slice(0, 7)}, so its pull requests cannot be known.`;
   const pulls = entries.filter((e) => e.position <= mine.position).map((e) => e.pullRequest?.number);
   if (pulls.some((n) => n === undefined)) return `A merge queue entry of ${req.baseRef} has no readable pull request.`;

@@ -27,6 +27,8 @@ export function requestCounter(octokit: GitHub): RequestCounts {
   counters.set(octokit, live);
   octokit.hook.before("request", (options) => {
     const url = String(options.url);
+    // Installation-token minting is the auth strategy's own request (JWT, cached ~1 h), not API quota.
+    if (/\/app\/installations\/[^/]+\/access_tokens$/.test(url)) return;
     const headers = (options.headers ?? {}) as Record<string, unknown>;
     if (/\/graphql$/.test(url)) live.graphql += 1;
     else if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) live.conditional += 1;

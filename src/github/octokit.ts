@@ -18,9 +18,12 @@
  *    so the key must be the installation: the class below sets `throttle.id = "installation-<id>"`.
  * 2. Secondary rate limits are retried (Probot's `getOctokitThrottleOptions` only logs them), at most
  *    `MAX_RATE_LIMIT_RETRIES` times, so a burst costs a delay, not a lost check.
- * 3. Under test (`AGENT_GATE_TEST_NO_THROTTLE=1`, set by test/helpers/app-process.ts) nothing sleeps: the throttle is disabled
- *    and plugin-retry still retries (so fault tests see the retries) but with a zero back-off.
+ * 3. Under test (`AGENT_GATE_TEST_NO_THROTTLE=1`, set by test/helpers/app-process.ts) nothing sleeps, but
+ *    every retry still happens (fault tests count them): plugin-retry with a zero back-off, and
+ *    plugin-throttling kept on (it is what retries 403 secondary limits) with zero retry-after and
+ *    limiter groups without `minTime`.
  */
+import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 
 /** Retries after a primary or secondary rate limit before the request fails (and the check fails closed). */
@@ -51,6 +54,15 @@ function onLimit(kind: string) {
   };
 }
 
+let noWaitGroups: Record<string, unknown> | null = null;
+/** Throttle options that keep plugin-throttling's retries but never wait (its state takes these keys). */
+function noWaitThrottle(): Record<string, unknown> {
+  noWaitGroups ??= Object.fromEntries(
+    ["global", "auth", "search", "write", "notifications"].map((name) => [name, new Bottleneck.Group({ maxConcurrent: null, minTime: 0 })]),
+  );
+  return { ...noWaitGroups, retryAfterBaseValue: 0, fallbackSecondaryRateRetryAfter: 0 };
+}
+
 type InstanceOptions = Record<string, unknown> & {
   auth?: { installationId?: number | string } & Record<string, unknown>;
   throttle?: Record<string, unknown>;
@@ -62,14 +74,13 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof P
   const noWait = noWaitMode(env);
   return ProbotOctokit.defaults((instanceOptions: InstanceOptions) => {
     const installationId = instanceOptions.auth?.installationId;
-    const throttle = noWait
-      ? { ...instanceOptions.throttle, enabled: false }
-      : {
-          ...instanceOptions.throttle,
-          onRateLimit: onLimit("Primary"),
-          onSecondaryRateLimit: onLimit("Secondary"),
-          ...(installationId !== undefined ? { id: `installation-${installationId}` } : {}),
-        };
+    const throttle = {
+      ...instanceOptions.throttle,
+      onRateLimit: onLimit("Primary"),
+      onSecondaryRateLimit: onLimit("Secondary"),
+      ...(installationId !== undefined ? { id: `installation-${installationId}` } : {}),
+      ...(noWait ? noWaitThrottle() : {}),
+    };
     const retry = noWait ? { ...instanceOptions.retry, retryAfterBaseValue: 0 } : instanceOptions.retry;
     return { ...instanceOptions, throttle, ...(retry ? { retry } : {}) };
   }) as typeof ProbotOctokit;
