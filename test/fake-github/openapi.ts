@@ -4,7 +4,8 @@
  * read once per process, lazily, and each operation's ajv validators are compiled on first use.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
@@ -57,9 +58,54 @@ function specPath(): string {
   return pkg.replace(/package\.json$/, "generated/api.github.com.deref.json");
 }
 
+type RawSpec = { paths: Record<string, Record<string, Json>>; "x-webhooks"?: Record<string, Record<string, Json>> };
+
+/** Keys that only document (prose, examples, metadata); never keys inside a `properties` map. */
+const PROSE = new Set(["description", "summary", "example", "examples", "title", "tags", "deprecated"]);
+
+function stripProse(v: unknown, inProperties = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => stripProse(x));
+  if (!v || typeof v !== "object") return v;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v as Json)) {
+    if (!inProperties && (PROSE.has(k) || (k.startsWith("x-") && k !== "x-webhooks"))) continue;
+    out[k] = stripProse(x, k === "properties" && !inProperties);
+  }
+  return out;
+}
+
+/**
+ * The description without prose: 73 MB → ~13 MB, parsed in a quarter of a second instead of 1–3 s,
+ * a sixth of the memory. Cached in node_modules/.cache keyed by package version and file size, written
+ * atomically (tmp + rename) so parallel test processes never read a half-written file.
+ */
+function readSpec(): RawSpec {
+  const src = specPath();
+  const require = createRequire(import.meta.url);
+  const version = (require("@octokit/openapi/package.json") as { version: string }).version;
+  const nodeModules = resolve(dirname(src), "..", "..", "..");
+  const cacheFile = join(nodeModules, ".cache", "fake-github", `openapi-${version}-${statSync(src).size}.json`);
+  try {
+    return JSON.parse(readFileSync(cacheFile, "utf8")) as RawSpec;
+  } catch {
+    // No cache yet (or unreadable): build it below.
+  }
+  const full = JSON.parse(readFileSync(src, "utf8")) as RawSpec;
+  const compact = { paths: stripProse(full.paths), "x-webhooks": stripProse(full["x-webhooks"] ?? {}) } as RawSpec;
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(compact));
+    renameSync(tmp, cacheFile);
+  } catch {
+    // A read-only node_modules only costs the next process the full parse.
+  }
+  return compact;
+}
+
 export function loadSpec(): Spec {
   if (spec) return spec;
-  const raw = JSON.parse(readFileSync(specPath(), "utf8")) as { paths: Record<string, Record<string, Json>>; "x-webhooks"?: Record<string, Record<string, Json>> };
+  const raw = readSpec();
   const webhooks = new Map<string, Json>();
   for (const [key, item] of Object.entries(raw["x-webhooks"] ?? {})) {
     const schema = (((item.post?.requestBody as Json | undefined)?.content as Json | undefined)?.["application/json"] as Json | undefined)?.schema as Json | undefined;
