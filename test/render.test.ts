@@ -233,7 +233,7 @@ describe("evidence grouping", () => {
       { agent: "copilot", signal: "identity", where: "commit 3d4e5f6 author", value: "Copilot (user id 198982749)" },
     ]);
     expect(rows).toEqual([
-      { agent: "copilot", signal: "identity", where: "commit 0a1b2c3 author; commit 0a1b2c3 committer; commit 1b2c3d4 author; +3 more", value: "Copilot (user id 198982749)" },
+      { agent: "copilot", signal: "identity", where: "pr author; 4 commits 0a1b2c3, 1b2c3d4, 2c3d4e5 +1 more (author, committer)", value: "Copilot (user id 198982749)" },
       { agent: "copilot", signal: "branch", where: "head branch", value: "copilot/x" },
     ]);
     const commitsOnly = groupEvidence([1, 2, 3, 4, 5].map((i) => ({ agent: "claude-code", signal: "trailer" as const, where: `commit c${i} message`, value: "Co-Authored-By: Claude <noreply@anthropic.com>" })));

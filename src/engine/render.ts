@@ -354,15 +354,25 @@ export function groupEvidence(evidence: readonly Evidence[]): Evidence[] {
 function summarizeWheres(wheres: string[]): string {
   if (wheres.length === 1) return wheres[0]!;
   const commit = /^commit (\S+) (.+)$/;
-  const parsed = wheres.map((w) => commit.exec(w));
-  if (parsed.every((m) => m !== null)) {
-    const shas = [...new Set(parsed.map((m) => m![1]!))];
-    const roles = [...new Set(parsed.map((m) => m![2]!))];
-    const shown = shas.slice(0, 3).join(", ") + (shas.length > 3 ? ` +${shas.length - 3} more` : "");
-    return `${shas.length === 1 ? "commit" : `${shas.length} commits`} ${shown} (${roles.join(", ")})`;
+  const others: string[] = [];
+  const shas: string[] = [];
+  const roles: string[] = [];
+  for (const w of wheres) {
+    const m = commit.exec(w);
+    if (!m) {
+      if (!others.includes(w)) others.push(w);
+      continue;
+    }
+    if (!shas.includes(m[1]!)) shas.push(m[1]!);
+    if (!roles.includes(m[2]!)) roles.push(m[2]!);
   }
-  const unique = [...new Set(wheres)];
-  return unique.slice(0, 3).join("; ") + (unique.length > 3 ? `; +${unique.length - 3} more` : "");
+  const parts = others.slice(0, 3);
+  if (others.length > 3) parts.push(`+${others.length - 3} more`);
+  if (shas.length > 0) {
+    const shown = shas.slice(0, 3).join(", ") + (shas.length > 3 ? ` +${shas.length - 3} more` : "");
+    parts.push(`${shas.length === 1 ? "commit" : `${shas.length} commits`} ${shown} (${roles.join(", ")})`);
+  }
+  return parts.join("; ");
 }
 
 function agentsSection(doc: BoundedDoc, agents: DetectedAgent[], allEvidence: Evidence[]): void {
