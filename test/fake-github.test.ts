@@ -229,6 +229,16 @@ describe("REST behaviour", () => {
     expect(takeViolations()).toEqual([]);
   });
 
+  it("caps REST commit listing at 250 while GraphQL pages through all commits", async () => {
+    const long = fake.state.addPull("acme/api", { commits: Array.from({ length: 260 }, (_, i) => ({ message: `Step ${i}`, files: { "steps.txt": `${i}\n` } })) });
+    let listed = 0;
+    for (let page = 1; page <= 4; page++) listed += ((await api("GET", `/repos/acme/api/pulls/${long.number}/commits?per_page=100&page=${page}`)).body as unknown[]).length;
+    expect(listed).toBe(250);
+    const res = await gql(`query($n: Int!) { repository(owner: "acme", name: "api") { pullRequest(number: $n) { commits(last: 1) { totalCount nodes { commit { oid } } } } } }`, { n: long.number });
+    expect((res.data as Loose).repository.pullRequest.commits).toEqual({ totalCount: 260, nodes: [{ commit: { oid: long.headSha } }] });
+    expect(takeViolations()).toEqual([]);
+  });
+
   it("lists commits, reviews, PRs of a commit, and compares", async () => {
     const pull = fake.state.pull("acme/api", 1);
     fake.state.review("acme/api", 1, "alice", "APPROVED");
@@ -405,7 +415,11 @@ describe("GraphQL", () => {
     expect(missing.errors?.[0]?.message).toBe("You must provide a `first` or `last` value to properly paginate the `labels` connection.");
     const tooMany = await gql(`query($n: Int) { repository(owner: "acme", name: "api") { labels(first: $n) { nodes { name } } } }`, { n: 101 });
     expect(tooMany.errors?.[0]?.message).toBe("Requesting 101 records on the `labels` connection exceeds the `first` limit of 100 records.");
-    expect(takeViolations().map((v) => v.kind)).toEqual(["graphql", "graphql"]);
+    const huge = await gql(`{ repository(owner: "acme", name: "api") { pullRequest(number: 1) { commits(first: 100) { nodes { commit { checkSuites(first: 100) { nodes { checkRuns(first: 100) { nodes { name } } } } } } } } } }`);
+    expect(huge.errors?.[0]?.message).toBe(
+      "By the time this query traverses to the checkRuns connection, it is requesting up to 1,010,100 possible nodes which exceeds the maximum limit of 500,000.",
+    );
+    expect(takeViolations().map((v) => v.kind)).toEqual(["graphql", "graphql", "graphql"]);
   });
 
   it("reports NOT_FOUND like GitHub and flags unmodelled fields", async () => {

@@ -192,6 +192,13 @@ function walkConnections(s: GraphQLSchema, doc: DocumentNode, op: OperationDefin
           out.requests += multiplier;
           childMultiplier = multiplier * Math.max(1, n);
           out.nodes += childMultiplier;
+          // "Individual calls cannot request more than 500,000 total nodes" (GraphQL resource limitations).
+          if (out.nodes > 500_000 && !out.errors.some((e) => e.message.includes("500,000"))) {
+            out.errors.push({
+              message: `By the time this query traverses to the ${sel.name.value} connection, it is requesting up to ${out.nodes.toLocaleString("en-US")} possible nodes which exceeds the maximum limit of 500,000.`,
+              locations: loc,
+            });
+          }
         }
       }
       if (sel.selectionSet) visit(sel.selectionSet, named, childMultiplier, depth + 1);
@@ -447,9 +454,6 @@ function latestPerAuthor(reviews: ReviewState[], keep: (r: ReviewState) => boole
   return [...latest.values()].sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id - b.id);
 }
 
-/** GitHub caps a pull request's commit listing at 250, in GraphQL as in REST. */
-const COMMITS_CAP = 250;
-
 function pullView(ctx: Ctx, r: RepoState, p: PullState): Json {
   const files = (() => {
     let cache: ReturnType<World["pullFiles"]> | null = null;
@@ -490,16 +494,18 @@ function pullView(ctx: Ctx, r: RepoState, p: PullState): Json {
         args,
         (l) => labelView(ctx, r, l),
       ),
-    commits: (args: PageArgs) => {
-      const list = p.commits.slice(0, COMMITS_CAP).map((s) => r.commits.get(s)).filter((c): c is CommitState => !!c);
-      const conn = connection(list, args, (c) => ({
-        __typename: "PullRequestCommit",
-        id: nodeId("PURC", `${p.id}:${c.sha}`),
-        commit: commitView(ctx, r, c),
-        url: `${ctx.web}/${r.fullName}/pull/${p.number}/commits/${c.sha}`,
-      }));
-      return { ...conn, totalCount: p.commits.length };
-    },
+    // Unlike REST (250), the GraphQL connection pages through every commit of the PR.
+    commits: (args: PageArgs) =>
+      connection(
+        p.commits.map((s) => r.commits.get(s)).filter((c): c is CommitState => !!c),
+        args,
+        (c) => ({
+          __typename: "PullRequestCommit",
+          id: nodeId("PURC", `${p.id}:${c.sha}`),
+          commit: commitView(ctx, r, c),
+          url: `${ctx.web}/${r.fullName}/pull/${p.number}/commits/${c.sha}`,
+        }),
+      ),
     files: (args: PageArgs) =>
       connection(files(), args, (f) => ({
         __typename: "PullRequestChangedFile",
