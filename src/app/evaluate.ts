@@ -10,7 +10,7 @@ import type { Decision, Account } from "../engine/types.js";
 import { withButtonApprovals, encodeButtonApprovals, type ButtonApproval } from "../github/button-approvals.js";
 import { countsSince, requestCounter, type GitHub } from "../github/client.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
-import { addLabels, completeCheck, startCheck, type LabelSpec } from "../github/write-check.js";
+import { addLabels, writeCheck, type LabelSpec } from "../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "./audit.js";
 import { shaKey, type AppState } from "./state.js";
 
@@ -129,11 +129,10 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   const isPending = (c: ButtonApproval) => pending.some((p) => p.login.toLowerCase() === c.login.toLowerCase());
   const clicks = first.buttonApprovals.filter((c) => !isPending(c) || countedClick(c.login));
 
-  // 4. Write the check (create in_progress only when the SHA has no run yet; PATCH only when changed).
+  // 4. Write the check (create it when the SHA has none; PATCH only when changed).
   const rendered = renderCheck(combined);
   const output = { conclusion: combined.conclusion, title: rendered.title, summary: rendered.summary, text: textWithClicks(combined, rendered.text, sha, clicks) };
-  const run = await startCheck(req.gh, req.repo, sha, first.check, app.appId, first.url || null);
-  const wrote = await completeCheck(req.gh, req.repo, run, output, first.url || null);
+  const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);
 
   // 5. Labels, per agent PR, added once.
   for (const [i, s] of snapshots.entries()) {

@@ -11,7 +11,7 @@ import type { Decision } from "../engine/types.js";
 import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
 import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../github/queries.js";
 import { newLookupCache, readPull } from "../github/read-pull.js";
-import { completeCheck, startCheck } from "../github/write-check.js";
+import { writeCheck } from "../github/write-check.js";
 import { decisionAudit, logDecision } from "./audit.js";
 import { minimalFallback, type RepoContext } from "./evaluate.js";
 import { shaKey, type AppState } from "./state.js";
@@ -74,8 +74,7 @@ async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<voi
   }
   const combined = strictest(decisions);
   const rendered = renderCheck(combined);
-  const run = await startCheck(req.gh, req.repo, req.headSha, undefined, app.appId, null);
-  const wrote = await completeCheck(req.gh, req.repo, run, { conclusion: combined.conclusion, ...rendered }, null);
+  const wrote = await writeCheck(req.gh, req.repo, req.headSha, undefined, app.appId, { conclusion: combined.conclusion, ...rendered }, null);
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: countsSince(counter, before) }));

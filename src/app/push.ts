@@ -11,7 +11,7 @@ import { code, md } from "../engine/render.js";
 import type { CommitFacts, Detection, PolicyState } from "../engine/types.js";
 import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
 import { readRepoPolicy } from "../github/read-pull.js";
-import { completeCheck, startCheck } from "../github/write-check.js";
+import { writeCheck } from "../github/write-check.js";
 import { logPush } from "./audit.js";
 import type { RepoContext } from "./evaluate.js";
 import { shaKey, type AppState } from "./state.js";
@@ -105,8 +105,7 @@ async function runPush(app: AppState, req: PushRequest): Promise<void> {
   if (agentCommits.length > 0) {
     // 2. Report on the pushed head commit (one run per SHA, rewritten only if it changed).
     const out = renderPush(detection, commits, req.pusher, policy, unverified);
-    const run = await startCheck(req.gh, req.repo, req.after, undefined, app.appId, null);
-    await completeCheck(req.gh, req.repo, run, { conclusion: "neutral", ...out }, null);
+    await writeCheck(req.gh, req.repo, req.after, undefined, app.appId, { conclusion: "neutral", ...out }, null);
     conclusion = "neutral";
   }
   if (agentCommits.length > 0 || unverified) {

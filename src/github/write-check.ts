@@ -1,8 +1,8 @@
 /**
  * The ONE writer of checks and labels.
  *
- * Check runs: one `agent-gate` run per head SHA (SPEC §1), created `in_progress` when none exists and
- * completed in place (PATCH), never a second one. A write is skipped when the run already says the
+ * Check runs: one `agent-gate` run per head SHA (SPEC §1), created when none exists and updated in
+ * place (PATCH) after that, never a second one. A write is skipped when the run already says the
  * same (SPEC §8: GitHub's write quotas are tighter than its read quotas). Only the app that created a
  * run can update it ("Update a check run" REST docs), which is why Approve clicks are stored in it.
  *
@@ -51,23 +51,40 @@ async function findRun(gh: GitHub, repo: RepoRef, sha: string, appId: number): P
     : null;
 }
 
-/** Resolve the run of `sha` (reading it if `existing` is unknown); create it `in_progress` when there is none. */
-export async function startCheck(gh: GitHub, repo: RepoRef, sha: string, existing: ExistingCheck | null | undefined, appId: number, detailsUrl: string | null): Promise<ExistingCheck> {
-  const known = createdRuns.get(runKey(repo, sha));
+/**
+ * Write the outcome on the SHA's one run: PATCH it in place when it exists (nothing when unchanged),
+ * else create it already completed. Creating it `in_progress` first and completing it after would cost
+ * a second write on every new head SHA, breaking SPEC §8's budget (one read + one write per
+ * evaluation); the evaluation takes one read, so there is no long "pending" period worth showing.
+ * `existing` undefined = the read could not say: the run is looked up first, so a failing read never
+ * piles up runs on the SHA. Returns whether it wrote.
+ */
+export async function writeCheck(
+  gh: GitHub,
+  repo: RepoRef,
+  sha: string,
+  existing: ExistingCheck | null | undefined,
+  appId: number,
+  out: CheckOutput,
+  detailsUrl: string | null,
+): Promise<boolean> {
   const found = existing === undefined ? await findRun(gh, repo, sha, appId) : existing;
-  if (found) return found;
-  if (known !== undefined) return { id: known, status: "in_progress", conclusion: null, title: null, summary: null, text: null };
+  const known = createdRuns.get(runKey(repo, sha));
+  const run = found ?? (known !== undefined ? { id: known, status: "unknown", conclusion: null, title: null, summary: null, text: null } : null);
+  if (run) return completeCheck(gh, repo, run, out, detailsUrl);
   const { data } = await gh.rest.checks.create({
     owner: repo.owner,
     repo: repo.repo,
     name: CHECK_NAME,
     head_sha: sha,
-    status: "in_progress",
+    status: "completed",
+    conclusion: out.conclusion,
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
-    output: { title: "Evaluating", summary: "agent-gate is reading this commit's pull requests and policy." },
+    output: { title: out.title, summary: out.summary, text: out.text },
+    ...(out.conclusion === "action_required" ? { actions: [{ ...APPROVE_ACTION }] } : {}),
   });
   remember(repo, sha, data.id);
-  return { id: data.id, status: "in_progress", conclusion: null, title: data.output.title, summary: data.output.summary, text: data.output.text };
+  return true;
 }
 
 /** True when the run already shows exactly this outcome. */

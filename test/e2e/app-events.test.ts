@@ -100,6 +100,19 @@ describe("pull_request", () => {
     expect(w.labelsOn(repo, pr.number).sort()).toEqual(["agent-authored", "agent:copilot"]);
     expect(w.label(repo, "agent-authored")?.color).toMatch(/^[0-9a-f]{6}$/);
     expect(fake.countRequests({ kind: "graphql" })).toBe(1);
+    expect(fake.countRequests({ operationId: "checks/create" })).toBe(1);
+    expect(fake.countRequests({ operationId: "checks/update" })).toBe(0);
+  });
+
+  test("synchronize (new head SHA, labels already on) costs one read and one write (SPEC §8)", async () => {
+    const repo = newRepo();
+    const pr = agentPull(repo);
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    w.pushToPull(repo, pr.number, { message: "More", author: AGENT, files: { "src/z.ts": "z\n" } });
+    fake.clearLog();
+    await send(pullRequestEvent(w, repo, pr.number, "synchronize"));
+    expect(apiRequests().map((r) => `${r.method} ${r.route ?? r.path}`)).toEqual(["POST graphql", "POST /repos/{owner}/{repo}/check-runs"]);
+    expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
   });
 
   test("human PR → success, no labels", async () => {
