@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub } from "./fake-github/index.js";
 import type { FakeGitHub } from "./fake-github/index.js";
+import { SecondaryLimits } from "./fake-github/secondary-limits.js";
 import { REPO_ROOT, startApp } from "./helpers/app-process.js";
 import {
   checkRunRequestedAction,
@@ -472,6 +473,58 @@ describe("faults", () => {
     await expect(api("GET", "/repos/acme/api")).rejects.toThrow();
     expect((await api("GET", "/repos/acme/api")).status).toBe(200);
     expect(takeViolations()).toEqual([]);
+  });
+});
+
+describe("secondary rate limits (opt-in)", () => {
+  it("answers GitHub's 403 after 80 content-generating requests in a minute", async () => {
+    const limited = await startFakeGitHub({ secondaryRateLimits: true });
+    try {
+      limited.state.addRepo("acme/busy");
+      const pull = limited.state.addPull("acme/busy");
+      const t = limited.mintInstallationToken("acme");
+      const statuses: number[] = [];
+      for (let i = 0; i < 81; i++) {
+        const res = await fetch(`${limited.apiUrl}/repos/acme/busy/issues/${pull.number}/labels`, {
+          method: "POST",
+          headers: { authorization: `token ${t}`, "content-type": "application/json" },
+          body: JSON.stringify({ labels: [`l${i}`] }),
+        });
+        statuses.push(res.status);
+        if (res.status === 403) {
+          expect(res.headers.get("retry-after")).toBe("60");
+          expect(((await res.json()) as { message: string }).message).toMatch(/secondary rate limit/);
+        } else await res.arrayBuffer();
+      }
+      expect(statuses.filter((s) => s === 200)).toHaveLength(80);
+      expect(statuses[80]).toBe(403);
+      expect(limited.violations).toEqual([expect.objectContaining({ kind: "limit", message: expect.stringContaining("80 content-generating") })]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("counts points per endpoint per minute and writes per hour", () => {
+    let now = 0;
+    const l = new SecondaryLimits(() => now);
+    for (let i = 0; i < 900; i++) {
+      expect(l.begin(1, "GET /x", false, false)).toBeNull();
+      l.end(1);
+    }
+    expect(l.begin(1, "GET /x", false, false)?.message).toContain("900 points");
+    expect(l.begin(1, "GET /y", false, false)).toBeNull();
+    l.end(1);
+    now += 60_001;
+    expect(l.begin(1, "GET /x", false, false)).toBeNull();
+    l.end(1);
+    for (let i = 0; i < 500; i++) {
+      now += 1_000;
+      expect(l.begin(2, `POST /w${i % 10}`, false, true), `write ${i}`).toBeNull();
+      l.end(2);
+    }
+    expect(l.begin(2, "POST /other", false, true)?.message).toContain("500 content-generating requests per hour");
+    for (let i = 0; i < 100; i++) expect(l.begin(3, `GET /c${i}`, false, false)).toBeNull();
+    expect(l.begin(3, "GET /c", false, false)?.message).toContain("100 concurrent");
   });
 });
 

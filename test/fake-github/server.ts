@@ -15,6 +15,7 @@ import { handleGraphql } from "./graphql.js";
 import { completeFromSchema, matchRoute, responseSchema, validateBody, validateParams, validateResponse } from "./openapi.js";
 import { HANDLERS, JWT_OPERATIONS, error } from "./rest.js";
 import type { Auth, RestResult } from "./rest.js";
+import { SecondaryLimits } from "./secondary-limits.js";
 import { Shapes } from "./shapes.js";
 import { World } from "./state.js";
 
@@ -59,6 +60,8 @@ export interface FakeGitHubOptions {
   appId?: number;
   /** Validate every REST answer against the response schema (default true; the benchmark may turn it off). */
   validateResponses?: boolean;
+  /** Enforce GitHub's documented secondary rate limits (see secondary-limits.ts; default false). */
+  secondaryRateLimits?: boolean;
 }
 
 export interface RequestFilter {
@@ -113,6 +116,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const violations: Violation[] = [];
   const sockets = new Set<Socket>();
   const validateResponses = options.validateResponses ?? true;
+  const limits = options.secondaryRateLimits ? new SecondaryLimits() : null;
+
+  /** GitHub's secondary-limit answer (a 403 whose message octokit's throttling plugin recognises). */
+  const secondaryLimited = (res: ServerResponse): number => {
+    send(
+      res,
+      403,
+      {
+        message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+        status: "403",
+      },
+      { "retry-after": "60" },
+    );
+    return 403;
+  };
   let seq = 0;
   let base = "";
 
@@ -217,7 +236,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           send(res, 401, { message: "This endpoint requires you to be authenticated.", documentation_url: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql" });
           return;
         }
-        const out = handleGraphql(world, auth.token, base, body);
+        const isMutation = /^\s*mutation\b/.test(String((body as { query?: unknown } | undefined)?.query ?? ""));
+        const hit = limits?.begin(auth.token.installationId, "graphql", true, isMutation) ?? null;
+        if (hit) {
+          violate("limit", `secondary rate limit: ${hit.message}`);
+          record.status = secondaryLimited(res);
+          return;
+        }
+        let out: ReturnType<typeof handleGraphql>;
+        try {
+          out = handleGraphql(world, auth.token, base, body);
+        } finally {
+          limits?.end(auth.token.installationId);
+        }
         record.graphql = { operationName: out.operationName, rootFields: out.rootFields, cost: out.cost };
         for (const v of out.violations) violate(v.kind, v.message);
         record.status = out.status;
@@ -279,6 +310,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           send(res, 422, error(opDocs, 422, `Invalid request.\n\n${bodyError}`));
           return;
         }
+      }
+
+      if (limits && auth.kind === "installation") {
+        const isWrite = method !== "GET" && method !== "HEAD";
+        const hit = limits.begin(auth.token.installationId, `${method} ${op.template}`, false, isWrite);
+        if (hit) {
+          violate("limit", `secondary rate limit: ${hit.message}`);
+          record.status = secondaryLimited(res);
+          return;
+        }
+        res.once("finish", () => limits.end(auth.token.installationId));
       }
 
       const handler = HANDLERS[op.operationId];
