@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub } from "./fake-github/index.js";
 import type { FakeGitHub } from "./fake-github/index.js";
+import { matchRoute, toJsonSchema, validateResponse } from "./fake-github/openapi.js";
 import { SecondaryLimits } from "./fake-github/secondary-limits.js";
 import { REPO_ROOT, startApp } from "./helpers/app-process.js";
 import {
@@ -139,6 +140,24 @@ describe("contract enforcement", () => {
     const res = await fetch(`${fake.apiUrl}/repos/acme/api/labels`, { method: "POST", headers: { authorization: `token ${token}`, "content-type": "application/json" }, body: "{nope" });
     expect(res.status).toBe(400);
     expect(takeViolations()).toEqual([expect.objectContaining({ kind: "request", message: "request body is not valid JSON" })]);
+  });
+});
+
+describe("the OpenAPI layer", () => {
+  it("matches literal segments before parameters and lets {path} span slashes", () => {
+    expect(matchRoute("GET", "/repos/a/b/check-runs/5").match?.op.operationId).toBe("checks/get");
+    expect(matchRoute("GET", "/repos/a/b/contents/dir/sub/file.yml").match?.params).toEqual({ owner: "a", repo: "b", path: "dir/sub/file.yml" });
+    expect(matchRoute("GET", "/repos/a/b/labels/agent%3Acopilot").match?.params.name).toBe("agent:copilot");
+    expect(matchRoute("DELETE", "/repos/a/b/pulls/1/files")).toEqual({ match: null, pathExists: true });
+  });
+
+  it("translates OpenAPI nullable and catches a wrong answer of the fake", () => {
+    const op = matchRoute("GET", "/repos/a/b/labels/x").match?.op;
+    if (!op) throw new Error("issues/get-label not found");
+    const good = { id: 1, node_id: "LA_1", url: "http://x/y", name: "x", color: "ededed", description: null, default: false };
+    expect(validateResponse(op, 200, good)).toBeNull();
+    expect(validateResponse(op, 200, { ...good, id: "1" })).toMatch(/response id/);
+    expect(toJsonSchema({ type: "string", nullable: true, enum: ["a"] })).toEqual({ type: ["string", "null"], enum: ["a", null] });
   });
 });
 

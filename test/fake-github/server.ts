@@ -422,6 +422,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
   };
