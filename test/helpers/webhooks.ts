@@ -304,7 +304,8 @@ export function pushEvent(w: WorldLike, repoName: string, opts: { ref?: string; 
     ref,
     before,
     after,
-    created: false,
+    // A push that creates the branch has an all-zero `before` (GitHub's push payload docs).
+    created: /^0+$/.test(before),
     deleted: false,
     forced: false,
     base_ref: null,
