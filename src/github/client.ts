@@ -26,15 +26,23 @@ export function requestCounter(octokit: GitHub): RequestCounts {
   counts = live;
   counters.set(octokit, live);
   octokit.hook.before("request", (options) => {
-    const url = String(options.url);
-    // Installation-token minting is the auth strategy's own request (JWT, cached ~1 h), not API quota.
-    if (/\/app\/installations\/[^/]+\/access_tokens$/.test(url)) return;
-    const headers = (options.headers ?? {}) as Record<string, unknown>;
-    if (/\/graphql$/.test(url)) live.graphql += 1;
-    else if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) live.conditional += 1;
-    else live.rest += 1;
+    const kind = requestKind(options);
+    if (kind) live[kind] += 1;
   });
   return live;
+}
+
+export type RequestKind = keyof RequestCounts;
+
+/** How a request counts (the audit's `githubRequests`, the metrics' `kind`); null when it is not API quota. */
+export function requestKind(options: { url?: unknown; headers?: unknown }): RequestKind | null {
+  const url = String(options.url);
+  // Installation-token minting is the auth strategy's own request (JWT, cached ~1 h), not API quota.
+  if (/\/app\/installations\/[^/]+\/access_tokens$/.test(url)) return null;
+  const headers = (options.headers ?? {}) as Record<string, unknown>;
+  if (/\/graphql$/.test(url)) return "graphql";
+  if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) return "conditional";
+  return "rest";
 }
 
 export function countsSince(now: RequestCounts, before: RequestCounts): RequestCounts {
