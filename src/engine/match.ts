@@ -401,14 +401,43 @@ export function matchFiles(compiled: CompiledPolicy, files: readonly ChangedFile
   return files.map((f) => outcomeFor(matcher, f));
 }
 
+/**
+ * A path with its `.`, `..` and empty segments resolved (`./.github//workflows/x` → `.github/workflows/x`).
+ * Git and GitHub never report such spellings, but if an adapter ever passes one, it must not escape the
+ * rule its resolved form falls under.
+ */
+export function resolvePath(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return out.join("/");
+}
+
+/** The rule for a path, and for its resolved form when it is spelled abnormally: the stricter wins. */
+function matchSpellings(matcher: (path: string) => PathMatch, path: string): PathMatch {
+  const m = matcher(path);
+  if (isNormalPath(path)) return m;
+  const resolved = resolvePath(path);
+  if (resolved === path || resolved === "") return m;
+  const r = matcher(resolved);
+  return ACTION_RANK[r.action] > ACTION_RANK[m.action] ? r : m;
+}
+
+function isPolicyFile(path: string): boolean {
+  return path === POLICY_PATH || (!isNormalPath(path) && resolvePath(path) === POLICY_PATH);
+}
+
 function outcomeFor(matcher: (path: string) => PathMatch, file: ChangedFile): FileOutcome {
-  let m = matcher(file.path);
+  let m = matchSpellings(matcher, file.path);
   const previous = file.previousPath && file.previousPath !== file.path ? file.previousPath : null;
   if (previous) {
-    const old = matcher(previous);
+    const old = matchSpellings(matcher, previous);
     if (ACTION_RANK[old.action] > ACTION_RANK[m.action]) m = old;
   }
-  if (m.action === "allow" && (file.path === POLICY_PATH || previous === POLICY_PATH)) {
+  if (m.action === "allow" && (isPolicyFile(file.path) || (previous !== null && isPolicyFile(previous)))) {
     m = { action: "approve", rule: "policy-file", pattern: POLICY_PATH, reason: "The policy file itself always needs at least approval (SPEC §3)." };
   }
   const out: FileOutcome = { path: file.path, action: m.action, rule: m.rule };

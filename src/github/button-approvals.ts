@@ -21,7 +21,24 @@ export interface ButtonApprovalBlock {
 
 const OPEN = "<!-- agent-gate:approvals ";
 const CLOSE = " -->";
-const BLOCK = /\n*<!-- agent-gate:approvals (.*?) -->\s*$/s;
+/** Our block, from the LAST opener to the end of the text (see `tailBlock`). */
+const TAIL = /^<!-- agent-gate:approvals (.*?) -->\s*$/s;
+
+/**
+ * The stored block: only the last opener counts, and it must close at the very end of the text.
+ * Text rendered above it quotes file names, commit messages and PR bodies an agent writes; a forged
+ * opener there must neither be read as clicks nor, by swallowing everything down to our block's end,
+ * erase the real ones (a leftmost match would start at the forgery).
+ */
+function tailBlock(text: string): { start: number; json: string } | null {
+  const at = text.lastIndexOf(OPEN);
+  if (at === -1) return null;
+  const m = TAIL.exec(text.slice(at));
+  if (!m?.[1]) return null;
+  let start = at;
+  while (start > 0 && text[start - 1] === "\n") start--;
+  return { start, json: m[1] };
+}
 
 export function encodeButtonApprovals(block: ButtonApprovalBlock): string {
   // "--" cannot occur inside an HTML comment; logins and ISO dates never hold it, but escape defensively.
@@ -30,10 +47,10 @@ export function encodeButtonApprovals(block: ButtonApprovalBlock): string {
 
 /** The stored clicks, only when they were recorded at `sha` (a click approves one head SHA). */
 export function decodeButtonApprovals(text: string | null | undefined, sha: string): ButtonApproval[] {
-  const match = text ? BLOCK.exec(text) : null;
-  if (!match?.[1]) return [];
+  const block = text ? tailBlock(text) : null;
+  if (!block) return [];
   try {
-    const parsed = JSON.parse(match[1]) as Partial<ButtonApprovalBlock>;
+    const parsed = JSON.parse(block.json) as Partial<ButtonApprovalBlock>;
     if (parsed.sha !== sha || !Array.isArray(parsed.approvals)) return [];
     return parsed.approvals.filter(
       (a): a is ButtonApproval => typeof a?.login === "string" && typeof a.at === "string" && typeof a.type === "string",
@@ -45,7 +62,8 @@ export function decodeButtonApprovals(text: string | null | undefined, sha: stri
 
 /** `text` with the block replaced (or removed when there are no approvals). */
 export function withButtonApprovals(text: string, block: ButtonApprovalBlock): string {
-  const base = text.replace(BLOCK, "");
+  const found = tailBlock(text);
+  const base = found ? text.slice(0, found.start) : text;
   return block.approvals.length === 0 ? base : `${base}\n\n${encodeButtonApprovals(block)}`;
 }
 

@@ -104,6 +104,16 @@ export interface PullFallback {
   state: string;
 }
 
+/**
+ * The policy blob on the default BRANCH, spelled as a full ref. `object(expression:)` takes a rev-parse
+ * expression, and rev-parse resolves a bare `main` to `refs/tags/main` before `refs/heads/main`
+ * (gitrevisions(7), "<refname>"): anyone who can push a tag named like the default branch (tags are
+ * rarely protected; an agent's token often can) would otherwise supply the policy that judges it.
+ */
+export function defaultBranchPolicyExpression(defaultBranch: string): string {
+  return `refs/heads/${defaultBranch}:${POLICY_PATH}`;
+}
+
 const RERUN = "Re-run the agent-gate check (\"Re-run\" on the check) once GitHub answers again.";
 
 // ─── mapping GraphQL to engine facts ───
@@ -281,7 +291,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
       owner: target.owner,
       name: target.repo,
       number: target.number,
-      policyExpression: `${target.defaultBranch}:${POLICY_PATH}`,
+      policyExpression: defaultBranchPolicyExpression(target.defaultBranch),
       orgExpression: `HEAD:${POLICY_PATH}`,
       policyPath: POLICY_PATH,
       appId: target.appId,
@@ -442,7 +452,7 @@ function unreadSnapshot(target: PullTarget, fb: PullFallback, why: string): Pull
 export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: string): Promise<PolicyState> {
   let result: PolicyQueryResult;
   try {
-    result = await gh.graphql<PolicyQueryResult>(POLICY_QUERY, { owner: repo.owner, name: repo.repo, policyExpression: `${defaultBranch}:${POLICY_PATH}`, orgExpression: `HEAD:${POLICY_PATH}` });
+    result = await gh.graphql<PolicyQueryResult>(POLICY_QUERY, { owner: repo.owner, name: repo.repo, policyExpression: defaultBranchPolicyExpression(defaultBranch), orgExpression: `HEAD:${POLICY_PATH}` });
   } catch (error) {
     const partial = partialData<PolicyQueryResult>(error);
     if (!partial) return { status: "unreadable", reason: `Could not read the policy (${describeError(error)}).`, source: { kind: "repository", description: `${repo.owner}/${repo.repo}@${defaultBranch}:${POLICY_PATH}` } };
