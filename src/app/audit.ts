@@ -1,18 +1,26 @@
 /**
  * The audit trail (SPEC §6): one JSON line per decision, per Approve click and per direct push of
- * agent commits, through the app's pino logger. Field names are a stable interface (log pipelines
- * parse them). Never a token, key or secret: only repository facts and the decision.
+ * agent commits, through the app's pino logger, each with an `audit` object. Field names are a stable
+ * interface (log pipelines parse them), documented field by field in docs/audit.md; a new field is
+ * additive, a renamed or removed one needs a new `schema`. Never a token, key or secret: only
+ * repository facts and the decision. Each audit line also feeds the metrics (one decision = one line =
+ * one count), so the two never disagree.
  */
 import type { Logger } from "probot";
 import type { Decision, Detection, PolicySource } from "../engine/types.js";
 import { ruleName } from "../engine/render.js";
 import type { RequestCounts } from "../github/client.js";
+import type { AppMetrics } from "./metrics.js";
 
 export const AUDIT_DECISION = "agent-gate decision";
 export const AUDIT_CLICK = "agent-gate approve click";
 export const AUDIT_PUSH = "agent-gate direct push";
+/** `audit.schema` of every audit line: what a log pipeline selects on. */
+export const AUDIT_SCHEMA = "agent-gate/audit/v1";
 
 export interface DecisionAudit {
+  schema: typeof AUDIT_SCHEMA;
+  type: "decision";
   repo: string;
   pull: number | null;
   headSha: string;
@@ -49,6 +57,8 @@ export function decisionAudit(d: Decision, extra: Pick<DecisionAudit, "repo" | "
     groups.set(key, g);
   }
   return {
+    schema: AUDIT_SCHEMA,
+    type: "decision",
     repo: extra.repo,
     pull: d.number ?? null,
     headSha: d.headSha,
@@ -68,14 +78,62 @@ export function decisionAudit(d: Decision, extra: Pick<DecisionAudit, "repo" | "
   };
 }
 
-export function logDecision(log: Logger, audit: DecisionAudit): void {
+export function logDecision(log: Logger, audit: DecisionAudit, metrics: AppMetrics): void {
   log.info({ audit }, AUDIT_DECISION);
+  metrics.observeDecision(audit);
 }
 
-export function logClick(log: Logger, audit: { repo: string; headSha: string; pulls: number[]; login: string; counted: boolean; reason?: string }): void {
-  log.info({ audit }, AUDIT_CLICK);
+export interface ClickAudit {
+  schema: typeof AUDIT_SCHEMA;
+  type: "approve_click";
+  repo: string;
+  headSha: string;
+  /** The open PRs whose head is the SHA (the click approves the SHA, so each of them). */
+  pulls: number[];
+  login: string;
+  counted: boolean;
+  reason?: string;
 }
 
-export function logPush(log: Logger, audit: { repo: string; ref: string; headSha: string; pusher: string; commits: string[]; detection: Detection; conclusion: string | null; policySource: PolicySource; policyHash: string | null; durationMs: number; githubRequests: RequestCounts }): void {
-  log.info({ audit: { ...audit, agents: audit.detection.agents.map((a) => a.id), evidence: audit.detection.evidence, detection: undefined } }, AUDIT_PUSH);
+export function logClick(log: Logger, audit: Omit<ClickAudit, "schema" | "type">): void {
+  const line: ClickAudit = { schema: AUDIT_SCHEMA, type: "approve_click", ...audit };
+  log.info({ audit: line }, AUDIT_CLICK);
+}
+
+export interface PushAudit {
+  schema: typeof AUDIT_SCHEMA;
+  type: "direct_push";
+  repo: string;
+  ref: string;
+  headSha: string;
+  pusher: string;
+  /** SHAs of the pushed commits made with an agent. */
+  commits: string[];
+  agents: string[];
+  evidence: Detection["evidence"];
+  /** The check written on the head commit ("neutral"), null when none was written. */
+  conclusion: string | null;
+  policySource: PolicySource;
+  policyHash: string | null;
+  unverified: string[];
+  durationMs: number;
+  githubRequests: RequestCounts;
+}
+
+export interface PushAuditInput extends Omit<PushAudit, "schema" | "type" | "agents" | "evidence" | "unverified"> {
+  detection: Detection;
+  unverified?: string;
+}
+
+export function logPush(log: Logger, input: PushAuditInput): void {
+  const { detection, unverified, ...rest } = input;
+  const line: PushAudit = {
+    schema: AUDIT_SCHEMA,
+    type: "direct_push",
+    ...rest,
+    agents: detection.agents.map((a) => a.id),
+    evidence: detection.evidence,
+    unverified: unverified ? [unverified] : [],
+  };
+  log.info({ audit: line }, AUDIT_PUSH);
 }

@@ -160,6 +160,6 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   const durationMs = Math.round(performance.now() - started);
   const githubRequests = countsSince(counter, before);
   for (const d of decisions) {
-    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: req.trigger, checkConclusion: combined.conclusion, wrote, durationMs, githubRequests }));
+    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: req.trigger, checkConclusion: combined.conclusion, wrote, durationMs, githubRequests }), app.metrics);
   }
 }

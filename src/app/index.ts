@@ -10,24 +10,36 @@ import { onCheckRun } from "./handlers/check-run.js";
 import { onCheckSuiteRerequested } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPush } from "./handlers/push.js";
+import { observabilityHandler } from "./http.js";
+import { observeHandler } from "./metrics.js";
 
-const agentGate: ApplicationFunction = (probot) => {
+const agentGate: ApplicationFunction = (probot, options) => {
   const appId = Number(process.env.APP_ID);
   if (!Number.isInteger(appId) || appId <= 0) throw new Error(`agent-gate: APP_ID must be the GitHub App's numeric id (got ${JSON.stringify(process.env.APP_ID)})`);
   const app = new AppState(appId);
+  // GET /healthz and GET /metrics on Probot's own server (npm start and `probot run` both pass
+  // addHandler); without a server (probot.load in a test) Probot's addHandler throws "No server instance".
+  if (typeof options?.addHandler === "function") {
+    try {
+      options.addHandler(observabilityHandler(app.metrics));
+    } catch (error) {
+      probot.log.debug({ err: error }, "agent-gate: no HTTP server, /metrics and /healthz not mounted");
+    }
+  }
+  const observed = <C extends Context>(handler: (context: C) => Promise<void>) => observeHandler(app.metrics, handler);
 
   probot.on(
     PULL_REQUEST_ACTIONS.map((a) => `pull_request.${a}` as const),
-    (context) => onPullRequest(app, context as Context<"pull_request">),
+    observed((context) => onPullRequest(app, context as Context<"pull_request">)),
   );
   probot.on(
     REVIEW_ACTIONS.map((a) => `pull_request_review.${a}` as const),
-    (context) => onPullRequestReview(app, context as Context<"pull_request_review">),
+    observed((context) => onPullRequestReview(app, context as Context<"pull_request_review">)),
   );
-  probot.on(["check_run.requested_action", "check_run.rerequested"], (context) => onCheckRun(app, context));
-  probot.on("check_suite.rerequested", (context) => onCheckSuiteRerequested(app, context));
-  probot.on("merge_group.checks_requested", (context) => onMergeGroup(app, context));
-  probot.on("push", (context) => onPush(app, context));
+  probot.on(["check_run.requested_action", "check_run.rerequested"], observed((context) => onCheckRun(app, context)));
+  probot.on("check_suite.rerequested", observed((context) => onCheckSuiteRerequested(app, context)));
+  probot.on("merge_group.checks_requested", observed((context) => onMergeGroup(app, context)));
+  probot.on("push", observed((context) => onPush(app, context)));
 };
 
 export default agentGate;

@@ -77,5 +77,5 @@ async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<voi
   const wrote = await writeCheck(req.gh, req.repo, req.headSha, undefined, app.appId, { conclusion: combined.conclusion, ...rendered }, null);
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)
-    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: countsSince(counter, before) }));
+    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: countsSince(counter, before) }), app.metrics);
 }

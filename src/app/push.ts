@@ -121,6 +121,7 @@ async function runPush(app: AppState, req: PushRequest): Promise<void> {
       policyHash: policy.status === "ok" ? policy.hash : null,
       durationMs: Math.round(performance.now() - started),
       githubRequests: countsSince(counter, before),
+      ...(unverified ? { unverified } : {}),
     });
   }
 }

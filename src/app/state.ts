@@ -4,6 +4,7 @@
  */
 import type { ButtonApproval } from "../github/button-approvals.js";
 import { KeyedQueue } from "./keyed-queue.js";
+import { AppMetrics } from "./metrics.js";
 
 const LABEL_CACHE_MAX = 10_000;
 
@@ -19,8 +20,12 @@ export class AppState {
    */
   readonly manualLabels = new Map<string, string | false>();
 
-  constructor(appId: number) {
+  /** This instance's Prometheus registry (GET /metrics). */
+  readonly metrics: AppMetrics;
+
+  constructor(appId: number, metrics: AppMetrics = new AppMetrics()) {
     this.appId = appId;
+    this.metrics = metrics;
   }
 
   rememberManualLabel(repo: string, label: string | false): void {
