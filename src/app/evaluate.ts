@@ -114,14 +114,10 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   app.rememberManualLabel(`${req.repo.owner}/${req.repo.repo}`, first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored");
 
   // 2. Decide each PR; the SHA's check carries the strictest (SPEC §4 "one SHA, several PRs").
-  //    Decided as the PR will be once our labels are on it: our own label is then on the PR (and is the
-  //    manual signal), so deciding without it would make the next evaluation differ and rewrite the check.
-  const labelPlans = snapshots.map((s) => (s.state === "OPEN" && s.facts.number != null ? labelsFor(s, decideSnapshot(s)) : []));
-  const decisions = snapshots.map((s, i) => {
-    const has = new Set(s.facts.labels.map((l) => l.toLowerCase()));
-    const adding = labelPlans[i]!.filter((l) => !has.has(l.name.toLowerCase())).map((l) => l.name);
-    return decideSnapshot(adding.length === 0 ? s : { ...s, facts: { ...s.facts, labels: [...s.facts.labels, ...adding] } });
-  });
+  //    The label we add is not a signal (the reader passes the manual label only when a human put it
+  //    on), so the decision is the same before and after our labels land: nothing to anticipate.
+  const decisions = snapshots.map(decideSnapshot);
+  const labelPlans = snapshots.map((s, i) => (s.state === "OPEN" && s.facts.number != null ? labelsFor(s, decisions[i]!) : []));
   const combined = strictest(decisions);
 
   // 3. Approve clicks: stored ones stay (re-qualified every time); a new click is stored only if it counted.
@@ -137,7 +133,7 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   // 5. Labels, per agent PR, added once.
   for (const [i, s] of snapshots.entries()) {
     if (s.facts.number == null || labelPlans[i]!.length === 0) continue;
-    await addLabels(req.gh, req.repo, s.facts.number, labelPlans[i]!, s.facts.labels, s.repoLabels);
+    await addLabels(req.gh, req.repo, s.facts.number, labelPlans[i]!, s.labels, s.repoLabels, s.labelsTakenOff);
   }
 
   // 6. Audit: one line per PR decision, one per click handled.

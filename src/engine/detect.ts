@@ -499,7 +499,8 @@ export function detectAgents(facts: PullFacts, config: DetectionConfig): Detecti
   if (on.has("manual") && compiled.manualLabel !== null) {
     checked.push(`labels (${config.manualLabel})`);
     const label = facts.labels.find((l) => l.toLowerCase() === compiled.manualLabel);
-    if (label !== undefined) all.add({ id: MANUAL_AGENT, name: "manual label" }, "manual", "label", label);
+    const by = label === undefined ? undefined : facts.labelActors?.find((a) => a.label.toLowerCase() === compiled.manualLabel)?.login;
+    if (label !== undefined) all.add({ id: MANUAL_AGENT, name: "manual label" }, "manual", by ? `label, added by @${by}` : "label", label);
   }
 
   const { evidence, agents } = summarise(all, names);

@@ -73,7 +73,13 @@ export interface PullFacts {
   /** Base branch name, without "refs/heads/" (used by `targets`). */
   baseRef: string;
   baseSha?: string | null;
+  /**
+   * Labels that count as signals. The app leaves out the manual label when its latest `labeled` event
+   * was not by a human (SPEC §2 signal 5: "a human put the label on"), e.g. when the app added it itself.
+   */
   labels: string[];
+  /** Who put a label on, when known (shown in the manual signal's evidence). Absent in the CLI. */
+  labelActors?: { label: string; login: string }[];
   commits: CommitFacts[];
   files: ChangedFile[];
   /**

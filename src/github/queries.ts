@@ -12,6 +12,13 @@ const COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } a
 const BLOB = `__typename ... on Blob { text isTruncated oid }`;
 const PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
 const REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
+/**
+ * Who put labels on (SPEC §2 signal 5 counts the label only when a human did): the latest LABELED
+ * events, newest last. UNLABELED events are not asked for: whether the label is on now comes from
+ * `labels`, and they would only take places in the window. `Actor.__typename` is `User` for a person,
+ * `Bot` for an app (this one included) or Actions' GITHUB_TOKEN.
+ */
+const LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } }`;
 
 export const PULL_QUERY = /* GraphQL */ `
 query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyExpression: String!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
@@ -26,6 +33,7 @@ query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyExpre
       commits(first: 100) { ${PAGE} nodes { commit { ${COMMIT} } } }
       files(first: 100) { ${PAGE} nodes { path changeType } }
       reviews(first: 100) { ${PAGE} nodes { ${REVIEW} } }
+      labelEvents: timelineItems(last: 100, itemTypes: [LABELED_EVENT]) { ${LABEL_EVENTS} }
       head: commits(last: 1) {
         nodes {
           commit {
@@ -34,7 +42,7 @@ query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyExpre
             checkSuites(first: 10, filterBy: { appId: $appId }) {
               nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion title summary text } } }
             }
-            associatedPullRequests(first: 20) { nodes { number state headRefOid } }
+            associatedPullRequests(first: 100) { totalCount nodes { number state headRefOid } }
           }
         }
       }
@@ -63,6 +71,14 @@ export const REVIEWS_PAGE_QUERY = /* GraphQL */ `
 query AgentGateReviews($owner: String!, $name: String!, $number: Int!, $after: String!) {
   repository(owner: $owner, name: $name) { pullRequest(number: $number) {
     reviews(first: 100, after: $after) { ${PAGE} nodes { ${REVIEW} } }
+  } }
+}`;
+
+/** Older label events (only when the manual label is on the PR and its LABELED event is not in the first window). */
+export const LABEL_EVENTS_PAGE_QUERY = /* GraphQL */ `
+query AgentGateLabelEvents($owner: String!, $name: String!, $number: Int!, $before: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    labelEvents: timelineItems(last: 100, before: $before, itemTypes: [LABELED_EVENT]) { ${LABEL_EVENTS} }
   } }
 }`;
 
@@ -123,6 +139,16 @@ export interface GqlFile {
   path: string;
   changeType: string;
 }
+export interface GqlLabelEvent {
+  __typename: string;
+  /** null for a deleted account ("ghost"). */
+  actor?: { __typename: string; login: string } | null;
+  label?: { name: string };
+}
+export interface GqlLabelEvents {
+  pageInfo: { hasPreviousPage: boolean; startCursor: string | null };
+  nodes: (GqlLabelEvent | null)[];
+}
 export interface GqlCheckRun {
   databaseId: number;
   status: string;
@@ -146,13 +172,14 @@ export interface GqlPull {
   commits: GqlPage<{ commit: GqlCommit }>;
   files: GqlPage<GqlFile> | null;
   reviews: GqlPage<GqlReview> | null;
+  labelEvents: GqlLabelEvents | null;
   head: {
     nodes: {
       commit: {
         oid: string;
         headPolicy: { object: GqlBlob | null } | null;
         checkSuites: { nodes: { checkRuns: { nodes: GqlCheckRun[] } | null }[] } | null;
-        associatedPullRequests: { nodes: { number: number; state: string; headRefOid: string }[] } | null;
+        associatedPullRequests: { totalCount: number; nodes: { number: number; state: string; headRefOid: string }[] } | null;
       };
     }[];
   };

@@ -3,7 +3,8 @@
  * the PR, its commits, files and reviews (with `authorCanPushToRepository`, which qualifies most
  * reviewers for `min_permission: write` without another request), the policy blobs of the default
  * branch and of the organisation's `.github` repository, the head commit's `agent-gate` run of this
- * app, the other PRs at the same head and the repository's agent labels (SPEC §8: one read).
+ * app, the other PRs at the same head, the repository's agent labels and who put labels on the PR
+ * (SPEC §8: one read).
  * Extra requests only when needed: pages past 100 items, REST file listing when a file was renamed
  * (GraphQL has no previous name), `_extends`, and permission / team look-ups for approvers whose
  * approval could count.
@@ -14,13 +15,15 @@
 import { PERMISSIONS } from "../engine/types.js";
 import type { Account, ApprovalFacts, ChangedFile, CommitFacts, GitIdentity, HeadPolicyCheck, Permission, PolicyState, PullFacts, Requirement } from "../engine/types.js";
 import { POLICY_PATH } from "../engine/policy-defaults.js";
-import { effectiveRequirement } from "../engine/decide.js";
+import { BUILTIN_DETECTION_CONFIG, effectiveRequirement } from "../engine/decide.js";
+import { detectionConfigFromPolicy } from "../engine/detect.js";
 import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";
 import { describeError, type GitHub } from "./client.js";
 import { checkHeadPolicy, readPolicy } from "./read-policy.js";
 import {
   COMMITS_PAGE_QUERY,
   FILES_PAGE_QUERY,
+  LABEL_EVENTS_PAGE_QUERY,
   POLICY_QUERY,
   PULL_QUERY,
   REVIEWS_PAGE_QUERY,
@@ -29,6 +32,7 @@ import {
   type GqlCommit,
   type GqlFile,
   type GqlGitActor,
+  type GqlLabelEvents,
   type GqlPage,
   type GqlPull,
   type GqlReview,
@@ -80,6 +84,16 @@ export interface PullSnapshot {
   twins: number[];
   /** Labels of the repository whose name contains "agent", lower-cased (to create ours only when missing). */
   repoLabels: string[] | null;
+  /**
+   * Every label on the PR (for the label writer). `facts.labels` is what counts as a signal: the manual
+   * label only when a human put it on (see `labelProvenance`).
+   */
+  labels: string[];
+  /**
+   * Labels (lower-cased) that were put on the PR and taken off again, as far as the read shows (a
+   * LABELED event in the last 100 and not on the PR now): the writer does not put them back.
+   */
+  labelsTakenOff: string[];
 }
 
 /** Per-evaluation cache of permission and team look-ups (one evaluation may judge several PRs). */
@@ -275,6 +289,54 @@ async function qualify(gh: GitHub, repo: RepoRef, policy: PolicyState, headSha: 
   );
 }
 
+// ─── who put the manual label on ───
+
+/** The label whose presence is the manual signal under this policy (as the engine will judge it). */
+function manualLabelOf(policy: PolicyState): string | null {
+  const config = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
+  return config.manualLabel === false ? null : config.manualLabel;
+}
+
+export type LabelProvenance = { human: true; login: string | null } | { human: false; login: string };
+
+/**
+ * Who last put `label` on the PR. SPEC §2 signal 5 is "a human put the label on": the app's own
+ * label (and one put on by any other app or by Actions' GITHUB_TOKEN, all `Bot` actors) is not a
+ * human's decision. Without this, the label the app adds to agent PRs would fire the manual signal on
+ * the next evaluation and keep a PR gated after its real signals are gone (force-push).
+ * The latest LABELED event decides (a human re-adding a label after a bot did counts). Events older
+ * than the first window are paged backwards only when needed. Fails closed: an event that cannot be
+ * found or read, or a deleted actor, counts as a human's (the PR stays gated).
+ */
+async function labelProvenance(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string): Promise<LabelProvenance> {
+  const wanted = label.toLowerCase();
+  let page = first;
+  for (let pages = 0; page && pages < MAX_LABEL_EVENT_PAGES; pages++) {
+    for (let i = page.nodes.length - 1; i >= 0; i--) {
+      const e = page.nodes[i];
+      if (e?.__typename !== "LabeledEvent" || e.label?.name.toLowerCase() !== wanted) continue;
+      if (!e.actor) return { human: true, login: null };
+      return e.actor.__typename === "User" ? { human: true, login: e.actor.login } : { human: false, login: e.actor.login };
+    }
+    if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) break;
+    try {
+      const result = await gh.graphql<{ repository: { pullRequest: { labelEvents: GqlLabelEvents | null } | null } | null }>(LABEL_EVENTS_PAGE_QUERY, {
+        owner: target.owner,
+        name: target.repo,
+        number: target.number,
+        before: page.pageInfo.startCursor,
+      });
+      page = result.repository?.pullRequest?.labelEvents ?? null;
+    } catch {
+      break;
+    }
+  }
+  return { human: true, login: null };
+}
+
+/** A PR with more label changes than this many pages of 100 is judged as if a human put the label on. */
+const MAX_LABEL_EVENT_PAGES = 10;
+
 // ─── the reader ───
 
 export interface ReadOptions {
@@ -365,6 +427,11 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   const twins = (head?.associatedPullRequests?.nodes ?? [])
     .filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number)
     .map((p) => p.number);
+  // SPEC §4 "one SHA, several PRs": a twin we did not list could be the strict one. An agent can open
+  // copies of its branch to push the dangerous PR out of the window, so an incomplete list fails closed.
+  const associated = head?.associatedPullRequests;
+  if (associated && associated.totalCount > associated.nodes.length)
+    unverified.push(`${associated.totalCount} pull requests are associated with the head commit; only ${associated.nodes.length} could be listed, so an open pull request with the same head (whose stricter decision this check must carry) may have been missed. Close the extra pull requests, then re-run.`);
   const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed")
     ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`)
     : undefined;
@@ -379,6 +446,14 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   ];
   const approvals = await qualify(gh, target, policyState, headSha, candidates, cache);
 
+  // 4. The manual label counts only when a human put it on (SPEC §2 signal 5).
+  const allLabels = pr.labels.nodes.map((l) => l.name);
+  const manual = manualLabelOf(policyState);
+  const onPull = manual === null ? undefined : allLabels.find((l) => l.toLowerCase() === manual.toLowerCase());
+  const provenance = onPull === undefined ? null : await labelProvenance(gh, target, pr.labelEvents, onPull);
+  const signalLabels = provenance?.human === false ? allLabels.filter((l) => l !== onPull) : allLabels;
+  const labelActors = provenance?.human && provenance.login !== null && onPull !== undefined ? [{ label: onPull, login: provenance.login }] : [];
+
   const facts: PullFacts = {
     repository: `${target.owner}/${target.repo}`,
     number: pr.number,
@@ -389,7 +464,8 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     headSha,
     baseRef: pr.baseRefName,
     baseSha: pr.baseRefOid,
-    labels: pr.labels.nodes.map((l) => l.name),
+    labels: signalLabels,
+    ...(labelActors.length > 0 ? { labelActors } : {}),
     commits: commits.map(commitFacts),
     files,
     unverified,
@@ -405,7 +481,15 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     ...(headPolicy ? { headPolicy } : {}),
     twins,
     repoLabels: result.repository?.labels ? result.repository.labels.nodes.map((l) => l.name.toLowerCase()) : null,
+    labels: allLabels,
+    labelsTakenOff: takenOff(pr.labelEvents, allLabels),
   };
+}
+
+function takenOff(events: GqlLabelEvents | null, onPull: string[]): string[] {
+  const on = new Set(onPull.map((l) => l.toLowerCase()));
+  const applied = (events?.nodes ?? []).flatMap((e) => (e?.__typename === "LabeledEvent" && e.label ? [e.label.name.toLowerCase()] : []));
+  return [...new Set(applied.filter((l) => !on.has(l)))];
 }
 
 /**
@@ -445,6 +529,8 @@ function unreadSnapshot(target: PullTarget, fb: PullFallback, why: string): Pull
     policy: { status: "unreadable", reason, source: { kind: "repository", description: `${target.owner}/${target.repo}@${target.defaultBranch}:${POLICY_PATH}` } },
     twins: [],
     repoLabels: null,
+    labels: fb.labels,
+    labelsTakenOff: [],
   };
 }
 

@@ -7,9 +7,10 @@
  * run can update it ("Update a check run" REST docs), which is why Approve clicks are stored in it.
  *
  * Labels: added once, only when missing from the PR, and created in the repository (with colour and
- * description) only when missing there. They are never removed automatically: a label a human put on
- * or took off stays their decision, and a detection that later stops firing (e.g. the agent's commits
- * were squashed away) should not silently un-mark a PR.
+ * description) only when missing there. They are never removed automatically, and one somebody took
+ * off is not put back: a label a human put on or took off stays their decision (the gate does not
+ * depend on our label: the app's own label is never the manual signal), and a detection that later
+ * stops firing (e.g. the agent's commits were squashed away) should not silently un-mark a PR.
  */
 import type { Conclusion } from "../engine/types.js";
 import type { RepoRef, ExistingCheck } from "./read-pull.js";
@@ -126,11 +127,20 @@ export interface LabelSpec {
 
 /**
  * Add the labels missing from the PR (one request), creating first those missing from the repository.
- * `repoLabels` null = unknown: try to create, "already_exists" (422) is fine. Returns the names added.
+ * `repoLabels` null = unknown: try to create, "already_exists" (422) is fine. `takenOff` (lower-cased):
+ * labels somebody removed from this PR, never put back. Returns the names added.
  */
-export async function addLabels(gh: GitHub, repo: RepoRef, number: number, wanted: LabelSpec[], onPull: string[], repoLabels: string[] | null): Promise<string[]> {
-  const has = new Set(onPull.map((l) => l.toLowerCase()));
-  const missing = wanted.filter((l) => !has.has(l.name.toLowerCase()));
+export async function addLabels(
+  gh: GitHub,
+  repo: RepoRef,
+  number: number,
+  wanted: LabelSpec[],
+  onPull: string[],
+  repoLabels: string[] | null,
+  takenOff: readonly string[] = [],
+): Promise<string[]> {
+  const skip = new Set([...onPull.map((l) => l.toLowerCase()), ...takenOff]);
+  const missing = wanted.filter((l) => !skip.has(l.name.toLowerCase()));
   if (missing.length === 0) return [];
   const inRepo = repoLabels ? new Set(repoLabels) : null;
   for (const label of missing) {

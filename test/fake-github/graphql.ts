@@ -39,6 +39,7 @@ import type {
   CheckSuiteState,
   CommitState,
   Identity,
+  LabelEventState,
   LabelState,
   PullState,
   RepoState,
@@ -530,6 +531,31 @@ function pullView(ctx: Ctx, r: RepoState, p: PullState): Json {
         (x) => reviewView(ctx, r, p, x),
       ),
     latestReviews: (args: PageArgs) => connection(latestPerAuthor(reviews, () => true), args, (x) => reviewView(ctx, r, p, x)),
+    // Only the label events are modelled; asking for other item types (or none, i.e. all) is reported.
+    timelineItems: (args: PageArgs & { itemTypes?: string[] | null; since?: string | null; skip?: number | null }) => {
+      const types = args.itemTypes ?? null;
+      const other = types === null ? ["(all item types)"] : types.filter((t) => !(t in TIMELINE_LABEL_TYPES));
+      for (const t of other) ctx.unimplemented.add(`PullRequest.timelineItems(itemTypes: ${t})`);
+      const items = p.labelEvents.filter(
+        (e) => (types === null || types.some((t) => TIMELINE_LABEL_TYPES[t] === e.type)) && (!args.since || e.createdAt >= args.since),
+      );
+      const conn = connection(items.slice(args.skip ?? 0), args, (e) => labelEventView(ctx, r, p, e));
+      return { ...conn, __typename: "PullRequestTimelineItemsConnection", filteredCount: items.length, pageCount: (conn.nodes as unknown[]).length, updatedAt: p.updatedAt };
+    },
+  };
+}
+
+const TIMELINE_LABEL_TYPES: Record<string, LabelEventState["type"]> = { LABELED_EVENT: "labeled", UNLABELED_EVENT: "unlabeled" };
+
+function labelEventView(ctx: Ctx, r: RepoState, p: PullState, e: LabelEventState): Json {
+  const label = ctx.world.label(r.fullName, e.label) ?? { id: 0, name: e.label, color: "ededed", description: null, isDefault: false };
+  return {
+    __typename: e.type === "labeled" ? "LabeledEvent" : "UnlabeledEvent",
+    id: nodeId(e.type === "labeled" ? "LE" : "UNLE", e.id),
+    actor: () => actorView(ctx, e.actor),
+    createdAt: e.createdAt,
+    label: labelView(ctx, r, label),
+    labelable: () => pullView(ctx, r, p),
   };
 }
 

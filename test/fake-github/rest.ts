@@ -422,25 +422,31 @@ const listIssueLabels: Handler = withRepo((ctx, repo) => {
   return { status: 200, body: page, headers };
 });
 
+/** Who a label write is by: the calling app's bot (`<slug>[bot]`), as GitHub shows on the timeline. */
+function labelActor(ctx: RestContext): string | undefined {
+  return ctx.auth.kind === "installation" ? ctx.world.appBot(ctx.auth.token.appId).login : undefined;
+}
+
 const addIssueLabels: Handler = withRepo((ctx, repo) => {
   const pull = pullOf(ctx, repo, "issue_number");
   if (!pull) return notFound(ctx);
-  for (const n of labelNames(ctx.body)) ctx.world.labelPull(repo.fullName, pull.number, n);
+  for (const n of labelNames(ctx.body)) ctx.world.labelPull(repo.fullName, pull.number, n, labelActor(ctx));
   return { status: 200, body: issueLabels(ctx, repo, pull.number) };
 });
 
 const setIssueLabels: Handler = withRepo((ctx, repo) => {
   const pull = pullOf(ctx, repo, "issue_number");
   if (!pull) return notFound(ctx);
-  pull.labels = [];
-  for (const n of labelNames(ctx.body)) ctx.world.labelPull(repo.fullName, pull.number, n);
+  const wanted = labelNames(ctx.body);
+  for (const n of [...pull.labels]) if (!wanted.some((w) => w.toLowerCase() === n.toLowerCase())) ctx.world.unlabelPull(repo.fullName, pull.number, n, labelActor(ctx));
+  for (const n of wanted) ctx.world.labelPull(repo.fullName, pull.number, n, labelActor(ctx));
   return { status: 200, body: issueLabels(ctx, repo, pull.number) };
 });
 
 const removeIssueLabel: Handler = withRepo((ctx, repo) => {
   const pull = pullOf(ctx, repo, "issue_number");
   if (!pull) return notFound(ctx);
-  if (!ctx.world.unlabelPull(repo.fullName, pull.number, ctx.params.name ?? "")) return notFound(ctx, "Label does not exist");
+  if (!ctx.world.unlabelPull(repo.fullName, pull.number, ctx.params.name ?? "", labelActor(ctx))) return notFound(ctx, "Label does not exist");
   return { status: 200, body: issueLabels(ctx, repo, pull.number) };
 });
 

@@ -85,6 +85,17 @@ export interface LabelState {
   isDefault: boolean;
 }
 
+/** A `LabeledEvent` / `UnlabeledEvent` of a PR's timeline: who put a label on or took it off. */
+export interface LabelEventState {
+  id: number;
+  type: "labeled" | "unlabeled";
+  /** The label's name as it was applied. */
+  label: string;
+  /** Login of the account that did it (a user, or an app's bot for writes with an installation token). */
+  actor: string;
+  createdAt: string;
+}
+
 export interface ReviewState {
   id: number;
   user: string;
@@ -112,6 +123,8 @@ export interface PullState {
   baseSha: string;
   /** Label names (a set, compared case-insensitively, kept in insertion order). */
   labels: string[];
+  /** Every label added or removed, oldest first (GitHub's timeline: only real changes make an event). */
+  labelEvents: LabelEventState[];
   /** Commit shas in order, oldest first. */
   commits: string[];
   reviews: ReviewState[];
@@ -634,13 +647,15 @@ export class World {
       baseRef: base,
       baseSha,
       labels: [],
+      labelEvents: [],
       commits: shas,
       reviews: [],
       createdAt: at,
       updatedAt: at,
     };
     repo.pulls.set(number, pull);
-    for (const l of input.labels ?? []) this.labelPull(fullName, number, l);
+    // Labels given at creation are put on by the PR's author, as when opening a PR with labels.
+    for (const l of input.labels ?? []) this.labelPull(fullName, number, l, author);
     return pull;
   }
 
@@ -660,6 +675,27 @@ export class World {
     const repo = this.repo(fullName);
     if (pull.headRepo === repo.fullName) repo.branches.set(pull.headRef, c.sha);
     return c;
+  }
+
+  /**
+   * Force-pushes the PR's head branch: its commits are REPLACED by `commits` on top of the base (a
+   * `synchronize` whose old head is no longer in the PR). Returns the new head commit.
+   */
+  forcePushPull(fullName: string, number: number, commits: CommitInput[]): CommitState {
+    const pull = this.pull(fullName, number);
+    if (commits.length === 0) throw new Error("fake-github: a force-push needs at least one commit");
+    let head: CommitState | undefined;
+    const shas: string[] = [];
+    for (const ci of commits) {
+      head = this.commitOn(fullName, head?.sha ?? pull.baseSha, ci, pull.author);
+      shas.push(head.sha);
+    }
+    pull.commits = shas;
+    pull.headSha = head!.sha;
+    pull.updatedAt = this.tick();
+    const repo = this.repo(fullName);
+    if (pull.headRepo === repo.fullName) repo.branches.set(pull.headRef, head!.sha);
+    return head!;
   }
 
   /** Closes a PR (merged or not). Merging moves the base branch to the head commit (a fast-forward). */
@@ -818,18 +854,45 @@ export class World {
     return this.repo(fullName).labels.get(lower(name));
   }
 
-  /** Puts a label on a PR (creating the repository label when missing, as GitHub does). */
-  labelPull(fullName: string, number: number, name: string): void {
+  /**
+   * Puts a label on a PR (creating the repository label when missing, as GitHub does) and records a
+   * LabeledEvent by `actor` (default: the PR's author; the REST handlers pass the calling app's bot).
+   * A label already on the PR changes nothing and makes no event, as on GitHub.
+   */
+  labelPull(fullName: string, number: number, name: string, actor?: string): void {
     const label = this.addLabel(fullName, name);
     const pull = this.pull(fullName, number);
-    if (!pull.labels.some((l) => lower(l) === lower(label.name))) pull.labels.push(label.name);
+    if (pull.labels.some((l) => lower(l) === lower(label.name))) return;
+    pull.labels.push(label.name);
+    const by = this.ensureUser(actor ?? pull.author).login;
+    pull.labelEvents.push({ id: this.nextId(), type: "labeled", label: label.name, actor: by, createdAt: this.tick() });
   }
 
-  unlabelPull(fullName: string, number: number, name: string): boolean {
+  /** Takes a label off a PR, recording an UnlabeledEvent by `actor` (default: the PR's author). */
+  unlabelPull(fullName: string, number: number, name: string, actor?: string): boolean {
     const pull = this.pull(fullName, number);
-    const before = pull.labels.length;
+    const removed = pull.labels.find((l) => lower(l) === lower(name));
+    if (removed === undefined) return false;
     pull.labels = pull.labels.filter((l) => lower(l) !== lower(name));
-    return pull.labels.length !== before;
+    const by = this.ensureUser(actor ?? pull.author).login;
+    pull.labelEvents.push({ id: this.nextId(), type: "unlabeled", label: removed, actor: by, createdAt: this.tick() });
+    return true;
+  }
+
+  /** The latest label event of a PR for a label (case-insensitive), of a type or either. */
+  lastLabelEvent(fullName: string, number: number, name: string, type?: "labeled" | "unlabeled"): LabelEventState | undefined {
+    const events = this.pull(fullName, number).labelEvents;
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i]!;
+      if (lower(e.label) === lower(name) && (type === undefined || e.type === type)) return e;
+    }
+    return undefined;
+  }
+
+  /** The bot account of an app (`<slug>[bot]`, type Bot): the actor of what the app writes. */
+  appBot(appId: number = this.appId): UserState {
+    const slug = appId === this.appId ? this.appSlug : `app-${appId}`;
+    return this.user(`${slug}[bot]`) ?? this.addUser(`${slug}[bot]`, { type: "Bot" });
   }
 
   labelsOn(fullName: string, number: number): string[] {

@@ -111,9 +111,14 @@ export function pullRequestEvent(
   const repo = world.repo(repoName);
   const pull = world.pull(repoName, number);
   const payload = example("pull_request", action);
-  Object.assign(payload, common(world, shapes, repo, opts.sender ?? pull.author), { number, pull_request: shapes.pull(repo, pull) });
-  if (action === "labeled" || action === "unlabeled") {
-    const name = opts.label ?? pull.labels[pull.labels.length - 1];
+  const isLabel = action === "labeled" || action === "unlabeled";
+  const labelName = isLabel ? (opts.label ?? pull.labels[pull.labels.length - 1]) : undefined;
+  // GitHub's `sender` of a labeled/unlabeled event is whoever made that change: by default the actor of
+  // the world's latest matching label event, so the webhook agrees with the PR's timeline.
+  const labelActor = isLabel && labelName ? world.lastLabelEvent(repoName, number, labelName, action)?.actor : undefined;
+  Object.assign(payload, common(world, shapes, repo, opts.sender ?? labelActor ?? pull.author), { number, pull_request: shapes.pull(repo, pull) });
+  if (isLabel) {
+    const name = labelName;
     if (!name) throw new Error(`webhooks: ${action} needs a label (opts.label)`);
     const label = world.label(repoName, name) ?? world.addLabel(repoName, name);
     payload.label = shapes.label(repo, label);
@@ -131,7 +136,10 @@ export function pullRequestEvent(
   return finish("pull_request", withoutOrganization(payload, !!world.org(repo.owner)), shapes.web);
 }
 
-/** `labeled`/`unlabeled` on a PR (the label is applied/removed in the world first by the test). */
+/**
+ * `labeled`/`unlabeled` on a PR (the label is applied/removed in the world first by the test, e.g.
+ * `w.labelPull(repo, n, "x", "alice")`); `sender` defaults to the actor the world recorded for it.
+ */
 export function labeledEvent(w: WorldLike, repoName: string, number: number, label: string, action: "labeled" | "unlabeled" = "labeled", sender?: string): Delivery {
   return pullRequestEvent(w, repoName, number, action, { label, ...(sender ? { sender } : {}) });
 }

@@ -1,6 +1,7 @@
 /**
  * `pull_request` opened, reopened, synchronize, edited, ready_for_review, labeled, unlabeled → evaluate
- * (SPEC §5). A label other than ours cannot change the outcome, so it costs no request (SPEC §8).
+ * (SPEC §5). A label other than ours cannot change the outcome, so it costs no request (SPEC §8);
+ * neither does a bot putting our label on (our own label write included), see `cannotChangeOutcome`.
  */
 import type { Context } from "probot";
 import { evaluatePull, fallbackFromPayload } from "../evaluate.js";
@@ -17,12 +18,26 @@ export function isOurLabel(app: AppState, repo: string, name: string): boolean {
   return lower === "agent-authored" || (manual !== false && manual !== undefined && lower === manual.toLowerCase());
 }
 
+/**
+ * A label event that cannot change any decision:
+ * - a label that is not ours;
+ * - ours put ON by a bot (`sender.type` "Bot": this app's own label write, another app, Actions'
+ *   GITHUB_TOKEN). Only a human's label is the manual signal (SPEC §2 signal 5), and GitHub makes a
+ *   `labeled` event only when the label was not on the PR before, so before and after it the manual
+ *   signal is off. This is what makes the app's own `labeled` deliveries free (SPEC §8).
+ * Taking our label OFF is never skipped, whoever does it: it may remove a human's manual signal.
+ */
+export function cannotChangeOutcome(app: AppState, repo: string, action: string, label: string, sender: { type?: string } | null | undefined): boolean {
+  if (!isOurLabel(app, repo, label)) return true;
+  return action === "labeled" && sender?.type === "Bot";
+}
+
 export async function onPullRequest(app: AppState, context: Context<"pull_request">): Promise<void> {
   const { payload } = context;
   const repo = payload.repository;
-  // 1. Cheap exit: a label that is not ours.
+  // 1. Cheap exit: a label event that cannot change the outcome.
   if ((payload.action === "labeled" || payload.action === "unlabeled") && "label" in payload && payload.label) {
-    if (!isOurLabel(app, repo.full_name, payload.label.name)) return;
+    if (cannotChangeOutcome(app, repo.full_name, payload.action, payload.label.name, payload.sender)) return;
   }
   // 2. Closed PRs have nothing to gate.
   if (payload.pull_request.state !== "open") return;
