@@ -15,7 +15,7 @@ import { renderCheck } from "../src/engine/render.js";
 import type { ApprovalFacts, CommitFacts, Decision, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { decodeButtonApprovals, encodeButtonApprovals, withButtonApprovals } from "../src/github/button-approvals.js";
 import { readPolicy } from "../src/github/read-policy.js";
-import { defaultBranchPolicyExpression, partialData } from "../src/github/read-pull.js";
+import { defaultBranchPolicyExpression, partialData, readPull } from "../src/github/read-pull.js";
 import type { GitHub } from "../src/github/client.js";
 import { HEAD, OLD, agentPull, approval, commit, human, humanPull, ok } from "./helpers/decision-fixtures.js";
 
@@ -188,6 +188,44 @@ describe("the default-branch policy is read by its full branch ref", () => {
   it("a tag named like the default branch cannot shadow it (rev-parse prefers refs/tags/<name>)", () => {
     expect(defaultBranchPolicyExpression("main")).toBe("refs/heads/main:.github/agent-policy.yml");
     expect(defaultBranchPolicyExpression("release/x")).toBe("refs/heads/release/x:.github/agent-policy.yml");
+  });
+});
+
+describe("twins past the listing window (readPull)", () => {
+  /** One PR whose head commit is associated with `total` PRs, of which `listed` come back. */
+  function ghWithAssociated(total: number, listed: { number: number; state: string; headRefOid: string }[]): GitHub {
+    const page = <T>(nodes: T[]) => ({ pageInfo: { hasNextPage: false, endCursor: null }, totalCount: nodes.length, nodes });
+    const result = {
+      repository: {
+        policy: null,
+        labels: { nodes: [] },
+        pullRequest: {
+          number: 1, title: "t", body: "", state: "OPEN", url: "u",
+          author: { __typename: "Bot", login: "Copilot", databaseId: 198982749 },
+          headRefName: "copilot/x", headRefOid: HEAD, baseRefName: "main", baseRefOid: OLD,
+          labels: { nodes: [] },
+          commits: page([]), files: page([{ path: "src/a.ts", changeType: "MODIFIED" }]), reviews: page([]),
+          labelEvents: { pageInfo: { hasPreviousPage: false, startCursor: null }, nodes: [] },
+          head: { nodes: [{ commit: { oid: HEAD, headPolicy: null, checkSuites: { nodes: [] }, associatedPullRequests: { totalCount: total, nodes: listed } } }] },
+        },
+      },
+      orgPolicy: null,
+    };
+    return { graphql: async () => result } as unknown as GitHub;
+  }
+  const target = { owner: "acme", repo: "api", number: 1, defaultBranch: "main", appId: 1 };
+  const fallback = { title: "", body: "", author: null, headRef: "", headSha: HEAD, baseRef: "main", labels: [], url: "", state: "OPEN" };
+  const open = (n: number) => ({ number: n, state: "OPEN", headRefOid: HEAD });
+
+  it("every listed open twin is returned; when GitHub has more than it listed, the PR fails closed", async () => {
+    const complete = await readPull(ghWithAssociated(3, [open(1), open(2), open(3)]), target, fallback);
+    expect(complete.twins).toEqual([2, 3]);
+    expect(complete.facts.unverified).toEqual([]);
+    const decoys = Array.from({ length: 100 }, (_, i) => open(i + 1));
+    const cut = await readPull(ghWithAssociated(101, decoys), target, fallback);
+    expect(cut.facts.unverified.join(" ")).toMatch(/101 pull requests are associated with the head commit/);
+    const d = decide({ facts: cut.facts, policy: cut.policy, approvals: [approval("alice")] });
+    expect(d.conclusion).toBe("failure");
   });
 });
 
