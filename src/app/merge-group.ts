@@ -53,7 +53,7 @@ function unresolved(req: MergeGroupRequest, reason: string): Decision {
 }
 
 export function evaluateMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
-  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.headSha), () => runMergeGroup(app, req));
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.headSha), () => runMergeGroup(app, req), "merge_group");
 }
 
 async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {

@@ -84,7 +84,7 @@ function renderPush(detection: Detection, commits: CommitFacts[], pusher: string
 }
 
 export function reportPush(app: AppState, req: PushRequest): Promise<void> {
-  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.after), () => runPush(app, req));
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.after), () => runPush(app, req), "push");
 }
 
 async function runPush(app: AppState, req: PushRequest): Promise<void> {
