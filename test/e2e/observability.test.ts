@@ -449,6 +449,19 @@ describe("GET /metrics and GET /healthz", () => {
     expect(value(samples, "agent_gate_errors_total", { kind: "unverified_decision" })).toBeGreaterThanOrEqual(1);
   });
 
+  test("docs/metrics.md documents exactly the agent_gate_* metrics served, with their types and labels", () => {
+    const { samples, types } = parseExposition(metricsText);
+    const doc = readFileSync(join(REPO_ROOT, "docs", "metrics.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| `(agent_gate_[a-z_]+)` \| (counter|gauge|histogram) \| (.+?) \|/gm)].map((m) => ({ name: m[1]!, type: m[2]!, labels: m[3]! }));
+    const served = [...types.entries()].filter(([name]) => name.startsWith("agent_gate_"));
+    expect(rows.map((r) => [r.name, r.type]).sort()).toEqual(served.sort());
+    for (const r of rows) {
+      const documented = [...r.labels.matchAll(/`([a-z_]+)`:/g)].map((m) => m[1]!).sort();
+      const seen = [...new Set(samples.filter((s) => s.name.startsWith(r.name)).flatMap((s) => Object.keys(s.labels)))].filter((l) => l !== "le").sort();
+      expect(seen, r.name).toEqual(documented);
+    }
+  });
+
   test("the exposition parser refuses what is not the text format", () => {
     expect(() => parseExposition("agent_gate_x{a=\"1\" 2\n")).toThrow(/label set/);
     expect(() => parseExposition("agent_gate_x 1 2 3\n")).toThrow(/value/);
