@@ -1,6 +1,6 @@
 /**
  * The Octokit class the app runs with: Probot's own (`ProbotOctokit`: plugin-retry, plugin-throttling,
- * pagination, REST methods) with three changes.
+ * pagination, REST methods) with four changes.
  *
  * 1. One write limiter PER INSTALLATION. What Probot 14.3.2 does as shipped:
  *    - `@octokit/plugin-throttling` 11.0.5 (`dist-src/index.js`, `createGroups`) keeps its Bottleneck groups
@@ -18,13 +18,17 @@
  *    so the key must be the installation: the class below sets `throttle.id = "installation-<id>"`.
  * 2. Secondary rate limits are retried (Probot's `getOctokitThrottleOptions` only logs them), at most
  *    `MAX_RATE_LIMIT_RETRIES` times, so a burst costs a delay, not a lost check.
- * 3. Under test (`AGENT_GATE_TEST_NO_THROTTLE=1`, set by test/helpers/app-process.ts) nothing sleeps, but
+ * 3. Requests go through `httpFetch` (./http-fetch.ts: node:http keep-alive) instead of Node's built-in
+ *    fetch, which cost ≈ 1.5 ms of CPU per request under webhook load (scripts/bench-app.js).
+ * 4. Under test (`AGENT_GATE_TEST_NO_THROTTLE=1`, set by test/helpers/app-process.ts) nothing sleeps, but
  *    every retry still happens (fault tests count them): plugin-retry with a zero back-off, and
  *    plugin-throttling kept on (it is what retries 403 secondary limits) with zero retry-after and
  *    limiter groups without `minTime`.
  */
-import Bottleneck from "bottleneck";
+import type Bottleneck from "bottleneck";
+import { createRequire } from "node:module";
 import { ProbotOctokit } from "probot";
+import { httpFetch } from "./http-fetch.js";
 
 /** Retries after a primary or secondary rate limit before the request fails (and the check fails closed). */
 export const MAX_RATE_LIMIT_RETRIES = 2;
@@ -54,11 +58,18 @@ function onLimit(kind: string) {
   };
 }
 
+/**
+ * The build plugin-throttling itself uses (`import BottleneckLight from "bottleneck/light.js"`): native
+ * async functions, no Redis. The package's main entry (`lib/`) is Babel output with generator-based
+ * async steps: with it the no-wait groups cost ≈ 2 ms more app CPU per new-PR evaluation (3 requests).
+ */
+const BottleneckLight = createRequire(import.meta.url)("bottleneck/light.js") as typeof Bottleneck;
+
 let noWaitGroups: Record<string, unknown> | null = null;
 /** Throttle options that keep plugin-throttling's retries but never wait (its state takes these keys). */
 function noWaitThrottle(): Record<string, unknown> {
   noWaitGroups ??= Object.fromEntries(
-    ["global", "auth", "search", "write", "notifications"].map((name) => [name, new Bottleneck.Group({ maxConcurrent: null, minTime: 0 })]),
+    ["global", "auth", "search", "write", "notifications"].map((name) => [name, new BottleneckLight.Group({ maxConcurrent: null, minTime: 0 })]),
   );
   return { ...noWaitGroups, retryAfterBaseValue: 0, fallbackSecondaryRateRetryAfter: 0 };
 }
@@ -67,6 +78,7 @@ type InstanceOptions = Record<string, unknown> & {
   auth?: { installationId?: number | string } & Record<string, unknown>;
   throttle?: Record<string, unknown>;
   retry?: Record<string, unknown>;
+  request?: Record<string, unknown>;
 };
 
 /** Build the Octokit class; `env` is read once, when the class is made. */
@@ -82,6 +94,7 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof P
       ...(noWait ? noWaitThrottle() : {}),
     };
     const retry = noWait ? { ...instanceOptions.retry, retryAfterBaseValue: 0 } : instanceOptions.retry;
-    return { ...instanceOptions, throttle, ...(retry ? { retry } : {}) };
+    const request = { fetch: httpFetch, ...instanceOptions.request };
+    return { ...instanceOptions, throttle, request, ...(retry ? { retry } : {}) };
   }) as typeof ProbotOctokit;
 }
