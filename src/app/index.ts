@@ -6,6 +6,7 @@ import type { ApplicationFunction, Context } from "probot";
 import { AppState } from "./state.js";
 import { onPullRequest, PULL_REQUEST_ACTIONS } from "./handlers/pull-request.js";
 import { onPullRequestReview, REVIEW_ACTIONS } from "./handlers/pull-request-review.js";
+import { onPullRequestClosed } from "./handlers/pull-request-closed.js";
 import { onCheckRun } from "./handlers/check-run.js";
 import { onCheckSuiteRerequested } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
@@ -37,6 +38,7 @@ const agentGate: ApplicationFunction = (probot, options) => {
     observed((context) => onPullRequestReview(app, context as Context<"pull_request_review">)),
   );
   probot.on(["check_run.requested_action", "check_run.rerequested"], observed((context) => onCheckRun(app, context)));
+  probot.on("pull_request.closed", observed((context) => onPullRequestClosed(app, context)));
   probot.on("check_suite.rerequested", observed((context) => onCheckSuiteRerequested(app, context)));
   probot.on("merge_group.checks_requested", observed((context) => onMergeGroup(app, context)));
   probot.on("push", observed((context) => onPush(app, context)));

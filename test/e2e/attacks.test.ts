@@ -394,10 +394,9 @@ describe("one SHA, several PRs", () => {
     expect(gate(repo, harmless.headSha).conclusion).toBe("success");
   });
 
-  // KNOWN GAP (app): `pull_request.closed` is not handled (SPEC §5 does not list it), so the SHA keeps
-  // the closed twin's failure until the next event on the remaining PR. Fail-safe, but it strands the
-  // harmless PR. Fix: on `closed`, evaluate the other open PRs at the same head (pullsAtSha).
-  it.fails("closing the dangerous twin re-evaluates the SHA's remaining open PR by itself", async () => {
+  // `pull_request.closed` is not in SPEC §5's list; without handling it the SHA would keep the closed
+  // twin's failure until the next event on the remaining PR (src/app/handlers/pull-request-closed.ts).
+  it("closing the dangerous twin re-evaluates the SHA's remaining open PR by itself", async () => {
     const { repo, harmless, dangerous } = twins();
     w.review(repo, harmless.number, "alice", "APPROVED");
     await send(pullRequestEvent(w, repo, harmless.number, "opened"));
