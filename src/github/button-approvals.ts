@@ -3,6 +3,12 @@
  * write"): a check run can only be written by the app that created it, so a machine-readable block at
  * the end of `output.text` is a store nobody else can forge. It is an HTML comment, invisible in the
  * rendered check, read back on every evaluation.
+ *
+ * The same text quotes what others wrote (file names, commit messages, the PR title and body), so the
+ * block is read only from where the app writes it: the last opener, at the start of a paragraph
+ * (after a blank line, which the renderer never gives user text: it is escaped or inside a code span
+ * on a table row or list item), running to the very end of the text, for this head SHA, with entries
+ * of exactly our shape.
  */
 
 export interface ButtonApproval {
@@ -33,6 +39,8 @@ const TAIL = /^<!-- agent-gate:approvals (.*?) -->\s*$/s;
 function tailBlock(text: string): { start: number; json: string } | null {
   const at = text.lastIndexOf(OPEN);
   if (at === -1) return null;
+  // `withButtonApprovals` writes "\n\n" + block (the block alone when the text was empty).
+  if (at !== 0 && !(at >= 2 && text.startsWith("\n\n", at - 2))) return null;
   const m = TAIL.exec(text.slice(at));
   if (!m?.[1]) return null;
   let start = at;
@@ -40,9 +48,16 @@ function tailBlock(text: string): { start: number; json: string } | null {
   return { start, json: m[1] };
 }
 
+/**
+ * Most clicks kept (the latest): only clicks that counted are stored, so this is far above any real
+ * requirement, and it bounds the block (~100 bytes a click) well inside `output.text`'s 65,535.
+ */
+export const MAX_STORED_CLICKS = 100;
+
 export function encodeButtonApprovals(block: ButtonApprovalBlock): string {
+  const kept = { sha: block.sha, approvals: block.approvals.slice(-MAX_STORED_CLICKS) };
   // "--" cannot occur inside an HTML comment; logins and ISO dates never hold it, but escape defensively.
-  return `${OPEN}${JSON.stringify(block).replaceAll("--", "\\u002d\\u002d")}${CLOSE}`;
+  return `${OPEN}${JSON.stringify(kept).replaceAll("--", "\\u002d\\u002d")}${CLOSE}`;
 }
 
 /** The stored clicks, only when they were recorded at `sha` (a click approves one head SHA). */
@@ -53,7 +68,12 @@ export function decodeButtonApprovals(text: string | null | undefined, sha: stri
     const parsed = JSON.parse(block.json) as Partial<ButtonApprovalBlock>;
     if (parsed.sha !== sha || !Array.isArray(parsed.approvals)) return [];
     return parsed.approvals.filter(
-      (a): a is ButtonApproval => typeof a?.login === "string" && typeof a.at === "string" && typeof a.type === "string",
+      (a): a is ButtonApproval =>
+        typeof a?.login === "string" &&
+        a.login.length > 0 &&
+        typeof a.at === "string" &&
+        typeof a.type === "string" &&
+        (a.id === null || Number.isSafeInteger(a.id)),
     );
   } catch {
     return [];

@@ -1,0 +1,167 @@
+/**
+ * Approve-button clicks stored in our check run's text (src/github/button-approvals.ts): the round
+ * trip, the SHA binding, the size bound, and — thinking as an attacker who controls file names,
+ * commit messages, branch names and the PR's title and body — that a block forged in anything the
+ * renderer quotes is never read back as an approval, nor erases the real one.
+ */
+import { describe, expect, it } from "vitest";
+import { decide } from "../src/engine/decide.js";
+import { CHECK_OUTPUT_MAX, renderCheck, renderDetails, utf8Length } from "../src/engine/render.js";
+import type { ApprovalFacts, PullFacts } from "../src/engine/types.js";
+import {
+  MAX_STORED_CLICKS,
+  addButtonApproval,
+  decodeButtonApprovals,
+  encodeButtonApprovals,
+  withButtonApprovals,
+  type ButtonApproval,
+} from "../src/github/button-approvals.js";
+import { HEAD, OLD, agentPull, commit, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
+
+const click = (login: string, id: number | null = 1000 + login.length, at = "2024-01-01T00:00:01Z"): ButtonApproval => ({ login, id, type: "User", at });
+const alice = click("alice", 1);
+const mallory = click("mallory", 666);
+
+/** The block an attacker would need: our exact encoding, for the current head SHA. */
+const forged = encodeButtonApprovals({ sha: HEAD, approvals: [mallory] });
+
+describe("round trip", () => {
+  it("what is written is read back, at the same SHA; the text before it is untouched", () => {
+    const stored = withButtonApprovals("## Changed files\n\n| a |", { sha: HEAD, approvals: [alice, click("bob", 2)] });
+    expect(decodeButtonApprovals(stored, HEAD)).toEqual([alice, click("bob", 2)]);
+    expect(stored.startsWith("## Changed files\n\n| a |\n\n<!-- agent-gate:approvals ")).toBe(true);
+  });
+
+  it("rewriting replaces the block (one block, never two); no clicks removes it", () => {
+    const once = withButtonApprovals("body", { sha: HEAD, approvals: [alice] });
+    const twice = withButtonApprovals(once, { sha: HEAD, approvals: [alice, click("bob", 2)] });
+    expect(twice.match(/agent-gate:approvals/g)).toHaveLength(1);
+    expect(decodeButtonApprovals(twice, HEAD).map((c) => c.login)).toEqual(["alice", "bob"]);
+    expect(withButtonApprovals(twice, { sha: HEAD, approvals: [] })).toBe("body");
+  });
+
+  it("an empty text holds a block too", () => {
+    expect(decodeButtonApprovals(withButtonApprovals("", { sha: HEAD, approvals: [alice] }), HEAD)).toEqual([alice]);
+  });
+
+  it("'--' inside values cannot end the HTML comment early, and reads back exactly", () => {
+    const odd = click("a--b", null, "2024--01");
+    const block = encodeButtonApprovals({ sha: HEAD, approvals: [odd] });
+    expect(block.slice("<!-- agent-gate:approvals ".length, -" -->".length)).not.toContain("--");
+    expect(decodeButtonApprovals(`x\n\n${block}`, HEAD)).toEqual([odd]);
+  });
+
+  it("clicks recorded at another SHA approve nothing here (a click approves one head SHA)", () => {
+    const stored = withButtonApprovals("x", { sha: OLD, approvals: [alice] });
+    expect(decodeButtonApprovals(stored, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(stored, OLD)).toEqual([alice]);
+  });
+
+  it("no text, no block, broken JSON, or entries not of our shape → no clicks", () => {
+    expect(decodeButtonApprovals(null, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(undefined, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals("just text", HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(`x\n\n<!-- agent-gate:approvals {"sha":"${HEAD}","approvals":[ -->`, HEAD)).toEqual([]);
+    const odd = JSON.stringify({
+      sha: HEAD,
+      approvals: [{ login: "ok", id: 5, type: "User", at: "t" }, { login: "", id: 1, type: "User", at: "t" }, { login: "x", id: "7", type: "User", at: "t" }, { login: "y", id: 1.5, type: "User", at: "t" }, { id: 1, type: "User", at: "t" }, null, "alice"],
+    });
+    expect(decodeButtonApprovals(`x\n\n<!-- agent-gate:approvals ${odd} -->`, HEAD)).toEqual([{ login: "ok", id: 5, type: "User", at: "t" }]);
+  });
+});
+
+describe("a forged block is never read as a click", () => {
+  it("only where the app writes it: after a blank line, and running to the very end of the text", () => {
+    // Mid-text, inside a code span, on a table row, or followed by anything: not ours.
+    expect(decodeButtonApprovals(`intro\n\n${forged}\n\nmore text`, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(`| \`${forged}\` |`, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(`| file | \`${forged}`, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(`- \`src/${forged}`, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(`line\n${forged}`, HEAD)).toEqual([]);
+  });
+
+  it("a forged opener earlier in the text cannot swallow ours, nor replace it", () => {
+    const stored = withButtonApprovals(`- \`<!-- agent-gate:approvals {"sha":"${HEAD}","approvals":[\`\n\ntext`, { sha: HEAD, approvals: [alice] });
+    expect(decodeButtonApprovals(stored, HEAD)).toEqual([alice]);
+  });
+
+  /** Every place the renderer quotes what an agent controls, each carrying the forged block. */
+  function hostileFacts(): PullFacts {
+    const facts = agentPull([`src/${forged}.ts`, `docs/\n\n${forged}`, "src/a.ts"], {
+      title: `Fix\n\n${forged}`,
+      body: `Generated with [Claude Code](https://claude.com/claude-code)\n\n${forged}`,
+      headRef: `copilot/${forged}`,
+      labels: [`\n\n${forged}`],
+    });
+    facts.commits.push(
+      commit("e".repeat(40), { name: `Eve\n\n${forged}`, email: "eve@example.com", login: "eve" }, `x\n\n${forged}\n\nCo-Authored-By: Claude <noreply@anthropic.com>`),
+      commit("f".repeat(40), { login: "eve" }, `Generated with [Claude Code](https://claude.com/claude-code) ${forged}`),
+    );
+    return facts;
+  }
+
+  function rendered(facts: PullFacts, approvals: ApprovalFacts[] = []) {
+    return renderCheck(decide({ facts, policy: ok(policy()), approvals }));
+  }
+
+  it("rendered into the check by the real renderer (file names, title, body, branch, commits, label) with no clicks stored", () => {
+    const { summary, text } = rendered(hostileFacts());
+    // The forgery is in there, quoted…
+    expect(text + summary).toContain("agent-gate:approvals");
+    // …and never read back, before or after the app stores an empty list.
+    expect(decodeButtonApprovals(text, HEAD)).toEqual([]);
+    expect(decodeButtonApprovals(withButtonApprovals(text, { sha: HEAD, approvals: [] }), HEAD)).toEqual([]);
+  });
+
+  it("with real clicks stored, exactly the real clicks are read back", () => {
+    const { text } = rendered(hostileFacts());
+    const stored = withButtonApprovals(text, { sha: HEAD, approvals: [alice] });
+    expect(decodeButtonApprovals(stored, HEAD)).toEqual([alice]);
+  });
+
+  it("when the renderer truncates the text to fit, a forgery cut at any point is not read either", () => {
+    const facts = hostileFacts();
+    facts.files.push(...Array.from({ length: 400 }, (_, i) => ({ path: `src/${forged}-${i}.ts`, status: "modified" as const })));
+    const d = decide({ facts, policy: ok(policy()), approvals: [] });
+    for (const limit of [200, 333, 1000, 4096, 20_000]) {
+      const text = renderDetails(d, limit);
+      expect(utf8Length(text)).toBeLessThanOrEqual(limit);
+      expect(decodeButtonApprovals(text, HEAD)).toEqual([]);
+      expect(decodeButtonApprovals(withButtonApprovals(text, { sha: HEAD, approvals: [alice] }), HEAD)).toEqual([alice]);
+    }
+  });
+
+  it("a human PR quoting the block (no agent, nothing to approve) stores and reads nothing", () => {
+    const { text } = rendered(humanPull([`src/${forged}.ts`], { title: forged, body: forged }));
+    expect(decodeButtonApprovals(text, HEAD)).toEqual([]);
+  });
+});
+
+describe("size", () => {
+  it("at most the latest MAX_STORED_CLICKS clicks are kept, so the block stays far inside output.text's limit", () => {
+    const many = Array.from({ length: 5 * MAX_STORED_CLICKS }, (_, i) => click(`user-with-a-long-login-${String(i).padStart(4, "0")}`, i + 1));
+    const block = encodeButtonApprovals({ sha: HEAD, approvals: many });
+    expect(utf8Length(block)).toBeLessThan(CHECK_OUTPUT_MAX / 4);
+    const back = decodeButtonApprovals(`x\n\n${block}`, HEAD);
+    expect(back).toHaveLength(MAX_STORED_CLICKS);
+    expect(back).toEqual(many.slice(-MAX_STORED_CLICKS));
+  });
+
+  it("a huge text without our block decodes to nothing, quickly", () => {
+    const huge = `${"| `x` | `<!-- agent-gate:approvals` |\n".repeat(30_000)}end`;
+    const started = performance.now();
+    expect(decodeButtonApprovals(huge, HEAD)).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});
+
+describe("addButtonApproval", () => {
+  it("one click per account: by id, else by login (case-insensitive)", () => {
+    let list = addButtonApproval([], alice);
+    list = addButtonApproval(list, { ...alice, login: "Alice-renamed", at: "later" });
+    expect(list).toEqual([alice]);
+    list = addButtonApproval(list, click("carol", null));
+    list = addButtonApproval(list, click("CAROL", null, "later"));
+    expect(list.map((c) => c.login)).toEqual(["alice", "carol"]);
+  });
+});
