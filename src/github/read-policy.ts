@@ -5,10 +5,11 @@
  * (`AgentGatePull`); only `_extends` costs extra requests. Never the PR head or base: a branch an
  * agent can push to must never supply the rules that judge it.
  */
-import { loadPolicyLayers, parseExtends, parsePolicyDocument, validatePolicyText, POLICY_PATH } from "../engine/policy.js";
+import { createHash } from "node:crypto";
+import { loadPolicyLayers, parseExtends, parsePolicyDocument, validatePolicyText, POLICY_PATH, type LoadResult } from "../engine/policy.js";
 import { BUILTIN_DEFAULT_POLICY } from "../engine/policy-defaults.js";
 import { policyHash } from "../engine/policy.js";
-import type { HeadPolicyCheck, PolicySource, PolicyState } from "../engine/types.js";
+import type { HeadPolicyCheck, PolicyError, PolicySource, PolicyState } from "../engine/types.js";
 import type { GitHub } from "./client.js";
 import { describeError } from "./client.js";
 import { BLOB_QUERY, type GqlBlob } from "./queries.js";
@@ -25,6 +26,64 @@ export interface FirstBlob {
 }
 
 type Layer = { text: string; file: string };
+
+/**
+ * Parsed policies by (file names + texts), least recently used first out. The engine caches each
+ * policy's compiled path matchers and detection config in WeakMaps keyed by the Policy OBJECT
+ * (src/engine/match.ts, detect.ts), so handing it a freshly parsed object per event would re-parse the
+ * YAML, re-validate it and recompile everything on every webhook (≈ 1 ms for examples/monorepo-teams.yml
+ * before compiling). Loading is a pure function of the texts and file names, so the same inputs may
+ * share one result; the blobs themselves are still read on every evaluation (no GitHub answer is
+ * cached, nor any decision).
+ */
+const POLICY_CACHE_MAX = 256;
+const loadedCache = new Map<string, LoadResult>();
+const extendsCache = new Map<string, string | null>();
+const headCheckCache = new Map<string, PolicyError[]>();
+
+function cacheKey(parts: readonly string[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(String(p.length)).update(":").update(p);
+  return h.digest("base64");
+}
+
+/** Cached results are shared by every later event: frozen, so a mutation anywhere throws instead of leaking. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function memo<T>(cache: Map<string, T>, parts: readonly string[], compute: () => T): T {
+  const key = cacheKey(parts);
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key); // re-insert: Map order is the LRU order
+    cache.set(key, hit);
+    return hit;
+  }
+  const value = deepFreeze(compute());
+  if (cache.size >= POLICY_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+}
+
+/** `loadPolicyLayers`, one shared result per distinct input (see `loadedCache`). */
+function loadLayers(layers: readonly Layer[]): LoadResult {
+  return memo(loadedCache, layers.flatMap((l) => [l.file, l.text]), () => loadPolicyLayers(layers));
+}
+
+/** The `_extends` value of a policy text, or null (none, or a parse error reported by the load). */
+function extendsOf(text: string, file: string): string | null {
+  return memo(extendsCache, [file, text], () => {
+    const parsed = parsePolicyDocument(text, file);
+    return parsed.ok ? (parsed.doc.extends ?? null) : null;
+  });
+}
+
+let builtinHash: string | null = null;
 
 function fileName(owner: string, repo: string, ref: string, path: string): string {
   return `${owner}/${repo}@${ref}:${path}`;
@@ -61,7 +120,7 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
     return {
       status: "ok",
       policy: BUILTIN_DEFAULT_POLICY,
-      hash: policyHash(BUILTIN_DEFAULT_POLICY),
+      hash: (builtinHash ??= policyHash(BUILTIN_DEFAULT_POLICY)),
       source: { kind: "builtin", description: `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)` },
     };
   }
@@ -74,8 +133,7 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
   let at = { owner: first.owner, path: POLICY_PATH };
   let text = read.text;
   for (let depth = 0; ; depth++) {
-    const parsed = parsePolicyDocument(text, layers[layers.length - 1]!.file);
-    const ext = parsed.ok ? parsed.doc.extends : null;
+    const ext = extendsOf(text, layers[layers.length - 1]!.file);
     if (!ext) break; // a parse error is reported by loadPolicyLayers with its position
     const target = parseExtends(ext, at);
     if (!target) break; // an invalid `_extends` value is a schema error, reported with its position
@@ -98,7 +156,7 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
     text = next.text;
   }
   if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
-  const loaded = loadPolicyLayers(layers);
+  const loaded = loadLayers(layers);
   return loaded.ok ? { status: "ok", policy: loaded.policy, hash: loaded.hash, source } : { status: "invalid", errors: loaded.errors, source };
 }
 
@@ -107,6 +165,6 @@ export function checkHeadPolicy(blob: GqlBlob | null, file: string): HeadPolicyC
   const read = blobText(blob, file);
   if ("missing" in read) return undefined;
   if ("unreadable" in read) return { status: "invalid", errors: [{ file, line: 0, column: 0, message: read.unreadable }] };
-  const errors = validatePolicyText(read.text, file);
+  const errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
   return errors.length === 0 ? { status: "valid" } : { status: "invalid", errors };
 }
