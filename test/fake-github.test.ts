@@ -396,7 +396,8 @@ describe("GraphQL", () => {
     expect(repo.defaultBranchRef).toEqual({ name: "main", target: { oid: w.branchSha("acme/api", "main") } });
     expect(repo.policy.text).toBe(w.resolveRef("acme/api", "main")?.tree.get(".github/agent-policy.yml"));
     const pr = repo.pullRequest;
-    expect(pr.author).toEqual({ __typename: "Bot", login: "copilot-swe-agent[bot]", databaseId: 198982749 });
+    // GraphQL's Bot.login has no "[bot]" suffix (REST and webhooks have it): see actorView in graphql.ts.
+    expect(pr.author).toEqual({ __typename: "Bot", login: "copilot-swe-agent", databaseId: 198982749 });
     expect(pr.headRefOid).toBe(pull.headSha);
     expect(pr.files.nodes.map((f: { path: string; changeType: string }) => [f.path, f.changeType])).toEqual([
       ["docs/readme.md", "DELETED"],

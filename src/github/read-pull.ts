@@ -132,8 +132,22 @@ const RERUN = "Re-run the agent-gate check (\"Re-run\" on the check) once GitHub
 
 // ─── mapping GraphQL to engine facts ───
 
+/**
+ * The REST spelling of an actor's login. GraphQL's `Bot.login` is the App's slug without the "[bot]"
+ * suffix that REST, webhooks (`sender`, `pull_request.user`), noreply e-mails and policy files
+ * (`agents.ignore`, `logins`, `users`) carry: REST `dependabot[bot]` is GraphQL `dependabot`
+ * (chdsbd/kodiak#288: "The v3 API returns the name, appended with `[bot]` … the v4 api simply returns
+ * "kodiakhq""; fullsend-ai/fullsend#6205: a `Bot` review author read back as `fullsend-ai-review`).
+ * Re-adding it here, the one place GraphQL actors enter the app, means the engine, the summary, the
+ * audit log and the stored Approve clicks (webhook `sender.login`) all compare one spelling.
+ * (`GitActor.user` is typed `User`, so commit identities never carry a Bot login.)
+ */
+export function restLogin(actor: { __typename: string; login: string }): string {
+  return actor.__typename === "Bot" && !actor.login.toLowerCase().endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+
 function account(actor: GqlActor | null): Account | null {
-  return actor ? { login: actor.login, id: actor.databaseId ?? null, type: actor.__typename } : null;
+  return actor ? { login: restLogin(actor), id: actor.databaseId ?? null, type: actor.__typename } : null;
 }
 
 function identity(actor: GqlGitActor | null): GitIdentity {
@@ -316,7 +330,7 @@ async function labelProvenance(gh: GitHub, target: PullTarget, first: GqlLabelEv
       const e = page.nodes[i];
       if (e?.__typename !== "LabeledEvent" || e.label?.name.toLowerCase() !== wanted) continue;
       if (!e.actor) return { human: true, login: null };
-      return e.actor.__typename === "User" ? { human: true, login: e.actor.login } : { human: false, login: e.actor.login };
+      return e.actor.__typename === "User" ? { human: true, login: e.actor.login } : { human: false, login: restLogin(e.actor) };
     }
     if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) break;
     try {

@@ -253,18 +253,26 @@ function connection<T>(items: T[], args: PageArgs, toNode: (t: T) => unknown, ed
 
 // ───────────── views ─────────────
 
+/**
+ * An `Actor`. GraphQL's `Bot.login` is the App's slug WITHOUT the "[bot]" suffix that REST, webhooks
+ * and noreply e-mails carry (REST `dependabot[bot]`, GraphQL `dependabot`): chdsbd/kodiak#288 ("The
+ * v3 API returns the name, appended with `[bot]` … the v4 api simply returns "kodiakhq""),
+ * fullsend-ai/fullsend#6205 (a `Bot` review author read back as `fullsend-ai-review`, `url`
+ * …/apps/fullsend-ai-review). `viewer` (typed `User`) keeps the suffix (see below).
+ */
 function actorView(ctx: Ctx, login: string | null): Json | null {
   if (!login) return null;
   const u = ctx.world.user(login);
   if (!u) return null;
+  const slug = u.login.replace(/\[bot\]$/, "");
   const base = {
     __typename: u.type,
     id: nodeId(u.type === "Bot" ? "BOT" : u.type === "Organization" ? "O" : "U", u.id),
-    login: u.login,
+    login: u.type === "Bot" ? slug : u.login,
     databaseId: u.id,
     avatarUrl: `${ctx.web}/avatars/u/${u.id}`,
-    url: `${ctx.web}/${u.type === "Bot" ? "apps/" + u.login.replace(/\[bot\]$/, "") : u.login}`,
-    resourcePath: `/${u.login}`,
+    url: `${ctx.web}/${u.type === "Bot" ? "apps/" + slug : u.login}`,
+    resourcePath: `/${u.type === "Bot" ? "apps/" + slug : u.login}`,
   };
   return u.type === "Bot" ? base : { ...base, name: u.name, email: u.type === "User" ? u.email : null };
 }
@@ -703,9 +711,11 @@ function rootValue(ctx: Ctx, cost: number, nodes: number): Json {
       return actorView(ctx, login);
     },
     viewer: () => {
+      // An installation token's viewer is typed `User` and keeps the suffix (fullsend-ai/fullsend#1953:
+      // `viewer` returns `fullsend-ai-coder[bot]`), unlike a `Bot` actor's login.
       const login = `${ctx.world.appSlug}[bot]`;
       const bot = ctx.world.ensureUser(login);
-      return { ...actorView(ctx, bot.login), __typename: "User" };
+      return { ...actorView(ctx, bot.login), __typename: "User", login: bot.login };
     },
     rateLimit: () => ({
       __typename: "RateLimit",
