@@ -350,7 +350,7 @@ function disqualification(a: ApprovalFacts, req: Requirement, facts: PullFacts, 
   if (a.commitSha !== facts.headSha && req.dismiss_on_push) return `approved an older commit ${shortSha(a.commitSha)}`;
   if (a.permission === null) return "repository permission could not be read";
   if (a.permission === "none") return `has no access to the repository, needs ${req.min_permission}`;
-  if (permissionRank(a.permission) < permissionRank(req.min_permission)) return `has ${a.permission} permission, needs ${req.min_permission}`;
+  if (permissionRank(a.permission) < permissionRank(req.min_permission)) return `${a.permissionNote ?? `has ${a.permission} permission`}, needs ${req.min_permission}`;
   // `teams` and `users` are alternatives: being in one of the teams OR being one of the users
   // qualifies (SPEC §3: "approver must be in one of them" / "or be one of these logins").
   if (req.teams.length > 0 || req.users.length > 0) {

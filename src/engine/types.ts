@@ -217,8 +217,18 @@ export interface ApprovalFacts {
   commitSha: string;
   /** Latest review state of this user (reviews only): APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED. */
   state?: string;
-  /** The user's permission on the repository; null when it could not be read (the approval does not count). */
+  /**
+   * The user's permission on the repository; null when it could not be read (the approval does not count).
+   * When only a bound is known (see `permissionNote`), the highest permission the user can have.
+   */
   permission: Permission | "none" | null;
+  /**
+   * Set when `permission` is a bound, not the exact role: what is actually known, in words, shown
+   * instead of "has <permission> permission". E.g. GraphQL's `authorCanPushToRepository: false` says
+   * "below write" without telling read from triage: permission "triage", note "cannot push to the
+   * repository (read or triage permission)".
+   */
+  permissionNote?: string;
   /** Teams ("org/slug") the user is known to be in, among those the policy names. null = could not be read. */
   teams: string[] | null;
 }

@@ -283,12 +283,17 @@ async function qualify(gh: GitHub, repo: RepoRef, policy: PolicyState, headSha: 
         reqs.length > 0 && c.account.type === "User" && (c.source === "button" || c.state === "APPROVED") && (c.commitSha === headSha || acceptsStale);
       if (!couldCount) return { ...base, permission: null, teams: null };
       let permission: Permission | "none" | null;
+      let permissionNote: string | undefined;
       // `authorCanPushToRepository` = write or more (GraphQL PullRequestReview): enough when no
       // requirement asks for more than write, and no requirement accepts less than write that
-      // a non-pusher could still meet.
+      // a non-pusher could still meet. `false` is only "below write" (read or triage; the REST
+      // permission endpoint would tell which, for a request that cannot change the outcome):
+      // the bound is passed with words that do not claim a role we did not read.
       if (c.canPush === true && maxRank <= rank("write")) permission = "write";
-      else if (c.canPush === false && minRank >= rank("write")) permission = "read";
-      else permission = await lookUpPermission(gh, repo, c.account.login, cache);
+      else if (c.canPush === false && minRank >= rank("write")) {
+        permission = "triage";
+        permissionNote = "cannot push to the repository (read or triage permission)";
+      } else permission = await lookUpPermission(gh, repo, c.account.login, cache);
       let memberOf: string[] | null = [];
       for (const team of teams) {
         const member = await isTeamMember(gh, team, c.account.login, cache);
@@ -298,7 +303,7 @@ async function qualify(gh: GitHub, repo: RepoRef, policy: PolicyState, headSha: 
         }
         if (member) memberOf.push(team);
       }
-      return { ...base, permission, teams: memberOf };
+      return { ...base, permission, ...(permissionNote ? { permissionNote } : {}), teams: memberOf };
     }),
   );
 }
