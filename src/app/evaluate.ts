@@ -12,6 +12,8 @@ import { countsSince, requestCounter, type GitHub } from "../github/client.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
 import { addLabels, writeCheck, type LabelSpec } from "../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "./audit.js";
+import type { FollowUp } from "./keyed-queue.js";
+import { assertLeaseHeld } from "./sha-lock.js";
 import { shaKey, type AppState } from "./state.js";
 
 export interface RepoContext extends RepoRef {
@@ -90,7 +92,7 @@ function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
   return labels;
 }
 
-async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void> {
+async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
   const started = performance.now();
   const counter = requestCounter(req.gh);
   const before = { ...counter };
@@ -105,7 +107,8 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   if (sha !== req.fallback.headSha && !req.requeued) {
     // The PR moved on since the event was sent: evaluate its current head in that SHA's queue, so two
     // evaluations of one SHA never write concurrently (e.g. a late review event racing a synchronize).
-    return evaluatePull(app, { ...req, fallback: { ...req.fallback, headSha: sha }, requeued: true });
+    // As a follow-up: this SHA's lane (and cross-replica lock) is released first, never held while waiting for another.
+    return () => evaluatePull(app, { ...req, fallback: { ...req.fallback, headSha: sha }, requeued: true });
   }
   const snapshots = [first];
   for (const twin of first.twins) {
@@ -128,6 +131,8 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void>
   // 4. Write the check (create it when the SHA has none; PATCH only when changed).
   const rendered = renderCheck(combined);
   const output = { conclusion: combined.conclusion, title: rendered.title, summary: rendered.summary, text: textWithClicks(combined, rendered.text, sha, clicks) };
+  // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/sha-lock.ts).
+  assertLeaseHeld();
   const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);
 
   // 5. Labels, per agent PR, added once.

@@ -12,12 +12,16 @@ import { onCheckSuiteRerequested } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPush } from "./handlers/push.js";
 import { observabilityHandler } from "./http.js";
-import { observeHandler } from "./metrics.js";
+import { AppMetrics, observeHandler } from "./metrics.js";
+import { createRedisShaLock } from "./sha-lock.js";
 
 const agentGate: ApplicationFunction = (probot, options) => {
   const appId = Number(process.env.APP_ID);
   if (!Number.isInteger(appId) || appId <= 0) throw new Error(`agent-gate: APP_ID must be the GitHub App's numeric id (got ${JSON.stringify(process.env.APP_ID)})`);
-  const app = new AppState(appId);
+  // With REDIS_URL (replicas sharing Probot's throttling Redis), evaluations of one SHA are serialised
+  // across replicas too; without it only within this process (docs/app.md, "Serialisation and several replicas").
+  const redisUrl = process.env.REDIS_URL;
+  const app = new AppState(appId, new AppMetrics(), redisUrl ? createRedisShaLock(redisUrl, probot.log) : null);
   // GET /healthz and GET /metrics on Probot's own server (npm start and `probot run` both pass
   // addHandler); without a server (probot.load in a test) Probot's addHandler throws "No server instance".
   if (typeof options?.addHandler === "function") {

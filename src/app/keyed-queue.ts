@@ -11,8 +11,19 @@
  *
  * Bounded: per key at most one running job plus one waiting job per kind; a key's entry is dropped
  * as soon as its last job settles. A failing job rejects only its own callers; the next job runs.
- * Only this process is serialised: replicas can race (docs/app.md, "Several replicas").
+ * Only this process is serialised by the queue itself. Across replicas, the optional `guard` (the Redis
+ * lock of ./sha-lock.ts, with REDIS_URL) wraps every job: the queue keeps at most one job per key and
+ * process at the lock, the lock orders the processes (docs/app.md, "Serialisation and several replicas").
+ *
+ * A job may return a follow-up, run after the job has left the key (lane freed, lock released) but
+ * before its callers resolve: an evaluation that finds its PR moved to another SHA continues in that
+ * SHA's lane without holding this one's lock while it waits for the other (no lock held while waiting).
  */
+export type FollowUp = () => Promise<void>;
+export type Job = () => Promise<void | FollowUp>;
+/** Runs a job while holding the key across processes (e.g. ShaLock.run). */
+export type Guard = <T>(key: string, job: () => Promise<T>) => Promise<T>;
+
 interface Lane {
   /** Settles (never rejects) when the last job queued on the key has settled. */
   tail: Promise<void>;
@@ -22,7 +33,7 @@ interface Lane {
   jobs: number;
 }
 
-function invoke(job: () => Promise<void>): Promise<void> {
+function invoke(job: Job): Promise<void | FollowUp> {
   try {
     return job();
   } catch (error) {
@@ -35,24 +46,35 @@ const ignore = (): void => undefined;
 
 export class KeyedQueue {
   readonly #lanes = new Map<string, Lane>();
+  readonly #guard: Guard | undefined;
 
-  run(key: string, job: () => Promise<void>, kind = ""): Promise<void> {
+  constructor(guard?: Guard) {
+    this.#guard = guard;
+  }
+
+  #exec(key: string, job: Job): Promise<void | FollowUp> {
+    const guard = this.#guard;
+    return guard ? invoke(() => guard(key, () => invoke(job))) : invoke(job);
+  }
+
+  run(key: string, job: Job, kind = ""): Promise<void> {
     const existing = this.#lanes.get(key);
     const waiting = existing?.waiting.get(kind);
     if (waiting) return waiting;
     const lane: Lane = existing ?? { tail: Promise.resolve(), waiting: new Map(), jobs: 0 };
     if (!existing) this.#lanes.set(key, lane);
-    let p: Promise<void>;
-    if (lane.jobs === 0) p = invoke(job);
+    let ran: Promise<void | FollowUp>;
+    if (lane.jobs === 0) ran = this.#exec(key, job);
     else {
-      p = lane.tail.then(() => {
+      ran = lane.tail.then(() => {
         lane.waiting.delete(kind);
-        return invoke(job);
+        return this.#exec(key, job);
       });
-      lane.waiting.set(kind, p);
     }
+    const p = ran.then((next) => (typeof next === "function" ? next() : undefined));
+    if (lane.jobs > 0) lane.waiting.set(kind, p);
     lane.jobs++;
-    lane.tail = p.then(ignore, ignore).then(() => {
+    lane.tail = ran.then(ignore, ignore).then(() => {
       if (--lane.jobs === 0 && this.#lanes.get(key) === lane) this.#lanes.delete(key);
     });
     return p;

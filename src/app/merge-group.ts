@@ -14,6 +14,7 @@ import { newLookupCache, readPull } from "../github/read-pull.js";
 import { writeCheck } from "../github/write-check.js";
 import { decisionAudit, logDecision } from "./audit.js";
 import { minimalFallback, type RepoContext } from "./evaluate.js";
+import { assertLeaseHeld } from "./sha-lock.js";
 import { shaKey, type AppState } from "./state.js";
 
 export interface MergeGroupRequest {
@@ -74,6 +75,7 @@ async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<voi
   }
   const combined = strictest(decisions);
   const rendered = renderCheck(combined);
+  assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
   const wrote = await writeCheck(req.gh, req.repo, req.headSha, undefined, app.appId, { conclusion: combined.conclusion, ...rendered }, null);
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)

@@ -14,6 +14,7 @@ import { readRepoPolicy } from "../github/read-pull.js";
 import { writeCheck } from "../github/write-check.js";
 import { logPush } from "./audit.js";
 import type { RepoContext } from "./evaluate.js";
+import { assertLeaseHeld } from "./sha-lock.js";
 import { shaKey, type AppState } from "./state.js";
 
 /** GitHub puts at most 20 commits in a push payload (webhook docs, `push`: "commits … maximum of 20"). */
@@ -105,6 +106,7 @@ async function runPush(app: AppState, req: PushRequest): Promise<void> {
   if (agentCommits.length > 0) {
     // 2. Report on the pushed head commit (one run per SHA, rewritten only if it changed).
     const out = renderPush(detection, commits, req.pusher, policy, unverified);
+    assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
     await writeCheck(req.gh, req.repo, req.after, undefined, app.appId, { conclusion: "neutral", ...out }, null);
     conclusion = "neutral";
   }

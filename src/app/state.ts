@@ -5,13 +5,19 @@
 import type { ButtonApproval } from "../github/button-approvals.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
+import type { ShaLock } from "./sha-lock.js";
 
 const LABEL_CACHE_MAX = 10_000;
 
 export class AppState {
   readonly appId: number;
-  /** Serialises evaluations per repository + head SHA (and coalesces bursts). */
-  readonly queue = new KeyedQueue();
+  /**
+   * Serialises evaluations per repository + head SHA (and coalesces bursts); with a lock (REDIS_URL),
+   * across every replica sharing that Redis too.
+   */
+  readonly queue: KeyedQueue;
+  /** The cross-replica lock, or null: one process (docs/deploy.md, "Several replicas"). */
+  readonly lock: ShaLock | null;
   /** Approve clicks received but not yet written into the check run, per repository + SHA. */
   readonly pendingClicks = new Map<string, ButtonApproval[]>();
   /**
@@ -23,9 +29,11 @@ export class AppState {
   /** This instance's Prometheus registry (GET /metrics). */
   readonly metrics: AppMetrics;
 
-  constructor(appId: number, metrics: AppMetrics = new AppMetrics()) {
+  constructor(appId: number, metrics: AppMetrics = new AppMetrics(), lock: ShaLock | null = null) {
     this.appId = appId;
     this.metrics = metrics;
+    this.lock = lock;
+    this.queue = new KeyedQueue(lock ? (key, job) => lock.run(key, job) : undefined);
   }
 
   rememberManualLabel(repo: string, label: string | false): void {
