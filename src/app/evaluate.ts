@@ -98,12 +98,19 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
   const before = { ...counter };
   const target = { ...req.repo, number: req.number, appId: app.appId };
   const key = shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha);
-  const pending = app.pendingClicks.get(key) ?? [];
+  let pending = app.pendingClicks.get(key) ?? [];
   const cache = newLookupCache();
 
   // 1. Read the PR (one GraphQL query), then the other open PRs at the same head.
-  const first = await readPull(req.gh, target, req.fallback, { pendingClicks: pending, cache });
+  const first = await readPull(req.gh, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache });
   const sha = first.facts.headSha;
+  if (sha !== req.fallback.headSha && pending.length > 0) {
+    // A click approves the head it was made on (SPEC §4: approvals count only at the current head); the
+    // reader left these out. Answer them now: the evaluation of the new head has other clicks.
+    const reason = `the pull request was pushed to (head ${sha.slice(0, 7)}) before the click was handled; approvals count only at the head they were given on: click Approve on the new check`;
+    dropPendingClicks(app, req.log, req.repo, req.fallback.headSha, pending, [req.number], reason);
+    pending = [];
+  }
   if (sha !== req.fallback.headSha && !req.requeued) {
     // The PR moved on since the event was sent: evaluate its current head in that SHA's queue, so two
     // evaluations of one SHA never write concurrently (e.g. a late review event racing a synchronize).
@@ -112,7 +119,7 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
   }
   const snapshots = [first];
   for (const twin of first.twins) {
-    snapshots.push(await readPull(req.gh, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: pending, cache }));
+    snapshots.push(await readPull(req.gh, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache }));
   }
   app.rememberManualLabel(`${req.repo.owner}/${req.repo.repo}`, first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored");
 
@@ -163,4 +170,17 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
   for (const d of decisions) {
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: req.trigger, checkConclusion: combined.conclusion, wrote, durationMs, githubRequests }), app.metrics);
   }
+}
+
+/**
+ * Approve clicks that will not be judged at the SHA they were made on (the PR moved on, or no open PR
+ * has that head any more): taken out of `app.pendingClicks`, so they neither linger nor count later,
+ * and answered with an audit line saying why (SPEC §5: "else say why not").
+ */
+export function dropPendingClicks(app: AppState, log: Logger, repo: RepoRef, sha: string, clicks: readonly ButtonApproval[], pulls: number[], reason: string): void {
+  const key = shaKey(repo.owner, repo.repo, sha);
+  const left = (app.pendingClicks.get(key) ?? []).filter((c) => !clicks.includes(c));
+  if (left.length > 0) app.pendingClicks.set(key, left);
+  else app.pendingClicks.delete(key);
+  for (const c of clicks) logClick(log, { repo: `${repo.owner}/${repo.repo}`, headSha: sha, pulls, login: c.login, counted: false, reason });
 }

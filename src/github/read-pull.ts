@@ -359,8 +359,13 @@ const MAX_LABEL_EVENT_PAGES = 10;
 // ─── the reader ───
 
 export interface ReadOptions {
-  /** Approve clicks not yet stored in the check run (recorded by this evaluation's write). */
-  pendingClicks?: ButtonApproval[];
+  /**
+   * Approve clicks not yet stored in the check run (recorded by this evaluation's write), with the
+   * head SHA they were made on. They count only while that is still the PR's head: a click approves
+   * the commit whose check it was on (SPEC §4: approvals count only at the current head), so clicks
+   * overtaken by a push are left out (the caller answers them).
+   */
+  pendingClicks?: { sha: string; clicks: readonly ButtonApproval[] };
   cache?: LookupCache;
 }
 
@@ -458,7 +463,8 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   // 3. Approvals: latest review per user, and the Approve clicks stored at this SHA.
   const stored = decodeButtonApprovals(check?.text, headSha);
   const buttonApprovals = [...stored];
-  for (const click of options.pendingClicks ?? []) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
+  const pending = options.pendingClicks?.sha === headSha ? options.pendingClicks.clicks : [];
+  for (const click of pending) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
   const candidates: Candidate[] = [
     ...latestReviews(reviews).map((r) => ({ account: account(r.author)!, source: "review" as const, commitSha: r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
     ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button" as const, commitSha: headSha, canPush: null })),

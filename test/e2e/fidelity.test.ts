@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
 import type { CheckRunState, World } from "../fake-github/index.js";
 import { startApp, type AppProcess } from "../helpers/app-process.js";
-import { deliver, reviewEvent } from "../helpers/webhooks.js";
+import { checkRunRequestedAction, deliver, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
 
 let fake: FakeGitHub;
 let app: AppProcess;
@@ -81,5 +81,47 @@ describe("reviewers below write (GraphQL authorCanPushToRepository: false)", () 
     await send(reviewEvent(w, repo, pr.number, approved.id));
     run = gate(repo, pr.headSha);
     expect(run.conclusion).toBe("success");
+  });
+});
+
+/** The app's stdout arrives through a pipe, possibly after the webhook's answer: wait for the line (bounded). */
+async function waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const found = app.json().reverse().find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error("log line never arrived");
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        app.child.stdout?.off("data", done);
+        resolve();
+      };
+      const timer = setTimeout(done, 500);
+      app.child.stdout?.on("data", done);
+    });
+  }
+}
+
+describe("an Approve click overtaken by a push (SPEC §4: approvals count only at the current head)", () => {
+  test("the click, sent for the old head, is answered as not counted and never lands on the new head", async () => {
+    const repo = newRepo();
+    const pr = agentPull(repo);
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    const old = pr.headSha;
+    // alice clicks on the old head's check; GitHub builds the delivery then (pull_requests: head = old) …
+    const click = checkRunRequestedAction(w, repo, gate(repo, old).id, "approve", "alice");
+    // … and the agent pushes before the app handles it.
+    const moved = w.pushToPull(repo, pr.number, { message: "More", author: AGENT, files: { "src/b.ts": "b\n" } }).sha;
+    await send(click);
+    const line = await waitForLog((l) => l.msg === "agent-gate approve click" && (l.audit as { repo: string }).repo === repo);
+    expect(line.audit).toMatchObject({ login: "alice", headSha: old, pulls: [pr.number], counted: false, reason: expect.stringContaining("only at the head") });
+    const run = gate(repo, moved);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.text ?? "").not.toMatch(/agent-gate:approvals/);
+    // Later events at the new head do not pick the click up either.
+    await send(pullRequestEvent(w, repo, pr.number, "synchronize"));
+    expect(gate(repo, moved).conclusion).toBe("action_required");
+    expect(gate(repo, old).conclusion).toBe("action_required");
   });
 });

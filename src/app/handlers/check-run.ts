@@ -11,7 +11,7 @@ import type { Context } from "probot";
 import { CHECK_NAME } from "../../github/read-pull.js";
 import { APPROVE_ACTION } from "../../github/write-check.js";
 import { addButtonApproval } from "../../github/button-approvals.js";
-import { evaluatePull, minimalFallback } from "../evaluate.js";
+import { dropPendingClicks, evaluatePull, minimalFallback } from "../evaluate.js";
 import { shaKey, type AppState } from "../state.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
 
@@ -43,7 +43,8 @@ export async function onCheckRun(app: AppState, context: CheckRunContext): Promi
   const first = pulls[0];
   if (first === undefined) {
     context.log.info({ repo: `${repo.owner}/${repo.repo}`, sha }, "agent-gate: no open pull request at this commit; nothing to evaluate");
-    app.pendingClicks.delete(shaKey(repo.owner, repo.repo, sha));
+    const clicks = app.pendingClicks.get(shaKey(repo.owner, repo.repo, sha)) ?? [];
+    dropPendingClicks(app, context.log, repo, sha, clicks, [], "no open pull request has this commit as its head (pushed to, or closed): approvals count only at a pull request's current head");
     return;
   }
   await evaluatePull(app, {
