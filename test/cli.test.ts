@@ -232,6 +232,41 @@ default: allow
     expect((await run(r, "check", "--base", sha)).code).toBe(0);
   });
 
+  it("a branch wins over a tag of the same name (`--base main`, `origin/main`, the default base)", async () => {
+    // git resolves a bare name tag-first (gitrevisions(7)); a tag anyone can push must not supply the policy.
+    const r = createRepo({ initial: { [POLICY]: "version: 1\ndefault: block\n" } });
+    const branchTip = r.git("rev-parse", "main").trim();
+    r.branch("lenient");
+    const lenient = r.commit("Lenient policy", { files: { [POLICY]: "version: 1\ndefault: allow\n" } });
+    r.git("tag", "main", lenient);
+    r.git("tag", "-a", "-m", "annotated", "origin/main", lenient);
+    r.git("update-ref", "refs/remotes/origin/main", branchTip);
+    r.branch("feature", "refs/heads/main");
+    r.commit(`Agent work${TRAILER}`, { files: { "src/a.ts": "x\n" } });
+    // Without the fix the tag's lenient policy would apply: success.
+    expect(r.git("rev-parse", "main").trim()).toBe(lenient);
+
+    const viaBranch = await checkJson(r, "--base", "main");
+    expect(viaBranch.code).toBe(2);
+    expect(viaBranch.json.range).toMatchObject({ base: "refs/heads/main", baseSha: branchTip, baseBranch: "main" });
+    expect(JSON.stringify(viaBranch.json)).toContain("refs/heads/main:.github/agent-policy.yml");
+    expect(viaBranch.stderr).toBe("");
+
+    const viaRemote = await checkJson(r, "--base", "origin/main");
+    expect(viaRemote.code).toBe(2);
+    expect(viaRemote.json.range).toMatchObject({ base: "refs/remotes/origin/main", baseSha: branchTip, baseBranch: "main" });
+
+    // The default base tries `main`: the branch too. A suffix keeps the branch (`main~0` is main).
+    expect((await run(r, "check")).code).toBe(2);
+    expect((await checkJson(r, "--base", "main~0")).json.range).toMatchObject({ base: "refs/heads/main~0", baseSha: branchTip });
+    // A tag asked for by its full name is still the tag.
+    const viaTag = await checkJson(r, "--base", "refs/tags/main");
+    expect(viaTag.json.range.baseSha).toBe(lenient);
+    // Without a clash the name is shown as given.
+    r.git("tag", "-d", "main");
+    expect((await checkJson(r, "--base", "main")).json.range).toMatchObject({ base: "main", baseSha: branchTip });
+  });
+
   it("still blocks a blocked file renamed to an allowed path (both names are judged)", async () => {
     const r = repoWithPolicy(DOCS_ALLOWED.replace("default: approve", "default: allow"), {
       ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",

@@ -11,7 +11,7 @@ import { decide } from "../engine/decide.js";
 import { BUILTIN_DEFAULT_POLICY, POLICY_PATH } from "../engine/policy-defaults.js";
 import { loadPolicy, parsePolicyDocument, policyHash, validatePolicyText } from "../engine/policy.js";
 import type { ChangedFile, Decision, HeadPolicyCheck, PolicySource, PolicyState, PullFacts } from "../engine/types.js";
-import { GitError, branchName, changedFiles, commitExists, listCommits, readFileAt, resolveCommit } from "./git.js";
+import { GitError, branchName, changedFiles, commitExists, listCommits, preferBranch, readFileAt, resolveCommit } from "./git.js";
 import type { Repository } from "./git.js";
 
 /** Tried in order when `--base` is not given: the remote's default branch, then the usual names. */
@@ -143,12 +143,15 @@ function usesTargets(state: PolicyState): boolean {
 }
 
 export async function runCheck(repo: Repository, o: CheckOptions): Promise<CheckResult> {
-  const head = o.head ?? "HEAD";
-  const base = o.base ?? (await defaultBase(repo));
-  const headSha = await resolveCommit(repo, head);
-  const baseSha = await resolveCommit(repo, base);
-  const baseBranch = o.target ?? (await branchName(repo, base));
-  const headBranch = await branchName(repo, head);
+  // A name that is a branch means the branch, even when a tag of that name exists (see preferBranch).
+  const headRef = await preferBranch(repo, o.head ?? "HEAD");
+  const baseRef = await preferBranch(repo, o.base ?? (await defaultBase(repo)));
+  const head = headRef.name;
+  const base = baseRef.name;
+  const headSha = await resolveCommit(repo, headRef.rev);
+  const baseSha = await resolveCommit(repo, baseRef.rev);
+  const baseBranch = o.target ?? (await branchName(repo, baseRef.rev));
+  const headBranch = await branchName(repo, headRef.rev);
 
   const commits = await listCommits(repo, baseSha, headSha);
   const files = await changedFiles(repo, baseSha, headSha);

@@ -155,6 +155,40 @@ export async function resolveCommit(repo: Repository, ref: string): Promise<stri
   return sha;
 }
 
+/** A ref as the CLI uses it: `rev` goes to git, `name` is shown (and names the policy's source). */
+export interface BranchFirstRef {
+  rev: string;
+  name: string;
+}
+
+/** `$GIT_DIR/<name>` pseudo-refs, which git resolves before any ref (gitrevisions(7), "<refname>" rule 1). */
+const PSEUDO_REF = /^(?:[A-Z_]*HEAD|AUTO_MERGE)$/;
+
+/**
+ * A branch before anything else of the same name. git resolves a bare `<refname>` by trying
+ * `refs/<name>`, then `refs/tags/<name>`, then `refs/heads/<name>`, then `refs/remotes/<name>`
+ * (gitrevisions(7), "<refname>"), so `--base main` would read the TAG `main` when one exists — a tag
+ * anyone may push, supplying the policy that judges the range (the app reads `refs/heads/<default>`
+ * for the same reason). When `<name>` (with an optional `~n`/`^n` suffix) is a local branch, or else a
+ * remote-tracking branch, the full ref of that branch is used. Everything else (full refs, commit ids,
+ * tags, other expressions) is left to git. `name` stays as given unless something else also answers
+ * to it; then the full ref is shown, so that `git show <name>:<path>` reproduces what was read.
+ */
+export async function preferBranch(repo: Repository, ref: string): Promise<BranchFirstRef> {
+  const m = /^([^~^:@{}\s]+)([~^][~^0-9]*)?$/.exec(ref);
+  const name = m?.[1];
+  if (!name || name.startsWith("refs/") || PSEUDO_REF.test(name) || /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(name)) return { rev: ref, name: ref };
+  const suffix = m[2] ?? "";
+  const exists = async (full: string) => (await run(repo.dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", full], repo.env)).code === 0;
+  for (const full of [`refs/heads/${name}`, `refs/remotes/${name}`]) {
+    if (!(await exists(full))) continue;
+    // What git would have picked before this branch (a local branch is tried before a remote-tracking one).
+    const ambiguous = (await exists(`refs/${name}`)) || (await exists(`refs/tags/${name}`));
+    return { rev: `${full}${suffix}`, name: ambiguous ? `${full}${suffix}` : ref };
+  }
+  return { rev: ref, name: ref };
+}
+
 /** True when `ref` names a commit. */
 export async function commitExists(repo: Repository, ref: string): Promise<boolean> {
   try {
