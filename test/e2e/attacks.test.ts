@@ -228,8 +228,9 @@ describe("approvals", () => {
     expect(run.conclusion).toBe("action_required");
     const text = shown(run);
     expect(text).toMatch(/agent identity/);
-    // GraphQL's authorCanPushToRepository is false for triage: shown as below write either way.
-    expect(text).toMatch(/permission, needs write/);
+    // GraphQL's authorCanPushToRepository is false for triage and read alike: shown as below write,
+    // without naming a role the read did not give.
+    expect(text).toMatch(/tess\S* \(review\) — cannot push to the repository \\\(read or triage permission\\\), needs write/);
     const r = w.review(repo, pr.number, "alice", "APPROVED");
     await send(reviewEvent(w, repo, pr.number, r.id));
     expect(gate(repo, pr.headSha).conclusion).toBe("success");
