@@ -1,12 +1,17 @@
 /**
  * App benchmarks (SPEC §8), against the fake GitHub over loopback, the app as a real process:
  * GitHub requests per evaluation by kind, webhook throughput and webhook-to-check latency (0 ms and
- * 50 ms per GitHub request), peak RSS over 20,000 events, and the per-installation write limiter.
+ * 50 ms per GitHub request) for a stated realistic stream, peak RSS over 20,000 events, and the
+ * per-installation write limiter. The fake runs with response validation off (a test-only check of the
+ * fake itself) but still a real HTTP server validating every request and executing every GraphQL query.
+ * App and fake share this machine's cores, so the SPEC figure is judged on the app process's own CPU
+ * time per event (from /proc), and wall-clock rates are shown beside it.
  * The fake is TypeScript: it is compiled once into node_modules/.cache (tsc, no type check).
  * `npm run bench` builds the app first; this module is imported by scripts/bench.js.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -116,60 +121,163 @@ async function requestBudget(h, rows) {
   }
 }
 
-async function throughput(h, rows, latencyMs, events) {
-  const fake = await h.startFakeGitHub({ latencyMs });
+const POLICY = `version: 1
+approval:
+  count: 1
+  min_permission: write
+paths:
+  - match: [".github/workflows/**", ".github/agent-policy.yml"]
+    action: block
+    reason: "Agents may not change CI or the policy."
+  - match: ["docs/**", "**/*.md"]
+    action: allow
+  - match: ["infra/**", "**/*.tf"]
+    action: approve
+    approval: { count: 2, min_permission: maintain }
+    reason: "Infrastructure: two maintainers."
+  - match: ["src/**"]
+    action: approve
+    reason: "Source: one reviewer with write access."
+`;
+
+/**
+ * The stream: `installs` installations (orgs) × 2 repositories, one of the two with
+ * .github/agent-policy.yml (POLICY, 4 path rules) and one on the built-in default; `perRepo` agent PRs
+ * per repository, each 100 changed files. Four waves, one event per PR each, measured separately:
+ * opened; a push then synchronize; an approving review by a collaborator; a label other than ours.
+ */
+function buildRepos(w, installs) {
+  const repos = [];
+  for (let i = 0; i < installs; i++) {
+    for (const [j, files] of [{ ".github/agent-policy.yml": POLICY, "README.md": "x\n" }, { "README.md": "x\n" }].entries()) {
+      const name = `org${i}/repo${j}`;
+      w.addRepo(name, { files, collaborators: { alice: "write" } });
+      repos.push(name);
+    }
+  }
+  return repos;
+}
+
+function buildPulls(w, repos, perRepo, tag) {
+  const pulls = [];
+  // PR-major order, so consecutive events go to different repositories and installations.
+  for (let n = 0; n < perRepo; n++) {
+    for (const repo of repos) {
+      const files = {};
+      for (let f = 0; f < 100; f++) files[`${["src", "docs", "src/lib", "tests"][f % 4]}/p${n}/f${f}.ts`] = `export const v = ${f};\n`;
+      const pr = w.addPull(repo, { author: AGENT, head: `copilot/${tag}-${n}`, commits: [{ message: `Task ${tag} ${n}`, files }] });
+      pulls.push({ repo, number: pr.number, edit: Object.keys(files)[0] });
+    }
+  }
+  return pulls;
+}
+
+const WAVES = [
+  ["opened", "new agent PR opened (read + create check + add label)"],
+  ["synchronize", "push to it → synchronize (read + update check)"],
+  ["review", "approving review (read + update check)"],
+  ["labeled", "label other than ours (no request)"],
+];
+
+function wave(h, w, pulls, kind) {
+  return pulls.map(({ repo, number, edit }, i) => {
+    if (kind === "opened") return h.pullRequestEvent(w, repo, number, "opened");
+    if (kind === "synchronize") {
+      w.pushToPull(repo, number, { message: "Follow-up", author: AGENT, files: { [edit]: `export const v = "edit ${i} ${w.pull(repo, number).headSha}";\n` } }); // still 100 files
+      return h.pullRequestEvent(w, repo, number, "synchronize");
+    }
+    if (kind === "review") return h.reviewEvent(w, repo, number, w.review(repo, number, "alice", "APPROVED").id);
+    w.labelPull(repo, number, "bug");
+    return h.labeledEvent(w, repo, number, "bug");
+  });
+}
+
+const cores = availableParallelism();
+
+/** The realistic stream against the fake with `latencyMs` per GitHub request. */
+async function throughput(h, rows, latencyMs, installs, perRepo) {
+  const fake = await h.startFakeGitHub({ latencyMs, validateResponses: false });
   const app = await h.startApp(fake, { LOG_LEVEL: "info" }, { entry: join(root, "lib", "app", "main.js") });
+  const label = `${latencyMs} ms/request`;
   try {
     const w = fake.state;
-    w.addRepo("acme/tp", { files: { "README.md": "x\n" } });
-    const deliveries = [];
-    for (let n = 0; n < events; n++) {
-      const pr = w.addPull("acme/tp", { author: AGENT, head: `copilot/tp-${n}`, commits: [{ message: `Change ${n}`, files: { [`src/tp${n}.ts`]: `${n}\n` } }] });
-      deliveries.push(h.pullRequestEvent(w, "acme/tp", pr.number, "opened"));
+    // Warm-up outside the measurement (JIT, installation tokens, the fake's validators): a small world of its own.
+    const repos = buildRepos(w, installs);
+    const warm = buildPulls(w, repos, 2, "warm");
+    for (const [kind] of WAVES) await pump(h, app, wave(h, w, warm, kind), 8);
+    const pulls = buildPulls(w, repos, perRepo, "task");
+    let events = 0;
+    let seconds = 0;
+    let appCpu = 0;
+    let hereCpu = 0;
+    const times = [];
+    let failures = 0;
+    for (const [kind, what] of WAVES) {
+      const deliveries = wave(h, w, pulls, kind);
+      const since = fake.lastSeq();
+      const cpu0 = cpuSeconds(app.child.pid);
+      const here0 = process.cpuUsage();
+      const res = await pump(h, app, deliveries, 32);
+      const here = process.cpuUsage(here0);
+      const cpu = cpuSeconds(app.child.pid) - cpu0;
+      const k = byKind(apiRequests(fake, since));
+      events += deliveries.length;
+      seconds += res.seconds;
+      appCpu += cpu;
+      hereCpu += (here.user + here.system) / 1e6;
+      times.push(...res.times);
+      failures += res.failures;
+      if (latencyMs === 0) {
+        const per = (n) => (n / deliveries.length).toFixed(2);
+        rows.push(row(`  ${what}: requests/event, app CPU/event`, `${per(k.rest + k.graphql + k.conditional)} (REST ${per(k.rest)}, GraphQL ${per(k.graphql)}, cond ${per(k.conditional)}); ${((cpu * 1000) / deliveries.length).toFixed(2)} ms`, "—", null));
+      }
     }
-    // Warm-up (JIT, installation token) outside the measurement.
-    await pump(h, app, deliveries.splice(0, 20), 4);
-    const cpu0 = cpuSeconds(app.child.pid);
-    const res = await pump(h, app, deliveries, 32);
-    const cpuMs = ((cpuSeconds(app.child.pid) - cpu0) * 1000) / deliveries.length;
-    const label = `${latencyMs} ms/request`;
-    const rate = (deliveries.length / res.seconds).toFixed(0);
-    // The fake (schema validation of every request and response) and the driver share one process and
-    // are usually the bottleneck: the app's own capacity is 2 cores / its CPU time per event.
-    const capacity = 2000 / cpuMs;
-    rows.push(row(`webhook throughput, new agent PRs, end to end with the fake (${label})`, `${rate} events/s`, "—", null));
-    if (latencyMs === 0)
-      rows.push(row("app CPU per new-PR evaluation → capacity on 2 cores", `${cpuMs.toFixed(2)} ms → ${capacity.toFixed(0)} events/s`, "≥ 300 events/s (2 cores)", capacity >= 300));
-    rows.push(row(`webhook-to-check latency p50 / p99 (${label})`, `${percentile(res.times, 50).toFixed(1)} / ${percentile(res.times, 99).toFixed(1)} ms`, "—", null));
-    if (res.failures > 0) rows.push(row(`failed deliveries (${label})`, res.failures, "0", false));
+    const mix = `${events} events: ${installs} installations × 2 repos, 100-file agent PRs, ¼ each opened/synchronize/review/other label`;
+    if (latencyMs === 0) {
+      const cpuMs = (appCpu * 1000) / events;
+      rows.push(row(`stream (${label}): ${mix}`, `${(events / seconds).toFixed(0)} events/s wall clock`, "—", null));
+      rows.push(row(`  how the ${cores} cores were shared: app process CPU/event | fake + driver (this process) CPU/event`, `${cpuMs.toFixed(2)} ms | ${((hereCpu * 1000) / events).toFixed(2)} ms`, "—", null));
+      rows.push(row("  app capacity from its CPU: one app process (one JS thread, one core)", `${(1000 / cpuMs).toFixed(0)} events/s`, "—", null));
+      rows.push(row("  app capacity from its CPU on 2 cores (two replicas, REDIS_URL for the per-SHA lock)", `${(2000 / cpuMs).toFixed(0)} events/s`, "≥ 300 events/s (SPEC §8)", 2000 / cpuMs >= 300));
+    } else {
+      rows.push(row(`stream (${label}): ${events} events, same mix`, `${(events / seconds).toFixed(0)} events/s wall clock`, "—", null));
+    }
+    rows.push(row(`  webhook-to-check latency p50 / p99 (${label}, 32 in flight)`, `${percentile(times, 50).toFixed(1)} / ${percentile(times, 99).toFixed(1)} ms`, "—", null));
+    if (failures > 0) rows.push(row(`  failed deliveries (${label})`, failures, "0", false));
+    if (fake.violations.length > 0) rows.push(row(`  fake GitHub contract violations (${label})`, fake.violations.length, "0", false));
   } finally {
     await app.stop();
     await fake.close();
   }
 }
 
+/** 20,000 events of the same mix, cycling over a fixed set of PRs: RSS after warm-up vs at the end. */
 async function memory(h, rows, total) {
-  const fake = await h.startFakeGitHub();
+  const fake = await h.startFakeGitHub({ validateResponses: false });
   const app = await h.startApp(fake, { LOG_LEVEL: "info" }, { entry: join(root, "lib", "app", "main.js") });
   try {
     const w = fake.state;
-    w.addRepo("acme/mem", { files: { "README.md": "x\n" } });
-    const pulls = [];
-    for (let n = 0; n < 200; n++) pulls.push(w.addPull("acme/mem", { author: AGENT, head: `copilot/m-${n}`, commits: [{ message: `M ${n}`, files: { [`src/m${n}.ts`]: `${n}\n` } }] }));
-    for (const p of pulls) w.labelPull("acme/mem", p.number, "bug");
-    // Half evaluations (an unchanged outcome after the first), half irrelevant label events.
-    const evaluate = pulls.map((p) => h.pullRequestEvent(w, "acme/mem", p.number, "synchronize"));
-    const label = pulls.map((p) => h.labeledEvent(w, "acme/mem", p.number, "bug"));
-    const batch = (from, count) => Array.from({ length: count }, (_, i) => ((from + i) % 2 === 0 ? evaluate : label)[(from + i) % pulls.length]);
-    await pump(h, app, batch(0, 2000), 32);
-    fake.clearLog();
-    const after2k = rssKb(app.child.pid, "VmRSS");
-    const res = await pump(h, app, batch(2000, total - 2000), 32);
-    fake.clearLog();
+    const pulls = buildPulls(w, buildRepos(w, 4), 25, "mem");
+    let sent = 0;
+    let after2k = 0;
+    let warmSent = 0;
+    let seconds = 0;
+    while (sent < total) {
+      for (const [kind] of WAVES) {
+        const res = await pump(h, app, wave(h, w, pulls, kind), 32);
+        sent += pulls.length;
+        if (after2k > 0) seconds += res.seconds;
+        else if (sent >= 2000) {
+          after2k = rssKb(app.child.pid, "VmRSS");
+          warmSent = sent;
+        }
+      }
+      fake.clearLog(); // the fake's request log is the driver's memory, not the app's
+    }
     const end = rssKb(app.child.pid, "VmRSS");
     const peak = rssKb(app.child.pid, "VmHWM");
-    rows.push(row(`peak RSS over ${total} events`, `${(peak / 1024).toFixed(0)} MB (RSS ${(after2k / 1024).toFixed(0)} MB after 2,000 → ${(end / 1024).toFixed(0)} MB at end)`, "flat", end <= after2k * 1.25));
-    rows.push(row(`mixed throughput (½ evaluations, ½ irrelevant)`, `${((total - 2000) / res.seconds).toFixed(0)} events/s`, "—", null));
+    rows.push(row(`peak RSS over ${sent} events of the stream`, `${(peak / 1024).toFixed(0)} MB (RSS ${(after2k / 1024).toFixed(0)} MB after 2,000 → ${(end / 1024).toFixed(0)} MB at end)`, "flat (end ≤ 1.25 × after warm-up)", end <= after2k * 1.25));
+    rows.push(row(`  wall clock over those events (repeat events of the same PRs)`, `${((sent - warmSent) / seconds).toFixed(0)} events/s`, "—", null));
   } finally {
     await app.stop();
     await fake.close();
@@ -214,8 +322,10 @@ export async function run() {
   const h = await loadFake();
   const rows = [];
   await requestBudget(h, rows);
-  await throughput(h, rows, 0, 1000);
-  await throughput(h, rows, 50, 300);
+  const load = loadavg()[0].toFixed(2);
+  rows.push(row(`machine: ${cores} cores; load average before the app rows (other work slows the wall-clock rows, not CPU/event)`, load, "—", null));
+  await throughput(h, rows, 0, 8, 16);
+  await throughput(h, rows, 50, 8, 6);
   await memory(h, rows, 20_000);
   await writeLimiter(h, rows);
   return rows;
