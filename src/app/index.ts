@@ -14,6 +14,7 @@ import { onPush } from "./handlers/push.js";
 import { observabilityHandler } from "./http.js";
 import { AppMetrics, observeHandler } from "./metrics.js";
 import { createRedisShaLock } from "./sha-lock.js";
+import type { ShutdownRegistrar } from "./shutdown.js";
 
 const agentGate: ApplicationFunction = (probot, options) => {
   const appId = Number(process.env.APP_ID);
@@ -22,6 +23,9 @@ const agentGate: ApplicationFunction = (probot, options) => {
   // across replicas too; without it only within this process (docs/app.md, "Serialisation and several replicas").
   const redisUrl = process.env.REDIS_URL;
   const app = new AppState(appId, new AppMetrics(), redisUrl ? createRedisShaLock(redisUrl, probot.log) : null);
+  // `npm start` closes the lock's connection once the deliveries in flight have drained (./shutdown.ts).
+  const lock = app.lock;
+  if (lock) (options as ShutdownRegistrar | undefined)?.onShutdown?.(() => lock.close());
   // GET /healthz and GET /metrics on Probot's own server (npm start and `probot run` both pass
   // addHandler); without a server (probot.load in a test) Probot's addHandler throws "No server instance".
   if (typeof options?.addHandler === "function") {

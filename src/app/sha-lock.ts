@@ -269,6 +269,19 @@ export class ShaLock {
   }
 
   /**
+   * Close the Redis connection (at shutdown, after the jobs drained): QUIT lets pending replies arrive;
+   * a connection never opened (ioredis `lazyConnect`, status "wait") is just dropped, since QUIT would
+   * first connect.
+   */
+  async close(): Promise<void> {
+    if (this.#redis.status === "wait" || this.#redis.status === "end") {
+      this.#redis.disconnect();
+      return;
+    }
+    await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+
+  /**
    * Run `job` holding the SHA's lock (renewed while it runs). When waiters gave up meanwhile, run it
    * again before releasing (at most `maxReruns` times). Throws ShaLockTimeoutError when the lock could
    * not be had (the job did not run) and ShaLockLostError when it expired under the job.
