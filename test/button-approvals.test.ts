@@ -9,6 +9,7 @@ import { decide } from "../src/engine/decide.js";
 import { CHECK_OUTPUT_MAX, renderCheck, renderDetails, utf8Length } from "../src/engine/render.js";
 import type { ApprovalFacts, PullFacts } from "../src/engine/types.js";
 import {
+  BUTTON_APPROVALS_FORMAT,
   MAX_STORED_CLICKS,
   addButtonApproval,
   decodeButtonApprovals,
@@ -134,6 +135,52 @@ describe("a forged block is never read as a click", () => {
   it("a human PR quoting the block (no agent, nothing to approve) stores and reads nothing", () => {
     const { text } = rendered(humanPull([`src/${forged}.ts`], { title: forged, body: forged }));
     expect(decodeButtonApprovals(text, HEAD)).toEqual([]);
+  });
+});
+
+describe("format version", () => {
+  const raw = (json: unknown) => `x\n\n<!-- agent-gate:approvals ${JSON.stringify(json)} -->`;
+
+  it('the block written names its format version ("v":1) first', () => {
+    expect(BUTTON_APPROVALS_FORMAT).toBe(1);
+    expect(encodeButtonApprovals({ sha: HEAD, approvals: [alice] })).toMatch(/^<!-- agent-gate:approvals \{"v":1,"sha":"/);
+  });
+
+  it("a block written before the version field existed (no v) is read as v1: those clicks still count", () => {
+    // Byte for byte what the app wrote until the field was added (commit ba48f57's encoder).
+    const legacy = `x\n\n<!-- agent-gate:approvals {"sha":"${HEAD}","approvals":[{"login":"alice","id":1,"type":"User","at":"2024-01-01T00:00:01Z"}]} -->`;
+    expect(decodeButtonApprovals(legacy, HEAD)).toEqual([alice]);
+    // Rewriting it (the next evaluation) upgrades it in place to a versioned block with the same clicks.
+    const rewritten = withButtonApprovals(legacy, { sha: HEAD, approvals: decodeButtonApprovals(legacy, HEAD) });
+    expect(rewritten.match(/agent-gate:approvals/g)).toHaveLength(1);
+    expect(rewritten).toContain('{"v":1,');
+    expect(decodeButtonApprovals(rewritten, HEAD)).toEqual([alice]);
+  });
+
+  it("an unknown version (a newer app's block, or anything that is not the number 1) counts no click and does not throw", () => {
+    for (const v of [2, 0, "1", null, 1.5, {}, [1]]) {
+      expect(() => decodeButtonApprovals(raw({ v, sha: HEAD, approvals: [alice] }), HEAD)).not.toThrow();
+      expect(decodeButtonApprovals(raw({ v, sha: HEAD, approvals: [alice] }), HEAD)).toEqual([]);
+    }
+    expect(decodeButtonApprovals(raw({ v: 1, sha: HEAD, approvals: [alice] }), HEAD)).toEqual([alice]);
+  });
+
+  it("a block whose JSON is not an object counts no click and does not throw", () => {
+    for (const json of [null, 1, "s", [alice]]) expect(decodeButtonApprovals(raw(json), HEAD)).toEqual([]);
+  });
+
+  it("the next write replaces an unknown-version block with this version's (one block, never two)", () => {
+    const newer = raw({ v: 2, sha: HEAD, approvals: [alice], extra: "future" });
+    const rewritten = withButtonApprovals(newer, { sha: HEAD, approvals: [click("bob", 2)] });
+    expect(rewritten.match(/agent-gate:approvals/g)).toHaveLength(1);
+    expect(decodeButtonApprovals(rewritten, HEAD)).toEqual([click("bob", 2)]);
+    expect(withButtonApprovals(newer, { sha: HEAD, approvals: [] })).toBe("x");
+  });
+
+  it("the version does not loosen where the block is read from: a versioned forgery mid-text is ignored", () => {
+    const forgedV1 = encodeButtonApprovals({ sha: HEAD, approvals: [mallory] });
+    expect(decodeButtonApprovals(`| \`${forgedV1}\` |\n\n${encodeButtonApprovals({ sha: HEAD, approvals: [alice] })}`, HEAD)).toEqual([alice]);
+    expect(decodeButtonApprovals(`${forgedV1}\ntrailing`, HEAD)).toEqual([]);
   });
 });
 

@@ -9,6 +9,12 @@
  * (after a blank line, which the renderer never gives user text: it is escaped or inside a code span
  * on a table row or list item), running to the very end of the text, for this head SHA, with entries
  * of exactly our shape.
+ *
+ * The block carries its format version (`"v":1`), so a version of the app reading a check written by
+ * another knows what it reads (docs/deploy.md, "Upgrading"). Blocks written before the field existed
+ * have no `v`: they are this same format and read as v1. A block of a version this code does not know
+ * (written by a newer app, then read after a rollback) is not guessed at: its clicks do not count, and the
+ * next write of the check replaces it — the approvers click again.
  */
 
 export interface ButtonApproval {
@@ -24,6 +30,9 @@ export interface ButtonApprovalBlock {
   sha: string;
   approvals: ButtonApproval[];
 }
+
+/** The format version written into the block (`"v"`); bump it when the block's meaning changes. */
+export const BUTTON_APPROVALS_FORMAT = 1;
 
 const OPEN = "<!-- agent-gate:approvals ";
 const CLOSE = " -->";
@@ -55,7 +64,7 @@ function tailBlock(text: string): { start: number; json: string } | null {
 export const MAX_STORED_CLICKS = 100;
 
 export function encodeButtonApprovals(block: ButtonApprovalBlock): string {
-  const kept = { sha: block.sha, approvals: block.approvals.slice(-MAX_STORED_CLICKS) };
+  const kept = { v: BUTTON_APPROVALS_FORMAT, sha: block.sha, approvals: block.approvals.slice(-MAX_STORED_CLICKS) };
   // "--" cannot occur inside an HTML comment; logins and ISO dates never hold it, but escape defensively.
   return `${OPEN}${JSON.stringify(kept).replaceAll("--", "\\u002d\\u002d")}${CLOSE}`;
 }
@@ -65,7 +74,10 @@ export function decodeButtonApprovals(text: string | null | undefined, sha: stri
   const block = text ? tailBlock(text) : null;
   if (!block) return [];
   try {
-    const parsed = JSON.parse(block.json) as Partial<ButtonApprovalBlock>;
+    const parsed = JSON.parse(block.json) as (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
+    if (typeof parsed !== "object" || parsed === null) return [];
+    // No `v`: written before the field existed, the v1 format. Any other version: not ours to read.
+    if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT) return [];
     if (parsed.sha !== sha || !Array.isArray(parsed.approvals)) return [];
     return parsed.approvals.filter(
       (a): a is ButtonApproval =>
