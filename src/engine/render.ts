@@ -351,6 +351,28 @@ export function groupEvidence(evidence: readonly Evidence[]): Evidence[] {
   return [...groups.values()].map(({ first, wheres }) => ({ ...first, where: summarizeWheres(wheres) }));
 }
 
+/**
+ * One commit's evidence for its row of the commits table: the same signal and value found in several
+ * places of the commit (a bot that is both author and committer) is one line naming the places
+ * ("author, committer"), not the same identity twice. At most three lines.
+ */
+function commitEvidence(sha: string, evidence: readonly Evidence[]): string {
+  if (evidence.length === 0) return "—";
+  const prefix = `commit ${shortSha(sha)} `;
+  const groups = new Map<string, { e: Evidence; roles: string[] }>();
+  for (const e of evidence) {
+    const key = `${e.signal}\u0000${e.value}`;
+    const role = e.where.startsWith(prefix) ? e.where.slice(prefix.length) : e.where;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { e, roles: [role] });
+    else if (!g.roles.includes(role)) g.roles.push(role);
+  }
+  return [...groups.values()]
+    .slice(0, 3)
+    .map(({ e, roles }) => `${e.signal}: ${code(e.value, { inTable: true, max: 100 })} (${md(roles.join(", "), 100)})`)
+    .join("<br>");
+}
+
 function summarizeWheres(wheres: string[]): string {
   if (wheres.length === 1) return wheres[0]!;
   const commit = /^commit (\S+) (.+)$/;
@@ -462,7 +484,7 @@ export function renderDetails(d: Decision, limit = CHECK_OUTPUT_MAX): string {
     doc.list(
       d.detection.commits.map((c) => {
         const agents = c.agents.length > 0 ? c.agents.map((a) => code(a.id, { inTable: true, max: 60 })).join(", ") : "—";
-        const ev = c.evidence.length > 0 ? c.evidence.slice(0, 3).map((e) => `${e.signal}: ${code(e.value, { inTable: true, max: 100 })}`).join("<br>") : "—";
+        const ev = commitEvidence(c.sha, c.evidence);
         return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
       }),
       "commits",
