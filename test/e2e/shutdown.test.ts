@@ -177,11 +177,13 @@ describe("SIGTERM with an evaluation in flight (real app process)", () => {
     }
   });
 
-  test("a second signal during the drain exits at once (143), cutting the delivery off: it fails, no check is written", async () => {
+  test("a second signal during the drain exits at once (143), cutting the delivery off: it fails, no check is written; its redelivery writes it", async () => {
     const app = await startThroughProxy();
     const { repo, number, sha } = agentPull();
     const hold = proxy.holdCheckWrite();
-    const answered = deliver(app.url, app.secret, ...pullRequestEvent(w, repo, number, "opened")).then(
+    const delivery = pullRequestEvent(w, repo, number, "opened");
+    const deliveryId = "5e7a0d1c-cut-off";
+    const answered = deliver(app.url, app.secret, ...delivery, { deliveryId }).then(
       (status) => status,
       () => "connection lost",
     );
@@ -194,6 +196,13 @@ describe("SIGTERM with an evaluation in flight (real app process)", () => {
     expect(await withGuard(answered, "the webhook answer")).toBe("connection lost");
     // The held write is never forwarded: the app died before writing (GitHub marks the delivery failed).
     expect(w.checkRuns(repo, sha, "agent-gate")).toHaveLength(0);
+
+    // Recovery (docs/deploy.md): redelivering that same delivery to a running replica writes the check.
+    const next = await startThroughProxy({ WEBHOOK_SECRET: app.secret });
+    expect(await deliver(next.url, next.secret, ...delivery, { deliveryId })).toBe(200);
+    const runs = w.checkRuns(repo, sha, "agent-gate");
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.conclusion).toBe("action_required");
   });
 
   test("the drain is bounded (AGENT_GATE_DRAIN_SECONDS): past it the process exits 1 and says what it cut off", async () => {
