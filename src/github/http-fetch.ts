@@ -1,33 +1,33 @@
 /**
- * A `fetch` for Octokit (`request.fetch`) on `node:http`/`node:https` with keep-alive agents.
+ * Octokit's `request.fetch`: a thin adapter over the `undici` package's `request()` API (no HTTP code
+ * of our own: connections, keep-alive, timeouts and redirects are undici's).
  *
- * Why: profiling the app under webhook load (scripts/bench-app.js) showed Node's built-in fetch
- * (undici's WHATWG implementation: web streams, transferable bodies, a request/response object graph
- * per call) costing ≈ 2 ms of CPU per GitHub request — more than deciding the PR. Octokit only needs
- * the small part of the Fetch API that `@octokit/request` (`dist-bundle/index.js`, `fetchWrapper` and
- * `getResponseData`) reads: `status`, `statusText`, `url`, iterable `headers` with `get()`, `text()`,
- * `arrayBuffer()`, and `body` when `parseSuccessResponseBody` is off. The response body is buffered
- * (GitHub API answers are small JSON documents).
+ * Why not `fetch`: Node's built-in fetch — undici's WHATWG implementation, with its web streams and
+ * Request/Response object graph per call — cost ≈ 1.5 ms of app CPU per GitHub request under webhook
+ * load (scripts/bench-app.js), more than deciding the PR. `request()` is undici's low-level API on the
+ * same connection pool. `@octokit/request` (`dist-bundle/index.js`, `fetchWrapper`, `getResponseData`)
+ * reads only `status`, `url`, `statusText`, iterable `headers` with `get()`, `text()`, `arrayBuffer()`,
+ * and `body` when `parseSuccessResponseBody` is off: that is what the adapter answers with.
  *
- * Fetch semantics kept: redirects are followed (at most 20, `redirect: "manual"` returns the 3xx,
- * `"error"` rejects), a 303 — or a 301/302 answer to a POST — becomes a GET without body, and the
- * `authorization` header is dropped on a cross-origin redirect (Fetch standard, "HTTP-redirect fetch");
- * gzip/deflate/br answers are decoded; an abort rejects with an `AbortError`, a network failure with
- * `TypeError("fetch failed", { cause })` like undici, which `fetchWrapper` turns into a status-500
- * `RequestError` that plugin-retry retries.
+ * - Redirects: undici's own redirect interceptor (at most 20; a 303, or a 301/302 to a POST, becomes a
+ *   GET without body; `authorization` is dropped on a cross-origin hop). `redirect: "manual"` returns
+ *   the 3xx, `redirect: "error"` rejects on one.
+ * - No compression: requests say `accept-encoding: identity`, so GitHub's small JSON answers come
+ *   uncompressed and there is no decoding step (a coded answer anyway is a failure, not garbage).
+ * - Errors as `@octokit/request` expects from fetch: an abort rejects with an `AbortError` (Octokit
+ *   passes it through), anything else with `TypeError("fetch failed", { cause })`, which `fetchWrapper`
+ *   turns into a status-500 `RequestError` that plugin-retry retries.
+ * - The body is read whole before answering (GitHub API answers are small JSON documents), so a
+ *   connection is never held by an answer Octokit does not read (204, HEAD).
  */
-import http from "node:http";
-import https from "node:https";
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { Readable } from "node:stream";
+import { Agent, interceptors, request, type Dispatcher } from "undici";
 
-/** Undici's default headers/body timeout: a hung connection must not hold an evaluation forever. */
-const SOCKET_TIMEOUT_MS = 300_000;
-const MAX_REDIRECTS = 20;
+/** Undici's own defaults (300 s), stated: a hung connection must not hold an evaluation forever. */
+const TIMEOUT_MS = 300_000;
 
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, scheduling: "lifo" }),
-  "https:": new https.Agent({ keepAlive: true, scheduling: "lifo" }),
-};
+const agent = new Agent({ headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+const following = agent.compose(interceptors.redirect({ maxRedirections: 20 }));
 
 export interface FetchInit {
   method?: string;
@@ -37,42 +37,43 @@ export interface FetchInit {
   signal?: AbortSignal | null;
 }
 
-export interface FetchResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly url: string;
-  readonly ok: boolean;
-  readonly redirected: boolean;
-  readonly headers: Headers;
-  readonly body: ReadableStream<Uint8Array> | null;
-  text(): Promise<string>;
-  json(): Promise<unknown>;
-  arrayBuffer(): Promise<ArrayBuffer>;
+type RawHeaders = Dispatcher.ResponseData["headers"];
+
+/** The read-only part of the Fetch API's `Headers` that Octokit uses, over undici's header object. */
+class ResponseHeaders {
+  constructor(private readonly raw: RawHeaders) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+  }
+  *[Symbol.iterator](): IterableIterator<[string, string]> {
+    for (const [k, v] of Object.entries(this.raw)) if (v !== undefined) yield [k, Array.isArray(v) ? v.join(", ") : v];
+  }
 }
 
-class BufferedResponse implements FetchResponse {
+export class FetchResponse {
   constructor(
     readonly status: number,
     readonly statusText: string,
     readonly url: string,
-    readonly headers: Headers,
+    readonly headers: ResponseHeaders,
     readonly redirected: boolean,
-    private readonly buffer: Buffer,
+    private readonly bytes: Buffer,
   ) {}
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }
   get body(): ReadableStream<Uint8Array> | null {
-    return this.buffer.length === 0 ? null : new Blob([this.buffer]).stream();
+    return this.bytes.length === 0 ? null : (Readable.toWeb(Readable.from([this.bytes])) as ReadableStream<Uint8Array>);
   }
   text(): Promise<string> {
-    return Promise.resolve(this.buffer.toString("utf8"));
+    return Promise.resolve(this.bytes.toString("utf8"));
   }
   json(): Promise<unknown> {
     return this.text().then((t) => JSON.parse(t) as unknown);
   }
   arrayBuffer(): Promise<ArrayBuffer> {
-    const b = this.buffer;
+    const b = this.bytes;
     return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
   }
 }
@@ -85,87 +86,35 @@ function abortError(signal: AbortSignal): Error {
   return e;
 }
 
-function decode(body: Buffer, encoding: string | undefined): Buffer {
-  switch (encoding?.trim().toLowerCase()) {
-    case "gzip":
-    case "x-gzip":
-      return gunzipSync(body);
-    case "deflate":
-      return inflateSync(body);
-    case "br":
-      return brotliDecompressSync(body);
-    default:
-      return body;
-  }
-}
-
-interface Raw {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  body: Buffer;
-}
-
-function once(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | null | undefined, signal: AbortSignal | null | undefined): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const mod = url.protocol === "https:" ? https : http;
-    const agent = url.protocol === "https:" ? agents["https:"] : agents["http:"];
-    const outgoing: Record<string, string> = { "accept-encoding": "gzip, deflate, br", ...headers };
-    if (body != null) outgoing["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-    const req = mod.request(url, { method, headers: outgoing, agent, timeout: SOCKET_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", (e) => reject(new TypeError("fetch failed", { cause: e })));
-      res.on("end", () => {
-        const h = new Headers();
-        const raw = res.rawHeaders;
-        for (let i = 0; i < raw.length; i += 2) h.append(raw[i]!, raw[i + 1]!);
-        let buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        try {
-          buf = decode(buf, res.headers["content-encoding"]);
-        } catch (e) {
-          reject(new TypeError("fetch failed", { cause: e }));
-          return;
-        }
-        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", headers: h, body: buf });
-      });
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${url.origin} within ${SOCKET_TIMEOUT_MS} ms`)));
-    req.on("error", (e) => reject(signal?.aborted ? abortError(signal) : new TypeError("fetch failed", { cause: e })));
-    if (signal) {
-      if (signal.aborted) {
-        req.destroy();
-        reject(abortError(signal));
-        return;
-      }
-      signal.addEventListener("abort", () => req.destroy(abortError(signal)), { once: true });
-    }
-    req.end(body ?? undefined);
-  });
-}
+const fetchFailed = (cause: unknown) => new TypeError("fetch failed", { cause });
 
 /** `fetch(url, init)` for `@octokit/request` (see the module comment for what is and is not kept). */
 export async function httpFetch(input: string | URL, init: FetchInit = {}): Promise<FetchResponse> {
-  let url = new URL(input);
-  let method = (init.method ?? "GET").toUpperCase();
-  let headers = { ...init.headers };
-  let body = init.body;
-  for (let redirects = 0; ; redirects++) {
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError("fetch failed", { cause: new Error(`unsupported protocol ${url.protocol}`) });
-    const res = await once(url, method, headers, body, init.signal);
-    const location = res.headers.get("location");
-    if (![301, 302, 303, 307, 308].includes(res.status) || location === null || init.redirect === "manual") {
-      return new BufferedResponse(res.status, res.statusText, url.href, res.headers, redirects > 0, res.body);
-    }
-    if (init.redirect === "error") throw new TypeError("fetch failed", { cause: new Error(`unexpected redirect to ${location}`) });
-    if (redirects >= MAX_REDIRECTS) throw new TypeError("fetch failed", { cause: new Error("redirect count exceeded") });
-    const next = new URL(location, url);
-    if ((res.status === 303 && method !== "GET" && method !== "HEAD") || ((res.status === 301 || res.status === 302) && method === "POST")) {
-      method = "GET";
-      body = undefined;
-      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-(type|length|encoding|language|location)$/i.test(k)));
-    }
-    if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== "authorization"));
-    url = next;
+  const signal = init.signal ?? undefined;
+  const follow = init.redirect !== "manual" && init.redirect !== "error";
+  let res: Dispatcher.ResponseData;
+  let bytes: Buffer;
+  try {
+    res = await request(input, {
+      dispatcher: follow ? following : agent,
+      method: (init.method ?? "GET").toUpperCase() as Dispatcher.HttpMethod,
+      headers: { ...init.headers, "accept-encoding": "identity" },
+      body: init.body ?? null,
+      signal,
+    });
+    const read = await res.body.bytes();
+    bytes = Buffer.from(read.buffer, read.byteOffset, read.byteLength);
+  } catch (error) {
+    throw signal?.aborted ? abortError(signal) : fetchFailed(error);
   }
+  const headers = new ResponseHeaders(res.headers);
+  const coding = headers.get("content-encoding");
+  if (coding !== null && coding.trim().toLowerCase() !== "identity") throw fetchFailed(new Error(`the answer is ${coding}-coded though the request asked for identity`));
+  if (init.redirect === "error" && res.statusCode >= 300 && res.statusCode < 400 && headers.get("location") !== null) {
+    throw fetchFailed(new Error(`unexpected redirect to ${headers.get("location")}`));
+  }
+  // The redirect interceptor records every URL it requested, the last one being the answer's.
+  const history = (res.context as { history?: URL[] } | undefined)?.history ?? [];
+  const url = history.length > 0 ? history[history.length - 1]!.href : String(input);
+  return new FetchResponse(res.statusCode, res.statusText ?? "", url, headers, history.length > 1, bytes);
 }

@@ -18,8 +18,8 @@
  *    so the key must be the installation: the class below sets `throttle.id = "installation-<id>"`.
  * 2. Secondary rate limits are retried (Probot's `getOctokitThrottleOptions` only logs them), at most
  *    `MAX_RATE_LIMIT_RETRIES` times, so a burst costs a delay, not a lost check.
- * 3. Requests go through `httpFetch` (./http-fetch.ts: node:http keep-alive) instead of Node's built-in
- *    fetch, which cost ≈ 1.5 ms of CPU per request under webhook load (scripts/bench-app.js).
+ * 3. Requests go through `httpFetch` (./http-fetch.ts: a thin adapter over undici's `request()`) instead
+ *    of Node's built-in fetch, which cost ≈ 0.5 ms more CPU per request (scripts/bench-app.js).
  * 4. Under test (`AGENT_GATE_TEST_NO_THROTTLE=1`, set by test/helpers/app-process.ts) nothing sleeps, but
  *    every retry still happens (fault tests count them): plugin-retry with a zero back-off, and
  *    plugin-throttling kept on (it is what retries 403 secondary limits) with zero retry-after and
