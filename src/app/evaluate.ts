@@ -9,6 +9,7 @@ import { renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../eng
 import type { Decision, Account } from "../engine/types.js";
 import { withButtonApprovals, encodeButtonApprovals, type ButtonApproval } from "../github/button-approvals.js";
 import { countsSince, requestCounter, type GitHub } from "../github/client.js";
+import { withUnspacedQueries } from "../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
 import { addLabels, writeCheck, type LabelSpec } from "../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "./audit.js";
@@ -96,13 +97,15 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
   const started = performance.now();
   const counter = requestCounter(req.gh);
   const before = { ...counter };
+  // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); writes below use req.gh.
+  const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   const target = { ...req.repo, number: req.number, appId: app.appId };
   const key = shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha);
   let pending = app.pendingClicks.get(key) ?? [];
   const cache = newLookupCache();
 
   // 1. Read the PR (one GraphQL query), then the other open PRs at the same head.
-  const first = await readPull(req.gh, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache });
+  const first = await readPull(reads, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache });
   const sha = first.facts.headSha;
   if (sha !== req.fallback.headSha && pending.length > 0) {
     // A click approves the head it was made on (SPEC §4: approvals count only at the current head); the
@@ -119,7 +122,7 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
   }
   const snapshots = [first];
   for (const twin of first.twins) {
-    snapshots.push(await readPull(req.gh, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache }));
+    snapshots.push(await readPull(reads, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache }));
   }
   app.rememberManualLabel(`${req.repo.owner}/${req.repo.repo}`, first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored");
 

@@ -24,10 +24,19 @@
  *    every retry still happens (fault tests count them): plugin-retry with a zero back-off, and
  *    plugin-throttling kept on (it is what retries 403 secondary limits) with zero retry-after and
  *    limiter groups without `minTime`.
+ *
+ * And GraphQL QUERIES are not spaced 1 s apart (`withUnspacedQueries` below). plugin-throttling sends
+ * every GraphQL request, queries too, through the `write` group (`isWrite || isGraphQL`), which would
+ * cap one busy installation at ≈ 0.5 evaluations/s (one query + one check write each). GitHub asks for
+ * the pause between MUTATIVE requests only: "If you are making a large number of POST, PATCH, PUT, or
+ * DELETE requests, wait at least one second between each request"
+ * (https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api, "Pause between mutative
+ * requests"). The reader sends queries only; REST writes (and any GraphQL mutation) keep the spacing.
  */
 import type Bottleneck from "bottleneck";
 import { createRequire } from "node:module";
 import { ProbotOctokit } from "probot";
+import { requestKind, type GitHub, type RequestCounts } from "./client.js";
 import { httpFetch } from "./http-fetch.js";
 
 /** Retries after a primary or secondary rate limit before the request fails (and the check fails closed). */
@@ -97,4 +106,91 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof P
     const request = { fetch: httpFetch, ...instanceOptions.request };
     return { ...instanceOptions, throttle, request, ...(retry ? { retry } : {}) };
   }) as typeof ProbotOctokit;
+}
+
+/**
+ * The `write` group of query Octokits: no spacing, no concurrency cap of its own. A local group even
+ * with REDIS_URL: it imposes nothing to share across replicas, while plugin-throttling's clustered
+ * groups still apply to queries (`global`: at most 10 concurrent requests per installation).
+ */
+let queryGroup: Bottleneck.Group | null = null;
+
+/** Installation Octokits for GraphQL queries, per app Octokit (so per Probot app), at most this many each. */
+export const MAX_QUERY_OCTOKITS = 1_000;
+const queryOctokits = new WeakMap<object, Map<number, GitHub>>();
+
+interface FactoryOptions {
+  octokit: GitHub;
+  octokitOptions: InstanceOptions & { log?: unknown };
+  installationId?: number;
+}
+
+/**
+ * The installation's Octokit for GraphQL queries, built once per installation with Probot's own
+ * machinery — the auth strategy's installation `factory`, as `app.auth(installationId)` does
+ * (`probot/lib/octokit/get-authenticated-octokit.js`): same class, options, token cache (shared with
+ * every other Octokit of the app, refreshed by @octokit/auth-app), retries and rate-limit handling —
+ * with a `write` group without `minTime`. Kept in a bounded LRU. Null when `gh` is not an installation
+ * Octokit of a GitHub App (token auth, unauthenticated).
+ */
+async function queryOctokitFor(gh: GitHub, onCreate: (octokit: GitHub, installationId: number) => void): Promise<GitHub | null> {
+  const auth = gh.auth as (options: Record<string, unknown>) => Promise<unknown>;
+  const result = await auth({
+    type: "installation",
+    factory: ({ octokit, octokitOptions, installationId }: FactoryOptions): GitHub | null => {
+      if (!octokit || !installationId) return null;
+      let lru = queryOctokits.get(octokit);
+      if (!lru) queryOctokits.set(octokit, (lru = new Map()));
+      const hit = lru.get(installationId);
+      if (hit) {
+        lru.delete(installationId); // most recently used last
+        lru.set(installationId, hit);
+        return hit;
+      }
+      queryGroup ??= new BottleneckLight.Group({ maxConcurrent: null, minTime: 0 });
+      const Octokit = octokit.constructor as new (options: Record<string, unknown>) => GitHub;
+      const made = new Octokit({
+        ...octokitOptions,
+        throttle: { ...octokitOptions.throttle, write: queryGroup },
+        auth: { ...octokitOptions.auth, installationId },
+      });
+      lru.set(installationId, made);
+      if (lru.size > MAX_QUERY_OCTOKITS) lru.delete(lru.keys().next().value!);
+      onCreate(made, installationId);
+      return made;
+    },
+  });
+  return result && typeof (result as Partial<GitHub>).graphql === "function" ? (result as GitHub) : null;
+}
+
+const MUTATION = /^\s*mutation\b/;
+
+/**
+ * `gh` (Probot's per-event Octokit) for the reads of one evaluation: everything as `gh`, except that
+ * GraphQL queries go through the installation's query Octokit, not spaced 1 s apart (see the module
+ * comment). Each query counts in `counter` (the evaluation's counts, `requestCounter(gh)`) from a
+ * request hook of this evaluation's own — not a hook on the shared Octokit, which concurrent
+ * evaluations of the installation use at once. A mutation still goes through `gh`.
+ * `onCreate` sees each query Octokit once, when it is built (e.g. to instrument it for metrics).
+ */
+export async function withUnspacedQueries(gh: GitHub, counter: RequestCounts, onCreate: (octokit: GitHub, installationId: number) => void = () => {}): Promise<GitHub> {
+  const shared = await queryOctokitFor(gh, onCreate);
+  if (!shared) return gh;
+  const counted = shared.graphql.defaults({
+    request: {
+      // @octokit/request's documented `request.hook(request, options)`: count, then run the shared
+      // Octokit's own request hooks (auth, throttling, retries, metrics) as its graphql would.
+      hook: (request: unknown, options: { url?: unknown; headers?: unknown }) => {
+        const kind = requestKind(options);
+        if (kind) counter[kind] += 1;
+        return shared.hook("request", request as never, options as never);
+      },
+    },
+  });
+  const graphql = Object.assign(
+    (query: string | { query: string }, parameters?: Record<string, unknown>) =>
+      MUTATION.test(typeof query === "string" ? query : query.query) ? gh.graphql(query as string, parameters) : counted(query as string, parameters),
+    { defaults: counted.defaults, endpoint: counted.endpoint },
+  );
+  return Object.create(gh, { graphql: { value: graphql } }) as GitHub;
 }
