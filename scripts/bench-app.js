@@ -318,6 +318,91 @@ async function writeLimiter(h, rows) {
   }
 }
 
+/**
+ * One installation, production throttle (plugin-throttling as the app runs it, no test no-wait mode),
+ * Probot's own event path: GraphQL queries through `withUnspacedQueries` (the app's reads) vs through
+ * the event Octokit (the `write` group, as Probot ships it), and REST writes. A handful of requests:
+ * spaced ones take ≈ 1 s each.
+ */
+async function querySpacing(h, rows) {
+  const fake = await h.startFakeGitHub();
+  try {
+    const { Probot } = await import("probot");
+    const lib = (p) => import(pathToFileURL(join(root, "lib", "github", p)).href);
+    const { createAppOctokit, withUnspacedQueries } = await lib("octokit.js");
+    const { requestCounter } = await lib("client.js");
+    fake.state.addRepo("spacing/r", { files: { "README.md": "x\n" } });
+    const installationId = fake.state.installationFor("spacing").id;
+    const probot = new Probot({ appId: fake.appId, privateKey: fake.privateKey, baseUrl: fake.apiUrl, logLevel: "warn", Octokit: createAppOctokit({}) });
+    const appOctokit = await probot.auth();
+    // What Probot's webhook transform does for each event (octokit-auth-probot, "event-octokit").
+    const gh = await appOctokit.auth({ type: "event-octokit", event: { id: "bench", name: "pull_request", payload: { action: "opened", installation: { id: installationId } } } });
+    const reads = await withUnspacedQueries(gh, requestCounter(gh));
+    const query = "query Repo($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { name } }";
+    await gh.rest.repos.get({ owner: "spacing", repo: "r" }); // the installation token, minted once, outside the timings
+    const rate = async (n, send) => {
+      await send(0); // the first one is never held back: time the n after it
+      const t = performance.now();
+      for (let i = 1; i <= n; i++) await send(i);
+      return n / ((performance.now() - t) / 1000);
+    };
+    const viaReads = await rate(10, () => reads.graphql(query, { owner: "spacing", name: "r" }));
+    const viaEvent = await rate(3, () => gh.graphql(query, { owner: "spacing", name: "r" }));
+    const writes = await rate(3, (i) => gh.rest.issues.createLabel({ owner: "spacing", repo: "r", name: `spacing-${i}`, color: "ededed" }));
+    rows.push(row("GraphQL queries/s, one installation, production throttle: Probot's event Octokit (queries in the write group)", viaEvent.toFixed(1), "—", null));
+    rows.push(row("GraphQL queries/s, one installation, production throttle: agent-gate reads (withUnspacedQueries)", viaReads.toFixed(1), "not spaced (> 2/s)", viaReads > 2));
+    rows.push(row("REST writes/s, one installation, production throttle (GitHub: ≥ 1 s between mutative requests)", writes.toFixed(2), "≈ 1/s (≤ 1.05)", writes <= 1.05));
+  } finally {
+    await fake.close();
+  }
+}
+
+/**
+ * CPU per request through @octokit/request (loopback server in this process, 100-file JSON answers):
+ * the app's `httpFetch` (undici `request()`) vs undici's WHATWG `fetch` on a keep-alive Agent with
+ * the same redirect interceptor vs Node's global fetch. Server CPU is included and the same in all three.
+ */
+async function fetchCost(rows) {
+  const { createServer } = await import("node:http");
+  const { request } = await import("@octokit/request");
+  const { Agent, fetch: undiciFetch, interceptors } = await import("undici");
+  const { httpFetch } = await import(pathToFileURL(join(root, "lib", "github", "http-fetch.js")).href);
+  const answer = JSON.stringify({ data: { files: Array.from({ length: 100 }, (_, i) => ({ path: `src/f${i}.ts`, additions: i })) } });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(answer));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const baseUrl = `http://127.0.0.1:${server.address().port}`;
+    const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 20 }));
+    const variants = [
+      ["agent-gate httpFetch (undici request())", httpFetch],
+      ["undici fetch, keep-alive Agent + redirect interceptor", (url, init) => undiciFetch(url, { ...init, dispatcher })],
+      ["Node's global fetch", globalThis.fetch],
+    ];
+    const cost = {};
+    for (let round = 0; round < 2; round++) {
+      for (const [name, fetch] of variants) {
+        const req = request.defaults({ baseUrl, request: { fetch } });
+        const batch = (n) => (async () => {
+          for (let i = 0; i < n; i += 8) await Promise.all(Array.from({ length: 8 }, () => req("POST /graphql", { query: "query { x }" })));
+        })();
+        await batch(500);
+        const c0 = process.cpuUsage();
+        await batch(2000);
+        const c = process.cpuUsage(c0);
+        const ms = (c.user + c.system) / 1000 / 2000;
+        cost[name] = Math.min(cost[name] ?? Infinity, ms); // best of two rounds
+      }
+    }
+    const ours = cost[variants[0][0]];
+    for (const [name] of variants) rows.push(row(`CPU per GitHub request through @octokit/request: ${name}`, `${cost[name].toFixed(3)} ms`, name === variants[0][0] ? "—" : "adapter kept if ≥ 0.3 ms cheaper", name === variants[0][0] ? null : cost[name] - ours >= 0.3));
+  } finally {
+    server.close();
+  }
+}
+
 export async function run() {
   const h = await loadFake();
   const rows = [];
@@ -328,5 +413,7 @@ export async function run() {
   await throughput(h, rows, 50, 8, 6);
   await memory(h, rows, 20_000);
   await writeLimiter(h, rows);
+  await querySpacing(h, rows);
+  await fetchCost(rows);
   return rows;
 }
