@@ -18,99 +18,15 @@
  * handler finished).
  */
 import { randomBytes } from "node:crypto";
-import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGitHub, type FakeGitHub, type World } from "./fake-github/index.js";
-import { startApp, type AppProcess } from "./helpers/app-process.js";
+import { startApp, untilStdout, type AppProcess } from "./helpers/app-process.js";
+import { CHECK_WRITE, GUARD_MS, startHoldingProxy, type HoldingProxy } from "./helpers/holding-proxy.js";
 import { startRedisServer, type RedisServer } from "./helpers/redis-server.js";
 import { checkRunRequestedAction, checkSuiteRerequested, deliver, pullRequestEvent, reviewEvent, type Delivery } from "./helpers/webhooks.js";
 
 const REPO = "acme/race";
 const AGENT = "copilot-swe-agent[bot]";
-/** A check-run write: create or update (REST "Create a check run", "Update a check run"). */
-const CHECK_WRITE = (method: string, path: string) => (method === "POST" && /\/check-runs$/.test(path)) || (method === "PATCH" && /\/check-runs\/\d+$/.test(path));
-/** Guard against a hang when the expected event never comes (a failure, not a synchronisation). */
-const GUARD_MS = 15_000;
-
-// ─── a proxy that can hold one request ───
-
-interface Hold {
-  /** Resolves when the held request has reached the proxy (and is NOT yet forwarded). */
-  arrived: Promise<void>;
-  release(): void;
-}
-
-interface HoldingProxy {
-  host: string;
-  /** Hold the next request matching `match` until `release()`. */
-  hold(match: (method: string, path: string) => boolean): Hold;
-  /** Resolves when the next request matching `match` has been answered by GitHub. */
-  answered(match: (method: string, path: string) => boolean): Promise<void>;
-  close(): Promise<void>;
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
-  });
-}
-
-function withGuard<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${GUARD_MS} ms waiting for ${what}`)), GUARD_MS)));
-  return Promise.race([p, guard]).finally(() => clearTimeout(timer));
-}
-
-async function startHoldingProxy(target: { host: string }): Promise<HoldingProxy> {
-  const [targetHost, targetPort] = target.host.split(":");
-  const agent = new Agent({ keepAlive: true });
-  const holds: { match: (m: string, p: string) => boolean; arrived: () => void; gate: Promise<void> }[] = [];
-  const watchers: { match: (m: string, p: string) => boolean; done: () => void }[] = [];
-  const server: Server = createServer((req, res) => {
-    const method = req.method ?? "GET";
-    const path = (req.url ?? "").split("?")[0]!;
-    const i = holds.findIndex((h) => h.match(method, path));
-    const held = i >= 0 ? holds.splice(i, 1)[0] : undefined;
-    void readAll(req).then(async (body) => {
-      if (held) {
-        held.arrived();
-        await held.gate;
-      }
-      const upstream = httpRequest({ host: targetHost, port: Number(targetPort), method, path: req.url, headers: { ...req.headers, host: target.host }, agent }, (answer) => {
-        void readAll(answer).then((out) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers).end(out);
-          const w = watchers.findIndex((x) => x.match(method, path));
-          if (w >= 0) watchers.splice(w, 1)[0]!.done();
-        });
-      });
-      upstream.on("error", () => res.destroy());
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hold: (match) => {
-      let arrived!: () => void;
-      let release!: () => void;
-      const arrivedP = new Promise<void>((r) => (arrived = r));
-      const gate = new Promise<void>((r) => (release = r));
-      holds.push({ match, arrived, gate });
-      return { arrived: withGuard(arrivedP, "the held write to reach the proxy"), release };
-    },
-    answered: (match) => withGuard(new Promise<void>((done) => watchers.push({ match, done })), "a write to be answered"),
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 // ─── replicas ───
 
@@ -161,21 +77,8 @@ async function send(r: Replica, d: Delivery): Promise<void> {
 /** Resolves when the replica logs that it waits for another replica's lock on this SHA. */
 function waitsForLock(r: Replica, sha: string): Promise<void> {
   const key = `${REPO}@${sha}`;
-  const seen = () => r.app.json().some((l) => typeof l.msg === "string" && l.msg.includes("waiting for its lock") && l.key === key);
-  return withGuard(
-    new Promise<void>((resolve) => {
-      if (seen()) return resolve();
-      const stdout = r.app.child.stdout!;
-      // Registered after startApp's own listener, so app.logs already holds the new lines here.
-      const onData = () => {
-        if (!seen()) return;
-        stdout.off("data", onData);
-        resolve();
-      };
-      stdout.on("data", onData);
-    }),
-    `replica :${r.app.port} to wait for the lock on ${key}`,
-  );
+  const seen = () => r.app.json().some((l) => typeof l.msg === "string" && l.msg.includes("waiting for its lock") && l.key === key) || undefined;
+  return untilStdout(r.app, seen, `replica :${r.app.port} waiting for the lock on ${key}`, GUARD_MS).then(() => undefined);
 }
 
 function runs(sha: string) {

@@ -3,15 +3,14 @@
  * GitHub over HTTP, webhooks signed and posted. Assertions are on the fake's state (check runs,
  * labels) and request log; every test ends with `fake.violations` empty.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
-import type { CheckRunState, World } from "../fake-github/index.js";
-import { startApp, type AppProcess } from "../helpers/app-process.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { FakeGitHub, World } from "../fake-github/index.js";
+import type { AppProcess } from "../helpers/app-process.js";
+import { AGENT, POLICY, appAgainstFakeGitHub } from "../helpers/e2e-harness.js";
 import {
   checkRunRequestedAction,
   checkRunRerequested,
   checkSuiteRerequested,
-  deliver,
   labeledEvent,
   mergeGroupChecksRequested,
   pullRequestEvent,
@@ -19,74 +18,10 @@ import {
   reviewEvent,
 } from "../helpers/webhooks.js";
 
-let fake: FakeGitHub;
-let app: AppProcess;
-let w: World;
-let repoCounter = 0;
-
-beforeAll(async () => {
-  fake = await startFakeGitHub();
-  w = fake.state;
-  app = await startApp(fake);
-});
-afterAll(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterEach(() => {
-  expect(fake.violations).toEqual([]);
-  fake.clearLog();
-});
-
-const AGENT = "copilot-swe-agent[bot]";
-const POLICY = ".github/agent-policy.yml";
-
-/** A fresh repository per test (isolation without restarting the app). */
-function newRepo(files: Record<string, string> = {}, collaborators: Record<string, "read" | "triage" | "write" | "maintain" | "admin"> = {}): string {
-  const name = `acme/r${++repoCounter}`;
-  w.addRepo(name, { files: { "README.md": "# r\n", ...files }, collaborators: { alice: "write", bob: "write", carol: "read", ...collaborators } });
-  return name;
-}
-
-function agentPull(repo: string, files: Record<string, string | null> = { "src/a.ts": "export const a = 1;\n" }, extra: Record<string, unknown> = {}) {
-  return w.addPull(repo, { author: AGENT, head: `copilot/change-${repoCounter}`, commits: [{ message: "Change things", files }], ...extra });
-}
-
-async function send(delivery: [string, unknown], opts: { deliveryId?: string; badSignature?: boolean } = {}): Promise<number> {
-  const status = await deliver(app.url, app.secret, delivery[0], delivery[1] as never, opts);
-  return status;
-}
-
-function gate(repo: string, sha: string): CheckRunState {
-  const runs = w.checkRuns(repo, sha, "agent-gate");
-  expect(runs).toHaveLength(1);
-  return runs[0]!;
-}
-
-/**
- * The app's stdout reaches us through a pipe, possibly after the webhook's HTTP answer: wait for the
- * line to arrive (driven by the pipe's data events; bounded so a missing line fails, not hangs).
- */
-async function waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const found = app.json().reverse().find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error("log line never arrived");
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        app.child.stdout?.off("data", done);
-        resolve();
-      };
-      const timer = setTimeout(done, 500);
-      app.child.stdout?.on("data", done);
-    });
-  }
-}
-
-const writes = () => fake.requests.filter((r) => r.method !== "GET" && r.kind !== "graphql" && !r.path.includes("access_tokens"));
-const apiRequests = () => fake.requests.filter((r) => !r.path.includes("access_tokens"));
+const e2e = appAgainstFakeGitHub({ repoPrefix: "r", collaborators: { alice: "write", bob: "write", carol: "read" } });
+const { newRepo, agentPull, send, gate, waitForLog, writes, apiRequests } = e2e;
+let fake: FakeGitHub, app: AppProcess, w: World;
+beforeAll(() => ({ fake, app, w } = e2e));
 
 describe("pull_request", () => {
   test("agent PR opened → action_required with the Approve button; labels created once; ≤ 1 read", async () => {

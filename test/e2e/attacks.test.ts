@@ -3,61 +3,27 @@
  * webhooks signed and posted, assertions on the check run GitHub would show. Each test tries one
  * bypass that a SPEC §4 rule closes (the engine-level versions are in test/attacks.test.ts).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
-import type { CheckRunState, CommitInput, World } from "../fake-github/index.js";
-import { startApp, type AppProcess } from "../helpers/app-process.js";
-import { checkRunRequestedAction, checkRunRerequested, deliver, mergeGroupChecksRequested, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CheckRunState, CommitInput, FakeGitHub, PullInput, World } from "../fake-github/index.js";
+import { AGENT, POLICY, appAgainstFakeGitHub } from "../helpers/e2e-harness.js";
+import { checkRunRequestedAction, checkRunRerequested, mergeGroupChecksRequested, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
 import { encodeButtonApprovals } from "../../src/github/button-approvals.js";
 
-let fake: FakeGitHub;
-let app: AppProcess;
-let w: World;
-let repoCounter = 0;
+const e2e = appAgainstFakeGitHub({ repoPrefix: "atk", collaborators: { alice: "write", bob: "write", carol: "read" } });
+// `ourGate`: another app's run named agent-gate is not ours (the impostor test below plants one).
+const { newRepo, sendOk: send, ourGate: gate, apiRequests } = e2e;
+let fake: FakeGitHub, w: World;
+beforeAll(() => ({ fake, w } = e2e));
 
-beforeAll(async () => {
-  fake = await startFakeGitHub();
-  w = fake.state;
-  app = await startApp(fake);
-});
-afterAll(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterEach(() => {
-  fake.faults.clear();
-  expect(fake.violations).toEqual([]);
-  fake.clearLog();
-});
-
-const AGENT = "copilot-swe-agent[bot]";
-const POLICY = ".github/agent-policy.yml";
 const CI_BLOCK = "version: 1\npaths:\n  - match: ['.github/workflows/**']\n    action: block\n    reason: Agents may not change CI.\n  - match: ['docs/**', '**/*.md']\n    action: allow\n";
 const TARGETED = "version: 1\npaths:\n  - match: ['**']\n    targets: ['release/**']\n    action: block\n    reason: Release branches are human-only.\n";
 
-function newRepo(files: Record<string, string> = {}, collaborators: Record<string, "read" | "triage" | "write" | "maintain" | "admin"> = {}, owner = "acme"): string {
-  const name = `${owner}/atk${++repoCounter}`;
-  w.addRepo(name, { files: { "README.md": "# r\n", ...files }, collaborators: { alice: "write", bob: "write", carol: "read", ...collaborators } });
-  return name;
-}
-
-function agentPull(repo: string, files: Record<string, string | null> = { "src/a.ts": "export const a = 1;\n" }, extra: Record<string, unknown> = {}) {
-  return w.addPull(repo, { author: AGENT, head: `copilot/change-${++repoCounter}`, commits: [{ message: "Change things", files }], ...extra });
-}
-
-async function send(delivery: [string, unknown]): Promise<void> {
-  expect(await deliver(app.url, app.secret, delivery[0], delivery[1] as never)).toBe(200);
-}
-
-/** Our one `agent-gate` run on the SHA (another app's run of the same name is not ours). */
-function gate(repo: string, sha: string): CheckRunState {
-  const runs = w.checkRuns(repo, sha, "agent-gate").filter((r) => r.appId === fake.appId);
-  expect(runs).toHaveLength(1);
-  return runs[0]!;
+/** Copilot's PR on a head branch of its own (the number also moves the next repository's). */
+function agentPull(repo: string, files?: Record<string, string | null>, extra: PullInput = {}) {
+  return e2e.agentPull(repo, files, { head: `copilot/change-${e2e.nextNumber()}`, ...extra });
 }
 
 const shown = (run: CheckRunState) => `${run.output.title}\n${run.output.summary}\n${run.output.text ?? ""}`;
-const apiRequests = () => fake.requests.filter((r) => !r.path.includes("access_tokens"));
 
 // ───────────────────────────── where the policy comes from ─────────────────────────────
 

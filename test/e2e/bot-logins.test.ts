@@ -5,67 +5,18 @@
  * the suffix back (src/github/read-pull.ts `restLogin`), so detection, the contributor list, the
  * approvals list, stored clicks and the audit log all say `name[bot]` — once.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
-import type { CheckRunState, World } from "../fake-github/index.js";
-import { startApp, type AppProcess } from "../helpers/app-process.js";
-import { checkRunRequestedAction, deliver, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { FakeGitHub, World } from "../fake-github/index.js";
+import { POLICY, appAgainstFakeGitHub } from "../helpers/e2e-harness.js";
+import { checkRunRequestedAction, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
 
-let fake: FakeGitHub;
-let app: AppProcess;
-let w: World;
-let repoCounter = 0;
+const e2e = appAgainstFakeGitHub({ repoPrefix: "bots", collaborators: { alice: "write" } });
+const { sendOk: send, gate, waitForLog } = e2e;
+let fake: FakeGitHub, w: World;
+beforeAll(() => ({ fake, w } = e2e));
 
-beforeAll(async () => {
-  fake = await startFakeGitHub();
-  w = fake.state;
-  app = await startApp(fake);
-});
-afterAll(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterEach(() => {
-  expect(fake.violations).toEqual([]);
-  fake.clearLog();
-});
-
-const POLICY = ".github/agent-policy.yml";
-
-function newRepo(policy?: string): string {
-  const name = `acme/bots${++repoCounter}`;
-  w.addRepo(name, { files: { "README.md": "# r\n", ...(policy ? { [POLICY]: policy } : {}) }, collaborators: { alice: "write" } });
-  return name;
-}
-
-async function send(delivery: [string, unknown]): Promise<void> {
-  expect(await deliver(app.url, app.secret, delivery[0], delivery[1] as never)).toBe(200);
-}
-
-function gate(repo: string, sha: string): CheckRunState {
-  const runs = w.checkRuns(repo, sha, "agent-gate");
-  expect(runs).toHaveLength(1);
-  return runs[0]!;
-}
-
-/** The app's stdout arrives through a pipe, possibly after the webhook's answer: wait for the line (bounded). */
-async function waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const found = app.json().reverse().find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error("log line never arrived");
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        app.child.stdout?.off("data", done);
-        resolve();
-      };
-      const timer = setTimeout(done, 500);
-      app.child.stdout?.on("data", done);
-    });
-  }
-}
+/** A repository with the policy file when one is given (else the built-in policy applies). */
+const newRepo = (policy?: string): string => e2e.newRepo(policy ? { [POLICY]: policy } : {});
 
 /** `name` as a login without the "[bot]" suffix (a GraphQL spelling leaking through). */
 const bare = (name: string) => new RegExp(`${name.replace(/-/g, "\\\\?-")}(?!\\\\?\\[bot)`);

@@ -2,52 +2,19 @@
  * Small fidelity fixes, end to end against the fake GitHub: what the check says about reviewers whose
  * role GitHub's one read does not spell out, and Approve clicks overtaken by a push.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
-import type { CheckRunState, World } from "../fake-github/index.js";
-import { startApp, type AppProcess } from "../helpers/app-process.js";
-import { checkRunRequestedAction, deliver, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { CheckRunState, FakeGitHub, World } from "../fake-github/index.js";
+import { AGENT, POLICY, appAgainstFakeGitHub } from "../helpers/e2e-harness.js";
+import { checkRunRequestedAction, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
 
-let fake: FakeGitHub;
-let app: AppProcess;
-let w: World;
-let repoCounter = 0;
+const e2e = appAgainstFakeGitHub({ repoPrefix: "fid", collaborators: { alice: "write", tess: "triage", rita: "read" } });
+const { newRepo, sendOk: send, gate, waitForLog } = e2e;
+let fake: FakeGitHub, w: World;
+beforeAll(() => ({ fake, w } = e2e));
 
-beforeAll(async () => {
-  fake = await startFakeGitHub();
-  w = fake.state;
-  app = await startApp(fake);
-});
-afterAll(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterEach(() => {
-  expect(fake.violations).toEqual([]);
-  fake.clearLog();
-});
-
-const AGENT = "copilot-swe-agent[bot]";
-const POLICY = ".github/agent-policy.yml";
-
-function newRepo(files: Record<string, string> = {}): string {
-  const name = `acme/fid${++repoCounter}`;
-  w.addRepo(name, { files: { "README.md": "# r\n", ...files }, collaborators: { alice: "write", tess: "triage", rita: "read" } });
-  return name;
-}
-
+/** Copilot's PR whose one commit Copilot authored too. */
 function agentPull(repo: string) {
-  return w.addPull(repo, { author: AGENT, head: `copilot/change-${repoCounter}`, commits: [{ message: "Change", author: AGENT, files: { "src/a.ts": "a\n" } }] });
-}
-
-async function send(delivery: [string, unknown]): Promise<void> {
-  expect(await deliver(app.url, app.secret, delivery[0], delivery[1] as never)).toBe(200);
-}
-
-function gate(repo: string, sha: string): CheckRunState {
-  const runs = w.checkRuns(repo, sha, "agent-gate");
-  expect(runs).toHaveLength(1);
-  return runs[0]!;
+  return w.addPull(repo, { author: AGENT, head: `copilot/change-${e2e.repoCount}`, commits: [{ message: "Change", author: AGENT, files: { "src/a.ts": "a\n" } }] });
 }
 
 const shown = (run: CheckRunState) => `${run.output.summary}\n${run.output.text ?? ""}`;
@@ -83,25 +50,6 @@ describe("reviewers below write (GraphQL authorCanPushToRepository: false)", () 
     expect(run.conclusion).toBe("success");
   });
 });
-
-/** The app's stdout arrives through a pipe, possibly after the webhook's answer: wait for the line (bounded). */
-async function waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const found = app.json().reverse().find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error("log line never arrived");
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        app.child.stdout?.off("data", done);
-        resolve();
-      };
-      const timer = setTimeout(done, 500);
-      app.child.stdout?.on("data", done);
-    });
-  }
-}
 
 describe("an Approve click overtaken by a push (SPEC §4: approvals count only at the current head)", () => {
   test("the click, sent for the old head, is answered as not counted and never lands on the new head", async () => {

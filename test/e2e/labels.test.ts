@@ -5,67 +5,33 @@
  * against the fake GitHub, which records every label event with its actor (the calling app's bot for
  * REST writes) and serves them through `PullRequest.timelineItems`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
-import type { CheckRunState, World } from "../fake-github/index.js";
-import { startApp, type AppProcess } from "../helpers/app-process.js";
-import { deliver, labeledEvent, pullRequestEvent, pushEvent } from "../helpers/webhooks.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { CheckRunState, FakeGitHub, World } from "../fake-github/index.js";
+import { appAgainstFakeGitHub } from "../helpers/e2e-harness.js";
+import { labeledEvent, pullRequestEvent, pushEvent } from "../helpers/webhooks.js";
 
-let fake: FakeGitHub;
-let app: AppProcess;
-let w: World;
-let repoCounter = 0;
-
-beforeAll(async () => {
-  fake = await startFakeGitHub();
-  w = fake.state;
-  app = await startApp(fake);
-});
-afterAll(async () => {
-  await app?.stop();
-  await fake?.close();
-});
-afterEach(() => {
-  expect(fake.violations).toEqual([]);
-  fake.clearLog();
-});
+const e2e = appAgainstFakeGitHub({ repoPrefix: "l", collaborators: { alice: "write", bob: "write" } });
+const { newRepo, send, gate, apiRequests, writes } = e2e;
+let fake: FakeGitHub, w: World;
+beforeAll(() => ({ fake, w } = e2e));
 
 const LABEL = "agent-authored";
 const OUR_BOT = "agent-gate[bot]";
 const CLAUDE_TRAILER = "Co-authored-by: Claude <noreply@anthropic.com>";
 
-function newRepo(files: Record<string, string> = {}): string {
-  const name = `acme/l${++repoCounter}`;
-  w.addRepo(name, { files: { "README.md": "# r\n", ...files }, collaborators: { alice: "write", bob: "write" } });
-  return name;
-}
-
 /** A human's PR whose only agent signal is a Claude co-author trailer (so a force-push can remove it). */
 function trailerPull(repo: string) {
-  return w.addPull(repo, { author: "alice", head: `feature-${repoCounter}`, commits: [{ message: `Add a\n\n${CLAUDE_TRAILER}`, author: "alice", files: { "src/a.ts": "a\n" } }] });
+  return w.addPull(repo, { author: "alice", head: `feature-${e2e.repoCount}`, commits: [{ message: `Add a\n\n${CLAUDE_TRAILER}`, author: "alice", files: { "src/a.ts": "a\n" } }] });
 }
 
 function humanPull(repo: string) {
-  return w.addPull(repo, { author: "alice", head: `human-${repoCounter}`, commits: [{ message: "Add x", author: "alice", files: { "src/x.ts": "x\n" } }] });
-}
-
-function send(delivery: [string, unknown]): Promise<number> {
-  return deliver(app.url, app.secret, delivery[0], delivery[1] as never);
-}
-
-function gate(repo: string, sha: string): CheckRunState {
-  const runs = w.checkRuns(repo, sha, "agent-gate");
-  expect(runs).toHaveLength(1);
-  return runs[0]!;
+  return w.addPull(repo, { author: "alice", head: `human-${e2e.repoCount}`, commits: [{ message: "Add x", author: "alice", files: { "src/x.ts": "x\n" } }] });
 }
 
 /** The evidence rows of the check summary for the manual signal (`| agent | signal | where | value |`). */
 function manualRows(run: CheckRunState): string[] {
   return (run.output.summary ?? "").split("\n").filter((l) => /^\|[^|]*\| manual \|/.test(l));
 }
-
-const apiRequests = () => fake.requests.filter((r) => !r.path.includes("access_tokens"));
-const writes = () => apiRequests().filter((r) => r.method !== "GET" && r.kind !== "graphql");
 
 /** Another GitHub App (id 999) putting a label on through REST, as a labeler workflow or bot would. */
 async function labelAsOtherApp(repo: string, number: number, label: string): Promise<void> {
@@ -214,7 +180,7 @@ describe("a bot's label is not", () => {
     const repo = newRepo();
     const byBot = humanPull(repo);
     await labelAsOtherApp(repo, byBot.number, LABEL);
-    const byHuman = w.addPull(repo, { author: "alice", head: `human-b-${repoCounter}`, commits: [{ message: "Add y", author: "alice", files: { "src/y.ts": "y\n" } }] });
+    const byHuman = w.addPull(repo, { author: "alice", head: `human-b-${e2e.repoCount}`, commits: [{ message: "Add y", author: "alice", files: { "src/y.ts": "y\n" } }] });
     w.labelPull(repo, byHuman.number, LABEL, "bob");
     for (const pr of [byBot, byHuman]) {
       for (let i = 0; i < 105; i++) {

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGitHub, type FakeGitHub, type World } from "../fake-github/index.js";
-import { REPO_ROOT, startApp, type AppProcess } from "../helpers/app-process.js";
+import { REPO_ROOT, startApp, untilStdout, type AppProcess } from "../helpers/app-process.js";
 import { startRecordingProxy, type RecordingProxy } from "../helpers/recording-proxy.js";
 import { checkRunRequestedAction, deliver, pullRequestEvent, pushEvent, reviewEvent, type Delivery } from "../helpers/webhooks.js";
 
@@ -21,28 +21,11 @@ const SCHEMA = "agent-gate/audit/v1";
 
 type Json = Record<string, unknown>;
 
-/** Wait until a stdout line matches (driven by the pipe's data events; bounded so a missing line fails). */
-async function waitForLine(app: AppProcess, match: (line: string) => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!app.logs.some(match)) {
-    if (Date.now() > deadline) throw new Error("waitForLine: the line never arrived");
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        app.child.stdout?.off("data", done);
-        resolve();
-      };
-      const timer = setTimeout(done, 250);
-      app.child.stdout?.on("data", done);
-    });
-  }
-}
-
 /** Everything the process wrote so far: a request logged after all others proves the earlier lines are in. */
 async function drainLogs(app: AppProcess): Promise<void> {
   const marker = `drain-${Math.random().toString(36).slice(2)}`;
   await fetch(`${app.url}/healthz?${marker}`).then((r) => r.arrayBuffer());
-  await waitForLine(app, (l) => l.includes(marker));
+  await untilStdout(app, () => app.logs.find((l) => l.includes(marker)), `the ${marker} request's log line`);
 }
 
 // ───────────────────────── Prometheus text format ─────────────────────────

@@ -4,96 +4,16 @@
  * the app talks to the fake GitHub through a proxy that keeps the check write until the test lets it go.
  * Nothing sleeps: every wait is on a request reaching the proxy, a log line, a webhook answer or the exit.
  */
-import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGitHub, type FakeGitHub, type World } from "../fake-github/index.js";
-import { startApp, type AppProcess } from "../helpers/app-process.js";
+import { startApp, untilStdout, type AppProcess } from "../helpers/app-process.js";
+import { CHECK_WRITE, GUARD_MS, startHoldingProxy, withGuard, type HoldingProxy } from "../helpers/holding-proxy.js";
 import { deliver, pullRequestEvent } from "../helpers/webhooks.js";
 import { InFlight, gracefulShutdown, signalExitCode, type HttpRequests } from "../../src/app/shutdown.js";
 
-/** Guard against a hang when the expected thing never comes (a failure, not a synchronisation). */
-const GUARD_MS = 15_000;
-const CHECK_WRITE = (method: string, path: string) => (method === "POST" && /\/check-runs$/.test(path)) || (method === "PATCH" && /\/check-runs\/\d+$/.test(path));
-
-function withGuard<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${GUARD_MS} ms waiting for ${what}`)), GUARD_MS)));
-  return Promise.race([p, guard]).finally(() => clearTimeout(timer));
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
-  });
-}
-
-interface HoldingProxy {
-  host: string;
-  /** Hold the next check write: `arrived` when it reached the proxy (not forwarded), `release()` forwards it. */
-  holdCheckWrite(): { arrived: Promise<void>; release(): void };
-  close(): Promise<void>;
-}
-
-async function startHoldingProxy(target: { host: string }): Promise<HoldingProxy> {
-  const [targetHost, targetPort] = target.host.split(":");
-  const agent = new Agent({ keepAlive: true });
-  const holds: { arrived: () => void; gate: Promise<void> }[] = [];
-  const server: Server = createServer((req, res) => {
-    const method = req.method ?? "GET";
-    const path = (req.url ?? "").split("?")[0]!;
-    const held = CHECK_WRITE(method, path) ? holds.shift() : undefined;
-    void readAll(req).then(async (body) => {
-      if (held) {
-        held.arrived();
-        await held.gate;
-      }
-      const upstream = httpRequest({ host: targetHost, port: Number(targetPort), method, path: req.url, headers: { ...req.headers, host: target.host }, agent }, (answer) => {
-        void readAll(answer).then((out) => res.writeHead(answer.statusCode ?? 502, answer.headers).end(out));
-      });
-      upstream.on("error", () => res.destroy());
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    holdCheckWrite: () => {
-      let arrived!: () => void;
-      let release!: () => void;
-      const arrivedP = new Promise<void>((r) => (arrived = r));
-      holds.push({ arrived, gate: new Promise<void>((r) => (release = r)) });
-      return { arrived: withGuard(arrivedP, "the held check write to reach the proxy"), release };
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /** Resolves with the first stdout line of the app containing `text` (already logged or to come). */
 function logLine(app: AppProcess, text: string): Promise<string> {
-  const seen = app.logs.find((l) => l.includes(text));
-  if (seen) return Promise.resolve(seen);
-  return withGuard(
-    new Promise<string>((resolve) => {
-      const onData = () => {
-        const line = app.logs.find((l) => l.includes(text));
-        if (!line) return;
-        app.child.stdout?.off("data", onData);
-        resolve(line);
-      };
-      // app-process.ts appends to `logs` in its own "data" listener, registered before this one.
-      app.child.stdout?.on("data", onData);
-    }),
-    `the log line "${text}"`,
-  );
+  return untilStdout(app, () => app.logs.find((l) => l.includes(text)), `the log line "${text}"`, GUARD_MS);
 }
 
 function exited(app: AppProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -147,7 +67,7 @@ describe("SIGTERM with an evaluation in flight (real app process)", () => {
   test("the in-flight delivery finishes (200, check written), new connections are refused, the process exits 0", async () => {
     const app = await startThroughProxy();
     const { repo, number, sha } = agentPull();
-    const hold = proxy.holdCheckWrite();
+    const hold = proxy.hold(CHECK_WRITE);
     const answered = deliver(app.url, app.secret, ...pullRequestEvent(w, repo, number, "opened"));
     await hold.arrived;
     expect(w.checkRuns(repo, sha, "agent-gate")).toHaveLength(0);
@@ -180,7 +100,7 @@ describe("SIGTERM with an evaluation in flight (real app process)", () => {
   test("a second signal during the drain exits at once (143), cutting the delivery off: it fails, no check is written; its redelivery writes it", async () => {
     const app = await startThroughProxy();
     const { repo, number, sha } = agentPull();
-    const hold = proxy.holdCheckWrite();
+    const hold = proxy.hold(CHECK_WRITE);
     const delivery = pullRequestEvent(w, repo, number, "opened");
     const deliveryId = "5e7a0d1c-cut-off";
     const answered = deliver(app.url, app.secret, ...delivery, { deliveryId }).then(
@@ -208,7 +128,7 @@ describe("SIGTERM with an evaluation in flight (real app process)", () => {
   test("the drain is bounded (AGENT_GATE_DRAIN_SECONDS): past it the process exits 1 and says what it cut off", async () => {
     const app = await startThroughProxy({ AGENT_GATE_DRAIN_SECONDS: "0.2" });
     const { repo, number, sha } = agentPull();
-    const hold = proxy.holdCheckWrite();
+    const hold = proxy.hold(CHECK_WRITE);
     const answered = deliver(app.url, app.secret, ...pullRequestEvent(w, repo, number, "opened")).catch(() => "connection lost");
     await hold.arrived;
     const exit = exited(app);

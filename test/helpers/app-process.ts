@@ -139,3 +139,33 @@ export async function startApp(fake: FakeGitHub, env: Record<string, string> = {
     },
   };
 }
+
+/**
+ * Resolves with what `find` returns once it is defined, re-checking as the app's stdout grows. The
+ * app's lines reach us through a pipe, possibly after the webhook's HTTP answer, so a test must wait
+ * for them; the wait is driven by the pipe's data events (startApp's own listener, registered first,
+ * has appended the new lines by then) with a periodic re-check, and bounded so a missing line fails
+ * with `what` instead of hanging.
+ */
+export async function untilStdout<T>(app: AppProcess, find: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`${what} never arrived on the app's stdout (waited ${timeoutMs} ms)`);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        app.child.stdout?.off("data", done);
+        resolve();
+      };
+      const timer = setTimeout(done, 250);
+      app.child.stdout?.on("data", done);
+    });
+  }
+}
+
+/** The newest JSON log line of the app that matches (already logged or to come), e.g. an audit line. */
+export function waitForLogLine(app: AppProcess, match: (line: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  return untilStdout(app, () => app.json().reverse().find(match), "the expected JSON log line", timeoutMs);
+}
