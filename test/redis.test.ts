@@ -4,9 +4,10 @@
  * With `REDIS_URL`, Probot hands plugin-throttling a Bottleneck `IORedisConnection`
  * (probot/lib/octokit/get-octokit-throttle-options.js), so its limiter groups live in Redis; our
  * Octokit class (src/github/octokit.ts) keys them by installation (`throttle.id`). The write limiter
- * (every non-GET request and every GraphQL query: plugin-throttling `wrap-request.js`) has
- * `maxConcurrent: 1, minTime: 1000`. Claim: two real app processes with the same REDIS_URL space their
- * writes for one installation ≥ 1 s apart AS A WHOLE; without Redis, each process only spaces its own.
+ * (every non-GET request: plugin-throttling `wrap-request.js`) has `maxConcurrent: 1, minTime: 1000`.
+ * Claim: two real app processes with the same REDIS_URL space their writes for one installation ≥ 1 s
+ * apart AS A WHOLE; without Redis, each process only spaces its own. GraphQL queries (the reads) are
+ * not held 1 s apart (`withUnspacedQueries`: GitHub asks for the pause between mutative requests).
  *
  * Throttling is ON here (AGENT_GATE_TEST_NO_THROTTLE=0), so the test takes a few seconds by nature.
  * Timings are read from the wire (test/helpers/recording-proxy.ts records when each request reached
@@ -63,15 +64,17 @@ async function replicas(redisUrl: string | null): Promise<[AppProcess, AppProces
   return pair;
 }
 
-/** A human PR: its evaluation makes two write-limited requests (the GraphQL read and the check-run POST). */
+/** A human PR: its evaluation makes one GraphQL read and one write (the check-run POST). */
 function humanPull(): number {
   prCounter += 1;
   return w.addPull("acme/shared", { author: "alice", head: `feature-${prCounter}`, commits: [{ message: `change ${prCounter}`, author: "alice", files: { [`src/f${prCounter}.ts`]: "x\n" } }] }).number;
 }
 
-/** Requests that go through plugin-throttling's write limiter: non-GET (except token minting) and GraphQL. */
+const isQuery = (r: ProxiedRequest) => r.path.endsWith("/graphql");
+
+/** Requests that go through plugin-throttling's write limiter: non-GET REST (not token minting, not GraphQL queries). */
 function writeLimited(since: number): ProxiedRequest[] {
-  return proxy.requests.slice(since).filter((r) => (r.method !== "GET" || r.path.endsWith("/graphql")) && !r.path.endsWith("/access_tokens"));
+  return proxy.requests.slice(since).filter((r) => r.method !== "GET" && !isQuery(r) && !r.path.endsWith("/access_tokens"));
 }
 
 function gaps(rs: ProxiedRequest[]): number[] {
@@ -91,32 +94,40 @@ async function warmUp([a, b]: [AppProcess, AppProcess]): Promise<void> {
   expect(await Promise.all([deliver(a.url, a.secret, ...push), deliver(b.url, b.secret, ...push)])).toEqual([200, 200]);
 }
 
-/** Each replica opens one PR at the same moment; returns the write-limited requests, by replica token. */
-async function concurrentEvaluations([a, b]: [AppProcess, AppProcess]): Promise<{ all: ProxiedRequest[]; byReplica: ProxiedRequest[][] }> {
+/**
+ * Each replica gets two PRs opened at the same moment; returns the write-limited requests (all, and by
+ * replica token), every request by replica, and the GraphQL queries.
+ */
+async function concurrentEvaluations([a, b]: [AppProcess, AppProcess]): Promise<{ all: ProxiedRequest[]; byReplica: ProxiedRequest[][]; requestsByReplica: ProxiedRequest[][]; queries: ProxiedRequest[] }> {
   await warmUp([a, b]);
   const since = proxy.requests.length;
-  const [pa, pb] = [humanPull(), humanPull()];
-  const statuses = await Promise.all([deliver(a.url, a.secret, ...pullRequestEvent(w, "acme/shared", pa, "opened")), deliver(b.url, b.secret, ...pullRequestEvent(w, "acme/shared", pb, "opened"))]);
-  expect(statuses).toEqual([200, 200]);
-  for (const n of [pa, pb]) expect(w.checkRuns("acme/shared", w.pull("acme/shared", n).headSha, "agent-gate")[0]?.conclusion).toBe("success");
+  const prs = [humanPull(), humanPull(), humanPull(), humanPull()];
+  const statuses = await Promise.all(prs.map((n, i) => (i % 2 === 0 ? a : b)).map((app, i) => deliver(app.url, app.secret, ...pullRequestEvent(w, "acme/shared", prs[i]!, "opened"))));
+  expect(statuses).toEqual([200, 200, 200, 200]);
+  for (const n of prs) expect(w.checkRuns("acme/shared", w.pull("acme/shared", n).headSha, "agent-gate")[0]?.conclusion).toBe("success");
   const all = writeLimited(since);
   const tokens = [...new Set(all.map((r) => r.credential))];
-  // Two replicas, two installation tokens (each process mints its own), each with its two writes.
+  // Two replicas, two installation tokens (each process mints its own), each with its two reads and two writes.
   expect(tokens).toHaveLength(2);
   const byReplica = tokens.map((t) => all.filter((r) => r.credential === t));
-  for (const rs of byReplica) expect(rs.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/graphql", "POST /api/v3/repos/acme/shared/check-runs"]);
-  return { all, byReplica };
+  const requestsByReplica = tokens.map((t) => proxy.requests.slice(since).filter((r) => r.credential === t));
+  for (const rs of requestsByReplica) {
+    expect(rs.map((r) => `${r.method} ${r.path}`).sort()).toEqual(["POST /api/graphql", "POST /api/graphql", "POST /api/v3/repos/acme/shared/check-runs", "POST /api/v3/repos/acme/shared/check-runs"]);
+  }
+  return { all, byReplica, requestsByReplica, queries: proxy.requests.slice(since).filter(isQuery) };
 }
 
 describe("replicas and Redis", () => {
   test("with one REDIS_URL, two replicas share the installation's write limiter: all their writes ≥ 1 s apart", async () => {
     const pair = await replicas(redis.url);
-    const { all, byReplica } = await concurrentEvaluations(pair);
+    const { all, requestsByReplica, queries } = await concurrentEvaluations(pair);
     // The replicas' requests interleave in time (neither waited for the other to finish entirely)…
-    const spans = byReplica.map((rs) => [Math.min(...rs.map((r) => r.at)), Math.max(...rs.map((r) => r.at))] as const);
+    const spans = requestsByReplica.map((rs) => [Math.min(...rs.map((r) => r.at)), Math.max(...rs.map((r) => r.at))] as const);
     expect(spans[0]![0] < spans[1]![1] && spans[1]![0] < spans[0]![1]).toBe(true);
     // …yet, taken together, every write-limited request is spaced by the shared minTime.
     expect(gaps(all).every((g) => g >= SPACED_MS), `gaps ${JSON.stringify(gaps(all))} ms`).toBe(true);
+    // …while the four reads, sent at once, were not held 1 s apart (in the write group, they would be).
+    expect(Math.min(...gaps(queries)), `query gaps ${JSON.stringify(gaps(queries))} ms`).toBeLessThan(SPACED_MS);
 
     // Redis holds the limiter, keyed by installation (our throttle.id), and both replicas are its clients.
     const installation = w.installationFor("acme").id;
