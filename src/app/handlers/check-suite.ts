@@ -1,7 +1,7 @@
 /** `check_suite` rerequested → evaluate again, for our app's suite only (another app's costs no request). */
 import type { Context } from "probot";
-import { evaluatePull, minimalFallback } from "../evaluate.js";
 import type { AppState } from "../state.js";
+import { evaluateOpenPullsAt } from "./evaluate-at-sha.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
 
 export async function onCheckSuiteRerequested(app: AppState, context: Context<"check_suite.rerequested">): Promise<void> {
@@ -10,14 +10,5 @@ export async function onCheckSuiteRerequested(app: AppState, context: Context<"c
   if (suite.app?.id !== app.appId) return;
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
   const pulls = await pullsAtSha(context.octokit, repo, suite.head_sha, suite.pull_requests);
-  const first = pulls[0];
-  if (first === undefined) return;
-  await evaluatePull(app, {
-    gh: context.octokit,
-    log: context.log,
-    repo,
-    number: first,
-    fallback: minimalFallback(suite.head_sha, ""),
-    trigger: "check_suite.rerequested",
-  });
+  await evaluateOpenPullsAt(app, context, repo, suite.head_sha, pulls, "check_suite.rerequested");
 }

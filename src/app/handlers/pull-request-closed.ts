@@ -6,8 +6,8 @@
  * open twin exists.
  */
 import type { Context } from "probot";
-import { evaluatePull, minimalFallback } from "../evaluate.js";
 import type { AppState } from "../state.js";
+import { evaluateOpenPullsAt } from "./evaluate-at-sha.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
 
 export async function onPullRequestClosed(app: AppState, context: Context<"pull_request.closed">): Promise<void> {
@@ -16,14 +16,5 @@ export async function onPullRequestClosed(app: AppState, context: Context<"pull_
   const sha = payload.pull_request.head.sha;
   // The payload names no twins; "List pull requests associated with a commit" does (open ones are filtered there).
   const open = (await pullsAtSha(context.octokit, repo, sha, [])).filter((n) => n !== payload.pull_request.number);
-  const first = open[0];
-  if (first === undefined) return;
-  await evaluatePull(app, {
-    gh: context.octokit,
-    log: context.log,
-    repo,
-    number: first,
-    fallback: minimalFallback(sha, ""),
-    trigger: "pull_request.closed",
-  });
+  await evaluateOpenPullsAt(app, context, repo, sha, open, "pull_request.closed");
 }

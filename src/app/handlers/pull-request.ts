@@ -39,15 +39,24 @@ export async function onPullRequest(app: AppState, context: Context<"pull_reques
   if ((payload.action === "labeled" || payload.action === "unlabeled") && "label" in payload && payload.label) {
     if (cannotChangeOutcome(app, repo.full_name, payload.action, payload.label.name, payload.sender)) return;
   }
-  // 2. Closed PRs have nothing to gate.
-  if (payload.pull_request.state !== "open") return;
-  // 3. Evaluate the head.
+  await evaluateOpenPull(app, context, `pull_request.${payload.action}`);
+}
+
+/**
+ * Evaluate the PR a `pull_request` or `pull_request_review` payload carries, unless it is closed:
+ * closed PRs have nothing to gate (an edit or a review can still arrive for one). The payload's copy
+ * of the PR gives the head SHA the evaluation is queued under, and is what the reader falls back on
+ * when the PR cannot be read.
+ */
+export async function evaluateOpenPull(app: AppState, context: Context<"pull_request"> | Context<"pull_request_review">, trigger: string): Promise<void> {
+  const { repository: repo, pull_request: pr } = context.payload;
+  if (pr.state !== "open") return;
   await evaluatePull(app, {
     gh: context.octokit,
     log: context.log,
     repo: { owner: repo.owner.login, repo: repo.name, defaultBranch: repo.default_branch },
-    number: payload.pull_request.number,
-    fallback: fallbackFromPayload(payload.pull_request),
-    trigger: `pull_request.${payload.action}`,
+    number: pr.number,
+    fallback: fallbackFromPayload(pr),
+    trigger,
   });
 }
