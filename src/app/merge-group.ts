@@ -9,6 +9,7 @@ import { decide, strictest } from "../engine/decide.js";
 import { renderCheck } from "../engine/render.js";
 import type { Decision } from "../engine/types.js";
 import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
+import { withUnspacedQueries } from "../github/octokit.js";
 import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../github/queries.js";
 import { newLookupCache, readPull } from "../github/read-pull.js";
 import { writeCheck } from "../github/write-check.js";
@@ -62,14 +63,16 @@ async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<voi
   const counter = requestCounter(req.gh);
   const before = { ...counter };
   const cache = newLookupCache();
+  // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
+  const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   // 1. Which PRs; 2. each PR's own decision at its own head; 3. strictest on the group SHA.
-  const pulls = await groupPulls(req.gh, req);
+  const pulls = await groupPulls(reads, req);
   let decisions: Decision[];
   if (typeof pulls === "string") decisions = [unresolved(req, pulls)];
   else {
     decisions = [];
     for (const number of pulls) {
-      const s = await readPull(req.gh, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache });
+      const s = await readPull(reads, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache });
       decisions.push(decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) }));
     }
   }

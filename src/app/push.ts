@@ -10,6 +10,7 @@ import { BUILTIN_DETECTION_CONFIG } from "../engine/decide.js";
 import { code, md } from "../engine/render.js";
 import type { CommitFacts, Detection, PolicyState } from "../engine/types.js";
 import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
+import { withUnspacedQueries } from "../github/octokit.js";
 import { readRepoPolicy } from "../github/read-pull.js";
 import { writeCheck } from "../github/write-check.js";
 import { logPush } from "./audit.js";
@@ -92,8 +93,10 @@ async function runPush(app: AppState, req: PushRequest): Promise<void> {
   const started = performance.now();
   const counter = requestCounter(req.gh);
   const before = { ...counter };
+  // Reads: the GraphQL policy query without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
+  const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   // 1. Policy (its custom agents count), commits, detection.
-  const policy = await readRepoPolicy(req.gh, req.repo, req.repo.defaultBranch);
+  const policy = await readRepoPolicy(reads, req.repo, req.repo.defaultBranch);
   const { commits, unverified } = await pushedCommits(req);
   const config = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
   const detection = detectAgents(
