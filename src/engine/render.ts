@@ -49,10 +49,14 @@ export interface CheckOutput {
  */
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** UNSAFE_CHARS (which includes \r, \n and \t) without the global flag, for a stateless `test`. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** One line of display-safe text: controls shown as U+FFFD, newlines and tabs as spaces, clipped. */
 export function sanitize(s: string, max = Infinity): string {
-  const one = s.replace(/[\r\n\t]+/g, " ").replace(UNSAFE_CHARS, "\ufffd");
+  // One scan for the common case (nothing to replace) instead of two replace passes per string.
+  const one = UNSAFE_TEST.test(s) ? s.replace(/[\r\n\t]+/g, " ").replace(UNSAFE_CHARS, "\ufffd") : s;
   if (one.length <= max) return one;
   return one.slice(0, Math.max(0, max - 1)) + "…";
 }
