@@ -9,7 +9,7 @@ import { startFakeGitHub } from "./fake-github/index.js";
 import type { FakeGitHub } from "./fake-github/index.js";
 import { matchRoute, toJsonSchema, validateResponse } from "./fake-github/openapi.js";
 import { SecondaryLimits } from "./fake-github/secondary-limits.js";
-import { REPO_ROOT, startApp } from "./helpers/app-process.js";
+import { REPO_ROOT, startApp, waitForLogLine } from "./helpers/app-process.js";
 import {
   checkRunRequestedAction,
   checkRunRerequested,
@@ -643,7 +643,8 @@ describe("webhooks and a Probot app process", () => {
       // No waiting: Probot answered after the handler finished, so the check run already exists.
       expect(w.checkRuns("acme/api", pull.headSha, "standin")).toEqual([expect.objectContaining({ conclusion: "success", appId: fake.appId })]);
       expect(w.checkRuns("acme/api", pull.headSha, "standin")[0]?.output.summary).toBe("1 files");
-      expect(app.json().some((l) => l.msg === "standin handled")).toBe(true);
+      // The handler's log line crosses the child's stdout pipe, which may deliver it after the HTTP answer.
+      await waitForLogLine(app, (l) => l.msg === "standin handled");
       expect(takeViolations()).toEqual([]);
     } finally {
       await app.stop();
