@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, requiredTeamsAndUsers, strictest } from "../src/engine/decide.js";
+import { decide, requirementsForFiles, strictest } from "../src/engine/decide.js";
 import type { DecideInput } from "../src/engine/decide.js";
 import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { HEAD, OLD, agentPull, approval, commit, human, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
@@ -372,13 +372,28 @@ describe("strictest", () => {
   });
 });
 
-describe("requiredTeamsAndUsers", () => {
-  it("collects every team and user and the lowest permission", () => {
-    const p = policy({
-      approval: { teams: ["acme/devs"], users: ["alice"], min_permission: "maintain" },
-      paths: [INFRA, { match: ["x/**"], action: "approve", approval: { users: ["Alice", "bob"], min_permission: "triage" } }, { match: ["y/**"], action: "block", approval: { teams: ["acme/ignored"] } }],
-    });
-    expect(requiredTeamsAndUsers(p)).toEqual({ teams: ["acme/devs", "acme/platform"], users: ["alice", "bob"], minPermission: "triage" });
+describe("requirementsForFiles (what the reader looks up reviewers against)", () => {
+  const p = policy({
+    approval: { min_permission: "write" },
+    paths: [CI, INFRA, { match: ["x/**"], action: "approve", approval: { users: ["Alice", "bob"], min_permission: "triage" } }, DOCS],
+  });
+  const files = (...paths: string[]) => paths.map((path) => ({ path, status: "modified" as const }));
+  it("only the requirements of the rules the files fall under, as decide groups them", () => {
+    expect(requirementsForFiles(p, files("infra/a.tf", "x/y.ts"), "main").map((r) => [r.min_permission, r.teams, r.users])).toEqual([
+      ["write", ["acme/platform"], []],
+      ["triage", [], ["Alice", "bob"]],
+    ]);
+    const d = run(agentPull(["infra/a.tf", "x/y.ts"]), p);
+    expect(d.requirements.map((r) => r.requirement)).toEqual(requirementsForFiles(p, files("infra/a.tf", "x/y.ts"), "main"));
+  });
+  it("the top-level requirement for a file no rule matches; none when no file needs approval", () => {
+    expect(requirementsForFiles(p, files("src/a.ts"), "main")).toEqual([p.approval]);
+    expect(requirementsForFiles(p, files("docs/a.md", ".github/workflows/ci.yml"), "main")).toEqual([]);
+  });
+  it("a rule's `targets` are judged on the base branch", () => {
+    const t = policy({ paths: [{ match: ["**"], targets: ["release/**"], action: "approve", approval: { min_permission: "admin" } }] });
+    expect(requirementsForFiles(t, files("a.ts"), "release/1").map((r) => r.min_permission)).toEqual(["admin"]);
+    expect(requirementsForFiles(t, files("a.ts"), "main").map((r) => r.min_permission)).toEqual([t.approval.min_permission]);
   });
   it("head SHA constant used by fixtures is the facts' head", () => {
     expect(agentPull([]).headSha).toBe(HEAD);

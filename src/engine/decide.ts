@@ -11,6 +11,7 @@ import type {
   Account,
   ApprovalFacts,
   ApprovalOutcome,
+  ChangedFile,
   Conclusion,
   Decision,
   DetectionConfig,
@@ -443,38 +444,21 @@ export function strictest(decisions: Decision[]): Decision {
 
 // ───────────────────────────── for the GitHub reader ─────────────────────────────
 
-export interface ApproverLookups {
-  /** Every team ("org/slug") any requirement names: membership must be read for each reviewer. */
-  teams: string[];
-  /** Every login any requirement names. */
-  users: string[];
-  /** The lowest `min_permission` of any requirement (a reviewer below it can never qualify). */
-  minPermission: Permission;
-}
-
-/** What the GitHub reader must look up about reviewers for this policy's requirements. */
-export function requiredTeamsAndUsers(policy: Policy): ApproverLookups {
-  const reqs = [effectiveRequirement(policy, null), ...policy.paths.flatMap((r, i) => (r.action === "approve" && r.approval ? [effectiveRequirement(policy, i)] : []))];
-  const teams = uniqueCaseless(reqs.flatMap((r) => r.teams));
-  const users = uniqueCaseless(reqs.flatMap((r) => r.users));
-  const minPermission = reqs.map((r) => r.min_permission).reduce((a, b) => (permissionRank(b) < permissionRank(a) ? b : a));
-  return { teams, users, minPermission };
+/**
+ * The approval requirements `decide` applies to a PR changing `files` into `baseRef`, under this
+ * policy: one per distinct requirement of the `approve` rules the files fall under (none when no
+ * file needs approval). The same grouping `decide` uses, so the reader looks up exactly what the
+ * decision can use: a maintain-level rule elsewhere in the policy costs no permission request on a PR
+ * that does not touch its paths (SPEC §8: one read, one write).
+ */
+export function requirementsForFiles(policy: Policy, files: readonly ChangedFile[], baseRef: string): Requirement[] {
+  return buildRequirements(policy, matchFiles(compilePolicy(policy), files, baseRef)).map((g) => g.requirement);
 }
 
 // ───────────────────────────── helpers ─────────────────────────────
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
-}
-
-function uniqueCaseless(xs: string[]): string[] {
-  const seen = new Set<string>();
-  return xs.filter((x) => {
-    const k = x.toLowerCase();
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** "a", "a and b", "a, b and c", "a, b, c and 2 others". */

@@ -15,7 +15,7 @@
 import { PERMISSIONS } from "../engine/types.js";
 import type { Account, ApprovalFacts, ChangedFile, CommitFacts, GitIdentity, HeadPolicyCheck, Permission, PolicyState, PullFacts, Requirement } from "../engine/types.js";
 import { POLICY_PATH } from "../engine/policy-defaults.js";
-import { BUILTIN_DETECTION_CONFIG, effectiveRequirement } from "../engine/decide.js";
+import { BUILTIN_DETECTION_CONFIG, requirementsForFiles } from "../engine/decide.js";
 import { detectionConfigFromPolicy } from "../engine/detect.js";
 import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";
 import { describeError, type GitHub } from "./client.js";
@@ -217,10 +217,14 @@ function latestReviews(reviews: GqlReview[]): GqlReview[] {
   return [...byUser.values()];
 }
 
-function allRequirements(policy: PolicyState): Requirement[] {
-  if (policy.status !== "ok") return [];
-  const p = policy.policy;
-  return [effectiveRequirement(p, null), ...p.paths.flatMap((r, i) => (r.action === "approve" ? [effectiveRequirement(p, i)] : []))];
+/**
+ * The requirements the decision will apply to this PR's files (the engine's own grouping): reviewers
+ * are looked up only against these. A requirement elsewhere in the policy (say, maintainers for
+ * `infra/**`) cannot count an approval on a PR that does not touch its paths, so it must not cost a
+ * permission or team request here.
+ */
+function applicableRequirements(policy: PolicyState, files: readonly ChangedFile[], baseRef: string): Requirement[] {
+  return policy.status === "ok" ? requirementsForFiles(policy.policy, files, baseRef) : [];
 }
 
 const rank = (p: Permission | "none") => (p === "none" ? -1 : PERMISSIONS.indexOf(p));
@@ -266,12 +270,12 @@ interface Candidate {
 }
 
 /**
- * Fill permission and teams of each candidate. Look-ups happen only for approvals that could count
- * (a User's APPROVED review or click, at the head SHA unless some requirement accepts stale ones);
- * the others get `null` (unknown) — the engine refuses them for their state anyway.
+ * Fill permission and teams of each candidate against `reqs`, the requirements the decision applies to
+ * this PR. Look-ups happen only for approvals that could count (a User's APPROVED review or click, at
+ * the head SHA unless some requirement accepts stale ones, and only when some requirement applies);
+ * the others get `null` (unknown) — the engine refuses them for their state, or needs no approval.
  */
-async function qualify(gh: GitHub, repo: RepoRef, policy: PolicyState, headSha: string, candidates: Candidate[], cache: LookupCache): Promise<ApprovalFacts[]> {
-  const reqs = allRequirements(policy);
+async function qualify(gh: GitHub, repo: RepoRef, reqs: readonly Requirement[], headSha: string, candidates: Candidate[], cache: LookupCache): Promise<ApprovalFacts[]> {
   const minRank = Math.min(...reqs.map((r) => rank(r.min_permission)));
   const maxRank = Math.max(...reqs.map((r) => rank(r.min_permission)));
   const teams = [...new Set(reqs.flatMap((r) => r.teams))];
@@ -469,7 +473,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     ...latestReviews(reviews).map((r) => ({ account: account(r.author)!, source: "review" as const, commitSha: r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
     ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button" as const, commitSha: headSha, canPush: null })),
   ];
-  const approvals = await qualify(gh, target, policyState, headSha, candidates, cache);
+  const approvals = await qualify(gh, target, applicableRequirements(policyState, files, pr.baseRefName), headSha, candidates, cache);
 
   // 4. The manual label counts only when a human put it on (SPEC §2 signal 5).
   const allLabels = pr.labels.nodes.map((l) => l.name);

@@ -7,7 +7,7 @@ import type { CheckRunState, FakeGitHub, World } from "../fake-github/index.js";
 import { AGENT, POLICY, appAgainstFakeGitHub } from "../helpers/e2e-harness.js";
 import { checkRunRequestedAction, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
 
-const e2e = appAgainstFakeGitHub({ repoPrefix: "fid", collaborators: { alice: "write", tess: "triage", rita: "read" } });
+const e2e = appAgainstFakeGitHub({ repoPrefix: "fid", collaborators: { alice: "write", tess: "triage", rita: "read", mona: "maintain" } });
 const { newRepo, sendOk: send, gate, waitForLog } = e2e;
 let fake: FakeGitHub, w: World;
 beforeAll(() => ({ fake, w } = e2e));
@@ -45,6 +45,46 @@ describe("reviewers below write (GraphQL authorCanPushToRepository: false)", () 
     expect(run.conclusion).toBe("action_required");
     expect(shown(run)).toMatch(/rita\S* \(review\) — has read permission, needs triage/);
     const approved = w.review(repo, pr.number, "tess", "APPROVED");
+    await send(reviewEvent(w, repo, pr.number, approved.id));
+    run = gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("success");
+  });
+});
+
+describe("a stricter rule elsewhere in the policy (SPEC §8: one read and one write per evaluation)", () => {
+  const policy = [
+    "version: 1",
+    "approval: { count: 1, min_permission: write }",
+    "paths:",
+    '  - match: ["infra/**"]',
+    "    action: approve",
+    "    approval: { count: 1, min_permission: maintain }",
+    '  - match: ["src/**"]',
+    "    action: approve",
+    "",
+  ].join("\n");
+
+  test("a PR that does not touch the maintain-level paths: a write reviewer counts from the one read, no permission request", async () => {
+    const repo = newRepo({ [POLICY]: policy });
+    const pr = agentPull(repo);
+    const before = permissionRequests();
+    const review = w.review(repo, pr.number, "alice", "APPROVED");
+    await send(reviewEvent(w, repo, pr.number, review.id));
+    expect(gate(repo, pr.headSha).conclusion).toBe("success");
+    expect(permissionRequests()).toBe(before);
+  });
+
+  test("a PR that touches them: the exact role is read; write is refused for maintain, a maintainer counts", async () => {
+    const repo = newRepo({ [POLICY]: policy });
+    const pr = w.addPull(repo, { author: AGENT, head: `copilot/infra-${e2e.repoCount}`, commits: [{ message: "Infra", author: AGENT, files: { "src/a.ts": "a\n", "infra/main.tf": "x\n" } }] });
+    const before = permissionRequests();
+    const review = w.review(repo, pr.number, "alice", "APPROVED");
+    await send(reviewEvent(w, repo, pr.number, review.id));
+    let run = gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("action_required");
+    expect(shown(run)).toMatch(/alice\S* \(review\) — .*has write permission, needs maintain/);
+    expect(permissionRequests()).toBe(before + 1);
+    const approved = w.review(repo, pr.number, "mona", "APPROVED");
     await send(reviewEvent(w, repo, pr.number, approved.id));
     run = gate(repo, pr.headSha);
     expect(run.conclusion).toBe("success");
