@@ -20,7 +20,6 @@
  * - The body is read whole before answering (GitHub API answers are small JSON documents), so a
  *   connection is never held by an answer Octokit does not read (204, HEAD).
  */
-import { Readable } from "node:stream";
 import { Agent, interceptors, request, type Dispatcher } from "undici";
 
 /** Undici's own defaults (300 s), stated: a hung connection must not hold an evaluation forever. */
@@ -64,7 +63,14 @@ export class FetchResponse {
     return this.status >= 200 && this.status < 300;
   }
   get body(): ReadableStream<Uint8Array> | null {
-    return this.bytes.length === 0 ? null : (Readable.toWeb(Readable.from([this.bytes])) as ReadableStream<Uint8Array>);
+    const bytes = this.bytes;
+    if (bytes.length === 0) return null;
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        controller.close();
+      },
+    });
   }
   text(): Promise<string> {
     return Promise.resolve(this.bytes.toString("utf8"));
