@@ -8,7 +8,7 @@ import { decide, strictest } from "../engine/decide.js";
 import { renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
 import type { Decision, Account } from "../engine/types.js";
 import { withButtonApprovals, encodeButtonApprovals, type ButtonApproval } from "../github/button-approvals.js";
-import { countsSince, requestCounter, type GitHub } from "../github/client.js";
+import { countingOctokit, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
 import { addLabels, writeCheck, type LabelSpec } from "../github/write-check.js";
@@ -93,10 +93,13 @@ function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
   return labels;
 }
 
-async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
+function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
+  const counter = newRequestCounts();
+  return evaluate(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter);
+}
+
+async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts): Promise<void | FollowUp> {
   const started = performance.now();
-  const counter = requestCounter(req.gh);
-  const before = { ...counter };
   // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); writes below use req.gh.
   const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   const target = { ...req.repo, number: req.number, appId: app.appId };
@@ -169,7 +172,7 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
     }
   }
   const durationMs = Math.round(performance.now() - started);
-  const githubRequests = countsSince(counter, before);
+  const githubRequests = { ...counter };
   for (const d of decisions) {
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: req.trigger, checkConclusion: combined.conclusion, wrote, durationMs, githubRequests }), app.metrics);
   }

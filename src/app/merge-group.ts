@@ -8,7 +8,7 @@ import type { Logger } from "probot";
 import { decide, strictest } from "../engine/decide.js";
 import { renderCheck } from "../engine/render.js";
 import type { Decision } from "../engine/types.js";
-import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
+import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../github/queries.js";
 import { newLookupCache, readPull } from "../github/read-pull.js";
@@ -58,10 +58,13 @@ export function evaluateMergeGroup(app: AppState, req: MergeGroupRequest): Promi
   return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.headSha), () => runMergeGroup(app, req), "merge_group");
 }
 
-async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
+function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
+  const counter = newRequestCounts();
+  return mergeGroupCheck(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter);
+}
+
+async function mergeGroupCheck(app: AppState, req: MergeGroupRequest, counter: RequestCounts): Promise<void> {
   const started = performance.now();
-  const counter = requestCounter(req.gh);
-  const before = { ...counter };
   const cache = newLookupCache();
   // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
   const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
@@ -82,5 +85,5 @@ async function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<voi
   const wrote = await writeCheck(req.gh, req.repo, req.headSha, undefined, app.appId, { conclusion: combined.conclusion, ...rendered }, null);
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)
-    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: countsSince(counter, before) }), app.metrics);
+    logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: { ...counter } }), app.metrics);
 }

@@ -9,7 +9,7 @@ import { detectAgents, detectionConfigFromPolicy } from "../engine/detect.js";
 import { BUILTIN_DETECTION_CONFIG } from "../engine/decide.js";
 import { code, md } from "../engine/render.js";
 import type { CommitFacts, Detection, PolicyState } from "../engine/types.js";
-import { countsSince, describeError, requestCounter, type GitHub } from "../github/client.js";
+import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { readRepoPolicy } from "../github/read-pull.js";
 import { writeCheck } from "../github/write-check.js";
@@ -89,10 +89,13 @@ export function reportPush(app: AppState, req: PushRequest): Promise<void> {
   return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.after), () => runPush(app, req), "push");
 }
 
-async function runPush(app: AppState, req: PushRequest): Promise<void> {
+function runPush(app: AppState, req: PushRequest): Promise<void> {
+  const counter = newRequestCounts();
+  return pushReport(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter);
+}
+
+async function pushReport(app: AppState, req: PushRequest, counter: RequestCounts): Promise<void> {
   const started = performance.now();
-  const counter = requestCounter(req.gh);
-  const before = { ...counter };
   // Reads: the GraphQL policy query without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
   const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   // 1. Policy (its custom agents count), commits, detection.
@@ -125,7 +128,7 @@ async function runPush(app: AppState, req: PushRequest): Promise<void> {
       policySource: policy.source,
       policyHash: policy.status === "ok" ? policy.hash : null,
       durationMs: Math.round(performance.now() - started),
-      githubRequests: countsSince(counter, before),
+      githubRequests: { ...counter },
       ...(unverified ? { unverified } : {}),
     });
   }

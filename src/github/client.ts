@@ -1,6 +1,6 @@
 /**
- * The Octokit the app's GitHub I/O takes (Probot's context.octokit), and a per-instance request
- * counter for the audit log and the request budget (SPEC §6, §8).
+ * The Octokit the app's GitHub I/O takes (Probot's context.octokit), and the request counts of one
+ * piece of work for the audit log and the request budget (SPEC §6, §8).
  */
 import type { ProbotOctokit } from "probot";
 
@@ -13,23 +13,87 @@ export interface RequestCounts {
   conditional: number;
 }
 
-const counters = new WeakMap<object, RequestCounts>();
+/** The counts of one piece of work: a class, so Octokit's deep merge of request options keeps it by reference. */
+class RequestCounter implements RequestCounts {
+  rest = 0;
+  graphql = 0;
+  conditional = 0;
+}
+
+export function newRequestCounts(): RequestCounts {
+  return new RequestCounter();
+}
+
+/** Where a view's counts ride along in a request's options (`options.request`, which Octokit passes to every hook). */
+const COUNTS = "agentGateCounts";
+/** Counting view → the Octokit it is a view of. */
+const bases = new WeakMap<object, GitHub>();
+/** Octokits whose requests are counted (one `before` hook each). */
+const counting = new WeakSet<object>();
+
+type Params = Record<string, unknown> & { request?: Record<string, unknown> };
+type Method = ((params?: Params) => Promise<unknown>) & { endpoint?: unknown };
 
 /**
- * The live request counts of one Octokit instance (Probot builds one per webhook event), counted once
- * per logical request by hooks on `request` (retries of plugin-retry happen inside it).
+ * A view of `octokit` whose requests count in `counts`: once per logical request (plugin-retry's
+ * retries happen inside it), by a `before` hook on `request` installed once per Octokit that reads
+ * the counts the view put in the request's options. An installation's events share one Octokit
+ * (src/github/octokit.ts), so counts belong to the view, not the instance: evaluations running at once
+ * on the same Octokit each count their own requests. `request`, `graphql` and every `rest` method
+ * (what `paginate` is given) count; a view of a view counts only in the newer counts.
  */
-export function requestCounter(octokit: GitHub): RequestCounts {
-  let counts = counters.get(octokit);
-  if (counts) return counts;
-  const live: RequestCounts = { rest: 0, graphql: 0, conditional: 0 };
-  counts = live;
-  counters.set(octokit, live);
-  octokit.hook.before("request", (options) => {
-    const kind = requestKind(options);
-    if (kind) live[kind] += 1;
+export function countingOctokit(octokit: GitHub, counts: RequestCounts): GitHub {
+  const base = bases.get(octokit) ?? octokit;
+  if (!counting.has(base)) {
+    counting.add(base);
+    base.hook.before("request", (options) => {
+      const live = (options.request as Record<string, unknown> | undefined)?.[COUNTS];
+      if (!(live instanceof RequestCounter)) return;
+      const kind = requestKind(options);
+      if (kind) live[kind] += 1;
+    });
+  }
+  const tag = (params?: Params): Params => ({ ...params, request: { ...params?.request, [COUNTS]: counts } });
+  const baseRequest = base.request as unknown as (route: unknown, params?: Params) => Promise<unknown>;
+  const request = Object.assign((route: string | Params, params?: Params) => (typeof route === "string" ? baseRequest(route, tag(params)) : baseRequest(tag(route))), {
+    endpoint: base.request.endpoint,
+    defaults: base.request.defaults,
   });
-  return live;
+  const scopes = new Map<PropertyKey, unknown>();
+  const rest = new Proxy(base.rest, {
+    get(target, scope) {
+      const methods: unknown = (target as unknown as Record<PropertyKey, unknown>)[scope];
+      if (methods === null || typeof methods !== "object") return methods;
+      let view = scopes.get(scope);
+      if (view === undefined) {
+        const wrapped = new Map<PropertyKey, Method>();
+        view = new Proxy(methods as Record<PropertyKey, unknown>, {
+          get(m, name) {
+            const method = m[name];
+            if (typeof method !== "function") return method;
+            let w = wrapped.get(name);
+            if (w === undefined) {
+              const call = method as Method;
+              w = Object.assign((params?: Params) => call(tag(params)), { endpoint: call.endpoint });
+              wrapped.set(name, w);
+            }
+            return w;
+          },
+        });
+        scopes.set(scope, view);
+      }
+      return view;
+    },
+  });
+  const baseGraphql = base.graphql as unknown as (query: string | Params, params?: Params) => Promise<unknown>;
+  // @octokit/graphql passes `request` through as request options, never as a query variable.
+  const graphql = Object.assign((query: string | Params, params?: Params) => (typeof query === "string" ? baseGraphql(query, tag(params)) : baseGraphql(tag(query))), {
+    endpoint: base.graphql.endpoint,
+    defaults: base.graphql.defaults,
+  });
+  const view = Object.create(base, { request: { value: request }, graphql: { value: graphql }, rest: { value: rest } }) as GitHub;
+  bases.set(view, base);
+  return view;
 }
 
 export type RequestKind = keyof RequestCounts;
@@ -43,10 +107,6 @@ export function requestKind(options: { url?: unknown; headers?: unknown }): Requ
   if (/\/graphql$/.test(url)) return "graphql";
   if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) return "conditional";
   return "rest";
-}
-
-export function countsSince(now: RequestCounts, before: RequestCounts): RequestCounts {
-  return { rest: now.rest - before.rest, graphql: now.graphql - before.graphql, conditional: now.conditional - before.conditional };
 }
 
 /** A short description of a failed request, for `facts.unverified` (never a token or a header). */

@@ -1,6 +1,6 @@
 /**
  * The Octokit class the app runs with: Probot's own (`ProbotOctokit`: plugin-retry, plugin-throttling,
- * pagination, REST methods) with four changes.
+ * pagination, REST methods) with six changes.
  *
  * 1. One write limiter PER INSTALLATION. What Probot 14.3.2 does as shipped:
  *    - `@octokit/plugin-throttling` 11.0.5 (`dist-src/index.js`, `createGroups`) keeps its Bottleneck groups
@@ -24,6 +24,10 @@
  *    every retry still happens (fault tests count them): plugin-retry with a zero back-off, and
  *    plugin-throttling kept on (it is what retries 403 secondary limits) with zero retry-after and
  *    limiter groups without `minTime`.
+ * 5. Success answers are decoded with `JSON.parse` inside Probot's own auth strategy's hook, not with
+ *    `@octokit/request`'s json-with-bigint parser (≈ 9× slower on Node 20): ./json-bodies.ts.
+ * 6. The Octokit Probot builds for each webhook delivery is built once per installation and reused
+ *    (`reuseEventOctokits` below).
  *
  * And GraphQL QUERIES are not spaced 1 s apart (`withUnspacedQueries` below). plugin-throttling sends
  * every GraphQL request, queries too, through the `write` group (`isWrite || isGraphQL`), which would
@@ -35,9 +39,13 @@
  */
 import type Bottleneck from "bottleneck";
 import { createRequire } from "node:module";
+import { createProbotAuth } from "octokit-auth-probot";
 import { ProbotOctokit } from "probot";
-import { requestKind, type GitHub, type RequestCounts } from "./client.js";
+import { countingOctokit, type GitHub, type RequestCounts } from "./client.js";
 import { httpFetch } from "./http-fetch.js";
+import { withNativeJson, type AuthStrategy } from "./json-bodies.js";
+
+export type { AuthStrategy as AuthStrategyForTests };
 
 /** Retries after a primary or secondary rate limit before the request fails (and the check fails closed). */
 export const MAX_RATE_LIMIT_RETRIES = 2;
@@ -84,11 +92,68 @@ function noWaitThrottle(): Record<string, unknown> {
 }
 
 type InstanceOptions = Record<string, unknown> & {
+  authStrategy?: AuthStrategy;
   auth?: { installationId?: number | string } & Record<string, unknown>;
   throttle?: Record<string, unknown>;
   retry?: Record<string, unknown>;
   request?: Record<string, unknown>;
 };
+
+/** Event Octokits kept per app Octokit (so per Probot app), at most this many installations each. */
+export const MAX_EVENT_OCTOKITS = 1_000;
+
+interface EventAuthOptions {
+  type?: string;
+  event?: { name?: string; payload?: { installation?: { id?: number } } };
+}
+
+/**
+ * `strategy`, with the Octokit Probot builds for each webhook delivery reused per installation.
+ *
+ * Probot's webhook transform asks the app Octokit's auth for `{ type: "event-octokit", event }` on every
+ * delivery, relevant or not; octokit-auth-probot (`dist-node/index.js`, `auth`) answers with a NEW
+ * Octokit each time — a fresh auth-app + oauth-app auth state, the REST method tree, plugin-throttling's
+ * per-instance retry limiter — ≈ 0.7 ms of CPU per delivery (`npm run bench`, section `app`). The
+ * Octokits of one installation are built from the same options and share the app's token cache
+ * (tokens are looked up and renewed per request by @octokit/auth-app), so the first one is kept, in a
+ * least-recently-used map bounded by MAX_EVENT_OCTOKITS, and answers that installation's later
+ * deliveries. What is per evaluation is not on the Octokit: request counts follow the async context
+ * (src/github/client.ts), metrics hooks are installed once per instance (src/app/metrics.ts).
+ * Deliveries without an installation and `installation` events (Probot answers those with an
+ * unauthenticated Octokit when the app was uninstalled or suspended) still get Probot's own answer.
+ */
+export function reuseEventOctokits<S extends AuthStrategy>(strategy: S, max = MAX_EVENT_OCTOKITS): S {
+  return ((options: never) => {
+    const auth = strategy(options);
+    let lru: Map<number, Promise<unknown>> | null = null; // only the app Octokit's auth is ever asked
+    const wrapped = (...args: unknown[]): Promise<unknown> => {
+      const o = args[0] as EventAuthOptions | undefined;
+      const id = o?.type === "event-octokit" && o.event?.name !== "installation" ? o.event?.payload?.installation?.id : undefined;
+      if (typeof id !== "number") return auth(...args);
+      lru ??= new Map();
+      const hit = lru.get(id);
+      if (hit) {
+        lru.delete(id); // most recently used last
+        lru.set(id, hit);
+        return hit;
+      }
+      const made = auth(...args);
+      lru.set(id, made);
+      if (lru.size > max) lru.delete(lru.keys().next().value!);
+      made.catch(() => {
+        if (lru?.get(id) === made) lru.delete(id); // a failed build is not kept: the next delivery retries
+      });
+      return made;
+    };
+    return Object.assign(wrapped, auth);
+  }) as S;
+}
+
+/**
+ * Probot's own auth strategy (what `ProbotOctokit` sets), with event Octokits reused per installation
+ * and answers decoded with JSON.parse (./json-bodies.ts).
+ */
+const probotAuth = withNativeJson(reuseEventOctokits(createProbotAuth as unknown as AuthStrategy));
 
 /** Build the Octokit class; `env` is read once, when the class is made. */
 export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof ProbotOctokit {
@@ -104,7 +169,10 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof P
     };
     const retry = noWait ? { ...instanceOptions.retry, retryAfterBaseValue: 0 } : instanceOptions.retry;
     const request = { fetch: httpFetch, ...instanceOptions.request };
-    return { ...instanceOptions, throttle, request, ...(retry ? { retry } : {}) };
+    // A strategy the caller chose (Probot's unauthenticated Octokits for uninstalled apps and for
+    // deliveries without an installation) is kept; only its answers are decoded with JSON.parse.
+    const authStrategy = instanceOptions.authStrategy ? withNativeJson(instanceOptions.authStrategy) : probotAuth;
+    return { ...instanceOptions, authStrategy, throttle, request, ...(retry ? { retry } : {}) };
   }) as typeof ProbotOctokit;
 }
 
@@ -168,25 +236,15 @@ const MUTATION = /^\s*mutation\b/;
 /**
  * `gh` (Probot's per-event Octokit) for the reads of one evaluation: everything as `gh`, except that
  * GraphQL queries go through the installation's query Octokit, not spaced 1 s apart (see the module
- * comment). Each query counts in `counter` (the evaluation's counts, `requestCounter(gh)`) from a
- * request hook of this evaluation's own — not a hook on the shared Octokit, which concurrent
- * evaluations of the installation use at once. A mutation still goes through `gh`.
+ * comment). Each query counts in `counter` (the evaluation's counts: `countingOctokit` in
+ * src/github/client.ts, which concurrent evaluations of the installation each have their own of).
+ * A mutation still goes through `gh`.
  * `onCreate` sees each query Octokit once, when it is built (e.g. to instrument it for metrics).
  */
 export async function withUnspacedQueries(gh: GitHub, counter: RequestCounts, onCreate: (octokit: GitHub, installationId: number) => void = () => {}): Promise<GitHub> {
   const shared = await queryOctokitFor(gh, onCreate);
   if (!shared) return gh;
-  const counted = shared.graphql.defaults({
-    request: {
-      // @octokit/request's documented `request.hook(request, options)`: count, then run the shared
-      // Octokit's own request hooks (auth, throttling, retries, metrics) as its graphql would.
-      hook: (request: unknown, options: { url?: unknown; headers?: unknown }) => {
-        const kind = requestKind(options);
-        if (kind) counter[kind] += 1;
-        return shared.hook("request", request as never, options as never);
-      },
-    },
-  });
+  const counted = countingOctokit(shared, counter).graphql;
   const graphql = Object.assign(
     (query: string | { query: string }, parameters?: Record<string, unknown>) =>
       MUTATION.test(typeof query === "string" ? query : query.query) ? gh.graphql(query as string, parameters) : counted(query as string, parameters),
