@@ -35,6 +35,8 @@ const BIG = { status: 200, headers: { "content-type": "application/json" }, body
 let server: Server;
 let baseUrl: string;
 let gh: GitHub;
+/** The same Octokit class over Node's own fetch: the answer's body stream is read (not the adapter's bytes). */
+let ghNodeFetch: GitHub;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -51,6 +53,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
   const Octokit = createAppOctokit({ AGENT_GATE_TEST_NO_THROTTLE: "1" });
   gh = new Octokit({ baseUrl, auth: { token: "test-token" } }) as GitHub;
+  ghNodeFetch = new Octokit({ baseUrl, auth: { token: "test-token" }, request: { fetch: globalThis.fetch } }) as GitHub;
 });
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
@@ -68,7 +71,9 @@ describe("the app's Octokit decodes success answers as @octokit/request would", 
       const method = path === "/created" ? "POST" : "GET";
       const { data, status } = await gh.request(`${method} ${path}`);
       expect(status).toBe(answers[path]!.status);
-      expect(bytes(data)).toEqual(bytes(await reference(path, method)));
+      const expected = bytes(await reference(path, method));
+      expect(bytes(data)).toEqual(expected);
+      expect(bytes((await ghNodeFetch.request(`${method} ${path}`)).data)).toEqual(expected);
     });
   }
 

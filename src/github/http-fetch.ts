@@ -57,14 +57,21 @@ export class FetchResponse {
     readonly url: string,
     readonly headers: ResponseHeaders,
     readonly redirected: boolean,
-    private readonly bytes: Buffer,
+    /** The whole body, as read. */
+    readonly bytes: Buffer,
+    /** False for a copy whose `body` is null (./json-bodies.ts decodes `bytes` itself, without a stream). */
+    private readonly streamBody = true,
   ) {}
+  /** This answer with `body` null: for a reader that takes `bytes` directly. */
+  withoutBodyStream(): FetchResponse {
+    return new FetchResponse(this.status, this.statusText, this.url, this.headers, this.redirected, this.bytes, false);
+  }
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }
   get body(): ReadableStream<Uint8Array> | null {
     const bytes = this.bytes;
-    if (bytes.length === 0) return null;
+    if (bytes.length === 0 || !this.streamBody) return null;
     return new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));

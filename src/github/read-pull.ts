@@ -270,12 +270,15 @@ interface Candidate {
 }
 
 /**
- * Fill permission and teams of each candidate against `reqs`, the requirements the decision applies to
+ * Fill permission and teams of each candidate against `requirements()`, the requirements the decision applies to
  * this PR. Look-ups happen only for approvals that could count (a User's APPROVED review or click, at
  * the head SHA unless some requirement accepts stale ones, and only when some requirement applies);
  * the others get `null` (unknown) — the engine refuses them for their state, or needs no approval.
  */
-async function qualify(gh: GitHub, repo: RepoRef, reqs: readonly Requirement[], headSha: string, candidates: Candidate[], cache: LookupCache): Promise<ApprovalFacts[]> {
+async function qualify(gh: GitHub, repo: RepoRef, requirements: () => readonly Requirement[], headSha: string, candidates: Candidate[], cache: LookupCache): Promise<ApprovalFacts[]> {
+  const plausible = (c: Candidate) => c.account.type === "User" && (c.source === "button" || c.state === "APPROVED");
+  // Matching the files to find the requirements costs a pass over them: only when some approval could count.
+  const reqs = candidates.some(plausible) ? requirements() : [];
   const minRank = Math.min(...reqs.map((r) => rank(r.min_permission)));
   const maxRank = Math.max(...reqs.map((r) => rank(r.min_permission)));
   const teams = [...new Set(reqs.flatMap((r) => r.teams))];
@@ -283,8 +286,7 @@ async function qualify(gh: GitHub, repo: RepoRef, reqs: readonly Requirement[], 
   return Promise.all(
     candidates.map(async (c): Promise<ApprovalFacts> => {
       const base = { account: c.account, source: c.source, commitSha: c.commitSha, ...(c.state ? { state: c.state } : {}) };
-      const couldCount =
-        reqs.length > 0 && c.account.type === "User" && (c.source === "button" || c.state === "APPROVED") && (c.commitSha === headSha || acceptsStale);
+      const couldCount = reqs.length > 0 && plausible(c) && (c.commitSha === headSha || acceptsStale);
       if (!couldCount) return { ...base, permission: null, teams: null };
       let permission: Permission | "none" | null;
       let permissionNote: string | undefined;
@@ -473,7 +475,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     ...latestReviews(reviews).map((r) => ({ account: account(r.author)!, source: "review" as const, commitSha: r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
     ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button" as const, commitSha: headSha, canPush: null })),
   ];
-  const approvals = await qualify(gh, target, applicableRequirements(policyState, files, pr.baseRefName), headSha, candidates, cache);
+  const approvals = await qualify(gh, target, () => applicableRequirements(policyState, files, pr.baseRefName), headSha, candidates, cache);
 
   // 4. The manual label counts only when a human put it on (SPEC §2 signal 5).
   const allLabels = pr.labels.nodes.map((l) => l.name);
