@@ -324,39 +324,29 @@ describe("robustness", () => {
 
   // GitHub answers these two with HTTP 200 and an `errors` array: the plugins that retry them must see
   // the decoded answer (src/github/json-bodies.ts decodes inside the auth hook, under the plugins).
+  /** A new agent PR opened while the PR read is answered once with HTTP 200 and `errors`; its check. */
+  async function openedWithGraphqlErrors(body: unknown) {
+    const repo = newRepo();
+    const pr = agentPull(repo);
+    const fault = fake.faults.inject({ graphql: "AgentGatePull", status: 200, times: 1, body });
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    fake.faults.clear();
+    expect(fault.hits).toBe(1);
+    return gate(repo, pr.headSha);
+  }
+
   test("GraphQL RATE_LIMITED (HTTP 200) → not success, says what failed (GHES URLs: plugin-throttling does not retry it)", async () => {
     // plugin-throttling 11 recognises GraphQL by the path "/graphql" (github.com); on GitHub Enterprise
     // Server, which this fake GitHub stands in for, @octokit/graphql sends to ".../api/graphql", so the
     // plugin neither spaces nor retries it: the read fails and the check fails closed.
-    const repo = newRepo();
-    const pr = agentPull(repo);
-    const fault = fake.faults.inject({
-      graphql: "AgentGatePull",
-      status: 200,
-      times: 1,
-      body: { errors: [{ type: "RATE_LIMITED", message: "API rate limit already exceeded for installation ID 1." }] },
-    });
-    await send(pullRequestEvent(w, repo, pr.number, "opened"));
-    fake.faults.clear();
-    expect(fault.hits).toBe(1);
-    const run = gate(repo, pr.headSha);
+    const run = await openedWithGraphqlErrors({ errors: [{ type: "RATE_LIMITED", message: "API rate limit already exceeded for installation ID 1." }] });
     expect(run.conclusion).toBe("failure");
     expect(run.output.summary).toMatch(/API rate limit already exceeded/);
   });
 
   test("GraphQL 'Something went wrong while executing your query' (HTTP 200) is retried by plugin-retry", async () => {
-    const repo = newRepo();
-    const pr = agentPull(repo);
-    const fault = fake.faults.inject({
-      graphql: "AgentGatePull",
-      status: 200,
-      times: 1,
-      body: { data: null, errors: [{ message: "Something went wrong while executing your query. Please include `ABCD:1234` when reporting this issue." }] },
-    });
-    await send(pullRequestEvent(w, repo, pr.number, "opened"));
-    fake.faults.clear();
-    expect(fault.hits).toBe(1);
-    expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
+    const run = await openedWithGraphqlErrors({ data: null, errors: [{ message: "Something went wrong while executing your query. Please include `ABCD:1234` when reporting this issue." }] });
+    expect(run.conclusion).toBe("action_required");
   });
 
   test("past GitHub's 3,000-file cap → fails closed", async () => {
