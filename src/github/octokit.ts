@@ -117,8 +117,9 @@ interface EventAuthOptions {
  * Octokits of one installation are built from the same options and share the app's token cache
  * (tokens are looked up and renewed per request by @octokit/auth-app), so the first one is kept, in a
  * least-recently-used map bounded by MAX_EVENT_OCTOKITS, and answers that installation's later
- * deliveries. What is per evaluation is not on the Octokit: request counts follow the async context
- * (src/github/client.ts), metrics hooks are installed once per instance (src/app/metrics.ts).
+ * deliveries. What is per evaluation is not on the Octokit: request counts ride in each evaluation's
+ * own view of it (`countingOctokit`, src/github/client.ts), metrics hooks are installed once per
+ * instance (src/app/metrics.ts).
  * Deliveries without an installation and `installation` events (Probot answers those with an
  * unauthenticated Octokit when the app was uninstalled or suspended) still get Probot's own answer.
  */
