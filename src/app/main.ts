@@ -1,10 +1,13 @@
 /**
  * `npm start`: run the app with Probot's standard environment (SPEC §1).
  *
- * Two departures from `probot run`, both deliberate:
+ * Departures from `probot run`, all deliberate:
  * - With `APP_ID` set, a real `WEBHOOK_SECRET` is required: Probot silently falls back to the secret
  *   "development" (`probot/lib/server/server.js`, `defaultWebhookSecret`), which would accept webhooks
- *   signed by anyone who reads Probot's source.
+ *   signed by anyone who reads Probot's source. A non-numeric `APP_ID`, a missing or malformed private
+ *   key are refused too, each with one line on stderr and exit 1 (./log.ts, `startupProblem`): Probot
+ *   would start its set-up flow, or print a stack trace and then start it.
+ * - The logger is ours (./log.ts, `createLog`): Probot's hangs at exit when stdout is a closed pipe.
  * - The process environment wins over `.env`. Probot's `run()` starts with `applyEnv()`
  *   (`probot/lib/helpers/apply-env.js`: `Object.assign(process.env, parseEnv(.env))`), so a stale `.env`
  *   would override what the operator set. We merge `.env` under the environment ourselves, hand the
@@ -24,6 +27,7 @@ import agentGate from "./index.js";
 import { HttpRequests, InFlight, drainMsFromEnv, gracefulShutdown, trackHandlers } from "./shutdown.js";
 import type { ShutdownLog, ShutdownRegistrar } from "./shutdown.js";
 import { createAppOctokit } from "../github/octokit.js";
+import { createLog, startupProblem } from "./log.js";
 
 function readDotEnv(path: string): Record<string, string> {
   try {
@@ -38,12 +42,9 @@ async function main(): Promise<void> {
   const processEnv: Record<string, string | undefined> = { ...process.env };
   const env: NodeJS.ProcessEnv = { ...readDotEnv(join(process.cwd(), ".env")), ...processEnv };
 
-  if (env.APP_ID && (!env.WEBHOOK_SECRET || env.WEBHOOK_SECRET === "development")) {
-    process.stderr.write(
-      "agent-gate: refusing to start: APP_ID is set but WEBHOOK_SECRET is " +
-        (env.WEBHOOK_SECRET ? 'the placeholder "development"' : "missing") +
-        "; set WEBHOOK_SECRET to the webhook secret configured in the GitHub App's settings.\n",
-    );
+  const problem = startupProblem(env);
+  if (problem !== null) {
+    process.stderr.write(`agent-gate: refusing to start: ${oneLine(problem)}\n`);
     process.exit(1);
   }
   let drainMs: number;
@@ -58,7 +59,9 @@ async function main(): Promise<void> {
   const http = new HttpRequests();
   const deliveries = new InFlight();
   const closers: (() => Promise<void>)[] = [];
-  let log: ShutdownLog = stderrLog;
+  // Our logger (./log.ts): an EPIPE on stdout neither crashes the process nor keeps it from exiting.
+  const probotLog = await createLog(env);
+  let log: ShutdownLog = probotLog;
   const app: ApplicationFunction = (probot, options) => {
     log = probot.log;
     trackHandlers(probot, deliveries);
@@ -66,8 +69,13 @@ async function main(): Promise<void> {
     return agentGate(probot, { ...options, ...registrar });
   };
 
+  // Listening from the start: a signal that arrives while the server is still starting (it logs
+  // "Listening on" before run() resolves) is kept and handled as soon as the drain can be set up.
+  let shutdown: ((signal: NodeJS.Signals) => Promise<number>) | null = null;
+  let early: NodeJS.Signals | null = null;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, (s) => (shutdown ? void shutdown(s) : (early ??= s)));
   const sigintBefore = new Set(process.listeners("SIGINT"));
-  const started = run(app, { env, Octokit: createAppOctokit(env) });
+  const started = run(app, { env, Octokit: createAppOctokit(env), log: probotLog });
   // run() has applied .env over process.env synchronously (before its first await): undo that.
   for (const [key, value] of Object.entries(processEnv)) {
     if (value !== undefined) process.env[key] = value;
@@ -77,7 +85,7 @@ async function main(): Promise<void> {
   // run() added a SIGINT listener that exits as soon as the server is closed, without waiting for the
   // deliveries whose 202 already went out: ours replaces it.
   for (const listener of process.listeners("SIGINT")) if (!sigintBefore.has(listener)) process.off("SIGINT", listener);
-  const shutdown = gracefulShutdown({
+  shutdown = gracefulShutdown({
     stopListening: () => server.stop(),
     deliveries,
     http,
@@ -87,16 +95,15 @@ async function main(): Promise<void> {
     // Let the last log line leave the logger's stream before exiting.
     exit: (code) => setImmediate(() => process.exit(code)),
   });
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, (s) => void shutdown(s));
+  if (early) void shutdown(early);
 }
 
-const stderrLog: ShutdownLog = {
-  info: (obj, msg) => process.stderr.write(`agent-gate: ${msg} ${JSON.stringify(obj)}\n`),
-  warn: (obj, msg) => process.stderr.write(`agent-gate: ${msg} ${JSON.stringify(obj)}\n`),
-  error: (obj, msg) => process.stderr.write(`agent-gate: ${msg} ${JSON.stringify(obj)}\n`),
-};
+/** One line: control characters (a newline in a pasted key, an ESC) shown as escapes. */
+function oneLine(text: string): string {
+  return JSON.stringify(text).slice(1, -1).replaceAll('\\"', '"');
+}
 
 main().catch((error: unknown) => {
-  process.stderr.write(`agent-gate: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`agent-gate: failed to start: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });
