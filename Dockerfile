@@ -6,7 +6,11 @@
 # (or PRIVATE_KEY_PATH to a mounted file) and WEBHOOK_SECRET are given at run time
 # (docs/deploy.md). .dockerignore keeps .env and *.pem out of the build context altogether.
 
-ARG NODE_IMAGE=node:20-slim
+# Node.js 24 (Active LTS) on Debian slim, pinned by digest so a rebuild cannot silently take a
+# different base. The digest is the multi-arch index of `node:24-slim` as pinned in public
+# repositories in August 2026; no Docker engine or registry was reachable where this was written,
+# so refresh and verify it with `docker buildx imagetools inspect node:24-slim` (docs/deploy.md).
+ARG NODE_IMAGE=node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

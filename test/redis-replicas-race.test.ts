@@ -22,7 +22,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGitHub, type FakeGitHub, type World } from "./fake-github/index.js";
 import { startApp, untilStdout, type AppProcess } from "./helpers/app-process.js";
 import { CHECK_WRITE, GUARD_MS, startHoldingProxy, type HoldingProxy } from "./helpers/holding-proxy.js";
-import { startRedisServer, type RedisServer } from "./helpers/redis-server.js";
+import { redisServerAvailable, startRedisServer, type RedisServer } from "./helpers/redis-server.js";
+
+/** False (one loud notice) only where no redis-server can be had; under CI it must run. */
+const hasRedis = redisServerAvailable("test/redis-replicas-race.test.ts");
 import { checkRunRequestedAction, checkSuiteRerequested, deliver, pullRequestEvent, reviewEvent, type Delivery } from "./helpers/webhooks.js";
 
 const REPO = "acme/race";
@@ -41,7 +44,7 @@ let w: World;
 const started: Replica[] = [];
 
 beforeAll(async () => {
-  // Fails (does not skip) when redis-server is missing: .ci/run installs it.
+  if (!hasRedis) return;
   redis = await startRedisServer();
   fake = await startFakeGitHub();
   w = fake.state;
@@ -120,7 +123,7 @@ async function approvalThenWithdrawal(a: Replica, b: Replica, pr: number, sha: s
   await Promise.all([first, second]);
 }
 
-describe("two replicas, one commit, forced interleaving", () => {
+describe.skipIf(!hasRedis)("two replicas, one commit, forced interleaving", () => {
   test("with one REDIS_URL: the later event's decision stands, one run per SHA, and Approve clicks survive", async () => {
     const [a, b] = await replicas(redis.url);
     const pr = w.addPull(REPO, { author: AGENT, head: "copilot/race", commits: [{ message: "start", author: AGENT, files: { "src/a.ts": "a\n" } }] }).number;
