@@ -186,7 +186,7 @@ default: allow
     const ext = await run(r, "check", "--base", "main");
     expect(ext.code).toBe(3);
     expect(ext.stderr).toBe(
-      'agent-gate: cannot read policy main:.github/agent-policy.yml: it extends "acme/.github:policies/strict.yml", which cannot be read offline; pass the complete policy with --policy FILE\n',
+      'agent-gate: cannot read policy main:.github/agent-policy.yml: it extends "acme/.github:policies/strict.yml", which cannot be read offline; pass the complete policy with --policy FILE (a file without `_extends`)\n',
     );
 
     const d = createRepo({ initial: { [`${POLICY}/oops.yml`]: "version: 1\n" } });
@@ -290,6 +290,13 @@ default: allow
     expect(out.stdout).toContain(file);
     const missing = await run(r, "check", "--base", "main", "--policy", "nope.yml");
     expect(missing).toMatchObject({ code: 3, stdout: "", stderr: "agent-gate: cannot read policy file nope.yml: no such file\n" });
+    // An `_extends` file given with --policy: the way out is a complete file, not "--policy" again.
+    const ext = path.join(tempDir(), "ext.yml");
+    writeFileSync(ext, "_extends: acme/.github\nversion: 1\n");
+    const extended = await run(r, "check", "--base", "main", "--policy", ext);
+    expect(extended.code).toBe(3);
+    expect(extended.stderr).toContain('it extends "acme/.github", which cannot be read offline; give --policy a file without `_extends`');
+    expect(extended.stderr).not.toContain("pass the complete policy with --policy FILE");
   });
 
   it("prints the check summary as Markdown", async () => {
@@ -386,6 +393,8 @@ default: allow
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes:");
     expect(help.stdout).toMatch(/ 1 {2}approval needed/);
+    // Every option of `check` is in the top-level usage too, --target included.
+    for (const option of ["--base REF", "--head REF", "--policy FILE", "--target BRANCH", "--format"]) expect(help.stdout).toContain(option);
     const checkHelp = await run(r, "check", "--help");
     expect(checkHelp.stdout).toContain("--policy FILE");
     expect(checkHelp.stdout).toContain("never from the working");

@@ -46,7 +46,7 @@ describe("check output", () => {
     expect(summary).toContain("| default | approve | — | 1: `src/a.ts` |");
     expect(summary).toContain("| rule 3 | allow | `docs/**` | 1: `docs/x.md` |");
     expect(summary).toContain(`Policy: acme\\/api@\u2060main\\:\\.github\\/agent\\-policy\\.yml (repository) · sha256 \`${"f".repeat(64)}\``);
-    expect(text).toContain("### rule 3 `docs/**` — **allow** (1 file)\n- `docs/x.md`");
+    expect(text).toContain("### rule 3 `docs/**` — **allow** (1 file)\n\n- `docs/x.md`");
     expect(text).toContain("## Commits");
   });
 

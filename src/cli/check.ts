@@ -67,7 +67,7 @@ async function policyFromFile(file: string, cwd: string): Promise<PolicyState> {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(e));
     throw new CliError(`cannot read policy file ${file}: ${why}`);
   }
-  return policyState(text, file, { kind: "file", description: file });
+  return policyState(text, file, { kind: "file", description: file }, true);
 }
 
 /**
@@ -75,14 +75,18 @@ async function policyFromFile(file: string, cwd: string): Promise<PolicyState> {
  * offline; loading this file alone would drop the extended rules (often the strict ones), so that is
  * reported as unreadable (exit 3) with the way out, never applied half.
  */
-function policyState(text: string, name: string, source: PolicySource): PolicyState {
+function policyState(text: string, name: string, source: PolicySource, fromPolicyOption = false): PolicyState {
   const loaded = loadPolicy(text, name);
   if (!loaded.ok) return { status: "invalid", errors: loaded.errors, source };
   const parsed = parsePolicyDocument(text, name);
   if (parsed.ok && parsed.doc.extends !== null) {
+    // Given with --policy already: the way out is a file without `_extends`, not --policy again.
+    const wayOut = fromPolicyOption
+      ? "give --policy a file without `_extends`: the extended policy with this file's keys written over it"
+      : "pass the complete policy with --policy FILE (a file without `_extends`)";
     return {
       status: "unreadable",
-      reason: `it extends "${parsed.doc.extends}", which cannot be read offline; pass the complete policy with --policy FILE`,
+      reason: `it extends "${parsed.doc.extends}", which cannot be read offline; ${wayOut}`,
       source,
     };
   }

@@ -36,7 +36,7 @@ Detects coding-agent commits in a local git range and applies the agent-gate pol
 with the same engine as the agent-gate GitHub App.
 
 Commands:
-  check [--base REF] [--head REF] [--policy FILE] [--format text|json|markdown]
+  check [--base REF] [--head REF] [--policy FILE] [--target BRANCH] [--format text|json|markdown]
                       judge the commits of base..head as the app would judge a pull request
   validate [FILE]     validate a policy file (default: .github/agent-policy.yml)
 
@@ -47,7 +47,8 @@ Options:
 ${EXIT_CODES_HELP}
 `;
 
-const CHECK_HELP = `Usage: agent-gate check [--base REF] [--head REF] [--policy FILE] [--format text|json|markdown]
+const CHECK_HELP = `Usage: agent-gate check [--base REF] [--head REF] [--policy FILE] [--target BRANCH]
+                       [--format text|json|markdown]
 
 Detects coding agents in the commits of base..head, lists the files changed between the merge base
 and head (as a pull request from head into base would), applies the policy and prints the decision.
@@ -115,8 +116,9 @@ function render(result: CheckResult, format: Format): string {
       // plus where the range came from, which only the CLI knows.
       return JSON.stringify({ range, ...renderJson(decision) }, null, 2) + "\n";
     case "markdown": {
-      // The check run's summary (it opens with the verdict) and details, as the app posts them.
-      const c = renderCheck(decision);
+      // The check run's summary (it opens with the verdict) and details, worded for where this
+      // output goes (the Action's job summary, a CI log): no reviews seen, no button, no check.
+      const c = renderCheck(decision, { surface: "advisory" });
       return [c.summary, c.text].filter((s) => s.trim() !== "").join("\n\n") + "\n";
     }
     case "text": {

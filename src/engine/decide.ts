@@ -461,9 +461,12 @@ function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
 
-/** "a", "a and b", "a, b and c", "a, b, c and 2 others". */
+/** "a", "a and b", "a, b and c", "a, b, c and 1 other", "a, b, c and 2 others". */
 export function joinList(items: string[], max = Infinity): string {
   if (items.length <= 1) return items.join("");
-  if (items.length > max) return `${items.slice(0, max).join(", ")} and ${items.length - max} others`;
+  if (items.length > max) {
+    const rest = items.length - max;
+    return `${items.slice(0, max).join(", ")} and ${rest.toLocaleString("en-US")} ${rest === 1 ? "other" : "others"}`;
+  }
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }

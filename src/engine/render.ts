@@ -41,6 +41,20 @@ export interface CheckOutput {
   text: string;
 }
 
+/**
+ * Where the Markdown is shown. `check`: the app's check run (it has the **Approve** button and a
+ * Re-run). `advisory`: the GitHub Action's job summary or the CLI's `--format markdown`, which see no
+ * reviews and have no button: they say what a reviewer must do under the app instead.
+ */
+export type RenderSurface = "check" | "advisory";
+
+export interface RenderCheckOptions {
+  surface?: RenderSurface;
+}
+
+/** Evidence rows shown in the open; more fold into a `<details>` block so the verdict stays in view. */
+export const EVIDENCE_OPEN_ROWS = 10;
+
 // ───────────────────────────── escaping ─────────────────────────────
 
 /**
@@ -106,7 +120,8 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-const TRUNCATED_NOTE = "\n_… output truncated to fit GitHub's 65,535-character limit for check runs._";
+// A paragraph of its own (blank line first): right under a list item or table row it would join it.
+const TRUNCATED_NOTE = "\n\n_… output truncated to fit GitHub's 65,535-character limit for check runs._";
 /** Room kept for a list's "… and N more" line and the truncation note. */
 const LIST_TAIL_ROOM = 120;
 
@@ -154,7 +169,12 @@ class BoundedDoc {
       this.line(item, size);
       shown++;
     }
-    if (shown < total) this.line(`… and ${formatCount(total - shown)} more ${noun}`);
+    // Its own paragraph: right after a list item it would be a lazy continuation of that item, and
+    // right after a table row GFM would make it one more row (CommonMark §5.2, GFM §4.10).
+    if (shown < total) {
+      this.line();
+      this.line(`_… and ${formatCount(total - shown)} more ${noun}_`);
+    }
   }
 
   toString(): string {
@@ -210,7 +230,8 @@ function describeRequirementMd(req: Requirement, contributors: string[] | undefi
   return parts.join(", ");
 }
 
-function stateReRun(): string {
+function stateReRun(surface: RenderSurface): string {
+  if (surface === "advisory") return "Run agent-gate again once what it needs can be read (re-run the job, or push a commit).";
   return "Re-run the `agent-gate` check (**Re-run** on the Checks tab, or push a commit) once GitHub is reachable. A pull request over GitHub's listing caps (3,000 files, 250 commits) cannot be verified: split it.";
 }
 
@@ -249,32 +270,39 @@ export function renderTitle(decision: Decision): string {
   return sanitize(decision.title, CHECK_TITLE_MAX);
 }
 
-export function renderCheck(decision: Decision): CheckOutput {
+export function renderCheck(decision: Decision, options: RenderCheckOptions = {}): CheckOutput {
   // The summary and the details both show the files by rule: group them once.
   const groups = groupFilesByRule(decision.files);
-  return { title: renderTitle(decision), summary: summaryOf(decision, CHECK_OUTPUT_MAX, groups), text: detailsOf(decision, CHECK_OUTPUT_MAX, groups) };
+  const surface = options.surface ?? "check";
+  return {
+    title: renderTitle(decision),
+    summary: summaryOf(decision, CHECK_OUTPUT_MAX, groups, surface),
+    text: detailsOf(decision, CHECK_OUTPUT_MAX, groups),
+  };
 }
 
 /** The check's `output.summary`: the verdict and everything needed to act on it. */
-export function renderSummary(d: Decision, limit = CHECK_OUTPUT_MAX): string {
-  return summaryOf(d, limit, groupFilesByRule(d.files));
+export function renderSummary(d: Decision, limit = CHECK_OUTPUT_MAX, options: RenderCheckOptions = {}): string {
+  return summaryOf(d, limit, groupFilesByRule(d.files), options.surface ?? "check");
 }
 
-function summaryOf(d: Decision, limit: number, groups: RuleGroup[]): string {
+function summaryOf(d: Decision, limit: number, groups: RuleGroup[], surface: RenderSurface): string {
   const doc = new BoundedDoc(limit);
   doc.line(`### ${ICON[d.conclusion]} ${md(d.title, CHECK_TITLE_MAX)}`);
   doc.line();
-  verdictSection(doc, d);
+  verdictSection(doc, d, surface);
   if (d.pulls && d.pulls.length > 1) pullsSection(doc, d.pulls);
   if (d.unverified.length > 0) {
     doc.line("#### Could not verify");
+    doc.line();
     doc.list(d.unverified.map((u) => `- ${md(u, 1000)}`), "problems", 30);
     doc.line();
-    doc.line(stateReRun());
+    doc.line(stateReRun(surface));
     doc.line();
   }
   if (d.policyErrors.length > 0) {
     doc.line(`#### Policy errors (${formatCount(d.policyErrors.length)})`);
+    doc.line();
     doc.list(d.policyErrors.map(policyErrorLine), "errors", 50);
     doc.line();
   }
@@ -282,12 +310,12 @@ function summaryOf(d: Decision, limit: number, groups: RuleGroup[]): string {
   if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
   if (d.requirements.length > 0) requirementsSection(doc, d);
   if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
-  if (d.files.length > 0) fileSummarySection(doc, d.files, groups);
+  if (d.files.length > 0) fileSummarySection(doc, d.files, groups, surface);
   policySection(doc, d.policy);
   return doc.toString();
 }
 
-function verdictSection(doc: BoundedDoc, d: Decision): void {
+function verdictSection(doc: BoundedDoc, d: Decision, surface: RenderSurface): void {
   if (d.policyErrors.length > 0 && !d.repairsPolicy) {
     doc.line(`The policy file (${md(d.policy.source.description)}) is invalid, so every pull request fails until it is fixed: a broken file may hold the agents or rules that would have caught this one. Fix the errors below on the default branch; a pull request that the built-in catalogue does not flag as agent-authored and whose copy of \`.github/agent-policy.yml\` is valid passes as a repair.`);
     doc.line();
@@ -305,6 +333,7 @@ function verdictSection(doc: BoundedDoc, d: Decision): void {
     case "success":
       if (!d.agentAuthored) {
         doc.line("No coding agent detected. Checked:");
+        doc.line();
         doc.list(d.detection.checked.map((c) => `- ${md(c)}`), "more", 20);
       } else if (d.requirements.length === 0) {
         doc.line(d.files.length === 0 ? "Agent-authored, but it changes no file." : "Agent-authored; every changed file is `allow` under the policy, so no approval is needed.");
@@ -315,6 +344,7 @@ function verdictSection(doc: BoundedDoc, d: Decision): void {
     case "failure":
       if (d.blocked.length > 0) {
         doc.line(`Agent-authored, and these files may not be changed by coding agents, whatever the approvals (${plural(d.blocked.length, "file")}):`);
+        doc.line();
         doc.list(d.blocked.map((f) => `- ${fileLabel(f)} — ${ruleName(f.rule)}${f.pattern ? ` ${code(f.pattern)}` : ""}${f.reason ? `: ${md(f.reason)}` : ""}`), "blocked files", 50);
       } else if (d.headPolicy?.status === "invalid") {
         doc.line("This pull request changes `.github/agent-policy.yml` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.");
@@ -326,11 +356,18 @@ function verdictSection(doc: BoundedDoc, d: Decision): void {
       break;
     case "action_required":
       doc.line("**Still needed:**");
+      doc.line();
       for (const r of d.requirements.filter((x) => !x.met)) {
         doc.line(`- ${plural(r.missing, "more approval")} for ${plural(r.files.length, "file")} (${requirementName(r)}) from ${describeRequirementMd(r.requirement, d.contributors)}.`);
       }
       doc.line();
-      doc.line(`Approve with a review on commit ${code(shortSha(d.headSha))}, or with the **Approve** button of this check.`);
+      if (surface === "advisory") {
+        doc.line(
+          `This advisory run sees no reviews, so it cannot tell whether these approvals exist: under the agent-gate GitHub App a qualifying reviewer approves commit ${code(shortSha(d.headSha))} with a pull request review, and only the app counts approvals and enforces merge.`,
+        );
+      } else {
+        doc.line(`Approve with a review on commit ${code(shortSha(d.headSha))}, or with the **Approve** button of this check.`);
+      }
       break;
   }
   doc.line();
@@ -351,6 +388,7 @@ function headPolicySection(doc: BoundedDoc, head: HeadPolicyCheck | undefined, r
   if (head.status === "invalid") {
     doc.line(`#### This pull request's \`.github/agent-policy.yml\` is invalid (${plural(head.errors.length, "error")})`);
     doc.line("It is not applied here (the policy comes from the default branch), but it would break every pull request once merged:");
+    doc.line();
     doc.list(head.errors.map(policyErrorLine), "errors", 30);
     doc.line();
   }
@@ -423,18 +461,29 @@ function agentsSection(doc: BoundedDoc, agents: DetectedAgent[], allEvidence: Ev
   doc.line("#### Agents and evidence");
   if (agents.length > 0) doc.line(`Detected: ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ")}`);
   doc.line();
-  doc.line("| Agent | Signal | Where | Value |");
-  doc.line("|---|---|---|---|");
-  doc.list(
-    evidence.map((e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`),
-    "pieces of evidence",
-    30,
-  );
-  doc.line();
+  const row = (e: Evidence) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`;
+  const table = (rows: Evidence[], total: number) => {
+    doc.line("| Agent | Signal | Where | Value |");
+    doc.line("|---|---|---|---|");
+    doc.list(rows.map(row), "pieces of evidence", 30, total);
+    doc.line();
+  };
+  table(evidence.slice(0, EVIDENCE_OPEN_ROWS), Math.min(evidence.length, EVIDENCE_OPEN_ROWS));
+  if (evidence.length > EVIDENCE_OPEN_ROWS) {
+    // A long table would push the requirements and files out of view: the rest folds away. An HTML
+    // block ends at a blank line, so the table inside is parsed as Markdown (GFM §4.6, kind 6).
+    const rest = evidence.slice(EVIDENCE_OPEN_ROWS);
+    doc.line(`<details><summary>${plural(rest.length, "more piece", "more pieces")} of evidence</summary>`);
+    doc.line();
+    table(rest.slice(0, 30), rest.length);
+    doc.line("</details>");
+    doc.line();
+  }
 }
 
 function requirementsSection(doc: BoundedDoc, d: Decision): void {
   doc.line("#### Approval requirements");
+  doc.line();
   doc.line("| Requirement | Files | Needs | Approved by | Status |");
   doc.line("|---|---|---|---|---|");
   doc.list(
@@ -454,20 +503,27 @@ function approvalsSection(doc: BoundedDoc, approvals: ApprovalOutcome[]): void {
   const counted = approvals.filter((a) => a.counted);
   const notCounted = approvals.filter((a) => !a.counted || a.reason);
   doc.line("#### Approvals");
+  doc.line();
+  // Each label is its own paragraph after a blank line: "Not counted:" written right under the
+  // counted list would be a lazy continuation of its last item (CommonMark §5.2).
   if (counted.length > 0) {
     doc.line("Counted:");
+    doc.line();
     doc.list(counted.map((a) => `- ✅ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"})${a.reason ? ` — partly: ${md(a.reason, 400)}` : ""}`), "approvals", 40);
+    doc.line();
   }
   const notAtAll = notCounted.filter((a) => !a.counted);
   if (notAtAll.length > 0) {
     doc.line("Not counted:");
+    doc.line();
     doc.list(notAtAll.map((a) => `- ✖ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"}) — ${md(a.reason ?? "not counted", 400)}`), "approvals", 40);
+    doc.line();
   }
-  doc.line();
 }
 
-function fileSummarySection(doc: BoundedDoc, files: FileOutcome[], groups: RuleGroup[]): void {
+function fileSummarySection(doc: BoundedDoc, files: FileOutcome[], groups: RuleGroup[], surface: RenderSurface): void {
   doc.line(`#### Files by rule (${plural(files.length, "file")})`);
+  doc.line();
   doc.line("| Rule | Action | Patterns | Files |");
   doc.line("|---|---|---|---|");
   doc.list(
@@ -480,7 +536,7 @@ function fileSummarySection(doc: BoundedDoc, files: FileOutcome[], groups: RuleG
     40,
   );
   doc.line();
-  doc.line("Every file with its rule is listed in the check's details.");
+  doc.line(surface === "advisory" ? "Every file with its rule is listed below." : "Every file with its rule is listed in the check's details.");
   doc.line();
 }
 
@@ -503,6 +559,7 @@ function detailsOf(d: Decision, limit: number, groups: RuleGroup[]): string {
   }
   if (d.detection.commits.length > 0) {
     doc.line("## Commits");
+    doc.line();
     doc.line("| Commit | Agents | Evidence |");
     doc.line("|---|---|---|");
     doc.list(
@@ -527,7 +584,7 @@ function filesByRule(doc: BoundedDoc, groups: RuleGroup[], budget: number): void
   const headings = groups.map((g) => {
     const pats = g.patterns.length > 0 ? ` ${g.patterns.slice(0, 10).map((p) => code(p, { max: 120 })).join(", ")}${g.patterns.length > 10 ? " …" : ""}` : "";
     const head = `### ${ruleName(g.rule)}${pats} — **${g.action}** (${plural(g.files.length, "file")})`;
-    return g.reason ? `${head}\n> ${md(g.reason, 500)}` : head;
+    return g.reason ? `${head}\n\n> ${md(g.reason, 500)}\n` : `${head}\n`;
   });
   const lines = groups.map((g) => g.files.map((f) => `- ${fileLabel(f)}`));
   // Each line's UTF-8 size plus newline, measured once: the rounds below may weigh a line many times.
@@ -566,12 +623,15 @@ function filesByRule(doc: BoundedDoc, groups: RuleGroup[], budget: number): void
     for (const part of headings[g]!.split("\n")) doc.line(part);
     for (let i = 0; i < shown[g]!; i++) doc.line(lines[g]![i], sizes[g]![i]);
     const rest = lines[g]!.length - shown[g]!;
-    if (rest > 0) doc.line(`… and ${plural(rest, "more file")}`);
+    if (rest > 0) {
+      doc.line();
+      doc.line(`_… and ${plural(rest, "more file")}_`);
+    }
     doc.line();
   }
   if (shownGroups < groups.length) {
     const restFiles = groups.slice(shownGroups).reduce((n, g) => n + g.files.length, 0);
-    doc.line(`… and ${plural(groups.length - shownGroups, "more rule")} with ${plural(restFiles, "file")}`);
+    doc.line(`_… and ${plural(groups.length - shownGroups, "more rule")} with ${plural(restFiles, "file")}_`);
     doc.line();
   }
 }
@@ -610,7 +670,7 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
     for (const e of d.headPolicy.errors) out.push(`  ${s(`${e.file}:${e.line}:${e.column}`)}: ${s(e.message)}`);
   }
   out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
-  for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} in ${s(e.where)}: ${s(e.value)} (${s(e.agent)})`);
+  for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
   if (!d.agentAuthored && d.detection.checked.length > 0) {
     out.push("Checked:");
     for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
@@ -626,13 +686,13 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
     for (const a of notCounted) out.push(`  - @${s(a.login)} (${a.source}): ${s(a.reason ?? "not counted")}`);
   }
   if (d.files.length > 0) {
-    out.push("", `Files (${d.files.length}):`);
+    out.push("", `Files by rule (${plural(d.files.length, "file")}):`);
     const max = options.maxFilesPerRule ?? Infinity;
     for (const g of groupFilesByRule(d.files)) {
       const pats = g.patterns.length > 0 ? ` [${g.patterns.map(s).join(", ")}]` : "";
       out.push(`  ${ruleName(g.rule)}${pats}: ${g.action}${g.reason ? ` — ${s(g.reason)}` : ""}`);
       for (const f of g.files.slice(0, max)) out.push(`    ${s(f.path)}${f.previousPath ? ` (renamed from ${s(f.previousPath)})` : ""}`);
-      if (g.files.length > max) out.push(`    … and ${g.files.length - max} more`);
+      if (g.files.length > max) out.push(`    … and ${plural(g.files.length - max, "more file")}`);
     }
   }
   out.push("", `Policy: ${s(d.policy.source.description)} (${d.policy.source.kind})${d.policy.hash ? `, sha256 ${d.policy.hash}` : ""}`);
