@@ -16,7 +16,8 @@
  * - SIGTERM and SIGINT drain instead of dying (./shutdown.ts): no new connections, the deliveries in
  *   flight finish (bounded by AGENT_GATE_DRAIN_SECONDS, default 25), the Redis lock connection is
  *   closed, exit 0. Probot's own SIGINT handler (stop the server, exit) is replaced by ours.
- * Without `APP_ID`, `run()` serves Probot's set-up flow (register the app from `app.yml`).
+ * Without `APP_ID`, `run()` serves Probot's set-up flow (register the app from `app.yml`), with a
+ * smee.io channel as the registered webhook URL (smee-client forwards it to /api/github/webhooks).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -74,8 +75,14 @@ async function main(): Promise<void> {
   let shutdown: ((signal: NodeJS.Signals) => Promise<number>) | null = null;
   let early: NodeJS.Signals | null = null;
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, (s) => (shutdown ? void shutdown(s) : (early ??= s)));
+  // Set-up mode (no APP_ID): Probot asks smee.io for a channel and registers the app with the
+  // channel as its webhook URL, unless WEBHOOK_PROXY_URL is already set (docs/deploy.md, "Set-up
+  // flow"). smee-client is a dependency, handed over here rather than left to Probot's on-demand
+  // `npx` import (which finds nothing outside an npx run: "SmeeClient is not available", and the
+  // app would be registered with http://localhost:3000/, which GitHub cannot reach).
+  const SmeeClient = env.APP_ID ? undefined : (await import("smee-client")).SmeeClient;
   const sigintBefore = new Set(process.listeners("SIGINT"));
-  const started = run(app, { env, Octokit: createAppOctokit(env), log: probotLog });
+  const started = run(app, { env, Octokit: createAppOctokit(env), log: probotLog, ...(SmeeClient ? { SmeeClient } : {}) });
   // run() has applied .env over process.env synchronously (before its first await): undo that.
   for (const [key, value] of Object.entries(processEnv)) {
     if (value !== undefined) process.env[key] = value;

@@ -33,6 +33,8 @@ export interface StartAppOptions {
   entry?: string;
   /** Give up waiting for "Listening on" after this long (default 20 s): a guard, not a synchronisation. */
   startTimeoutMs?: number;
+  /** Working directory of the app (default the repository root); Probot reads app.yml, package.json and .env there. */
+  cwd?: string;
 }
 
 /** A port that was free a moment ago (the OS picks it; the app binds it right after). */
@@ -70,7 +72,7 @@ export async function startApp(fake: FakeGitHub, env: Record<string, string> = {
     AGENT_GATE_TEST_NO_THROTTLE: "1",
     ...env,
   };
-  const child = spawn(process.execPath, [entry], { cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [entry], { cwd: opts.cwd ?? REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
   const stderr: string[] = [];
   const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
