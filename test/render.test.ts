@@ -35,7 +35,7 @@ describe("check output", () => {
     expect(summary).toContain("2 more approvals for 1 file (rule 2's requirement) from a human (not a bot or coding agent) with **write** permission or higher, a member of `acme/platform`, not the PR author or an author, committer or co-author of its commits (@\u2060Copilot)");
     expect(summary).not.toContain("default requirement (`approval`) from"); // met by alice
     expect(summary).toContain("- ✅ @\u2060alice (review) — partly: rule 2\\: not in acme\\/platform");
-    expect(summary).toContain("- ✖ @\u2060Copilot (review) — is a bot");
+    expect(summary).toContain("- ✖ @\u2060Copilot (review) — bot");
     expect(summary).toContain("**Approve** button");
   });
 

@@ -2,6 +2,7 @@
  * The decision (SPEC §4): one pure call from the facts of a PR, the policy and the approval
  * candidates to a `Decision` that explains itself (every file's rule, every approval's fate).
  */
+import { aiReviewerOf } from "./ai-reviewers.js";
 import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from "./detect.js";
 import { compilePolicy, matchFiles } from "./match.js";
 import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./policy-defaults.js";
@@ -339,7 +340,10 @@ function disqualification(a: ApprovalFacts, req: Requirement, facts: PullFacts, 
   if (a.source === "review" && a.state !== "APPROVED") {
     return a.state ? `latest review is ${a.state}` : "review has no APPROVED state";
   }
-  if (a.account.type !== "User") return a.account.type === "Bot" ? "is a bot" : `is a ${a.account.type} account, not a User`;
+  // An AI reviewer first, whatever its account type: it is refused on purpose, and the reader should see why.
+  const ai = aiReviewerOf(a.account.login);
+  if (ai) return `AI reviewer (${ai.name}): an AI's approval never counts`;
+  if (a.account.type !== "User") return a.account.type === "Bot" ? "bot" : `is a ${a.account.type} account, not a User`;
   const agent = (policyConfig && identifyAgentAccount(a.account, policyConfig)) ?? identifyAgentAccount(a.account, BUILTIN_DETECTION_CONFIG);
   if (agent) return `is an agent identity (${agent.id})`;
   if (req.exclude_contributors) {

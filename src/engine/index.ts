@@ -11,4 +11,5 @@ export * from "./policy-schema.js";
 export * from "./policy.js";
 export * from "./match.js";
 export * from "./decide.js";
+export * from "./ai-reviewers.js";
 export * from "./render.js";

@@ -98,7 +98,7 @@ describe("Bot logins from GraphQL meet REST, webhooks and the policy in one spel
     expect(text).not.toMatch(bare("review-helper"));
     expect(text).not.toMatch(/agent-gate:approvals/);
     const click = await waitForLog((l) => l.msg === "agent-gate approve click" && (l.audit as { repo: string }).repo === repo);
-    expect(click.audit).toMatchObject({ login: "review-helper[bot]", counted: false, reason: "is a bot" });
+    expect(click.audit).toMatchObject({ login: "review-helper[bot]", counted: false, reason: "bot" });
     const decision = await waitForLog(
       (l) => l.msg === "agent-gate decision" && (l.audit as { repo: string; trigger: string }).repo === repo && (l.audit as { trigger: string }).trigger === "check_run.requested_action",
     );
