@@ -21,7 +21,7 @@ const cache = join(root, "node_modules", ".cache", "agent-gate-bench");
 const SECTION = "app";
 const AGENT = "copilot-swe-agent[bot]";
 
-async function loadFake() {
+export async function loadFake() {
   execFileSync(
     process.execPath,
     [
@@ -80,7 +80,7 @@ function rssKb(pid, field) {
   return m ? Number(m[1]) : NaN;
 }
 
-async function requestBudget(h, rows) {
+export async function requestBudget(h, rows) {
   const fake = await h.startFakeGitHub();
   const app = await h.startApp(fake, { LOG_LEVEL: "info" }, { entry: join(root, "lib", "app", "main.js") });
   try {
@@ -114,6 +114,21 @@ async function requestBudget(h, rows) {
     await h.deliver(app.url, app.secret, ...h.labeledEvent(w, "acme/budget", pr.number, "bug"));
     const i = byKind(apiRequests(fake, since));
     rows.push(row("requests: irrelevant event (label bug)", fmt(i), "0", i.rest + i.graphql + i.conditional === 0));
+
+    // Issue 12: a review request costs one write, only when made (users-only requirement: no team read).
+    w.addRepo("acme/budget-review", { files: { "README.md": "x\n", ".github/agent-policy.yml": "version: 1\napproval:\n  users: [alice]\n" }, collaborators: { alice: "write" } });
+    const rp = w.addPull("acme/budget-review", { author: AGENT, head: "copilot/bench-review", commits: [{ message: "Hundred files", files }] });
+    await h.deliver(app.url, app.secret, ...h.pullRequestEvent(w, "acme/budget-review", rp.number, "opened")); // labels created here
+    w.pushToPull("acme/budget-review", rp.number, { message: "Edit", author: AGENT, files: { "src/f0.ts": "export const f = -1;\n" } });
+    since = fake.lastSeq();
+    const pushed = h.pullRequestEvent(w, "acme/budget-review", rp.number, "synchronize");
+    await h.deliver(app.url, app.secret, ...pushed);
+    const q = byKind(apiRequests(fake, since));
+    rows.push(row("requests: synchronize, agent PR whose requirement names a user (review requested)", fmt(q), "≤ 3 (1 read + check write + 1 review request)", q.rest + q.graphql + q.conditional <= 3));
+    since = fake.lastSeq();
+    await h.deliver(app.url, app.secret, ...pushed);
+    const q2 = byKind(apiRequests(fake, since));
+    rows.push(row("requests: same event again (review already requested at this SHA)", fmt(q2), "1 (the read)", q2.rest + q2.graphql + q2.conditional === 1));
     if (fake.violations.length > 0) rows.push(row("fake GitHub contract violations", fake.violations.length, "0", false));
   } finally {
     await app.stop();

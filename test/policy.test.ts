@@ -60,6 +60,7 @@ const DEFAULTS: Policy = {
     exclude_contributors: true,
     dismiss_on_push: true,
   },
+  reviewFlow: { request_reviews: true },
   paths: [],
   default: "approve",
 };
@@ -75,7 +76,7 @@ describe("schema errors name the file, line, column and what was expected", () =
   it("unknown nested key, with a suggestion", () => {
     expect(onlyError("version: 1\napproval:\n  count: 1\n  min-permission: admin\n")).toBe(
       '4:3: unknown key "min-permission" at approval — expected one of: count, min_permission, teams, users, ' +
-        'exclude_contributors, dismiss_on_push — did you mean "min_permission"?',
+        'exclude_contributors, dismiss_on_push, request_reviews — did you mean "min_permission"?',
     );
   });
 
@@ -428,7 +429,7 @@ describe("_extends layers", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map(formatPolicyError)).toEqual([
-      'acme/.github:policies/base.yml:4:3: unknown key "team" at approval — expected one of: count, min_permission, teams, users, exclude_contributors, dismiss_on_push — did you mean "teams"?',
+      'acme/.github:policies/base.yml:4:3: unknown key "team" at approval — expected one of: count, min_permission, teams, users, exclude_contributors, dismiss_on_push, request_reviews — did you mean "teams"?',
       'acme/.github:policies/base.yml:5:10: expected one of: block, approve, allow at default, got "deny"',
     ]);
   });
@@ -595,5 +596,13 @@ describe("helpers", () => {
   it("validatePolicyText is empty for a valid file", () => {
     expect(validatePolicyText(fixture("spec-example.yml"), FILE)).toEqual([]);
     expect(validatePolicyText("version: 1\nfoo: 1\n", FILE)).toHaveLength(1);
+  });
+});
+
+describe("approval.request_reviews (issue 12)", () => {
+  it("defaults to true, can be turned off, and is policy-wide: a rule's approval may not set it", () => {
+    expect(policyOf(loadPolicy("version: 1\n")).reviewFlow).toEqual({ request_reviews: true });
+    expect(policyOf(loadPolicy("version: 1\napproval:\n  request_reviews: false\n")).reviewFlow).toEqual({ request_reviews: false });
+    expect(onlyError("version: 1\npaths:\n  - match: ['**']\n    action: approve\n    approval:\n      request_reviews: false\n")).toMatch(/^6:7: unknown key "request_reviews" at paths\[0\]\.approval/);
   });
 });

@@ -7,13 +7,14 @@ import type { Logger } from "probot";
 import { decide, strictest } from "../engine/decide.js";
 import { renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
 import type { Decision, Account } from "../engine/types.js";
-import { withButtonApprovals, encodeButtonApprovals, type ButtonApproval } from "../github/button-approvals.js";
+import { withButtonApprovals, encodeButtonApprovals, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
 import { countingOctokit, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
 import { addLabels, writeCheck, type LabelSpec } from "../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "./audit.js";
 import type { FollowUp } from "./keyed-queue.js";
+import { requestReviewsOnce } from "./review-requests.js";
 import { assertLeaseHeld } from "./sha-lock.js";
 import { shaKey, type AppState } from "./state.js";
 
@@ -72,8 +73,8 @@ function decideSnapshot(s: PullSnapshot): Decision {
 }
 
 /** The check's text with the stored clicks, within GitHub's 65,535-character limit for `output.text`. */
-function textWithClicks(decision: Decision, rendered: string, sha: string, clicks: ButtonApproval[]): string {
-  const block = { sha, approvals: clicks };
+function textWithClicks(decision: Decision, rendered: string, sha: string, clicks: ButtonApproval[], reviewRequests: ReviewRequestRecord[] = []): string {
+  const block = { sha, approvals: clicks, reviewRequests };
   const full = withButtonApprovals(rendered, block);
   if (utf8Length(full) <= CHECK_OUTPUT_MAX) return full;
   return withButtonApprovals(renderDetails(decision, CHECK_OUTPUT_MAX - utf8Length(encodeButtonApprovals(block)) - 4), block);
@@ -134,6 +135,8 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   //    on), so the decision is the same before and after our labels land: nothing to anticipate.
   const decisions = snapshots.map(decideSnapshot);
   const labelPlans = snapshots.map((s, i) => (s.state === "OPEN" && s.facts.number != null ? labelsFor(s, decisions[i]!) : []));
+  // 2b. Review requests on action_required, once per PR and head SHA (remembered in the check run).
+  const reviewRequests = await requestReviewsOnce({ gh: req.gh, reads, log: req.log, repo: req.repo, sha, snapshots, decisions, stored: decodeReviewRequests(first.check?.text, sha) });
   const combined = strictest(decisions);
 
   // 3. Approve clicks: stored ones stay (re-qualified every time); a new click is stored only if it counted.
@@ -143,7 +146,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
 
   // 4. Write the check (create it when the SHA has none; PATCH only when changed).
   const rendered = renderCheck(combined);
-  const output = { conclusion: combined.conclusion, title: rendered.title, summary: rendered.summary, text: textWithClicks(combined, rendered.text, sha, clicks) };
+  const output = { conclusion: combined.conclusion, title: rendered.title, summary: rendered.summary, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests) };
   // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/sha-lock.ts).
   assertLeaseHeld();
   const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);

@@ -12,4 +12,5 @@ export * from "./policy.js";
 export * from "./match.js";
 export * from "./decide.js";
 export * from "./ai-reviewers.js";
+export * from "./review-requests.js";
 export * from "./render.js";

@@ -4,7 +4,7 @@
  * constants, so the documentation and the behaviour cannot disagree.
  */
 import { SIGNAL_KINDS } from "./types.js";
-import type { PathAction, Policy, Requirement, SignalKind } from "./types.js";
+import type { PathAction, Policy, Requirement, ReviewFlow, SignalKind } from "./types.js";
 
 /** Where the policy lives in a repository (read from the default branch only, SPEC §1). */
 export const POLICY_PATH = ".github/agent-policy.yml";
@@ -28,6 +28,11 @@ export const DEFAULT_REQUIREMENT: Readonly<Requirement> = Object.freeze({
   users: [],
   exclude_contributors: true,
   dismiss_on_push: true,
+});
+
+/** Defaults of the policy-wide keys of `approval` (`Policy.reviewFlow`). */
+export const DEFAULT_REVIEW_FLOW: Readonly<ReviewFlow> = Object.freeze({
+  request_reviews: true,
 });
 
 function deepFreeze<T>(value: T): T {
@@ -57,6 +62,7 @@ export const BUILTIN_DEFAULT_POLICY: Policy = deepFreeze<Policy>({
     per_agent: DEFAULT_PER_AGENT_LABELS,
   },
   approval: { ...DEFAULT_REQUIREMENT, teams: [], users: [] },
+  reviewFlow: { ...DEFAULT_REVIEW_FLOW },
   paths: [
     {
       match: [POLICY_PATH],

@@ -18,6 +18,7 @@ import {
   DEFAULT_ENABLED,
   DEFAULT_PER_AGENT_LABELS,
   DEFAULT_REQUIREMENT,
+  DEFAULT_REVIEW_FLOW,
   DEFAULT_SIGNALS,
   POLICY_PATH,
   POLICY_VERSION,
@@ -121,9 +122,26 @@ function requirementSchema(topLevel: boolean): JsonSchema {
           "approval." + inherit("dismiss_on_push"),
         ...dflt(DEFAULT_REQUIREMENT.dismiss_on_push),
       },
+      ...(topLevel ? REVIEW_FLOW_PROPERTIES : {}),
     },
   };
 }
+
+/**
+ * Policy-wide keys of the top-level `approval` (not of a rule's: they steer how the app asks for and
+ * keeps approvals, not who qualifies). The loader puts them in `Policy.reviewFlow`.
+ */
+const REVIEW_FLOW_PROPERTIES: JsonSchema = {
+  request_reviews: {
+    type: "boolean",
+    description:
+      "When true, a pull request whose check is `action_required` gets a review request (REST `requested_reviewers`) " +
+      "for the `teams` and `users` of each unmet requirement, once per head commit: never from the PR's contributors, " +
+      "bots or agent identities, never on a blocked pull request, and nobody when the requirement names neither teams " +
+      "nor users. Only teams of the repository's own organization can be requested.",
+    default: DEFAULT_REVIEW_FLOW.request_reviews,
+  },
+};
 
 /** An agent definition needs at least one of these, else it could never be detected. */
 export const SIGNATURE_KEYS = ["logins", "emails", "branches", "markers"] as const;

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import { CORE_SCHEMA, Type, YAMLException, load } from "js-yaml";
-import type { AgentDefinition, PathRule, Policy, PolicyError, Requirement, SignalKind } from "./types.js";
+import type { AgentDefinition, PathRule, Policy, PolicyError, Requirement, ReviewFlow, SignalKind } from "./types.js";
 import {
   DEFAULT_ACTION,
   DEFAULT_AGENT_LABEL,
@@ -18,6 +18,7 @@ import {
   DEFAULT_ENABLED,
   DEFAULT_PER_AGENT_LABELS,
   DEFAULT_REQUIREMENT,
+  DEFAULT_REVIEW_FLOW,
   DEFAULT_SIGNALS,
   POLICY_VERSION,
 } from "./policy-defaults.js";
@@ -658,6 +659,11 @@ function copyRequirement(value: Record<string, unknown>): Partial<Requirement> {
   return out;
 }
 
+function reviewFlowOf(approval: Record<string, unknown>): ReviewFlow {
+  const flag = (key: keyof ReviewFlow) => (typeof approval[key] === "boolean" ? (approval[key] as boolean) : DEFAULT_REVIEW_FLOW[key]);
+  return { request_reviews: flag("request_reviews") };
+}
+
 /**
  * The effective policy from a validated document value, every default applied (SPEC §3). Fresh
  * arrays and objects throughout: YAML aliases share values, and callers must not be able to change
@@ -708,6 +714,7 @@ function applyDefaults(value: Record<string, unknown>): Policy {
       users: [...DEFAULT_REQUIREMENT.users],
       ...copyRequirement(obj(value["approval"])),
     },
+    reviewFlow: reviewFlowOf(obj(value["approval"])),
     paths,
     default: typeof value["default"] === "string" ? (value["default"] as PathAction) : DEFAULT_ACTION,
   };

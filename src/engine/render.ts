@@ -30,6 +30,7 @@ import type {
   PullVerdict,
   Requirement,
   RequirementOutcome,
+  ReviewRequestNote,
 } from "./types.js";
 
 export const CHECK_TITLE_MAX = 1024;
@@ -496,6 +497,16 @@ function requirementsSection(doc: BoundedDoc, d: Decision): void {
     "requirements",
     40,
   );
+  doc.line();
+  if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
+}
+
+/** Who was asked to review (once per head commit) and, when they come to ≤ 10 people, who may approve. */
+function reviewRequestLines(doc: BoundedDoc, r: ReviewRequestNote): void {
+  const asked = [...r.users.map(user), ...r.teams.map((t) => `team ${code(t)}`)];
+  if (r.failed !== undefined) doc.line(`Review could not be requested from ${joinList(asked, 10)}: ${md(r.failed, 300)}`);
+  else doc.line(`Review requested from ${joinList(asked, 10)} (once for this commit).`);
+  if (r.people !== null && r.people.length > 0) doc.line(`Who may approve: ${joinList(r.people.map(user), 10)}.`);
   doc.line();
 }
 

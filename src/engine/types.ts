@@ -161,6 +161,12 @@ export interface PathRule {
   approval?: Partial<Requirement>;
 }
 
+/** Policy-wide keys of the top-level `approval`: how the app asks for approvals (SPEC §3). */
+export interface ReviewFlow {
+  /** Request review from the unmet requirements' teams/users on `action_required` (default true). */
+  request_reviews: boolean;
+}
+
 /** A policy with every default applied (what `loadPolicy` returns on success). */
 export interface Policy {
   version: 1;
@@ -176,6 +182,8 @@ export interface Policy {
     per_agent: boolean;
   };
   approval: Requirement;
+  /** The policy-wide keys of `approval`; absent (in hand-built policies) means the defaults. */
+  reviewFlow?: ReviewFlow;
   paths: PathRule[];
   default: PathAction;
 }
@@ -301,6 +309,20 @@ export interface Decision {
    * or a merge group): every PR's verdict, the strictest first.
    */
   pulls?: PullVerdict[];
+  /** Set by the app when it asked for reviews for this PR at this head commit (`approval.request_reviews`). */
+  reviewRequest?: ReviewRequestNote;
+}
+
+/** A review request the app made for this PR at this head commit (issue 12 point 1), for the summary. */
+export interface ReviewRequestNote {
+  /** Logins asked. */
+  users: string[];
+  /** Teams asked, "org/slug". */
+  teams: string[];
+  /** The people those teams and users come to, when at most 10 (named as who may approve); else null. */
+  people: string[] | null;
+  /** Set when GitHub refused the request: what it said. */
+  failed?: string;
 }
 
 /** One PR's verdict inside a combined decision (see `Decision.pulls`). */

@@ -29,7 +29,30 @@ export interface ButtonApproval {
 export interface ButtonApprovalBlock {
   sha: string;
   approvals: ButtonApproval[];
+  /**
+   * Review requests made at this head SHA (issue 12 point 1), one per PR: the app asks once per head
+   * SHA, and this is how it remembers without a database. Same store as the clicks, for the same
+   * reason: only the app can write it. Readers of the v1 block that predate the field ignore it.
+   */
+  reviewRequests?: ReviewRequestRecord[];
 }
+
+/** One PR's review request at a head SHA, as made (or attempted). */
+export interface ReviewRequestRecord {
+  pr: number;
+  /** Logins requested. */
+  users: string[];
+  /** Teams requested, "org/slug". */
+  teams: string[];
+  /** The people those teams and users came to, when at most 10 (the summary names them); else null. */
+  people: string[] | null;
+  /** Set when GitHub refused the request: what it said. */
+  failed?: string;
+}
+
+/** Bounds of a stored review request (a policy names a handful of teams and users). */
+const MAX_STORED_REQUESTS = 20;
+const MAX_REQUEST_NAMES = 50;
 
 /** The format version written into the block (`"v"`); bump it when the block's meaning changes. */
 export const BUTTON_APPROVALS_FORMAT = 1;
@@ -64,7 +87,13 @@ function tailBlock(text: string): { start: number; json: string } | null {
 export const MAX_STORED_CLICKS = 100;
 
 export function encodeButtonApprovals(block: ButtonApprovalBlock): string {
-  const kept = { v: BUTTON_APPROVALS_FORMAT, sha: block.sha, approvals: block.approvals.slice(-MAX_STORED_CLICKS) };
+  const requests = (block.reviewRequests ?? []).slice(-MAX_STORED_REQUESTS);
+  const kept = {
+    v: BUTTON_APPROVALS_FORMAT,
+    sha: block.sha,
+    approvals: block.approvals.slice(-MAX_STORED_CLICKS),
+    ...(requests.length > 0 ? { reviewRequests: requests } : {}),
+  };
   // "--" cannot occur inside an HTML comment; logins and ISO dates never hold it, but escape defensively.
   return `${OPEN}${JSON.stringify(kept).replaceAll("--", "\\u002d\\u002d")}${CLOSE}`;
 }
@@ -92,11 +121,41 @@ export function decodeButtonApprovals(text: string | null | undefined, sha: stri
   }
 }
 
-/** `text` with the block replaced (or removed when there are no approvals). */
+/** `text` with the block replaced (or removed when there are neither approvals nor review requests). */
 export function withButtonApprovals(text: string, block: ButtonApprovalBlock): string {
   const found = tailBlock(text);
   const base = found ? text.slice(0, found.start) : text;
-  return block.approvals.length === 0 ? base : `${base}\n\n${encodeButtonApprovals(block)}`;
+  const empty = block.approvals.length === 0 && (block.reviewRequests ?? []).length === 0;
+  return empty ? base : `${base}\n\n${encodeButtonApprovals(block)}`;
+}
+
+const isNameList = (x: unknown): x is string[] => Array.isArray(x) && x.length <= MAX_REQUEST_NAMES && x.every((n) => typeof n === "string" && n.length > 0 && n.length <= 100);
+
+/** The review requests stored at `sha` (the same block, the same rules as `decodeButtonApprovals`). */
+export function decodeReviewRequests(text: string | null | undefined, sha: string): ReviewRequestRecord[] {
+  const block = text ? tailBlock(text) : null;
+  if (!block) return [];
+  try {
+    const parsed = JSON.parse(block.json) as (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
+    if (typeof parsed !== "object" || parsed === null) return [];
+    if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT) return [];
+    if (parsed.sha !== sha || !Array.isArray(parsed.reviewRequests)) return [];
+    return parsed.reviewRequests
+      .filter(
+        (r): r is ReviewRequestRecord =>
+          typeof r === "object" &&
+          r !== null &&
+          Number.isSafeInteger(r.pr) &&
+          isNameList(r.users) &&
+          isNameList(r.teams) &&
+          (r.people === null || isNameList(r.people)) &&
+          (r.failed === undefined || typeof r.failed === "string"),
+      )
+      .slice(-MAX_STORED_REQUESTS)
+      .map((r) => ({ pr: r.pr, users: [...r.users], teams: [...r.teams], people: r.people === null ? null : [...r.people], ...(r.failed !== undefined ? { failed: r.failed.slice(0, 300) } : {}) }));
+  } catch {
+    return [];
+  }
 }
 
 /** Add a click, once per account (a second click by the same person changes nothing). */

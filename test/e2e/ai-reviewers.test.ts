@@ -29,7 +29,7 @@ describe("AI approvals never count, and say so", () => {
     const run = e2e.gate(repo, pr.headSha);
     expect(run.conclusion).toBe("action_required");
     // Markdown escapes ("\\-", "\\[", "\\(") and the mention guard (U+2060) taken out to read the list.
-    const summary = run.output.summary.replaceAll("\\", "").replaceAll("\u2060", "");
+    const summary = (run.output.summary ?? "").replaceAll("\\", "").replaceAll("\u2060", "");
     expect(summary).toContain("- ✖ @copilot-pull-request-reviewer[bot] (review) — AI reviewer (Copilot code review): an AI's approval never counts");
     expect(summary).toContain("- ✖ @coderabbitai[bot] (review) — AI reviewer (CodeRabbit)");
     expect(summary).toContain("- ✖ @gemini-code-assist[bot] (review) — AI reviewer (Gemini Code Assist)");

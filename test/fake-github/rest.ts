@@ -10,6 +10,7 @@ import type {
   CheckRunState,
   CheckStatus,
   Installation,
+  PullState,
   RepoState,
   World,
 } from "./state.js";
@@ -297,6 +298,57 @@ const getPull: Handler = withRepo((ctx, repo) => {
   return pull ? { status: 200, body: ctx.shapes.pull(repo, pull) } : notFound(ctx);
 });
 
+/**
+ * "Request reviewers for a pull request" (REST docs): 422 when a reviewer is the PR's author ("Review
+ * cannot be requested from pull request author.") or not a collaborator ("Reviews may only be requested
+ * from collaborators. One or more of the users or teams you specified is not a collaborator of the
+ * <repo> repository."); a request already pending is kept once. Answers 201 with the pull request.
+ */
+const requestReviewers: Handler = withRepo((ctx, repo) => {
+  const pull = pullOf(ctx, repo);
+  if (!pull) return notFound(ctx);
+  const body = (ctx.body ?? {}) as { reviewers?: string[]; team_reviewers?: string[] };
+  const users = body.reviewers ?? [];
+  const teams = body.team_reviewers ?? [];
+  if (users.some((u) => u.toLowerCase() === pull.author.toLowerCase())) {
+    return { status: 422, body: error(ctx, 422, "Review cannot be requested from pull request author."), violation: { kind: "limit", message: `review requested from the PR author ${pull.author}` } };
+  }
+  const notCollaborator = users.filter((u) => ctx.world.permissionOf(repo.fullName, u) === "none");
+  const noTeam = teams.filter((t) => !ctx.world.team(repo.owner, t));
+  if (notCollaborator.length > 0 || noTeam.length > 0) {
+    return {
+      status: 422,
+      body: error(ctx, 422, `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${repo.fullName} repository.`),
+      violation: { kind: "limit", message: `review requested from non-collaborators ${[...notCollaborator, ...noTeam].join(", ")}` },
+    };
+  }
+  for (const u of users) if (!pull.requestedReviewers.some((x) => x.toLowerCase() === u.toLowerCase())) pull.requestedReviewers.push(ctx.world.ensureUser(u).login);
+  for (const t of teams) if (!pull.requestedTeams.some((x) => x.toLowerCase() === t.toLowerCase())) pull.requestedTeams.push(t);
+  return { status: 201, body: ctx.shapes.pull(repo, pull) };
+});
+
+/** "List pull requests": `state` (default open), `sort` created|updated|popularity|long-running, `direction`, paginated. */
+const listPulls: Handler = withRepo((ctx, repo) => {
+  const state = ctx.query.get("state") ?? "open";
+  const sort = ctx.query.get("sort") ?? "created";
+  const direction = ctx.query.get("direction") ?? (sort === "created" || sort === "updated" ? "desc" : "desc");
+  const all = [...repo.pulls.values()].filter((p) => state === "all" || p.state === state);
+  const key = (p: PullState) => (sort === "updated" ? p.updatedAt : p.createdAt);
+  all.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.number - b.number) * (direction === "asc" ? 1 : -1));
+  const { page, headers } = paginate(ctx, all);
+  return { status: 200, body: page.map((p) => ctx.shapes.pull(repo, p, false)), headers };
+});
+
+/** "List team members" (REST docs): the members of a team of the token's organization. */
+const listTeamMembers: Handler = (ctx) => {
+  const org = ctx.params.org ?? "";
+  if (ctx.auth.kind === "installation" && ctx.auth.token.account.toLowerCase() !== org.toLowerCase()) return notFound(ctx);
+  const team = ctx.world.team(org, ctx.params.team_slug ?? "");
+  if (!team) return notFound(ctx);
+  const { page, headers } = paginate(ctx, team.members);
+  return { status: 200, body: page.map((m) => ctx.shapes.userByLogin(m)), headers };
+};
+
 /** "Responses include a maximum of 3000 files" (REST docs, List pull requests files). */
 export const PULL_FILES_CAP = 3000;
 /** "The list is limited to 250 commits" (REST docs, List commits on a pull request). */
@@ -536,6 +588,9 @@ export const HANDLERS: Record<string, Handler> = {
   "repos/get": getRepo,
   "repos/get-content": getContent,
   "pulls/get": getPull,
+  "pulls/list": listPulls,
+  "pulls/request-reviewers": requestReviewers,
+  "teams/list-members-in-org": listTeamMembers,
   "pulls/list-files": listPullFiles,
   "pulls/list-commits": listPullCommits,
   "pulls/list-reviews": listPullReviews,

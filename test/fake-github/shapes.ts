@@ -13,6 +13,7 @@ import type {
   PullState,
   RepoState,
   ReviewState,
+  TeamState,
   UserState,
   World,
 } from "./state.js";
@@ -45,6 +46,26 @@ export class Shapes {
       type: u.type,
       site_admin: false,
       ...(u.type === "Organization" ? {} : { name: u.name }),
+    };
+  }
+
+  /** A team as "Pull request reviewers" lists it (OpenAPI `team`). */
+  team(t: TeamState): Json {
+    const url = `${this.api}/organizations/${t.org}/team/${t.id}`;
+    return {
+      id: t.id,
+      node_id: nodeId("T", t.id),
+      url,
+      html_url: `${this.web}/orgs/${t.org}/teams/${t.slug}`,
+      name: t.name,
+      slug: t.slug,
+      description: null,
+      privacy: "closed",
+      notification_setting: "notifications_enabled",
+      permission: "pull",
+      members_url: `${url}/members{/member}`,
+      repositories_url: `${url}/repos`,
+      parent: null,
     };
   }
 
@@ -203,8 +224,11 @@ export class Shapes {
       merge_commit_sha: null,
       assignee: null,
       assignees: [],
-      requested_reviewers: [],
-      requested_teams: [],
+      requested_reviewers: (p.requestedReviewers ?? []).map((l) => this.userByLogin(l)),
+      requested_teams: (p.requestedTeams ?? []).flatMap((slug) => {
+        const t = this.world.team(r.owner, slug);
+        return t ? [this.team(t)] : [];
+      }),
       head: this.ref(r, p.headRef, p.headSha, p.headRepo),
       base: this.ref(r, p.baseRef, p.baseSha, r.fullName),
       _links: {

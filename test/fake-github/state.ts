@@ -128,6 +128,9 @@ export interface PullState {
   /** Commit shas in order, oldest first. */
   commits: string[];
   reviews: ReviewState[];
+  /** Pending review requests (REST `requested_reviewers`): user logins and team slugs, in request order. */
+  requestedReviewers: string[];
+  requestedTeams: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -650,6 +653,8 @@ export class World {
       labelEvents: [],
       commits: shas,
       reviews: [],
+      requestedReviewers: [],
+      requestedTeams: [],
       createdAt: at,
       updatedAt: at,
     };

@@ -1,0 +1,112 @@
+/**
+ * Issue 12 point 1, through the app against the fake GitHub: on `action_required` the app requests
+ * review from the unmet requirements' teams and users — once per head SHA (remembered in the check
+ * run, not again when GitHub dropped the request), never from contributors, bots or agents, never on
+ * a blocked PR, nobody when a requirement names neither — and the summary says who may approve.
+ */
+import { beforeAll, describe, expect, test } from "vitest";
+import type { World } from "../fake-github/index.js";
+import { POLICY, appAgainstFakeGitHub } from "../helpers/e2e-harness.js";
+import { checkRunRerequested, pullRequestEvent, reviewEvent } from "../helpers/webhooks.js";
+
+const e2e = appAgainstFakeGitHub({ repoPrefix: "reviewreq", collaborators: { alice: "write", bob: "write", carol: "maintain", dave: "write" } });
+let w: World;
+beforeAll(() => {
+  ({ w } = e2e);
+  w.addTeam("acme/platform", ["erin", "frank"]);
+  w.addTeam("acme/everyone", Array.from({ length: 12 }, (_, i) => `member${i}`));
+});
+
+const policyFile = (approval: string, extra = "") => `version: 1\napproval:\n${approval}\n${extra}`;
+const requestWrites = (repo: string) => e2e.writes().filter((r) => r.operationId === "pulls/request-reviewers" && r.path.includes(`/${repo}/`));
+const plain = (s: string | null | undefined) => (s ?? "").replaceAll("\\", "").replaceAll("\u2060", "");
+
+describe("review requests on action_required", () => {
+  test("asks the requirement's users and teams once, not the contributor, and names who may approve", async () => {
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [bob, dave, carol]\n  teams: [acme/platform]") }, { erin: "write", frank: "write" });
+    // dave co-authored the agent's commit: a contributor, never asked.
+    const pr = e2e.agentPull(repo, { "src/a.ts": "a\n" }, { commits: [{ message: "Change", files: { "src/a.ts": "a\n" }, coAuthors: ["dave"] }] });
+    w.ensureUser("dave");
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = e2e.gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("action_required");
+    expect(requestWrites(repo)).toHaveLength(1);
+    expect(w.pull(repo, pr.number).requestedReviewers).toEqual(["bob", "carol"]);
+    expect(w.pull(repo, pr.number).requestedTeams).toEqual(["platform"]);
+    const summary = plain(run.output.summary);
+    expect(summary).toContain("Review requested from @bob, @carol and team `acme/platform` (once for this commit).");
+    expect(summary).toContain("Who may approve: @bob, @carol, @erin and @frank.");
+
+    // GitHub drops a request (a requested reviewer commented): a re-evaluation at the same SHA does not ask again.
+    w.pull(repo, pr.number).requestedReviewers = [];
+    await e2e.sendOk(checkRunRerequested(w, repo, run.id));
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "edited"));
+    expect(requestWrites(repo)).toHaveLength(1);
+    expect(w.pull(repo, pr.number).requestedReviewers).toEqual([]);
+    expect(plain(e2e.gate(repo, pr.headSha).output.summary)).toContain("Review requested from @bob, @carol");
+
+    // A new head SHA asks again; an approval that meets the requirement leaves nothing to ask.
+    w.pushToPull(repo, pr.number, { message: "More", files: { "src/b.ts": "b\n" }, author: "copilot-swe-agent[bot]" });
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "synchronize"));
+    expect(requestWrites(repo)).toHaveLength(2);
+    const review = w.review(repo, pr.number, "bob", "APPROVED");
+    await e2e.sendOk(reviewEvent(w, repo, pr.number, review.id));
+    expect(e2e.gate(repo, w.pull(repo, pr.number).headSha).conclusion).toBe("success");
+    expect(requestWrites(repo)).toHaveLength(2);
+  });
+
+  test("a team of more than 10 people is named as the team", async () => {
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  teams: [acme/everyone]") });
+    const pr = e2e.agentPull(repo);
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    const summary = plain(e2e.gate(repo, pr.headSha).output.summary);
+    expect(summary).toContain("Review requested from team `acme/everyone` (once for this commit).");
+    expect(summary).not.toContain("Who may approve:");
+    expect(w.pull(repo, pr.number).requestedTeams).toEqual(["everyone"]);
+  });
+
+  test("nobody is asked: no teams or users, request_reviews false, a blocked PR, a passing PR", async () => {
+    const plainRepo = e2e.newRepo();
+    const p1 = e2e.agentPull(plainRepo);
+    await e2e.sendOk(pullRequestEvent(w, plainRepo, p1.number, "opened"));
+    expect(e2e.gate(plainRepo, p1.headSha).conclusion).toBe("action_required");
+
+    const off = e2e.newRepo({ [POLICY]: policyFile("  users: [bob]\n  request_reviews: false") });
+    const p2 = e2e.agentPull(off);
+    await e2e.sendOk(pullRequestEvent(w, off, p2.number, "opened"));
+    expect(e2e.gate(off, p2.headSha).conclusion).toBe("action_required");
+    expect(plain(e2e.gate(off, p2.headSha).output.summary)).not.toContain("Review requested");
+
+    const blocked = e2e.newRepo({ [POLICY]: policyFile("  users: [bob]", "paths:\n  - match: ['.github/workflows/**']\n    action: block\n") });
+    const p3 = e2e.agentPull(blocked, { ".github/workflows/ci.yml": "on: push\n", "src/a.ts": "a\n" });
+    await e2e.sendOk(pullRequestEvent(w, blocked, p3.number, "opened"));
+    expect(e2e.gate(blocked, p3.headSha).conclusion).toBe("failure");
+
+    const allowed = e2e.newRepo({ [POLICY]: policyFile("  users: [bob]", "default: allow\n") });
+    const p4 = e2e.agentPull(allowed);
+    await e2e.sendOk(pullRequestEvent(w, allowed, p4.number, "opened"));
+    expect(e2e.gate(allowed, p4.headSha).conclusion).toBe("success");
+
+    for (const r of [plainRepo, off, blocked, allowed]) expect(requestWrites(r)).toEqual([]);
+    expect(e2e.writes().filter((r) => r.operationId === "pulls/request-reviewers")).toEqual([]);
+  });
+
+  test("an agent login or a bot listed in users is never asked", async () => {
+    // `users` forbids "[bot]" logins by schema; an agent identity that is a User account (Copilot) is refused here.
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [Copilot, bob]") });
+    const pr = e2e.agentPull(repo);
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    expect(w.pull(repo, pr.number).requestedReviewers).toEqual(["bob"]);
+  });
+
+  test("a refused request is shown and not retried at the same SHA", async () => {
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [outsider]") });
+    const pr = e2e.agentPull(repo);
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    expect(plain(e2e.gate(repo, pr.headSha).output.summary)).toContain("Review could not be requested from @outsider: GitHub refused the review request");
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "edited"));
+    expect(requestWrites(repo)).toHaveLength(1);
+    // The fake records GitHub's 422 for a non-collaborator as a limit violation; it is the case under test.
+    e2e.fake.violations.splice(0, e2e.fake.violations.length, ...e2e.fake.violations.filter((v) => !v.message.includes("non-collaborators")));
+  });
+});
