@@ -601,8 +601,8 @@ describe("helpers", () => {
 
 describe("approval.request_reviews (issue 12)", () => {
   it("defaults to true, can be turned off, and is policy-wide: a rule's approval may not set it", () => {
-    expect(policyOf(loadPolicy("version: 1\n")).reviewFlow).toEqual({ request_reviews: true });
-    expect(policyOf(loadPolicy("version: 1\napproval:\n  request_reviews: false\n")).reviewFlow).toEqual({ request_reviews: false });
+    expect(policyOf(loadPolicy("version: 1\n", FILE)).reviewFlow).toEqual({ request_reviews: true });
+    expect(policyOf(loadPolicy("version: 1\napproval:\n  request_reviews: false\n", FILE)).reviewFlow).toEqual({ request_reviews: false });
     expect(onlyError("version: 1\npaths:\n  - match: ['**']\n    action: approve\n    approval:\n      request_reviews: false\n")).toMatch(/^6:7: unknown key "request_reviews" at paths\[0\]\.approval/);
   });
 });

@@ -311,7 +311,7 @@ const requestReviewers: Handler = withRepo((ctx, repo) => {
   const users = body.reviewers ?? [];
   const teams = body.team_reviewers ?? [];
   if (users.some((u) => u.toLowerCase() === pull.author.toLowerCase())) {
-    return { status: 422, body: error(ctx, 422, "Review cannot be requested from pull request author."), violation: { kind: "limit", message: `review requested from the PR author ${pull.author}` } };
+    return { status: 422, body: error(ctx, 422, "Review cannot be requested from pull request author.") };
   }
   const notCollaborator = users.filter((u) => ctx.world.permissionOf(repo.fullName, u) === "none");
   const noTeam = teams.filter((t) => !ctx.world.team(repo.owner, t));
@@ -319,7 +319,6 @@ const requestReviewers: Handler = withRepo((ctx, repo) => {
     return {
       status: 422,
       body: error(ctx, 422, `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${repo.fullName} repository.`),
-      violation: { kind: "limit", message: `review requested from non-collaborators ${[...notCollaborator, ...noTeam].join(", ")}` },
     };
   }
   for (const u of users) if (!pull.requestedReviewers.some((x) => x.toLowerCase() === u.toLowerCase())) pull.requestedReviewers.push(ctx.world.ensureUser(u).login);
