@@ -11,6 +11,7 @@ import { onCheckRun } from "./handlers/check-run.js";
 import { onCheckSuiteRerequested } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPush } from "./handlers/push.js";
+import { onInstallationCreated, onInstallationRepositoriesAdded } from "./handlers/installation.js";
 import { observabilityHandler } from "./http.js";
 import { AppMetrics, observeHandler } from "./metrics.js";
 import { createRedisShaLock } from "./sha-lock.js";
@@ -50,6 +51,8 @@ const agentGate: ApplicationFunction = (probot, options) => {
   probot.on("check_suite.rerequested", observed((context) => onCheckSuiteRerequested(app, context)));
   probot.on("merge_group.checks_requested", observed((context) => onMergeGroup(app, context)));
   probot.on("push", observed((context) => onPush(app, context)));
+  probot.on("installation.created", observed((context) => onInstallationCreated(app, context)));
+  probot.on("installation_repositories.added", observed((context) => onInstallationRepositoriesAdded(app, context)));
 };
 
 export default agentGate;

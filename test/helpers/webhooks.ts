@@ -357,3 +357,35 @@ export async function deliver(appUrl: string, secret: string, name: string, payl
   await res.arrayBuffer();
   return res.status;
 }
+
+/** A repository as `installation` / `installation_repositories` payloads list it. */
+function installedRepo(world: World, fullName: string): Json {
+  const r = world.repo(fullName);
+  return { id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: r.fullName, private: r.private };
+}
+
+/** `installation.created` for the owner's installation, listing `repoNames` as the repositories it can access. */
+export function installationCreated(w: WorldLike, owner: string, repoNames: string[], sender = "octocat"): Delivery {
+  const { world, shapes } = unwrap(w);
+  const inst = world.installationFor(owner);
+  const payload = example("installation", "created");
+  delete payload.requester;
+  Object.assign(payload, { installation: shapes.installation(inst), repositories: repoNames.map((n) => installedRepo(world, n)), sender: shapes.userByLogin(sender) });
+  return finish("installation", payload, shapes.web);
+}
+
+/** `installation_repositories.added`: `repoNames` were added to the owner's installation. */
+export function installationRepositoriesAdded(w: WorldLike, owner: string, repoNames: string[], sender = "octocat"): Delivery {
+  const { world, shapes } = unwrap(w);
+  const inst = world.installationFor(owner);
+  const payload = example("installation_repositories", "added");
+  delete payload.requester;
+  Object.assign(payload, {
+    installation: shapes.installation(inst),
+    repository_selection: "selected",
+    repositories_added: repoNames.map((n) => installedRepo(world, n)),
+    repositories_removed: [],
+    sender: shapes.userByLogin(sender),
+  });
+  return finish("installation_repositories", payload, shapes.web);
+}
