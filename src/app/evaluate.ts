@@ -8,12 +8,13 @@ import { decide, strictest } from "../engine/decide.js";
 import { renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
 import type { Decision, Account } from "../engine/types.js";
 import { withButtonApprovals, encodeButtonApprovals, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
-import { countingOctokit, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
+import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
 import { addLabels, writeCheck, type LabelSpec } from "../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "./audit.js";
 import type { FollowUp } from "./keyed-queue.js";
+import { gaveUpNote } from "./retry.js";
 import { requestReviewsOnce } from "./review-requests.js";
 import { assertLeaseHeld } from "./sha-lock.js";
 import { shaKey, type AppState } from "./state.js";
@@ -96,7 +97,22 @@ function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
 
 function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
   const counter = newRequestCounts();
-  return evaluate(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter);
+  return evaluate(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter).catch((error: unknown) => {
+    // The check may be stale now (e.g. its write failed): evaluate again later (src/app/retry.ts).
+    scheduleRetry(app, req, req.fallback.headSha, describeError(error));
+    throw error;
+  });
+}
+
+/** Ask for an automatic re-evaluation of `sha` (src/app/retry.ts); no-op without retries (tests). */
+function scheduleRetry(app: AppState, req: EvaluateRequest, sha: string, reason: string): void {
+  const trigger = req.trigger.startsWith("retry:") ? req.trigger : `retry:${req.trigger}`;
+  app.retries?.failed(
+    shaKey(req.repo.owner, req.repo.repo, sha),
+    { log: req.log, repo: `${req.repo.owner}/${req.repo.repo}`, headSha: sha, pull: req.number },
+    reason.slice(0, 500),
+    () => evaluatePull(app, { ...req, fallback: { ...req.fallback, headSha: sha }, trigger, requeued: false }),
+  );
 }
 
 async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts): Promise<void | FollowUp> {
@@ -138,6 +154,11 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   // 2b. Review requests on action_required, once per PR and head SHA (remembered in the check run).
   const reviewRequests = await requestReviewsOnce({ gh: req.gh, reads, log: req.log, repo: req.repo, sha, snapshots, decisions, stored: decodeReviewRequests(first.check?.text, sha) });
   const combined = strictest(decisions);
+  // A transient fault (after Octokit's retries) left facts unread: evaluate again later (src/app/retry.ts);
+  // the last allowed attempt says in the check that it gave up.
+  const transient = sawTransientFailure(counter) && combined.unverified.length > 0;
+  const retryKey = shaKey(req.repo.owner, req.repo.repo, sha);
+  if (transient && app.retries?.isLastAttempt(retryKey)) combined.unverified.push(gaveUpNote(app.retries.attempts));
 
   // 3. Approve clicks: stored ones stay (re-qualified every time); a new click is stored only if it counted.
   const countedClick = (login: string) => decisions.some((d) => d.approvals.some((a) => a.source === "button" && a.counted && a.login.toLowerCase() === login.toLowerCase()));
@@ -179,6 +200,8 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   for (const d of decisions) {
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: req.trigger, checkConclusion: combined.conclusion, wrote, durationMs, githubRequests }), app.metrics);
   }
+  if (transient) scheduleRetry(app, req, sha, combined.unverified[0] ?? "a GitHub request failed");
+  else app.retries?.succeeded(retryKey);
 }
 
 /**

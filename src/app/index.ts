@@ -14,6 +14,7 @@ import { onPush } from "./handlers/push.js";
 import { onInstallationCreated, onInstallationRepositoriesAdded } from "./handlers/installation.js";
 import { observabilityHandler } from "./http.js";
 import { AppMetrics, observeHandler } from "./metrics.js";
+import { EvaluationRetries, retryOptionsFromEnv } from "./retry.js";
 import { createRedisShaLock } from "./sha-lock.js";
 import type { ShutdownRegistrar } from "./shutdown.js";
 
@@ -24,6 +25,10 @@ const agentGate: ApplicationFunction = (probot, options) => {
   // across replicas too; without it only within this process (docs/app.md, "Serialisation and several replicas").
   const redisUrl = process.env.REDIS_URL;
   const app = new AppState(appId, new AppMetrics(), redisUrl ? createRedisShaLock(redisUrl, probot.log) : null);
+  // Re-evaluate by itself after a transient GitHub fault (./retry.ts); dropped at shutdown.
+  const retries = new EvaluationRetries({ ...retryOptionsFromEnv(process.env), onAudit: (line) => app.metrics.observeRetry(line.outcome) });
+  app.retries = retries;
+  (options as ShutdownRegistrar | undefined)?.onShutdown?.(async () => retries.stop(probot.log));
   // `npm start` closes the lock's connection once the deliveries in flight have drained (./shutdown.ts).
   const lock = app.lock;
   if (lock) (options as ShutdownRegistrar | undefined)?.onShutdown?.(() => lock.close());

@@ -17,6 +17,7 @@ import { Writable } from "node:stream";
 import { getPrivateKey } from "@probot/get-private-key";
 import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
+import { retryOptionsFromEnv } from "./retry.js";
 
 /** A writable over process.stdout that turns into a sink once stdout is gone (EPIPE, closed). */
 export function safeStdout(stdout: NodeJS.WriteStream = process.stdout): Writable {
@@ -51,6 +52,11 @@ export async function createLog(env: NodeJS.ProcessEnv): Promise<Logger> {
  * Without `APP_ID` nothing is checked: that is Probot's set-up flow, on purpose.
  */
 export function startupProblem(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string | null {
+  try {
+    retryOptionsFromEnv(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
   const appId = env.APP_ID;
   if (appId === undefined || appId === "") return null;
   if (!/^[1-9][0-9]{0,15}$/.test(appId.trim())) {

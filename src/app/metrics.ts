@@ -39,6 +39,7 @@ export class AppMetrics {
   private readonly requests: Counter<"kind" | "status">;
   private readonly rateLimitRemaining: Gauge<"installation" | "resource">;
   private readonly errors: Counter<"kind">;
+  private readonly retries: Counter<"outcome">;
   private readonly instrumented = new WeakSet<object>();
 
   constructor() {
@@ -81,6 +82,13 @@ export class AppMetrics {
       labelNames: ["kind"],
       registers,
     });
+    this.retries = new Counter({
+      name: "agent_gate_evaluation_retries_total",
+      help: "Automatic re-evaluations after a transient GitHub fault, by outcome: scheduled, gave_up (attempts used up; the check says so).",
+      labelNames: ["outcome"],
+      registers,
+    });
+    for (const o of ["scheduled", "gave_up"]) this.retries.labels(o).inc(0);
     // Series that exist from the start read 0 instead of being absent, so rate() and alerts work at once.
     for (const c of CONCLUSIONS) this.decisions.labels(c).inc(0);
     for (const k of ERROR_KINDS) this.errors.labels(k).inc(0);
@@ -90,6 +98,10 @@ export class AppMetrics {
     this.decisions.labels(d.conclusion).inc();
     for (const agent of new Set(d.agents)) this.agentPulls.labels(agent).inc();
     if (d.unverified.length > 0) this.errors.labels("unverified_decision").inc();
+  }
+
+  observeRetry(outcome: "scheduled" | "gave_up"): void {
+    this.retries.labels(outcome).inc();
   }
 
   observeWebhook(event: string, seconds: number): void {

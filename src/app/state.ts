@@ -5,6 +5,7 @@
 import type { ButtonApproval } from "../github/button-approvals.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
+import type { EvaluationRetries } from "./retry.js";
 import type { ShaLock } from "./sha-lock.js";
 
 const LABEL_CACHE_MAX = 10_000;
@@ -28,6 +29,8 @@ export class AppState {
 
   /** This instance's Prometheus registry (GET /metrics). */
   readonly metrics: AppMetrics;
+  /** Automatic re-evaluation after transient faults (./retry.ts); null: none (unit tests). */
+  retries: EvaluationRetries | null = null;
 
   constructor(appId: number, metrics: AppMetrics = new AppMetrics(), lock: ShaLock | null = null) {
     this.appId = appId;

@@ -52,6 +52,12 @@ export function countingOctokit(octokit: GitHub, counts: RequestCounts): GitHub 
       const kind = requestKind(options);
       if (kind) live[kind] += 1;
     });
+    // Outermost error hook: sees a request's final failure, after plugin-retry / plugin-throttling.
+    base.hook.error("request", (error, options) => {
+      const live = (options.request as Record<string, unknown> | undefined)?.[COUNTS];
+      if (live instanceof RequestCounter && isTransientFailure(error)) transientlyFailed.add(live);
+      throw error;
+    });
   }
   const tag = (params?: Params): Params => ({ ...params, request: { ...params?.request, [COUNTS]: counts } });
   const baseRequest = base.request as unknown as (route: unknown, params?: Params) => Promise<unknown>;
@@ -87,13 +93,55 @@ export function countingOctokit(octokit: GitHub, counts: RequestCounts): GitHub 
   });
   const baseGraphql = base.graphql as unknown as (query: string | Params, params?: Params) => Promise<unknown>;
   // @octokit/graphql passes `request` through as request options, never as a query variable.
-  const graphql = Object.assign((query: string | Params, params?: Params) => (typeof query === "string" ? baseGraphql(query, tag(params)) : baseGraphql(tag(query))), {
+  // A GraphQL answer of 200 with `errors` is thrown by @octokit/graphql after the request resolved, so
+  // the request hook never sees it as a failure: it is noted here.
+  const noteGraphql = (work: Promise<unknown>) =>
+    work.catch((error: unknown) => {
+      if (isTransientFailure(error)) transientlyFailed.add(counts);
+      throw error;
+    });
+  const graphql = Object.assign((query: string | Params, params?: Params) => noteGraphql(typeof query === "string" ? baseGraphql(query, tag(params)) : baseGraphql(tag(query))), {
     endpoint: base.graphql.endpoint,
     defaults: base.graphql.defaults,
   });
   const view = Object.create(base, { request: { value: request }, graphql: { value: graphql }, rest: { value: rest } }) as GitHub;
   bases.set(view, base);
   return view;
+}
+
+/** Counts of work during which some request failed for good in a way that can pass by itself. */
+const transientlyFailed = new WeakSet<object>();
+
+/**
+ * Whether a request of the work counted in `counts` failed for good (after Octokit's retries) in a
+ * way that may pass by itself: then what the work could not read is worth reading again later
+ * (src/app/retry.ts). Answers the app expects (404 missing file, 304, 422) are not such failures.
+ */
+export function sawTransientFailure(counts: RequestCounts): boolean {
+  return transientlyFailed.has(counts);
+}
+
+/** GraphQL error types that say something about the data, not about GitHub's health. */
+const LASTING_GRAPHQL_ERRORS = new Set(["NOT_FOUND", "FORBIDDEN", "INSUFFICIENT_SCOPES"]);
+
+/**
+ * A failure that may pass by itself: no answer (reset, timeout), 5xx, 408, 429, a 403 that is a
+ * primary or secondary rate limit, or a GraphQL answer with errors other than NOT_FOUND / FORBIDDEN
+ * (GitHub's "Something went wrong while executing your query", RATE_LIMITED, timeouts).
+ */
+export function isTransientFailure(error: unknown): boolean {
+  if (!error || typeof error !== "object") return true;
+  const e = error as { name?: string; status?: unknown; message?: unknown; errors?: { type?: unknown }[]; response?: { headers?: Record<string, unknown> } };
+  if (e.name === "GraphqlResponseError" && Array.isArray(e.errors)) {
+    return e.errors.some((x) => typeof x?.type !== "string" || !LASTING_GRAPHQL_ERRORS.has(x.type));
+  }
+  const status = typeof e.status === "number" ? e.status : null;
+  if (status === null || status >= 500 || status === 408 || status === 429) return true;
+  if (status === 403) {
+    const headers = e.response?.headers ?? {};
+    return headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(String(e.message ?? ""));
+  }
+  return false;
 }
 
 export type RequestKind = keyof RequestCounts;

@@ -280,7 +280,8 @@ describe("audit trail (docs/audit.md)", () => {
     const { tables } = readAuditDoc();
     const lines = auditLines();
     const types = new Set(lines.map((l) => (l.audit as Json).type));
-    expect([...types].sort()).toEqual(["approve_click", "decision", "direct_push"]);
+    // `retry`: the read and write faults below are re-evaluated by themselves (src/app/retry.ts).
+    expect([...types].sort()).toEqual(["approve_click", "decision", "direct_push", "retry"]);
     for (const line of lines) {
       const type = (line.audit as Json).type as string;
       const docs = [...(tables.get("envelope") ?? []), ...(tables.get(type) ?? [])];
@@ -288,7 +289,7 @@ describe("audit trail (docs/audit.md)", () => {
       expect(conformance(line, docs), JSON.stringify(line)).toEqual([]);
     }
     // Each msg marker goes with its type.
-    const msg = { decision: "agent-gate decision", approve_click: "agent-gate approve click", direct_push: "agent-gate direct push" };
+    const msg = { decision: "agent-gate decision", approve_click: "agent-gate approve click", direct_push: "agent-gate direct push", retry: "agent-gate re-evaluation" };
     for (const line of lines) expect(line.msg).toBe(msg[(line.audit as Json).type as keyof typeof msg]);
     // Only audit lines carry an `audit` object.
     expect(app.json().filter((l) => "audit" in l)).toHaveLength(lines.length);
@@ -327,14 +328,14 @@ describe("audit trail (docs/audit.md)", () => {
   test("docs/audit.md and the emitted fields are in step: each documented field occurs, each example conforms", () => {
     const { tables, examples } = readAuditDoc();
     const lines = auditLines();
-    for (const type of ["decision", "approve_click", "direct_push"]) {
+    for (const type of ["decision", "approve_click", "direct_push", "retry"]) {
       const seen = new Set<string>();
       for (const l of lines.filter((x) => (x.audit as Json).type === type)) for (const p of fieldPaths(l).keys()) seen.add(p);
       const documented = [...(tables.get("envelope") ?? []), ...(tables.get(type) ?? [])].map((d) => d.field);
       expect(documented.filter((f) => !seen.has(f)), `documented for ${type} but never emitted`).toEqual([]);
       expect([...seen].filter((f) => !documented.includes(f)), `emitted for ${type} but not documented`).toEqual([]);
     }
-    expect(examples).toHaveLength(3);
+    expect(examples).toHaveLength(4);
     for (const example of examples) {
       const line = JSON.parse(example) as Json;
       const type = (line.audit as Json).type as string;

@@ -45,8 +45,50 @@ export type FaultAction =
   | { kind: "reset" }
   | { kind: "respond"; status: number; headers: Record<string, string>; body: unknown };
 
+/** Random faults: each matching request fails with probability `rate`, in one of GitHub's ways. */
+export interface RandomFaultSpec {
+  rate: number;
+  /** Seed of the PRNG (mulberry32), so a run's sequence of faults is reproducible given its order of requests. */
+  seed: number;
+  /** Requests never to fail (e.g. the access-token route). */
+  skip?: (t: FaultTarget) => boolean;
+}
+
+/** mulberry32: a small seeded PRNG, good enough for test schedules. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The ways a random fault fails: GitHub's 5xx, its rate limits, a reset, and (GraphQL) 200 with errors. */
+const RANDOM_KINDS: FaultSpec[] = [
+  { status: 500 },
+  { status: 502 },
+  { secondaryRateLimit: true, retryAfter: 1 },
+  { status: 429 },
+  { reset: true },
+];
+const GRAPHQL_ERROR_BODY = {
+  data: null,
+  errors: [{ message: "Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug." }],
+};
+
 export class Faults {
   private faults: Fault[] = [];
+  private randomSpec: (RandomFaultSpec & { next: () => number }) | null = null;
+  /** Requests failed by `random` so far. */
+  randomHits = 0;
+
+  /** From now on fail each request with probability `spec.rate` (until `clear` or `random(null)`). */
+  random(spec: RandomFaultSpec | null): void {
+    this.randomSpec = spec ? { ...spec, next: seededRandom(spec.seed) } : null;
+  }
 
   inject(spec: FaultSpec): Fault {
     if (spec.graphql === undefined && !spec.method && !spec.route && !spec.operationId) {
@@ -63,11 +105,21 @@ export class Faults {
 
   clear(): void {
     this.faults = [];
+    this.randomSpec = null;
   }
 
   /** Consumes a matching fault, if any, and says what to do instead of answering. */
   take(t: FaultTarget): FaultAction | null {
-    const f = this.faults.find((x) => x.remaining > 0 && matches(x, t));
+    const found = this.faults.find((x) => x.remaining > 0 && matches(x, t));
+    let f: Fault | undefined = found;
+    const r = this.randomSpec;
+    if (!f && r && !r.skip?.(t) && r.next() < r.rate) {
+      this.randomHits++;
+      const kinds = t.isGraphql ? RANDOM_KINDS.length + 1 : RANDOM_KINDS.length;
+      const pick = Math.floor(r.next() * kinds);
+      const spec = pick < RANDOM_KINDS.length ? RANDOM_KINDS[pick]! : { status: 200, body: GRAPHQL_ERROR_BODY };
+      f = { ...spec, hits: 0, remaining: 1 };
+    }
     if (!f) return null;
     f.remaining--;
     f.hits++;

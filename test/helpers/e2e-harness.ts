@@ -23,6 +23,8 @@ export interface AppAgainstFakeOptions {
   repoPrefix: string;
   /** The collaborators every new repository starts with (a test can add more). */
   collaborators: Record<string, Permission>;
+  /** Extra environment of the app process (e.g. AGENT_GATE_RETRY_BASE_MS). */
+  env?: Record<string, string>;
 }
 
 export interface AppAgainstFake {
@@ -66,7 +68,7 @@ export function appAgainstFakeGitHub(options: AppAgainstFakeOptions): AppAgainst
 
   beforeAll(async () => {
     fake = await startFakeGitHub();
-    app = await startApp(fake);
+    app = await startApp(fake, options.env ?? {});
   });
   afterAll(async () => {
     await app?.stop();
