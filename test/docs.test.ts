@@ -1,23 +1,20 @@
 /**
  * The operating documentation keeps its promises:
  * - the Dockerfile does what docs/deploy.md says (checked statically: no container engine here);
- * - action.yml parses, and its check script, run with bash against real git repositories, writes
- *   the decision to the job summary and fails the step as `fail-on` says;
+ * - (the Action itself is tested in test/action.test.ts);
  * - docs/policy.md and docs/example-check.md are what their generators produce today;
  * - the policies quoted in docs/policy.md are valid.
  */
-import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DOC_FILE as POLICY_DOC, collectKeys, readSchema, renderPolicyDoc } from "../scripts/gen-policy-docs.js";
 import { BUILTIN_DEFAULT_POLICY, formatPolicyError, loadPolicy } from "../src/engine/policy.js";
 import { MAX_LISTED_COMMITS, MAX_LISTED_FILES } from "../src/github/read-pull.js";
-import { createRepo, tempDir, type TestRepo } from "./helpers/git-repo.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const read = (file: string): string => readFileSync(path.join(ROOT, file), "utf8");
@@ -153,244 +150,6 @@ describe("Dockerfile", () => {
     expect(probot).toMatch(/npxImport\("ioredis@[\d.]+", \{ onlyPackageRunner: true \}\)/);
     const call = /npxImport\("ioredis@[\d.]+", \{ onlyPackageRunner: true \}\)/.exec(probot)![0];
     expect(read("docs/deploy.md")).toContain(call);
-  });
-});
-
-// ───────────────────────────── action.yml ─────────────────────────────
-
-interface ActionStep {
-  id?: string;
-  name?: string;
-  shell?: string;
-  run?: string;
-  env?: Record<string, string>;
-  uses?: string;
-}
-interface ActionFile {
-  name: string;
-  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
-  outputs: Record<string, { value: string }>;
-  runs: { using: string; steps: ActionStep[] };
-}
-
-const action = yaml.load(read("action.yml")) as ActionFile;
-const checkStep = action.runs.steps.find((s) => s.id === "check")!;
-const installStep = action.runs.steps.find((s) => s.id === "install")!;
-
-describe("action.yml", () => {
-  it("is a composite action with the documented inputs and outputs", () => {
-    expect(action.runs.using).toBe("composite");
-    expect(Object.keys(action.inputs).sort()).toEqual(
-      ["base", "base-ref", "fail-on", "fetch", "head", "head-ref", "policy", "working-directory"].sort(),
-    );
-    expect(action.inputs["fail-on"]?.default).toBe("blocked");
-    expect(action.inputs.base?.default).toBe("${{ github.event.pull_request.base.sha }}");
-    expect(action.inputs.head?.default).toBe("${{ github.event.pull_request.head.sha }}");
-    expect(action.inputs["base-ref"]?.default).toBe("${{ github.event.pull_request.base.ref }}");
-    expect(action.outputs.result?.value).toBe("${{ steps.check.outputs.result }}");
-    expect(checkStep.shell).toBe("bash");
-    expect(installStep.shell).toBe("bash");
-  });
-
-  it("passes inputs to its scripts through env only (no ${{ }} inside a run script: no injection)", () => {
-    for (const step of action.runs.steps) {
-      if (step.run !== undefined) expect(step.run, step.name).not.toContain("${{");
-    }
-    expect(checkStep.env).toEqual({
-      AGENT_GATE_FAIL_ON: "${{ inputs.fail-on }}",
-      AGENT_GATE_BASE: "${{ inputs.base }}",
-      AGENT_GATE_HEAD: "${{ inputs.head }}",
-      AGENT_GATE_BASE_REF: "${{ inputs.base-ref }}",
-      AGENT_GATE_HEAD_REF: "${{ inputs.head-ref }}",
-      AGENT_GATE_POLICY: "${{ inputs.policy }}",
-      AGENT_GATE_FETCH: "${{ inputs.fetch }}",
-    });
-  });
-
-  it("is documented in docs/advisory-action.md, which says why it is only advisory", () => {
-    const doc = read("docs/advisory-action.md");
-    expect(doc).toMatch(/fetch-depth: 0/);
-    expect(doc).toMatch(/pull_request/);
-    expect(doc).toMatch(/can (edit|change) (its own|the) workflow/i);
-    expect(doc).toMatch(/GitHub App/);
-    for (const input of Object.keys(action.inputs)) expect(doc, input).toContain(`\`${input}\``);
-  });
-});
-
-interface StepRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  summary: string;
-  outputs: Record<string, string>;
-}
-
-/**
- * Runs one of the action's `run:` scripts the way the runner does for `shell: bash`
- * (`bash --noprofile --norc -eo pipefail {0}`), with the env the step would get.
- */
-function runStep(step: ActionStep, cwd: string, repo: TestRepo, env: Record<string, string>): StepRun {
-  const dir = tempDir("agent-gate-action-");
-  const script = path.join(dir, "step.sh");
-  const summaryFile = path.join(dir, "summary.md");
-  const outputFile = path.join(dir, "output.txt");
-  writeFileSync(script, step.run!);
-  writeFileSync(summaryFile, "");
-  writeFileSync(outputFile, "");
-  const defaults: Record<string, string> = {
-    AGENT_GATE_FAIL_ON: "blocked",
-    AGENT_GATE_BASE_REF: "",
-    AGENT_GATE_HEAD_REF: "",
-    AGENT_GATE_POLICY: "",
-    AGENT_GATE_FETCH: "true",
-  };
-  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...repo.env,
-      ...defaults,
-      ...env,
-      GITHUB_ACTION_PATH: ROOT,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      GITHUB_OUTPUT: outputFile,
-    } as NodeJS.ProcessEnv,
-  });
-  const outputs = Object.fromEntries(
-    readFileSync(outputFile, "utf8")
-      .split("\n")
-      .filter((l) => l.includes("="))
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summaryFile, "utf8"), outputs };
-}
-
-const CLAUDE_TRAILER = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n";
-
-describe("the action's check script, against real git repositories", () => {
-  let repo: TestRepo;
-  let base: string;
-  let blockedHead: string;
-  let humanHead: string;
-  let docsHead: string;
-
-  beforeAll(() => {
-    ensureBuilt();
-    repo = createRepo({
-      initial: {
-        ".github/agent-policy.yml":
-          "version: 1\npaths:\n  - match: [\".github/workflows/**\"]\n    action: block\n    reason: Agents may not change CI.\n  - match: [\"docs/**\"]\n    action: allow\ndefault: approve\n",
-        ".github/workflows/ci.yml": "on: push\n",
-      },
-    });
-    base = repo.git("rev-parse", "HEAD").trim();
-    repo.branch("claude/ci-tweak");
-    blockedHead = repo.commit(`Tweak CI${CLAUDE_TRAILER}`, { files: { ".github/workflows/ci.yml": "on: [push, pull_request]\n" } });
-    repo.checkout("main");
-    repo.branch("feature/human");
-    humanHead = repo.commit("Human change", { files: { "src/a.ts": "export const a = 1;\n" } });
-    repo.checkout("main");
-    // A human identity and no trailer: only the branch name says "agent".
-    repo.branch("claude/docs");
-    docsHead = repo.commit("Explain the cache", { files: { "src/cache.ts": "export {};\n" } });
-    repo.checkout("main");
-  });
-
-  it("the install step finds the built CLI and checks the Node version", () => {
-    const r = runStep(installStep, ROOT, repo, {});
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("already built");
-  });
-
-  it("blocked agent work: writes the decision to the job summary and fails (fail-on: blocked)", () => {
-    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead, AGENT_GATE_BASE_REF: "main" });
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.outputs).toEqual({ result: "blocked", "exit-code": "2" });
-    expect(r.summary).toMatch(/^### /m);
-    expect(r.summary).toContain(".github/workflows/ci.yml");
-    expect(r.summary).toMatch(/Agents may not change CI/);
-    expect(r.summary).toContain("Advisory run of `agent-gate check`");
-    expect(r.stdout).toContain("::error title=agent-gate::agent-gate: blocked (fail-on: blocked)");
-  });
-
-  it("fail-on: never reports the same decision and passes", () => {
-    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead, AGENT_GATE_FAIL_ON: "never" });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.outputs.result).toBe("blocked");
-    expect(r.summary).toContain(".github/workflows/ci.yml");
-    expect(r.stdout).toContain("::warning title=agent-gate::");
-  });
-
-  it("human work passes and says no coding agent was detected", () => {
-    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: humanHead, AGENT_GATE_FAIL_ON: "approval" });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.outputs).toEqual({ result: "ok", "exit-code": "0" });
-    expect(r.summary).toMatch(/no coding agent detected/i);
-  });
-
-  it("head-ref feeds the branch signal: the same commit is agent work only under an agent's branch name", () => {
-    const withRef = runStep(checkStep, repo.dir, repo, {
-      AGENT_GATE_BASE: base,
-      AGENT_GATE_HEAD: docsHead,
-      AGENT_GATE_HEAD_REF: "claude/docs",
-      AGENT_GATE_FAIL_ON: "approval",
-    });
-    expect(withRef.outputs.result, withRef.stderr).toBe("approval");
-    expect(withRef.code).toBe(1);
-    expect(withRef.summary).toContain("claude/docs");
-    // The private remote-tracking ref used for the branch name is removed again.
-    expect(repo.git("for-each-ref", "refs/remotes/agent-gate-pr")).toBe("");
-
-    const withoutRef = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: docsHead });
-    expect(withoutRef.outputs.result, withoutRef.stderr).toBe("ok");
-  });
-
-  it("fetches the range into a shallow clone (actions/checkout's default depth 1)", () => {
-    // uploadpack.allowAnySHA1InWant: like GitHub, the "server" serves commits asked for by id.
-    repo.git("config", "uploadpack.allowAnySHA1InWant", "true");
-    const clone = path.join(tempDir("agent-gate-clone-"), "clone");
-    execFileSync("git", ["clone", "-q", "--depth", "1", "--branch", "main", `file://${repo.dir}`, clone], { env: repo.env });
-    const inClone = (...args: string[]) => execFileSync("git", args, { cwd: clone, env: repo.env, encoding: "utf8" }).trim();
-    expect(inClone("rev-parse", "--is-shallow-repository")).toBe("true");
-    expect(spawnSync("git", ["cat-file", "-e", `${blockedHead}^{commit}`], { cwd: clone, env: repo.env }).status).not.toBe(0);
-
-    const r = runStep(checkStep, clone, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead });
-    expect(r.outputs.result, r.stdout + r.stderr).toBe("blocked");
-    expect(r.summary).toContain(".github/workflows/ci.yml");
-    expect(inClone("rev-parse", "--is-shallow-repository")).toBe("false");
-  });
-
-  it("with fetch: false, a shallow clone is an error that says what to do", () => {
-    const clone = path.join(tempDir("agent-gate-clone-"), "clone");
-    execFileSync("git", ["clone", "-q", "--depth", "1", `file://${repo.dir}`, clone], { env: repo.env });
-    const r = runStep(checkStep, clone, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: blockedHead, AGENT_GATE_FETCH: "false" });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain("fetch-depth: 0");
-  });
-
-  it("an invalid policy on the base is an error, quoted in the summary with its position", () => {
-    repo.branch("broken-base", base);
-    const brokenBase = repo.commit("Break the policy", { files: { ".github/agent-policy.yml": "version: 1\ndefault: sometimes\n" } });
-    const head = repo.commit(`Agent change${CLAUDE_TRAILER}`, { files: { "src/b.ts": "export {};\n" } });
-    repo.checkout("main");
-    const r = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: brokenBase, AGENT_GATE_HEAD: head, AGENT_GATE_FAIL_ON: "blocked" });
-    expect(r.code).toBe(1);
-    expect(r.outputs.result).toBe("error");
-    expect(r.outputs["exit-code"]).toBe("3");
-    expect(r.summary).toContain("agent-gate could not decide");
-    expect(r.summary).toMatch(/agent-policy\.yml:2:\d+/);
-    expect(r.stdout).toMatch(/::error title=agent-gate::.*agent-policy\.yml:2:\d+/);
-  });
-
-  it("rejects an unknown fail-on value and a missing range before running anything", () => {
-    const bad = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: base, AGENT_GATE_HEAD: humanHead, AGENT_GATE_FAIL_ON: "always" });
-    expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('input fail-on must be blocked, approval or never (got "always")');
-    expect(bad.summary).toBe("");
-
-    const none = runStep(checkStep, repo.dir, repo, { AGENT_GATE_BASE: "", AGENT_GATE_HEAD: "" });
-    expect(none.code).toBe(1);
-    expect(none.stdout).toContain("run this action on a pull_request event");
   });
 });
 

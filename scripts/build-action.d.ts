@@ -1,0 +1,2 @@
+export declare const DIST_FILE: string;
+export declare function bundleAction(): Promise<string>;
