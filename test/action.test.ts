@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundleAction, DIST_FILE } from "../scripts/build-action.js";
+import { bundleAction, DIST_FILE } from "../scripts/gen-action-dist.js";
 import { createRepo, tempDir, type TestRepo } from "./helpers/git-repo.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -51,7 +51,7 @@ describe("action.yml", () => {
 
   it("dist/index.mjs is what `npm run build:action` produces from the current sources", async () => {
     const expected = await bundleAction();
-    expect(readFileSync(DIST_FILE, "utf8") === expected, "dist/index.mjs is out of date: run `npm run build:action` and commit dist/").toBe(true);
+    expect(readFileSync(DIST_FILE, "utf8") === expected, "dist/index.mjs is out of date: run `node scripts/gen-action-dist.js` (npm run build:action) and commit dist/").toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The advisory GitHub Action (action.yml, `runs.using: node24`): `agent-gate check` over the pull
  * request's base..head inside a workflow, the decision written to the job summary. Bundled with
- * its dependencies into dist/index.mjs (scripts/build-action.js), so a job runs it without
+ * its dependencies into dist/index.mjs (scripts/gen-action-dist.js), so a job runs it without
  * installing anything. ADVISORY ONLY: a pull request can change the workflow that runs it
  * (docs/advisory-action.md).
  *
