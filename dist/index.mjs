@@ -6966,6 +6966,9 @@ var DEFAULT_REQUIREMENT = Object.freeze({
   exclude_contributors: true,
   dismiss_on_push: true
 });
+var DEFAULT_REVIEW_FLOW = Object.freeze({
+  request_reviews: true
+});
 function deepFreeze(value) {
   if (value !== null && typeof value === "object") {
     for (const child of Object.values(value)) deepFreeze(child);
@@ -6987,6 +6990,7 @@ var BUILTIN_DEFAULT_POLICY = deepFreeze({
     per_agent: DEFAULT_PER_AGENT_LABELS
   },
   approval: { ...DEFAULT_REQUIREMENT, teams: [], users: [] },
+  reviewFlow: { ...DEFAULT_REVIEW_FLOW },
   paths: [
     {
       match: [POLICY_PATH],
@@ -6996,6 +7000,28 @@ var BUILTIN_DEFAULT_POLICY = deepFreeze({
   ],
   default: DEFAULT_ACTION
 });
+
+// src/engine/ai-reviewers.ts
+var AI_REVIEWERS = Object.freeze([
+  {
+    name: "Copilot code review",
+    // GraphQL (the app's reader) names the reviewing Bot `copilot-pull-request-reviewer`. REST shows it as
+    // `Copilot`, which is also the Copilot coding agent's login: that one is refused as an agent identity.
+    logins: ["copilot-pull-request-reviewer[bot]"],
+    source: "V-git github/github-mcp-server@28171abb0c43 (reviews by Copilot); agent-signatures.md row 'Copilot code review'"
+  },
+  { name: "CodeRabbit", logins: ["coderabbitai[bot]"], source: "V-git google-gemini/gemini-cli@f4c7bd78900d" },
+  { name: "Gemini Code Assist", logins: ["gemini-code-assist[bot]"], source: "V-git gemini-cli co-author trailers (176961590+gemini-code-assist[bot])" },
+  { name: "Qodo", logins: ["qodo-merge-pro[bot]", "qodo-code-review[bot]", "qodo-merge[bot]"], source: "3P agent-signatures.md row 'Qodo'" },
+  { name: "Kodiak auto-approve", logins: ["kodiakhq[bot]"], source: "V-src kodiakhq docs, `approve.auto_approve_usernames` (chdsbd/kodiak#288)" },
+  { name: "Sourcery", logins: ["sourcery-ai[bot]"], source: "V-git agent-signatures.md 'Other AI bots seen' (58596630)" },
+  { name: "Greptile", logins: ["greptile-apps[bot]"], source: "V-git agent-signatures.md 'Other AI bots seen' (165735046)" },
+  { name: "Ellipsis", logins: ["ellipsis-dev[bot]"], source: "3P ellipsis.dev docs (review bot account)" }
+]);
+var byLogin = new Map(AI_REVIEWERS.flatMap((r) => r.logins.map((l) => [l.toLowerCase(), r])));
+function aiReviewerOf(login) {
+  return byLogin.get(login.toLowerCase()) ?? null;
+}
 
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str2) => {
@@ -10879,7 +10905,9 @@ function disqualification(a, req, facts, policyConfig, contributors) {
   if (a.source === "review" && a.state !== "APPROVED") {
     return a.state ? `latest review is ${a.state}` : "review has no APPROVED state";
   }
-  if (a.account.type !== "User") return a.account.type === "Bot" ? "is a bot" : `is a ${a.account.type} account, not a User`;
+  const ai = aiReviewerOf(a.account.login);
+  if (ai) return `AI reviewer (${ai.name}): an AI's approval never counts`;
+  if (a.account.type !== "User") return a.account.type === "Bot" ? "bot" : `is a ${a.account.type} account, not a User`;
   const agent = (policyConfig && identifyAgentAccount(a.account, policyConfig)) ?? identifyAgentAccount(a.account, BUILTIN_DETECTION_CONFIG);
   if (agent) return `is an agent identity (${agent.id})`;
   if (req.exclude_contributors) {
@@ -11299,6 +11327,14 @@ function requirementsSection(doc, d) {
     "requirements",
     40
   );
+  doc.line();
+  if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
+}
+function reviewRequestLines(doc, r) {
+  const asked = [...r.users.map(user), ...r.teams.map((t) => `team ${code(t)}`)];
+  if (r.failed !== void 0) doc.line(`Review could not be requested from ${joinList(asked, 10)}: ${md(r.failed, 300)}`);
+  else doc.line(`Review requested from ${joinList(asked, 10)} (once for this commit).`);
+  if (r.people !== null && r.people.length > 0) doc.line(`Who may approve: ${joinList(r.people.map(user), 10)}.`);
   doc.line();
 }
 function approvalsSection(doc, approvals) {
@@ -14662,10 +14698,18 @@ function requirementSchema(topLevel) {
         type: "boolean",
         description: "When true, only approvals given at the current head commit count: a push after an approval needs a new approval." + inherit("dismiss_on_push"),
         ...dflt(DEFAULT_REQUIREMENT.dismiss_on_push)
-      }
+      },
+      ...topLevel ? REVIEW_FLOW_PROPERTIES : {}
     }
   };
 }
+var REVIEW_FLOW_PROPERTIES = {
+  request_reviews: {
+    type: "boolean",
+    description: "When true, a pull request whose check is `action_required` gets a review request (REST `requested_reviewers`) for the `teams` and `users` of each unmet requirement, once per head commit: never from the PR's contributors, bots or agent identities, never on a blocked pull request, and nobody when the requirement names neither teams nor users. Only teams of the repository's own organization can be requested.",
+    default: DEFAULT_REVIEW_FLOW.request_reviews
+  }
+};
 var SIGNATURE_KEYS = ["logins", "emails", "branches", "markers"];
 var agentDefinition = {
   type: "object",
@@ -15317,6 +15361,10 @@ function copyRequirement(value) {
   if (value["dismiss_on_push"] !== void 0) out.dismiss_on_push = value["dismiss_on_push"];
   return out;
 }
+function reviewFlowOf(approval) {
+  const flag = (key) => typeof approval[key] === "boolean" ? approval[key] : DEFAULT_REVIEW_FLOW[key];
+  return { request_reviews: flag("request_reviews") };
+}
 function applyDefaults(value) {
   const obj = (v) => isPlainObject(v) ? v : {};
   const agents = obj(value["agents"]);
@@ -15361,6 +15409,7 @@ function applyDefaults(value) {
       users: [...DEFAULT_REQUIREMENT.users],
       ...copyRequirement(obj(value["approval"]))
     },
+    reviewFlow: reviewFlowOf(obj(value["approval"])),
     paths,
     default: typeof value["default"] === "string" ? value["default"] : DEFAULT_ACTION
   };

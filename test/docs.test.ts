@@ -2,7 +2,8 @@
  * The operating documentation keeps its promises:
  * - the Dockerfile does what docs/deploy.md says (checked statically: no container engine here);
  * - (the Action itself is tested in test/action.test.ts);
- * - docs/policy.md and docs/example-check.md are what their generators produce today;
+ * - docs/policy.md, docs/example-check.md and the Action's bundle dist/index.mjs are what their
+ *   generators produce today;
  * - the policies quoted in docs/policy.md are valid.
  */
 import { execFile, spawnSync } from "node:child_process";
@@ -12,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bundleAction, DIST_FILE } from "../scripts/gen-action-dist.js";
 import { DOC_FILE as POLICY_DOC, collectKeys, readSchema, renderPolicyDoc } from "../scripts/gen-policy-docs.js";
 import { BUILTIN_DEFAULT_POLICY, formatPolicyError, loadPolicy } from "../src/engine/policy.js";
 import { MAX_LISTED_COMMITS, MAX_LISTED_FILES } from "../src/github/read-pull.js";
@@ -235,5 +237,12 @@ describe("docs/example-check.md", () => {
     const infra = d.requirements.find((r) => r.files.includes("infra/redis.tf"));
     expect(infra?.requirement.count).toBe(2);
     expect(infra?.missing).toBe(1);
+  });
+});
+
+describe("dist/index.mjs (the advisory Action's bundle)", () => {
+  it("is what `node scripts/gen-action-dist.js` bundles from today's src/action, src/cli and src/engine", async () => {
+    const expected = await bundleAction();
+    expect(readFileSync(DIST_FILE, "utf8") === expected, "dist/index.mjs is out of date: run `node scripts/gen-action-dist.js` and commit dist/").toBe(true);
   });
 });

@@ -125,7 +125,8 @@ describe("check summary, parsed as CommonMark/GFM", () => {
     expect(lists.map((l) => l.items.length)).toEqual([1, 1, 1]);
     expect(lists[1]!.items[0]).toMatch(/^✅ @\u2060alice \(review\)/);
     expect(lists[1]!.items[0]).not.toContain("Not counted");
-    expect(lists[2]!.items[0]).toMatch(/^✖ @\u2060Copilot \(review\) — is a bot$/);
+    expect(lists[2]!.items[0]).toMatch(/^✖ @\u2060Copilot \(review\) — \S/);
+    expect(lists[2]!.items[0]).not.toContain("Not counted");
     // Each list is followed by a top-level block, never absorbed into its last item.
     for (const l of lists) expect(l.items.every((i) => !i.includes("\n"))).toBe(true);
 
