@@ -14,6 +14,8 @@ import type { CheckResult } from "./check.js";
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, exitCodeFor } from "./exit-codes.js";
 import { GitError, openRepository } from "./git.js";
 import { formatValidateErrors, runValidate } from "./validate.js";
+import { BACKTEST_HELP, SIMULATE_HELP, backtestCommand, simulateCommand } from "./github-commands.js";
+import { GitHubCliError } from "./github.js";
 
 export interface WritableLike {
   write(chunk: string): unknown;
@@ -25,6 +27,8 @@ export interface CliIo {
   stderr: WritableLike;
   /** Environment for git (default: process.env). */
   env?: Record<string, string | undefined>;
+  /** For `simulate`/`backtest`: how to ask the GitHub CLI for a token (default: `gh auth token`). */
+  ghToken?: () => string | null;
 }
 
 const FORMATS = ["text", "json", "markdown"] as const;
@@ -39,6 +43,10 @@ Commands:
   check [--base REF] [--head REF] [--policy FILE] [--target BRANCH] [--format text|json|markdown]
                       judge the commits of base..head as the app would judge a pull request
   validate [FILE]     validate a policy file (default: .github/agent-policy.yml)
+  simulate --repo OWNER/NAME --pr N [--policy FILE]
+                      the decision the app would post for a pull request now (reads GitHub)
+  backtest --repo OWNER/NAME --policy FILE [--last 50] [--state open|closed|all]
+                      which pull requests' conclusions a candidate policy would change (reads GitHub)
 
 Options:
   -h, --help          show help (also: agent-gate <command> --help)
@@ -239,6 +247,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case "help":
         if (rest[0] === "check") io.stdout.write(CHECK_HELP);
         else if (rest[0] === "validate") io.stdout.write(VALIDATE_HELP);
+        else if (rest[0] === "simulate") io.stdout.write(SIMULATE_HELP);
+        else if (rest[0] === "backtest") io.stdout.write(BACKTEST_HELP);
         else io.stdout.write(PROGRAM_HELP);
         return EXIT_OK;
       case "-V":
@@ -249,6 +259,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await check(rest, io, env);
       case "validate":
         return await validate(rest, io, env);
+      case "simulate":
+        return await simulateCommand(rest, { ...io, env, ...(io.ghToken ? { ghToken: io.ghToken } : {}) });
+      case "backtest":
+        return await backtestCommand(rest, { ...io, env, ...(io.ghToken ? { ghToken: io.ghToken } : {}) });
       default:
         throw new UsageError(
           command.startsWith("-") ? `unknown option: ${command}` : `unknown command: ${command}`,
@@ -266,7 +280,7 @@ function reportError(e: unknown, io: CliIo): number {
     io.stderr.write(`agent-gate: ${e.message}\nRun "agent-gate ${cmd}--help" for usage.\n`);
     return EXIT_ERROR;
   }
-  if (e instanceof GitError || e instanceof CliError) {
+  if (e instanceof GitError || e instanceof CliError || e instanceof GitHubCliError) {
     io.stderr.write(`agent-gate: ${e.message}\n`);
     return EXIT_ERROR;
   }

@@ -373,6 +373,11 @@ export interface ReadOptions {
    */
   pendingClicks?: { sha: string; clicks: readonly ButtonApproval[] };
   cache?: LookupCache;
+  /**
+   * Judge under this policy instead of the default branch's (the CLI's `simulate --policy` and
+   * `backtest`): the reviewers are then qualified against ITS requirements. The app never sets it.
+   */
+  policyOverride?: PolicyState;
 }
 
 export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFallback, options: ReadOptions = {}): Promise<PullSnapshot> {
@@ -398,7 +403,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
 
   const unverified: string[] = [];
-  const policyState = await readPolicy(
+  const policyState = options.policyOverride ?? await readPolicy(
     gh,
     { owner: target.owner, repo: target.repo, ref: target.defaultBranch, blob: result.repository?.policy ?? null },
     target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: result.orgPolicy?.object ?? null },
