@@ -47,9 +47,12 @@ const DEFAULTS: Policy = {
   enabled: true,
   agents: {
     builtin: true,
-    signals: ["identity", "trailer", "branch", "marker", "manual"],
+    signals: ["identity", "trailer", "branch", "marker", "manual", "unknown-bot"],
     define: [],
     ignore: [],
+    trusted: [],
+    unknown_bots: "agent",
+    assisted: "report",
   },
   labels: { agent: "agent-authored", per_agent: true },
   approval: {
@@ -116,7 +119,7 @@ describe("schema errors name the file, line, column and what was expected", () =
       '2:10: expected one of: block, approve, allow at default, got "deny"',
     );
     expect(onlyError("version: 1\nagents:\n  signals: [identity, trailers]\n")).toBe(
-      '3:23: expected one of: identity, trailer, branch, marker, manual at agents.signals[1], got "trailers" — did you mean "trailer"?',
+      '3:23: expected one of: identity, trailer, branch, marker, manual, unknown-bot at agents.signals[1], got "trailers" — did you mean "trailer"?',
     );
   });
 
@@ -354,6 +357,7 @@ describe("defaults", () => {
       },
     ]);
     expect(policy.agents.ignore).toEqual(["some-helper[bot]"]);
+    expect(policy.agents.trusted).toEqual(["acme-release[bot]"]);
     expect(policy.paths).toEqual([
       { match: [".github/workflows/**", ".github/actions/**"], action: "block", reason: "Agents may not change CI." },
       // A rule's approval stays partial: the decision merges it over the top-level requirement.
@@ -362,7 +366,7 @@ describe("defaults", () => {
       { match: ["**"], targets: ["release/**"], action: "block" },
     ]);
     // Everything else in the example spells out the defaults.
-    expect({ ...policy, agents: { ...policy.agents, define: [], ignore: [] }, paths: [] }).toEqual(DEFAULTS);
+    expect({ ...policy, agents: { ...policy.agents, define: [], ignore: [], trusted: [] }, paths: [] }).toEqual(DEFAULTS);
   });
 
   it("a custom agent's name defaults to its id", () => {

@@ -2,7 +2,9 @@
  * Agent detection (SPEC §2): which coding agents took part in a pull request, and the evidence.
  *
  * Pure: facts in, `Detection` out. Signals, strongest first: identity, trailer, branch, marker,
- * manual. Matching rules that are easy to get wrong, and why:
+ * manual, unknown-bot (detect/unknown-bot.ts); and the separate **assisted** class: commits that
+ * apply an AI reviewer's suggestions (catalogue entries of kind "reviewer"). Matching rules that are
+ * easy to get wrong, and why:
  * - Identities are accounts and e-mail addresses, never display names: "Devin", "Jules" and
  *   "Claude" are people's names too. The one name-based signal is aider's own " (aider)" suffix.
  * - Built-in accounts with a known numeric id are matched by id when the id is known (logins can
@@ -11,14 +13,33 @@
  *   claude-code-action writes `41898282+claude[bot]`, borrowing github-actions[bot]'s id, so
  *   `41898282+github-actions[bot]` must stay github-actions. The login part decides, and for
  *   non-`[bot]` logins the id must agree as well.
- * - Trailers count only in git's trailer block (see trailers.ts); text that mentions an agent is
- *   not a signal, and markers are the exact footers the tools write.
+ * - Trailers are parsed as git does (trailers.ts), except that a line of exact trailer form naming
+ *   a catalogued agent identity counts wherever it stands (detect/trailer-lines.ts): agents write
+ *   plans and session links after their trailer block. Text that mentions an agent is not a
+ *   signal, and markers are the exact footers the tools write.
+ * - A reviewer bot (Copilot code review, CodeRabbit, …) as a commit's co-author or in its
+ *   suggestion subject is *assistance*; the same bot as the commit's author or committer, or as
+ *   the PR opener, is *authorship* (identity).
+ * - No commit is skipped because of what its message says (a `Merge <sha> into <sha>` subject is
+ *   free text anyone can write; a PR's commit list never holds GitHub's own test merge).
  */
 import { Minimatch } from "minimatch";
 import { BUILTIN_AGENTS, NOT_CODING_AGENTS } from "./catalogue.js";
+import { bracketedEmail, trailerFormLines } from "./detect/trailer-lines.js";
+import {
+  UNKNOWN_BOT_AGENT,
+  botOfAccount,
+  botOfIdentity,
+  compileTrusted,
+  describeUnknownBot,
+  isTrustedBot,
+  type BotAccount,
+  type TrustedSet,
+} from "./detect/unknown-bot.js";
 import { parseIdentity, parseNoreplyEmail, parseTrailers } from "./trailers.js";
 import type {
   AgentDefinition,
+  AssistedMode,
   CommitDetection,
   CommitFacts,
   DetectedAgent,
@@ -29,6 +50,7 @@ import type {
   Policy,
   PullFacts,
   SignalKind,
+  UnknownBotsMode,
 } from "./types.js";
 import { SIGNAL_KINDS } from "./types.js";
 
@@ -50,6 +72,8 @@ interface CompiledAgent {
   id: string;
   name: string;
   builtin: boolean;
+  /** An AI reviewer: co-author/suggestion signatures are assistance, author/committer/opener ones authorship. */
+  reviewer: boolean;
   accounts: AccountEntry[];
   emailsExact: Set<string>;
   emailGlobs: Minimatch[];
@@ -65,6 +89,9 @@ interface Compiled {
   signals: Set<SignalKind>;
   ignore: Set<string>;
   manualLabel: string | null;
+  trusted: TrustedSet;
+  unknownBots: UnknownBotsMode;
+  assisted: AssistedMode;
   /** E-mail → matching agents. The same few addresses recur across a PR's commits. */
   emailMemo: Map<string, CompiledAgent[]>;
 }
@@ -95,6 +122,7 @@ function compileBuiltin(): CompiledAgent[] {
       id: agent.id,
       name: agent.name,
       builtin: true,
+      reviewer: agent.kind === "reviewer",
       accounts: [
         ...agent.accounts.map((a) => ({ login: a.login.toLowerCase(), id: a.id })),
         // Ids listed without a certain login pairing.
@@ -117,6 +145,7 @@ function compileCustom(def: AgentDefinition): CompiledAgent {
     id: def.id,
     name: def.name,
     builtin: false,
+    reviewer: false,
     // An org's own list: logins and ids each stand on their own.
     accounts: [
       ...(def.logins ?? []).map((login) => ({ login: login.toLowerCase(), id: null })),
@@ -146,6 +175,9 @@ function compile(config: DetectionConfig): Compiled {
     signals: new Set(config.signals),
     ignore: new Set(config.ignore.map((l) => l.toLowerCase())),
     manualLabel: config.manualLabel === false ? null : config.manualLabel.toLowerCase(),
+    trusted: compileTrusted(config.trusted ?? []),
+    unknownBots: config.unknownBots ?? "agent",
+    assisted: config.assisted ?? "report",
     emailMemo: new Map(),
   };
   compiledByConfig.set(config, compiled);
@@ -283,6 +315,67 @@ class EvidenceList {
   }
 }
 
+/**
+ * Where evidence goes, by class and policy (SPEC §2): gating evidence makes the PR agent-authored;
+ * assisted evidence is shown and labelled; `agents.assisted: gate` puts assistance in both, and
+ * `agents.unknown_bots` sends an unknown bot to the gating list, to the assisted list, or nowhere.
+ */
+class Collector {
+  readonly gating = new EvidenceList();
+  readonly assisted = new EvidenceList();
+  readonly unknownBots: { login: string; id: number | null; where: string }[] = [];
+  private readonly botsSeen = new Set<string>();
+
+  constructor(private readonly compiled: Compiled) {}
+
+  agent(agent: { id: string; name: string }, signal: SignalKind, where: string, value: string, scope = ""): void {
+    this.gating.add(agent, signal, where, value, scope);
+  }
+
+  assist(agent: { id: string; name: string }, signal: SignalKind, where: string, value: string, scope = ""): void {
+    if (this.compiled.assisted === "ignore") return;
+    this.assisted.add(agent, signal, where, value, scope);
+    if (this.compiled.assisted === "gate") this.gating.add(agent, signal, where, value, scope);
+  }
+
+  unknownBot(bot: BotAccount, where: string, shown: string, scope = ""): void {
+    const mode = this.compiled.unknownBots;
+    if (mode === "ignore") return;
+    const key = `${scope}\u0000${where}\u0000${bot.login.toLowerCase()}`;
+    if (!this.botsSeen.has(key)) {
+      this.botsSeen.add(key);
+      this.unknownBots.push({ login: bot.login, id: bot.id, where });
+    }
+    const value = describeUnknownBot(bot, shown);
+    if (mode === "agent") this.gating.add(UNKNOWN_BOT_AGENT, "unknown-bot", where, value, scope);
+    else this.assisted.add(UNKNOWN_BOT_AGENT, "unknown-bot", where, value, scope);
+  }
+}
+
+/** Writes each piece of evidence to the commit's own collector and the PR's. */
+class CommitSink {
+  constructor(
+    readonly own: Collector,
+    private readonly all: Collector,
+    private readonly scope: string,
+  ) {}
+
+  agent(agent: CompiledAgent | { id: string; name: string }, signal: SignalKind, where: string, value: string): void {
+    this.own.agent(agent, signal, where, value);
+    this.all.agent(agent, signal, where, value, this.scope);
+  }
+
+  assist(agent: CompiledAgent, signal: SignalKind, where: string, value: string): void {
+    this.own.assist(agent, signal, where, value);
+    this.all.assist(agent, signal, where, value, this.scope);
+  }
+
+  unknownBot(bot: BotAccount, where: string, shown: string): void {
+    this.own.unknownBot(bot, where, shown);
+    this.all.unknownBot(bot, where, shown, this.scope);
+  }
+}
+
 const SIGNAL_RANK = new Map<SignalKind, number>(SIGNAL_KINDS.map((s, i) => [s, i]));
 
 function rank(signal: SignalKind): number {
@@ -310,56 +403,57 @@ const MANUAL_AGENT = "manual";
 
 // ───────────────────────────── per-commit detection ─────────────────────────────
 
-/**
- * GitHub's test-merge commits (`refs/pull/N/merge`, subject `Merge <sha> into <sha>`) are authored by
- * the PR author, agent or not: the merge itself is GitHub's, not agent work.
- */
-const SYNTHETIC_MERGE = /^Merge [0-9a-f]{7,40} into [0-9a-f]{7,40}\s*$/;
-
-function isSyntheticMerge(commit: CommitFacts): boolean {
-  const subject = commit.message.split(/\r?\n/, 1)[0] ?? "";
-  return SYNTHETIC_MERGE.test(subject);
+function isIgnoredBot(compiled: Compiled, bot: BotAccount): boolean {
+  return isIgnored(compiled, loginForms(bot.login, true));
 }
 
-function detectCommit(compiled: Compiled, commit: CommitFacts, out: EvidenceList): EvidenceList {
-  const own = new EvidenceList();
-  const add = (agent: CompiledAgent, signal: SignalKind, where: string, value: string): void => {
-    own.add(agent, signal, where, value);
-    out.add(agent, signal, where, value, commit.sha);
-  };
-  if (isSyntheticMerge(commit)) return own;
+/** An unknown bot behind a git identity (author, committer or co-author), unless catalogued, trusted or ignored. */
+function checkUnknownBot(compiled: Compiled, sink: CommitSink, ident: GitIdentity, where: string, matchedAgent: boolean): void {
+  if (matchedAgent || !compiled.signals.has("unknown-bot")) return;
+  const bot = botOfIdentity(ident);
+  if (!bot || isIgnoredBot(compiled, bot)) return;
+  if (isTrustedBot(compiled.trusted, bot, Boolean(ident.login && ident.id != null))) return;
+  if (NOT_CODING_EMAILS.has(ident.email.trim().toLowerCase())) return;
+  sink.unknownBot(bot, where, formatIdentity(ident.name, ident.email));
+}
 
+function detectCommit(compiled: Compiled, commit: CommitFacts, all: Collector): Collector {
+  const sink = new CommitSink(new Collector(compiled), all, commit.sha);
   const short = commit.sha.slice(0, 7);
   const on = compiled.signals;
 
-  if (on.has("identity")) {
-    const roles = [
-      ["author", commit.author],
-      ["committer", commit.committer],
-    ] as const;
-    for (const [role, ident] of roles) {
-      const where = `commit ${short} ${role}`;
-      const byAccount = new Set<string>();
-      if (ident.login) {
-        for (const m of matchAccount(compiled, ident.login, ident.id ?? null, false)) {
-          add(m.agent, "identity", where, formatAccount(ident.login, ident.id ?? null, m.byId));
-          byAccount.add(m.agent.id);
-        }
+  const roles = [
+    ["author", commit.author],
+    ["committer", commit.committer],
+  ] as const;
+  for (const [role, ident] of roles) {
+    const where = `commit ${short} ${role}`;
+    const byAccount = new Set<string>();
+    // Computed whatever `signals` says: an identity the catalogue knows is never an unknown bot.
+    const accountMatches = ident.login ? matchAccount(compiled, ident.login, ident.id ?? null, false) : [];
+    const emailMatches = matchEmail(compiled, ident.email);
+    if (on.has("identity")) {
+      for (const m of accountMatches) {
+        sink.agent(m.agent, "identity", where, formatAccount(ident.login as string, ident.id ?? null, m.byId));
+        byAccount.add(m.agent.id);
       }
       // The account GitHub resolved and its address usually say the same thing: one line per role is enough.
-      for (const agent of matchEmail(compiled, ident.email)) {
-        if (!byAccount.has(agent.id)) add(agent, "identity", where, formatIdentity(ident.name, ident.email));
+      for (const agent of emailMatches) {
+        if (!byAccount.has(agent.id)) sink.agent(agent, "identity", where, formatIdentity(ident.name, ident.email));
       }
     }
+    checkUnknownBot(compiled, sink, ident, where, accountMatches.length + emailMatches.length > 0);
+  }
+  if (on.has("identity")) {
     // aider marks author and committer by default; on user-driven `/commit` only the committer.
     for (const agent of compiled.agents) {
       for (const suffix of agent.nameSuffixes) {
         const author = commit.author.name.endsWith(suffix) && !identityIgnored(compiled, commit.author);
         const committer = commit.committer.name.endsWith(suffix) && !identityIgnored(compiled, commit.committer);
-        if (author) add(agent, "identity", `commit ${short} author`, formatIdentity(commit.author.name, commit.author.email));
+        if (author) sink.agent(agent, "identity", `commit ${short} author`, formatIdentity(commit.author.name, commit.author.email));
         if (committer) {
           const value = formatIdentity(commit.committer.name, commit.committer.email);
-          add(
+          sink.agent(
             agent,
             "identity",
             `commit ${short} committer`,
@@ -370,55 +464,117 @@ function detectCommit(compiled: Compiled, commit: CommitFacts, out: EvidenceList
     }
   }
 
-  if (on.has("trailer")) {
-    const where = `commit ${short} trailer`;
-    const trailerAgents = new Set<string>();
-    for (const trailer of parseTrailers(commit.message)) {
-      const key = trailer.key.toLowerCase();
-      const line = `${trailer.key}: ${trailer.value}`;
-      if (key === "co-authored-by") {
-        // Match on the e-mail: the name is free text ("Claude Opus 4.5", "Devin Lai").
-        const ident = parseIdentity(trailer.value);
-        if (!ident) continue;
-        for (const agent of matchEmail(compiled, ident.email)) {
-          add(agent, "trailer", where, line);
-          trailerAgents.add(agent.id);
-        }
-        continue;
-      }
-      const value = trailer.value.toLowerCase();
-      for (const agent of compiled.agents) {
-        if (agent.trailers.some((t) => t.key === key && value.startsWith(t.valuePrefix))) {
-          add(agent, "trailer", where, line);
-          trailerAgents.add(agent.id);
-        }
+  detectTrailers(compiled, commit, sink, short);
+
+  const subject = firstLine(commit.message);
+  for (const agent of compiled.agents) {
+    // A reviewer's suggestion subject ("Apply suggestion from @Copilot") is assistance, whatever `signals` says.
+    if (!agent.reviewer && !on.has("marker")) continue;
+    for (const marker of agent.markers) {
+      if (!commit.message.includes(marker)) continue;
+      const value = lineContaining(commit.message, marker);
+      if (agent.reviewer) sink.assist(agent, "marker", `commit ${short} message`, value);
+      else sink.agent(agent, "marker", `commit ${short} message`, value);
+    }
+    for (const prefix of agent.subjectPrefixes) {
+      if (!subject.startsWith(prefix)) continue;
+      const value = lineContaining(subject, prefix);
+      if (agent.reviewer) sink.assist(agent, "marker", `commit ${short} subject`, value);
+      else sink.agent(agent, "marker", `commit ${short} subject`, value);
+    }
+  }
+  return sink.own;
+}
+
+function firstLine(text: string): string {
+  const nl = text.indexOf("\n");
+  const line = nl === -1 ? text : text.slice(0, nl);
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+/** Co-author and agent-specific trailers: git's trailer block, then agent trailer lines anywhere else. */
+function detectTrailers(compiled: Compiled, commit: CommitFacts, sink: CommitSink, short: string): void {
+  const on = compiled.signals;
+  const where = `commit ${short} trailer`;
+  const trailerAgents = new Set<string>();
+  const inBlock = new Set<string>();
+  const coAuthor = (agent: CompiledAgent, at: string, line: string): void => {
+    if (agent.reviewer) sink.assist(agent, "trailer", at, line);
+    else if (on.has("trailer")) sink.agent(agent, "trailer", at, line);
+    trailerAgents.add(agent.id);
+  };
+  /**
+   * An agent-specific trailer key. Where several agents share a key (`Assisted-by`), the specific
+   * forms win — an agent e-mail in the value, or a non-empty value prefix (`Crush…`) — and the
+   * catch-all entries (empty prefix) fire only when nothing specific did.
+   */
+  const agentTrailer = (key: string, value: string, at: string, line: string): void => {
+    if (!on.has("trailer")) return;
+    const lowerValue = value.toLowerCase();
+    const specific: CompiledAgent[] = [];
+    const generic: CompiledAgent[] = [];
+    for (const agent of compiled.agents) {
+      for (const t of agent.trailers) {
+        if (t.key !== key || !lowerValue.startsWith(t.valuePrefix)) continue;
+        (t.valuePrefix === "" ? generic : specific).push(agent);
+        break;
       }
     }
-    // GitHub's resolved co-authors come from the same trailers; they add only what the e-mail alone missed.
-    for (const co of commit.coAuthors ?? []) {
-      const found = [
-        ...(co.login ? matchAccount(compiled, co.login, co.id ?? null, false).map((m) => m.agent) : []),
-        ...matchEmail(compiled, co.email),
-      ];
-      for (const agent of found) {
-        if (trailerAgents.has(agent.id)) continue;
-        add(agent, "trailer", `commit ${short} co-author`, co.login ? `${co.login} ${formatIdentity(co.name, co.email)}` : formatIdentity(co.name, co.email));
-      }
+    if (specific.length + generic.length === 0) return;
+    const email = bracketedEmail(value);
+    if (email !== null) for (const agent of matchEmail(compiled, email)) if (!specific.includes(agent)) specific.push(agent);
+    for (const agent of specific.length > 0 ? specific : generic) {
+      if (agent.reviewer) sink.assist(agent, "trailer", at, line);
+      else sink.agent(agent, "trailer", at, line);
+      trailerAgents.add(agent.id);
     }
+  };
+
+  for (const trailer of parseTrailers(commit.message)) {
+    const key = trailer.key.toLowerCase();
+    const line = `${trailer.key}: ${trailer.value}`;
+    inBlock.add(`${key}\u0000${trailer.value}`);
+    if (key === "co-authored-by") {
+      // Match on the e-mail: the name is free text ("Claude Opus 4.5", "Devin Lai").
+      const ident = parseIdentity(trailer.value);
+      if (!ident) continue;
+      const matches = matchEmail(compiled, ident.email);
+      for (const agent of matches) coAuthor(agent, where, line);
+      checkUnknownBot(compiled, sink, ident, `commit ${short} co-author`, matches.length > 0);
+      continue;
+    }
+    agentTrailer(key, trailer.value, where, line);
   }
 
-  if (on.has("marker")) {
-    const subject = commit.message.split(/\r?\n/, 1)[0] ?? "";
-    for (const agent of compiled.agents) {
-      for (const marker of agent.markers) {
-        if (commit.message.includes(marker)) add(agent, "marker", `commit ${short} message`, lineContaining(commit.message, marker));
-      }
-      for (const prefix of agent.subjectPrefixes) {
-        if (subject.startsWith(prefix)) add(agent, "marker", `commit ${short} subject`, lineContaining(subject, prefix));
-      }
+  // SPEC §2: a trailer line naming a catalogued agent identity counts wherever it stands.
+  for (const t of trailerFormLines(commit.message)) {
+    const key = t.key.toLowerCase();
+    if (inBlock.has(`${key}\u0000${t.value}`)) continue;
+    const at = `commit ${short} trailer (paragraph ${t.paragraph} of ${t.paragraphs}, outside git's trailer block)`;
+    const line = `${t.key}: ${t.value}`;
+    if (key === "co-authored-by") {
+      const email = bracketedEmail(t.value);
+      if (email === null) continue;
+      for (const agent of matchEmail(compiled, email)) coAuthor(agent, at, line);
+      continue;
     }
+    agentTrailer(key, t.value, at, line);
   }
-  return own;
+
+  // GitHub's resolved co-authors come from the same trailers; they add only what the e-mail alone missed.
+  for (const co of commit.coAuthors ?? []) {
+    const found = [
+      ...(co.login ? matchAccount(compiled, co.login, co.id ?? null, false).map((m) => m.agent) : []),
+      ...matchEmail(compiled, co.email),
+    ];
+    const value = co.login ? `${co.login} ${formatIdentity(co.name, co.email)}` : formatIdentity(co.name, co.email);
+    for (const agent of found) {
+      if (trailerAgents.has(agent.id)) continue;
+      if (agent.reviewer) sink.assist(agent, "trailer", `commit ${short} co-author`, value);
+      else if (on.has("trailer")) sink.agent(agent, "trailer", `commit ${short} co-author`, value);
+    }
+    checkUnknownBot(compiled, sink, co, `commit ${short} co-author`, found.length > 0);
+  }
 }
 
 // ───────────────────────────── public API ─────────────────────────────
@@ -427,9 +583,10 @@ function detectCommit(compiled: Compiled, commit: CommitFacts, out: EvidenceList
 export function detectAgents(facts: PullFacts, config: DetectionConfig): Detection {
   const compiled = compile(config);
   const on = compiled.signals;
-  const all = new EvidenceList();
+  const all = new Collector(compiled);
   const names = new Map<string, string>();
   for (const agent of compiled.agents) if (!names.has(agent.id)) names.set(agent.id, agent.name);
+  names.set(UNKNOWN_BOT_AGENT.id, UNKNOWN_BOT_AGENT.name);
   const checked: string[] = [];
 
   // PR author.
@@ -438,34 +595,41 @@ export function detectAgents(facts: PullFacts, config: DetectionConfig): Detecti
   let authorIsAutomation = false;
   if (author) {
     const forms = loginForms(author.login, author.type === "Bot");
+    const bot = botOfAccount(author);
     authorIgnored = isIgnored(compiled, forms);
-    authorIsAutomation = forms.some((f) => NOT_CODING_LOGINS.has(f)) || (author.id != null && NOT_CODING_IDS.has(author.id));
+    authorIsAutomation =
+      forms.some((f) => NOT_CODING_LOGINS.has(f)) ||
+      (author.id != null && NOT_CODING_IDS.has(author.id)) ||
+      (bot !== null && isTrustedBot(compiled.trusted, bot, true));
+    const matches = matchAccount(compiled, author.login, author.id ?? null, author.type === "Bot");
     if (on.has("identity")) {
       checked.push(`PR author (${author.login})`);
-      for (const m of matchAccount(compiled, author.login, author.id ?? null, author.type === "Bot")) {
-        all.add(m.agent, "identity", "pr author", formatAccount(author.login, author.id ?? null, m.byId));
+      for (const m of matches) {
+        all.agent(m.agent, "identity", "pr author", formatAccount(author.login, author.id ?? null, m.byId));
       }
+    }
+    if (on.has("unknown-bot") && bot && matches.length === 0 && !authorIgnored && !authorIsAutomation) {
+      all.unknownBot(bot, "pr author", author.id == null ? bot.login : `${bot.login} (user id ${author.id})`);
     }
   }
 
-  // Commits.
+  // Commits: none is skipped for what its message says (issue 8 point 4).
   const commits: CommitDetection[] = [];
-  let syntheticMerges = 0;
   for (const commit of facts.commits) {
-    if (isSyntheticMerge(commit)) syntheticMerges++;
     const own = detectCommit(compiled, commit, all);
-    const { evidence, agents } = summarise(own, names);
-    commits.push({ sha: commit.sha, agents, evidence });
+    const { evidence, agents } = summarise(own.gating, names);
+    const assisted = summarise(own.assisted, names);
+    commits.push({ sha: commit.sha, agents, evidence, assisted: assisted.agents, assistedEvidence: assisted.evidence });
   }
   const commitParts = [
     ...(on.has("identity") ? ["authors", "committers"] : []),
     ...(on.has("trailer") ? ["trailers"] : []),
     ...(on.has("marker") ? ["messages"] : []),
+    ...(on.has("unknown-bot") && compiled.unknownBots !== "ignore" ? ["bot accounts"] : []),
   ];
   if (commitParts.length > 0) {
     const n = facts.commits.length;
-    const skipped = syntheticMerges > 0 ? `; ${syntheticMerges} test-merge commit${syntheticMerges === 1 ? "" : "s"} skipped` : "";
-    checked.push(`${n} commit${n === 1 ? "" : "s"} (${commitParts.join(", ")}${skipped})`);
+    checked.push(`${n} commit${n === 1 ? "" : "s"} (${commitParts.join(", ")})`);
   }
 
   // Head branch.
@@ -473,7 +637,7 @@ export function detectAgents(facts: PullFacts, config: DetectionConfig): Detecti
     const branch = facts.headRef.replace(/^refs\/heads\//, "");
     checked.push(`head branch (${branch})`);
     for (const agent of compiled.agents) {
-      if (agent.branches.some((mm) => mm.match(branch))) all.add(agent, "branch", "head branch", branch);
+      if (agent.branches.some((mm) => mm.match(branch))) all.agent(agent, "branch", "head branch", branch);
     }
   }
 
@@ -481,16 +645,18 @@ export function detectAgents(facts: PullFacts, config: DetectionConfig): Detecti
   if (on.has("marker")) {
     checked.push("PR title and body");
     for (const agent of compiled.agents) {
+      // A reviewer's markers are about applied suggestions in commits, not about who wrote the PR.
+      if (agent.reviewer) continue;
       // Dependabot, Renovate and the like paste upstream release notes and commit lists into the PR
       // body; an agent footer in there is somebody else's project, not this PR's author.
       // The same holds for accounts the org told us to ignore.
       if (!authorIgnored && !(authorIsAutomation && agent.builtin)) {
         for (const marker of agent.markers) {
-          if (facts.body.includes(marker)) all.add(agent, "marker", "pr body", lineContaining(facts.body, marker));
+          if (facts.body.includes(marker)) all.agent(agent, "marker", "pr body", lineContaining(facts.body, marker));
         }
       }
       for (const prefix of agent.subjectPrefixes) {
-        if (facts.title.startsWith(prefix)) all.add(agent, "marker", "pr title", lineContaining(facts.title, prefix));
+        if (facts.title.startsWith(prefix)) all.agent(agent, "marker", "pr title", lineContaining(facts.title, prefix));
       }
     }
   }
@@ -500,11 +666,21 @@ export function detectAgents(facts: PullFacts, config: DetectionConfig): Detecti
     checked.push(`labels (${config.manualLabel})`);
     const label = facts.labels.find((l) => l.toLowerCase() === compiled.manualLabel);
     const by = label === undefined ? undefined : facts.labelActors?.find((a) => a.label.toLowerCase() === compiled.manualLabel)?.login;
-    if (label !== undefined) all.add({ id: MANUAL_AGENT, name: "manual label" }, "manual", by ? `label, added by @${by}` : "label", label);
+    if (label !== undefined) all.agent({ id: MANUAL_AGENT, name: "manual label" }, "manual", by ? `label, added by @${by}` : "label", label);
   }
 
-  const { evidence, agents } = summarise(all, names);
-  return { agentAuthored: evidence.length > 0, agents, evidence, commits, checked };
+  const { evidence, agents } = summarise(all.gating, names);
+  const assisted = summarise(all.assisted, names);
+  return {
+    agentAuthored: evidence.length > 0,
+    agents,
+    evidence,
+    commits,
+    checked,
+    assisted: assisted.agents,
+    assistedEvidence: assisted.evidence,
+    unknownBots: all.unknownBots,
+  };
 }
 
 /**
@@ -532,6 +708,10 @@ export function detectionConfigFromPolicy(policy: Policy): DetectionConfig {
     define: policy.agents.define,
     ignore: [...policy.agents.ignore],
     manualLabel: policy.labels.agent === false ? DEFAULT_MANUAL_LABEL : policy.labels.agent,
+    // `?? default`: policies built by hand (tests, older callers) may lack the keys added in this release.
+    trusted: [...(policy.agents.trusted ?? [])],
+    unknownBots: policy.agents.unknown_bots ?? "agent",
+    assisted: policy.agents.assisted ?? "report",
   };
   configByPolicy.set(policy, config);
   return config;

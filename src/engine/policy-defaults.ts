@@ -4,7 +4,7 @@
  * constants, so the documentation and the behaviour cannot disagree.
  */
 import { SIGNAL_KINDS } from "./types.js";
-import type { PathAction, Policy, Requirement, ReviewFlow, SignalKind } from "./types.js";
+import type { AssistedMode, PathAction, Policy, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
 
 /** Where the policy lives in a repository (read from the default branch only, SPEC §1). */
 export const POLICY_PATH = ".github/agent-policy.yml";
@@ -16,7 +16,13 @@ export const DEFAULT_ENABLED = true;
 export const DEFAULT_BUILTIN_AGENTS = true;
 /** Every signal kind counts unless the policy narrows it. */
 export const DEFAULT_SIGNALS: readonly SignalKind[] = SIGNAL_KINDS;
+/** Fail closed: a bot that writes code and nobody said is automation is treated as an agent. */
+export const DEFAULT_UNKNOWN_BOTS: UnknownBotsMode = "agent";
+/** Commits applying AI review suggestions are shown and labelled, not gated. */
+export const DEFAULT_ASSISTED: AssistedMode = "report";
 export const DEFAULT_AGENT_LABEL = "agent-authored";
+/** The label of pull requests with AI-assisted commits (not configurable: it never gates by itself). */
+export const ASSISTED_LABEL = "agent-assisted";
 export const DEFAULT_PER_AGENT_LABELS = true;
 export const DEFAULT_ACTION: PathAction = "approve";
 
@@ -56,6 +62,9 @@ export const BUILTIN_DEFAULT_POLICY: Policy = deepFreeze<Policy>({
     signals: [...DEFAULT_SIGNALS],
     define: [],
     ignore: [],
+    trusted: [],
+    unknown_bots: DEFAULT_UNKNOWN_BOTS,
+    assisted: DEFAULT_ASSISTED,
   },
   labels: {
     agent: DEFAULT_AGENT_LABEL,

@@ -10,10 +10,13 @@
  * silently weaken a policy. Every property has a `description`: docs/policy.md is generated from
  * them, and the `default` annotations come from `policy-defaults.ts`, the values the loader applies.
  */
-import { PERMISSIONS, SIGNAL_KINDS } from "./types.js";
+import { ASSISTED_MODES, PERMISSIONS, SIGNAL_KINDS, UNKNOWN_BOTS_MODES } from "./types.js";
 import {
+  ASSISTED_LABEL,
   DEFAULT_ACTION,
   DEFAULT_AGENT_LABEL,
+  DEFAULT_ASSISTED,
+  DEFAULT_UNKNOWN_BOTS,
   DEFAULT_BUILTIN_AGENTS,
   DEFAULT_ENABLED,
   DEFAULT_PER_AGENT_LABELS,
@@ -276,7 +279,8 @@ export const POLICY_SCHEMA = {
           "Which kinds of signal make a pull request agent-authored: `identity` (author, committer or opener is an " +
             "agent account or email), `trailer` (a `Co-authored-by:` trailer names an agent), `branch` (the head " +
             "branch has an agent's prefix), `marker` (an agent's footer in the body or a commit message), `manual` " +
-            "(a human applied the agent label).",
+            "(a human applied the agent label), `unknown-bot` (a GitHub App bot that is neither a catalogued agent nor " +
+            "trusted automation authored or committed code; see `unknown_bots`).",
           { type: "string", enum: [...SIGNAL_KINDS], description: "A signal kind." },
           { uniqueItems: true, default: [...DEFAULT_SIGNALS] },
         ),
@@ -288,6 +292,40 @@ export const POLICY_SCHEMA = {
           { type: "string", minLength: 1, description: "A GitHub login, e.g. `some-helper[bot]`." },
           { uniqueItems: true, default: [] },
         ),
+        trusted: stringList(
+          "Automation accounts that write code and are not coding agents, in addition to agent-gate's built-in list " +
+            "(dependabot, renovate, github-actions, pre-commit-ci, release and backport bots … — see docs/agents.md). " +
+            "A bot listed here is never an `unknown-bot`. It does not override the catalogue: use `ignore` for that.",
+          {
+            description: "A GitHub login (e.g. `acme-release[bot]`) or a numeric account id.",
+            anyOf: [
+              { type: "string", minLength: 1, description: "A GitHub login, e.g. `acme-release[bot]`." },
+              { type: "integer", minimum: 1, description: "A numeric GitHub account id (survives a rename)." },
+            ],
+          },
+          { uniqueItems: true, default: [] },
+        ),
+        unknown_bots: {
+          type: "string",
+          enum: [...UNKNOWN_BOTS_MODES],
+          default: DEFAULT_UNKNOWN_BOTS,
+          description:
+            "What a GitHub App bot account (type Bot, or a `<id>+<login>[bot]@users.noreply.github.com` e-mail) that " +
+            "authors or commits code in the pull request, and is neither a catalogued agent nor trusted automation, is: " +
+            "`agent` (the `unknown-bot` signal: gated like an agent — fail closed), `report` (shown and labelled " +
+            `\`${ASSISTED_LABEL}\` like assisted commits, not gating), \`ignore\` (not shown). A bot that only comments ` +
+            "or reviews never counts.",
+        },
+        assisted: {
+          type: "string",
+          enum: [...ASSISTED_MODES],
+          default: DEFAULT_ASSISTED,
+          description:
+            "What commits that apply an AI reviewer's suggestions (Copilot code review and Autofix, gemini-code-assist, " +
+            "CodeRabbit, Greptile, Sourcery …, written by the AI and applied by a human) do: `report` (shown in the " +
+            `summary and labelled \`${ASSISTED_LABEL}\`, not gating), \`gate\` (gated like agent-authored work), ` +
+            "`ignore` (not shown). A commit authored by such a bot is agent work whatever this says.",
+        },
       },
     },
     labels: {

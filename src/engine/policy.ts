@@ -10,10 +10,12 @@ import { createHash } from "node:crypto";
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import { CORE_SCHEMA, Type, YAMLException, load } from "js-yaml";
-import type { AgentDefinition, PathRule, Policy, PolicyError, Requirement, ReviewFlow, SignalKind } from "./types.js";
+import type { AgentDefinition, AssistedMode, PathRule, Policy, PolicyError, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
 import {
   DEFAULT_ACTION,
   DEFAULT_AGENT_LABEL,
+  DEFAULT_ASSISTED,
+  DEFAULT_UNKNOWN_BOTS,
   DEFAULT_BUILTIN_AGENTS,
   DEFAULT_ENABLED,
   DEFAULT_PER_AGENT_LABELS,
@@ -703,6 +705,11 @@ function applyDefaults(value: Record<string, unknown>): Policy {
       signals: strings(agents["signals"], DEFAULT_SIGNALS) as SignalKind[],
       define,
       ignore: strings(agents["ignore"], []),
+      trusted: (Array.isArray(agents["trusted"]) ? agents["trusted"] : []).flatMap((t: unknown) =>
+        typeof t === "string" || typeof t === "number" ? [t] : [],
+      ),
+      unknown_bots: typeof agents["unknown_bots"] === "string" ? (agents["unknown_bots"] as UnknownBotsMode) : DEFAULT_UNKNOWN_BOTS,
+      assisted: typeof agents["assisted"] === "string" ? (agents["assisted"] as AssistedMode) : DEFAULT_ASSISTED,
     },
     labels: {
       agent: typeof labelAgent === "string" || labelAgent === false ? labelAgent : DEFAULT_AGENT_LABEL,

@@ -6,8 +6,15 @@
 // ───────────────────────────── detection ─────────────────────────────
 
 /** Signal kinds, strongest first (SPEC §2). */
-export type SignalKind = "identity" | "trailer" | "branch" | "marker" | "manual";
-export const SIGNAL_KINDS: readonly SignalKind[] = ["identity", "trailer", "branch", "marker", "manual"];
+export type SignalKind = "identity" | "trailer" | "branch" | "marker" | "manual" | "unknown-bot";
+export const SIGNAL_KINDS: readonly SignalKind[] = ["identity", "trailer", "branch", "marker", "manual", "unknown-bot"];
+
+/** `agents.unknown_bots`: what a GitHub App bot that writes code, neither catalogued nor trusted, is. */
+export type UnknownBotsMode = "agent" | "report" | "ignore";
+export const UNKNOWN_BOTS_MODES: readonly UnknownBotsMode[] = ["agent", "report", "ignore"];
+/** `agents.assisted`: what commits applying an AI reviewer's suggestions do. */
+export type AssistedMode = "report" | "gate" | "ignore";
+export const ASSISTED_MODES: readonly AssistedMode[] = ["report", "gate", "ignore"];
 
 /** One fired signal: why we believe an agent took part. */
 export interface Evidence {
@@ -112,6 +119,12 @@ export interface DetectionConfig {
   ignore: string[];
   /** The label a human applies to force gating (policy `labels.agent`, default "agent-authored"). */
   manualLabel: string | false;
+  /** Automation accounts (logins, or numeric ids) that write code and are not agents; extends the built-in list. */
+  trusted?: (string | number)[];
+  /** Default "agent" (fail closed). */
+  unknownBots?: UnknownBotsMode;
+  /** Default "report". */
+  assisted?: AssistedMode;
 }
 
 export interface DetectedAgent {
@@ -123,6 +136,9 @@ export interface CommitDetection {
   sha: string;
   agents: DetectedAgent[];
   evidence: Evidence[];
+  /** AI reviewers whose suggestions this commit applies (class "assisted", SPEC §2); set by `detectAgents`. */
+  assisted?: DetectedAgent[];
+  assistedEvidence?: Evidence[];
 }
 
 export interface Detection {
@@ -133,6 +149,15 @@ export interface Detection {
   commits: CommitDetection[];
   /** What was looked at, for the "no coding agent detected" summary. */
   checked: string[];
+  /**
+   * The assisted class (SPEC §2): AI reviewers whose suggestions were applied by a human, and unknown
+   * bots under `agents.unknown_bots: report`. Shown and labelled `agent-assisted`; gating only when
+   * `agents.assisted: gate` (then the same evidence is in `evidence` too). Set by `detectAgents`.
+   */
+  assisted?: DetectedAgent[];
+  assistedEvidence?: Evidence[];
+  /** Bot accounts that wrote code and are neither catalogued agents nor trusted (shown with how to trust them). */
+  unknownBots?: { login: string; id: number | null; where: string }[];
 }
 
 // ───────────────────────────── policy ─────────────────────────────
@@ -176,6 +201,10 @@ export interface Policy {
     signals: SignalKind[];
     define: AgentDefinition[];
     ignore: string[];
+    /** Logins or numeric ids of automation that writes code and is not an agent (extends the built-in list). */
+    trusted: (string | number)[];
+    unknown_bots: UnknownBotsMode;
+    assisted: AssistedMode;
   };
   labels: {
     agent: string | false;
