@@ -91,8 +91,9 @@ describe("identity: git author/committer identities (no GitHub login, as in the 
   });
 
   it("a commit login with a pinned id is matched by id, not by the login text", () => {
+    // `Copilot` 175728472 is the code-review account: as a commit's author that is copilot-review's authorship, not the coding agent's.
     const review = commit({ author: { name: "Copilot", email: "175728472+Copilot@users.noreply.github.com", login: "Copilot", id: 175728472 } });
-    expect(detectAgents(pull({ commits: [review] }), DEFAULT).agentAuthored).toBe(false);
+    expect(ids(detectAgents(pull({ commits: [review] }), DEFAULT).agents)).toEqual(["copilot-review"]);
     const agent = commit({ author: { name: "Copilot", email: "198982749+Copilot@users.noreply.github.com", login: "Copilot", id: 198982749 } });
     const d = detectAgents(pull({ commits: [agent] }), DEFAULT);
     // The resolved account and its address agree: one evidence line for the role, the id-verified one.
@@ -129,8 +130,39 @@ describe("trailer", () => {
     const d = detectAgents(pull({ commits: [c] }), DEFAULT);
     expect(ids(d.agents)).toEqual(agent === null ? [] : [agent]);
     if (agent !== null) {
-      expect(d.evidence).toContainEqual(expect.objectContaining({ agent, signal: "trailer", where: `commit ${c.sha.slice(0, 7)} trailer` }));
+      // Inside git's trailer block, or (issue 9 §4) elsewhere, saying which paragraph.
+      const where = d.evidence.find((e) => e.agent === agent && e.signal === "trailer")?.where ?? "";
+      expect(where === `commit ${c.sha.slice(0, 7)} trailer` || where.startsWith(`commit ${c.sha.slice(0, 7)} trailer (paragraph `)).toBe(true);
     }
+  });
+
+  it("a trailer line outside git's block says which paragraph it stands in", () => {
+    // Copilot CLI: `Co-authored-by` in its own paragraph before `Copilot-Session:` (V-git github/github-mcp-server@51ff1a967ebd).
+    const c = commit({
+      message:
+        "Harden atomic issue creation\n\nCo-authored-by: Copilot App <223556219+Copilot@users.noreply.github.com>\n\nCopilot-Session: f71d9868-eef8-4fb0-84c6-df7c9a6a0ade",
+    });
+    const d = detectAgents(pull({ commits: [c] }), DEFAULT);
+    expect(d.evidence).toEqual([
+      {
+        agent: "copilot",
+        signal: "trailer",
+        where: `commit ${c.sha.slice(0, 7)} trailer`,
+        value: "Copilot-Session: f71d9868-eef8-4fb0-84c6-df7c9a6a0ade",
+      },
+      {
+        agent: "copilot",
+        signal: "trailer",
+        where: `commit ${c.sha.slice(0, 7)} trailer (paragraph 2 of 3, outside git's trailer block)`,
+        value: "Co-authored-by: Copilot App <223556219+Copilot@users.noreply.github.com>",
+      },
+    ]);
+  });
+
+  it("outside git's block only agent identities count: other trailers keep git's rules", () => {
+    const c = commit({ message: "Fix\n\nCo-authored-by: Bob <bob@example.com>\n\nThanks to the team." });
+    const d = detectAgents(pull({ commits: [c] }), DEFAULT);
+    expect(d.agentAuthored).toBe(false);
   });
 
   it("quotes the trailer line as written, and matches on the address, not the model name", () => {
@@ -237,24 +269,34 @@ describe("signal switches", () => {
   // One PR that fires every kind, each for a different agent.
   const everything = pull({
     author: { login: "devin-ai-integration[bot]", id: 158243242, type: "Bot" },
-    commits: [commit({ message: "Fix\n\nCo-Authored-By: Claude <noreply@anthropic.com>" })],
+    commits: [
+      commit({ message: "Fix\n\nCo-Authored-By: Claude <noreply@anthropic.com>" }),
+      commit({ author: { name: "acme-helper[bot]", email: "9999+acme-helper[bot]@users.noreply.github.com" }, committer: WEB_FLOW }),
+    ],
     headRef: "cursor/fix-flake-e5e9",
     body: "*PR created automatically by Jules for task [1](https://jules.google.com/task/1) started by @jane*",
     labels: ["agent-authored"],
   });
-  const agentOf: Record<SignalKind, string> = { identity: "devin", trailer: "claude-code", branch: "cursor", marker: "jules", manual: "manual" };
+  const agentOf: Record<SignalKind, string> = {
+    identity: "devin",
+    trailer: "claude-code",
+    branch: "cursor",
+    marker: "jules",
+    manual: "manual",
+    "unknown-bot": "unknown-bot",
+  };
 
   it("all on: every kind fires, evidence and agents strongest first", () => {
     const d = detectAgents(everything, DEFAULT);
-    expect(d.evidence.map((e) => e.signal)).toEqual(["identity", "trailer", "branch", "marker", "manual"]);
-    expect(ids(d.agents)).toEqual(["devin", "claude-code", "cursor", "jules"]);
+    expect(d.evidence.map((e) => e.signal)).toEqual(["identity", "trailer", "branch", "marker", "manual", "unknown-bot"]);
+    expect(ids(d.agents)).toEqual(["devin", "claude-code", "cursor", "jules", "unknown-bot"]);
   });
 
   it.each(SIGNAL_KINDS)("%s off", (off) => {
     const d = detectAgents(everything, config({ signals: SIGNAL_KINDS.filter((s) => s !== off) }));
     expect(d.evidence.map((e) => e.signal)).not.toContain(off);
     expect(d.evidence.map((e) => e.agent)).not.toContain(agentOf[off]);
-    expect(d.evidence).toHaveLength(4);
+    expect(d.evidence).toHaveLength(5);
   });
 
   it("all off: nothing fires and nothing is claimed as checked", () => {
@@ -338,7 +380,9 @@ describe("custom agents and builtin: false", () => {
   it("builtin: false drops the catalogue and keeps the org's agents", () => {
     const both = pull({ author: { login: "Copilot", id: 198982749, type: "Bot" }, headRef: "acme-ai/x" });
     expect(ids(detectAgents(both, config({ define: [acme] })).agents)).toEqual(["copilot", "acme-bot"]);
-    expect(ids(detectAgents(both, config({ define: [acme], builtin: false })).agents)).toEqual(["acme-bot"]);
+    // Without the catalogue the Copilot bot is a bot nobody listed: an unknown bot, unless the policy says otherwise.
+    expect(ids(detectAgents(both, config({ define: [acme], builtin: false })).agents)).toEqual(["acme-bot", "unknown-bot"]);
+    expect(ids(detectAgents(both, config({ define: [acme], builtin: false, unknownBots: "ignore" })).agents)).toEqual(["acme-bot"]);
   });
 
   it("an org's explicit definition wins over the not-a-coding-agent list", () => {
@@ -368,19 +412,25 @@ describe("commits, synthetic merges and what was checked", () => {
     expect(ids(d.agents)).toEqual(["devin", "claude-code"]);
   });
 
-  it("a refs/pull/N/merge test-merge commit is not agent work", () => {
+  it("no commit is skipped for its subject: a `Merge <sha> into <sha>` commit is judged like any other (issue 8 point 4)", () => {
     const merge = commit({
       author: { name: "sweep-ai[bot]", email: "128439645+sweep-ai[bot]@users.noreply.github.com", login: "sweep-ai[bot]", id: 128439645 },
       committer: WEB_FLOW,
       message: "Merge 3f1c2a9b8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b into 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b",
     });
     const d = detectAgents(pull({ commits: [merge] }), DEFAULT);
-    expect(d.agentAuthored).toBe(false);
-    expect(d.commits).toEqual([{ sha: merge.sha, agents: [], evidence: [] }]);
-    expect(d.checked).toContain("1 commit (authors, committers, trailers, messages; 1 test-merge commit skipped)");
-    // An ordinary merge by the agent is still the agent's.
-    const ordinary = { ...merge, sha: "f".repeat(40), message: "Merge main into sweep/add-sweep-config" };
-    expect(ids(detectAgents(pull({ commits: [ordinary] }), DEFAULT).agents)).toEqual(["sweep"]);
+    expect(ids(d.agents)).toEqual(["sweep"]);
+    expect(d.checked).toContain("1 commit (authors, committers, trailers, messages, bot accounts)");
+    const claude = commit({
+      author: { name: "claude[bot]", email: "209825114+claude[bot]@users.noreply.github.com" },
+      committer: WEB_FLOW,
+      message: "Merge 3f1c2a9 into 9a8b7c6\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+    });
+    const c = detectAgents(pull({ commits: [claude] }), DEFAULT);
+    expect(c.evidence.map((e) => [e.agent, e.signal])).toEqual([
+      ["claude-code", "identity"],
+      ["claude-code", "trailer"],
+    ]);
   });
 
   it("says what it looked at", () => {
@@ -388,7 +438,7 @@ describe("commits, synthetic merges and what was checked", () => {
     expect(d.agentAuthored).toBe(false);
     expect(d.checked).toEqual([
       "PR author (jane)",
-      "3 commits (authors, committers, trailers, messages)",
+      "3 commits (authors, committers, trailers, messages, bot accounts)",
       "head branch (fix-1)",
       "PR title and body",
       "labels (agent-authored)",
@@ -420,7 +470,15 @@ describe("detectionConfigFromPolicy", () => {
   const policy = (agentLabel: string | false): Policy => ({
     version: 1,
     enabled: true,
-    agents: { builtin: false, signals: ["identity", "branch"], define: [{ id: "x", name: "X" }], ignore: ["h[bot]"] },
+    agents: {
+      builtin: false,
+      signals: ["identity", "branch"],
+      define: [{ id: "x", name: "X" }],
+      ignore: ["h[bot]"],
+      trusted: ["acme-release[bot]", 42],
+      unknown_bots: "report",
+      assisted: "gate",
+    },
     labels: { agent: agentLabel, per_agent: true },
     approval: { count: 1, min_permission: "write", teams: [], users: [], exclude_contributors: true, dismiss_on_push: true },
     paths: [],
@@ -434,6 +492,9 @@ describe("detectionConfigFromPolicy", () => {
       define: [{ id: "x", name: "X" }],
       ignore: ["h[bot]"],
       manualLabel: "ai-made",
+      trusted: ["acme-release[bot]", 42],
+      unknownBots: "report",
+      assisted: "gate",
     });
     expect(detectionConfigFromPolicy(policy(false)).manualLabel).toBe("agent-authored");
   });

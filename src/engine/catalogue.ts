@@ -2,20 +2,18 @@
  * The built-in catalogue of coding agents (SPEC §2): data, not code paths. `detect.ts` compiles it
  * once; adding an agent or a signature is an edit here only.
  *
- * Every signature carries its source, in the tags of /work/shared/design/agent-signatures.md:
+ * Every signature carries its source (docs/agents.md, generated from this file, lists them all):
  *   V-src  the vendor's own source or docs     V-git  seen in real commits (repo@sha)
  *   V-iss  a vendor issue / docs page          3P     third-party material only (unverified)
  * 3P signatures are kept only where they are so specific (an exact id+login e-mail, an HTML
  * comment the vendor emits) that a false match is implausible.
  *
- * Deliberately NOT in the catalogue (a careful maintainer may disagree; orgs can `define` them):
- * - review-suggestion identities, because a human reviewed and clicked every applied suggestion:
- *   Copilot code review `175728472+Copilot` (V-git github/github-mcp-server@28171abb0c43),
- *   Copilot Autofix `62310815+github-advanced-security[bot]` (V-git All-Hands-AI/OpenHands@f66d166fe844),
- *   `gemini-code-assist[bot]`, `coderabbitai[bot]`, `sourcery-ai[bot]`, `greptile-apps[bot]` suggestions;
- * - display names ("Devin", "Jules", "Claude", "Copilot"): humans carry them too (`Devin Lai`,
- *   `JUNIOR JULES`, GitHub user `claude` id 81847). Only aider's ` (aider)` name suffix is a
- *   documented, tool-written signal.
+ * AI reviewers (Copilot code review and Autofix, gemini-code-assist, CodeRabbit, Greptile …) are
+ * entries of kind "reviewer": their applied suggestions are the *assisted* class, not agent work.
+ *
+ * Deliberately NOT in the catalogue (orgs can `define` them): display names ("Devin", "Jules",
+ * "Claude", "Copilot"): humans carry them too (`Devin Lai`, `JUNIOR JULES`, GitHub user `claude`
+ * id 81847). Only aider's ` (aider)` name suffix is a documented, tool-written signal.
  */
 import type { AgentDefinition } from "./types.js";
 
@@ -29,6 +27,12 @@ export interface CatalogueAccount {
 export interface CatalogueAgentEntry {
   id: string;
   name: string;
+  /**
+   * "agent" (default): every signature is authorship. "reviewer": an AI reviewer whose suggestions
+   * humans apply — its co-author trailers, trailers and commit markers/subjects are the *assisted*
+   * class, while the same account as commit author/committer or PR opener is authorship (SPEC §2).
+   */
+  kind?: "agent" | "reviewer";
   /** PR author / commit author, committer or co-author accounts. */
   accounts?: CatalogueAccount[];
   /** Account ids whose login pairing is not certain (matched by id alone). */
@@ -49,6 +53,7 @@ export interface CatalogueAgentEntry {
 
 /** A built-in agent: an `AgentDefinition` plus the signature kinds custom definitions do not have. */
 export interface BuiltinAgent extends AgentDefinition {
+  kind: "agent" | "reviewer";
   accounts: { login: string; id: number | null }[];
   nameSuffixes: string[];
   trailers: { key: string; valuePrefix: string }[];
@@ -78,7 +83,9 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     ],
     trailers: [
       // The agent platform's session log link (2026-03..05).
-      { key: "Agent-Logs-Url", valuePrefix: "https://github.com/", source: "V-git openai/openai-agents-python@f268a9716c0a" },
+      { key: "Agent-Logs-Url", valuePrefix: "https://github.com/", source: "V-git openai/openai-agents-python@f268a9716c0a, charmbracelet/crush@4ed76de08385" },
+      // Copilot CLI / Copilot App: a session id in its own last paragraph, after the `Co-authored-by: Copilot App` paragraph.
+      { key: "Copilot-Session", valuePrefix: "", source: "V-git github/github-mcp-server@51ff1a967ebd (99 commits, 2026-08)" },
     ],
     branches: [
       { glob: "copilot/**", source: "V-iss learn.microsoft.com …/2-security-risks-limitations-copilot-code-agent; V-git All-Hands-AI/OpenHands@15c1b577d210" },
@@ -110,6 +117,7 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     accounts: [
       { login: "claude[bot]", id: 209825114, source: "V-src anthropics/claude-code-action@24dcd50c src/github/operations/comments/create-initial.ts (CLAUDE_APP_BOT_ID)" },
       { login: "anthropic-code-agent[bot]", id: 242468646, source: "V-git google-gemini/gemini-cli@c32d5adab4cb" },
+      { login: "claude-code[bot]", source: "V-git anthropics/claude-code-action@4d2370c6d8dd (`Claude Code <claude-code[bot]@users.noreply.github.com>`)" },
     ],
     emails: [
       { email: "noreply@anthropic.com", source: "V-iss anthropics/claude-code#29999, #9224, #14241; V-git anthropics/claude-code-action@961d152e1b54" },
@@ -120,7 +128,8 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     ],
     trailers: [
       // Added even when attribution is disabled.
-      { key: "Claude-Session", valuePrefix: "https://claude.ai/code/session_", source: "V-iss anthropics/claude-code#77830" },
+      { key: "Claude-Session", valuePrefix: "https://claude.ai/code/session_", source: "V-iss anthropics/claude-code#77830; V-git cline/cline@d8fb035b5d23" },
+      { key: "Claude-Generated-By", valuePrefix: "Claude Code", source: "V-git anthropics/claude-code-action@49cfcf81070e, @e568e162d7a2 (`Claude Code (cli/claude-opus-4-5=100%)`)" },
     ],
     branches: [
       { glob: "claude/**", source: "V-src anthropics/claude-code-action@24dcd50c action.yml (branch_prefix claude/); V-git claude-code-action@961d152e1b54 (web)" },
@@ -148,6 +157,8 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     markers: [
       { text: "Link to Devin session:", source: "V-iss launchdarkly/ai-tooling#177" },
       { text: "Link to local Devin session:", source: "V-iss tokenbender/avataRL#19" },
+      // Devin CLI's commit footer, above its `Co-Authored-By: Devin <158243242+devin-ai-integration[bot]@…>`.
+      { text: "Generated with [Devin](", source: "3P code-index excerpts of Devin commit messages (`Generated with [Devin](https://devin.ai)`, `…(https://cli.devin.ai/docs)`)" },
     ],
   },
   {
@@ -273,6 +284,253 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     name: "Codeflash",
     accounts: [{ login: "codeflash-ai[bot]", id: 148906541, source: "V-git (\"⚡️ Speed up function …\" PRs)" }],
   },
+  // ───────────── added this release (issue 9): agents seen committing in 2026 ─────────────
+  {
+    id: "crush",
+    name: "Charm Crush",
+    emails: [{ email: "crush@charm.land", source: "V-git charmbracelet/crush@f8be2ffc964d (`Co-authored-by: Charm Crush <crush@charm.land>`, 870 commits)" }],
+    trailers: [
+      // Crush's default attribution is the kernel-style `Assisted-by: Crush:<model>` (trailer_style assisted-by).
+      { key: "Assisted-by", valuePrefix: "Crush", source: "V-git charmbracelet/crush@2e8faa812ccb (`Assisted-by: Crush:qwen3.7-max`), @437d27533da2" },
+    ],
+    markers: [{ text: "Generated with Crush", source: "V-git charmbracelet/crush@2e8faa812ccb (`💘 Generated with Crush`, 878 commits)" }],
+  },
+  {
+    id: "roo-code",
+    name: "Roo Code cloud agent (Roomote)",
+    accounts: [
+      { login: "roomote[bot]", id: 219738659, source: "V-git RooCodeInc/Roo-Code@193053110bc8, cline/cline@6d6b836480dc" },
+      { login: "roomote-v0[bot]", source: "V-git RooCodeInc/Roo-Code@319b5576c7b8 (same id 219738659, earlier slug)" },
+      { login: "roomote-agent", source: "V-git RooCodeInc/Roo-Code (`roomote-agent <devnull+roomote-agent@users.noreply.github.com>`)" },
+    ],
+    emails: [
+      { email: "roomote@roocode.com", source: "V-git RooCodeInc/Roo-Code@e686deea3525 (`Roo Code <roomote@roocode.com>`, 3,167 commits)" },
+      { email: `219738659+roomote[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@193053110bc8" },
+      { email: `219738659+roomote-v0[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@319b5576c7b8" },
+    ],
+  },
+  {
+    id: "cline",
+    name: "Cline (cloud agent and CLI)",
+    accounts: [{ login: "cline-cloud[bot]", id: 276134852, source: "V-git cline/cline@80b3b0348e69" }],
+    emails: [
+      { email: `276134852+cline-cloud[bot]${NOREPLY}`, source: "V-git cline/cline@80b3b0348e69, @b905c78640ab (co-author)" },
+      { email: `cline-cloud-agent${NOREPLY}`, source: "V-git cline/cline (`Cline Cloud Agent <cline-cloud-agent@users.noreply.github.com>`)" },
+      { email: `cline-agent${NOREPLY}`, source: "V-git cline/cline@7be3d5e6d543 (`Cline Agent <cline-agent@users.noreply.github.com>` as committer, 176 commits)" },
+      { email: "agent@cline.bot", source: "V-git cline/cline@27662a796324 (`Cline Agent <agent@cline.bot>`)" },
+    ],
+  },
+  {
+    id: "kilo-code",
+    name: "Kilo Code",
+    accounts: [{ login: "kilo-code-bot[bot]", source: "3P code-index excerpts (PRs and reviews by @kilo-code-bot[bot] in Kilo-Org/kilocode release notes)" }],
+    branches: [{ glob: "kilo/**", source: "3P code-index excerpt (PR by app/kilo-code-bot from head `kilo/leafy-dragon-4ck`)" }],
+  },
+  {
+    id: "opencode",
+    name: "opencode",
+    accounts: [{ login: "opencode-agent[bot]", source: "3P code-index excerpts (`Co-authored-by: opencode-agent <noreply@opencode.ai>`)" }],
+    emails: [{ email: "noreply@opencode.ai", source: "3P code-index excerpts of opencode's default `Co-Authored-By: opencode <noreply@opencode.ai>`" }],
+    markers: [{ text: "Generated with [opencode](", source: "V-git charmbracelet/crush@7627d71563be (`🤖 Generated with [opencode](https://opencode.ai)`)" }],
+  },
+  {
+    id: "qwen-code",
+    name: "Qwen Code",
+    accounts: [{ login: "qwen.ai[bot]", source: "V-git cline/cline@0c9d13816ca8, MoonshotAI/kimi-cli@272885410264" }],
+    emails: [
+      { email: "qwen-coder@alibabacloud.com", source: "3P code-index excerpts (`Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>`, 24 commits counted by a third-party scan)" },
+      { email: "qwenlm-intl@service.alibaba.com", source: "V-git cline/cline@0c9d13816ca8 (`qwen.ai[bot] <qwenlm-intl@service.alibaba.com>` author and committer)" },
+    ],
+  },
+  {
+    id: "kimi-code",
+    name: "Kimi Code",
+    emails: [{ email: "noreply@kimi.com", source: "V-git MoonshotAI/kimi-cli@32f075f8de4d (`Co-Authored-By: Kimi K2.7 Code <noreply@kimi.com>`)" }],
+  },
+  {
+    id: "junie",
+    name: "JetBrains Junie",
+    accounts: [{ login: "junie-agent", id: 247260674, source: "3P code-index excerpt (JUNIE_AGENT login junie-agent, id 247260674)" }],
+    emails: [{ email: `247260674+junie-agent${NOREPLY}`, source: "3P code-index excerpt (same constant)" }],
+  },
+  {
+    id: "augment",
+    name: "Augment Code (Auggie)",
+    accounts: [{ login: "augmentcode[bot]", source: "3P" }],
+    emails: [{ email: "auggie@augmentcode.com", source: "3P code-index excerpts (`Author: Auggie <auggie@augmentcode.com>`)" }],
+  },
+  {
+    id: "windsurf",
+    name: "Windsurf / Codeium",
+    accounts: [{ login: "windsurf-bot[bot]", id: 189301087, source: "3P" }],
+    emails: [
+      { email: "windsurf@codeium.com", source: "3P code-index excerpts (`Co-authored-by: Windsurf <windsurf@codeium.com>`)" },
+      { email: "noreply@codeium.com", source: "3P code-index excerpts (`Co-Authored-By: Windsurf <noreply@codeium.com>`)" },
+    ],
+  },
+  {
+    id: "replit",
+    name: "Replit Agent",
+    emails: [{ email: "agent@replit.com", source: "3P" }],
+    trailers: [
+      // Replit also writes `Replit-Commit-Author: Deployment` for deploy checkpoints: only Agent/Assistant count.
+      { key: "Replit-Commit-Author", valuePrefix: "Agent", source: "3P code-index excerpts (commit logs quoted in public repos: `Replit-Commit-Author: Agent`, 495 of 523 commits of one repo)" },
+      { key: "Replit-Commit-Author", valuePrefix: "Assistant", source: "3P code-index excerpt (`Replit-Commit-Author: Agent|Assistant`)" },
+    ],
+  },
+  {
+    id: "vercel",
+    name: "Vercel Agent / v0",
+    accounts: [
+      { login: "v0[bot]", source: "3P code-index excerpt (v0 `+v0[bot]@users.noreply.github.com`)" },
+      { login: "vercel[bot]", source: "V-git anthropics/claude-code-action@160492d24b1a (`Vercel <vercel[bot]@users.noreply.github.com>` authoring code)" },
+    ],
+    emails: [{ email: "noreply@v0.dev", source: "3P code-index excerpt (v0 trailer e-mail)" }],
+  },
+  {
+    id: "lovable",
+    name: "Lovable",
+    accounts: [
+      { login: "gpt-engineer-app[bot]", id: 159125892, source: "V-git tesfayekb/ethio-marketplace@73df3d08f246 (1,427 commits)" },
+      { login: "lovable-dev[bot]", source: "3P code-index excerpt (co-author `lovable-dev[bot]`)" },
+    ],
+    emails: [
+      { email: `159125892+gpt-engineer-app[bot]${NOREPLY}`, source: "V-git tesfayekb/ethio-marketplace@73df3d08f246" },
+      { email: "noreply@lovable.dev", source: "V-git tesfayekb/ethio-marketplace@c7347b3af491 (committer `lovable <noreply@lovable.dev>`)" },
+    ],
+    trailers: [{ key: "X-Lovable-Edit-ID", valuePrefix: "", source: "V-git tesfayekb/ethio-marketplace@73df3d08f246 (`X-Lovable-Edit-ID: edt-<uuid>`, 189 commits)" }],
+  },
+  {
+    id: "antigravity",
+    name: "Google Antigravity",
+    emails: [{ email: "antigravity@google.com", source: "3P code-index excerpts (`Co-Authored-By: Antigravity <antigravity@google.com>`)" }],
+  },
+  {
+    id: "warp",
+    name: "Warp agents (Oz, Warp Agent)",
+    emails: [
+      { email: "agent@warp.dev", source: "3P code-index excerpts (`Co-Authored-By: Warp <agent@warp.dev>`)" },
+      { email: "oz-agent@warp.dev", source: "3P code-index excerpts (`Co-Authored-By: Oz <oz-agent@warp.dev>`)" },
+    ],
+  },
+  {
+    id: "remote-swe-agents",
+    name: "AWS remote-swe-agents",
+    // The sample writes the placeholder id 123456, so only the login part identifies it.
+    accounts: [{ login: "remote-swe-app[bot]", source: "V-git aws-samples/remote-swe-agents@030b2c85ec38 (459 commits)" }],
+  },
+  {
+    id: "blackbox",
+    name: "BLACKBOX AI agent",
+    emails: [
+      { email: "code@blackbox.ai", source: "V-git MoonshotAI/kimi-cli@507896fb0ceb (`BLACKBOX Agent <code@blackbox.ai>`)" },
+      { email: "agent@blackbox.ai", source: "V-git MoonshotAI/kimi-cli@880931c0510d (`Blackbox Agent <agent@blackbox.ai>`)" },
+    ],
+  },
+  {
+    id: "blink",
+    name: "Coder Blink",
+    accounts: [{ login: "blink-so[bot]", id: 211532188, source: "V-git (public commit history, 2025–26: blink-so[bot] 211532188)" }],
+  },
+  {
+    id: "mentat",
+    name: "Mentat",
+    accounts: [{ login: "MentatBot", id: 160964065, source: "V-git (public commit history: MentatBot 160964065)" }],
+  },
+  {
+    // The Linux kernel's convention (`Assisted-by: AGENT_NAME:MODEL_VERSION`) and its `Generated-by:`
+    // variants declare AI help by definition, whatever the value names; a specific agent's own form
+    // (Crush's `Assisted-by: Crush:…`, an agent e-mail in the value) is credited to that agent instead.
+    id: "ai-attribution",
+    name: "AI tool declared in an Assisted-by / Generated-by trailer",
+    trailers: [
+      { key: "Assisted-by", valuePrefix: "", source: "V-git charmbracelet/crush@f0ddb718cf2f (`Assisted-by: Claude Fable 5 <noreply@anthropic.com>`), @16925b260490 (`Assisted-by: Claude Fable 5`)" },
+      { key: "Generated-by", valuePrefix: "", source: "3P (variant of the Assisted-by convention)" },
+    ],
+  },
+  // ───────────── AI reviewers (kind "reviewer"): applied suggestions are the assisted class ─────────────
+  {
+    id: "copilot-review",
+    name: "GitHub Copilot code review",
+    kind: "reviewer",
+    accounts: [{ login: "copilot-pull-request-reviewer[bot]", source: "3P (Copilot code review's reviewer account)" }],
+    // The account behind `175728472+Copilot` e-mails. Its login is `Copilot`, like the coding agent's, so it is
+    // matched by id only: a bare `Copilot` login without an id stays the coding agent.
+    userIds: [{ id: 175728472, source: "V-git github/github-mcp-server@28171abb0c43 (`Co-authored-by: Copilot <175728472+Copilot@…>`)" }],
+    emails: [
+      { email: `175728472+Copilot${NOREPLY}`, source: "V-git github/github-mcp-server@28171abb0c43; charmbracelet/crush@676b063918e8 (`Copilot Autofix powered by AI <175728472+Copilot@…>`)" },
+    ],
+    subjectPrefixes: [{ prefix: "Apply suggestion from @Copilot", source: "V-git charmbracelet/crush@73743c0ecf71, MoonshotAI/kimi-cli@a2003241d5a9" }],
+  },
+  {
+    id: "copilot-autofix",
+    name: "GitHub Copilot Autofix",
+    kind: "reviewer",
+    accounts: [
+      { login: "github-advanced-security[bot]", id: 62310815, source: "V-git All-Hands-AI/OpenHands@f66d166fe844; google-gemini/gemini-cli@e6c98b891064 (as author: `Initial plan`)" },
+      { login: "github-code-quality[bot]", source: "V-iss (issue 9: Copilot Autofix for code quality findings)" },
+    ],
+    emails: [{ email: `62310815+github-advanced-security[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@add3dcfec77b (`Copilot Autofix powered by AI <62310815+…>`)" }],
+    subjectPrefixes: [
+      { prefix: "Potential fix for code scanning alert", source: "V-git RooCodeInc/Roo-Code@ffca62accd9b" },
+      { prefix: "Potential fix for pull request finding", source: "V-git MoonshotAI/kimi-cli@742b2bbf65ca" },
+    ],
+  },
+  {
+    id: "gemini-code-assist",
+    name: "Gemini Code Assist",
+    kind: "reviewer",
+    accounts: [{ login: "gemini-code-assist[bot]", id: 176961590, source: "V-git github/github-mcp-server@58ebf67e3a01" }],
+    emails: [{ email: `176961590+gemini-code-assist[bot]${NOREPLY}`, source: "V-git github/github-mcp-server@58ebf67e3a01; google-gemini/gemini-cli (2,100+ co-authors)" }],
+  },
+  {
+    id: "coderabbit",
+    name: "CodeRabbit",
+    kind: "reviewer",
+    accounts: [{ login: "coderabbitai[bot]", id: 136622811, source: "V-git google-gemini/gemini-cli@f4c7bd78900d (author of `Fix UTG issues (iteration 1)`)" }],
+    emails: [{ email: `136622811+coderabbitai[bot]${NOREPLY}`, source: "V-git google-gemini/gemini-cli@f4c7bd78900d" }],
+    // Its generated unit tests are PRs it authors.
+    branches: [{ glob: "coderabbitai/**", source: "V-git google-gemini/gemini-cli (`coderabbitai/utg/<sha>`)" }],
+  },
+  {
+    id: "greptile",
+    name: "Greptile",
+    kind: "reviewer",
+    accounts: [{ login: "greptile-apps[bot]", id: 165735046, source: "V-git cline/cline@2f58bbe4eda1" }],
+    emails: [{ email: `165735046+greptile-apps[bot]${NOREPLY}`, source: "V-git cline/cline@2f58bbe4eda1 (108 co-authors)" }],
+    subjectPrefixes: [{ prefix: "Apply suggestion from @greptile-apps[bot]", source: "V-git cline/cline (7 commits)" }],
+  },
+  {
+    id: "sourcery",
+    name: "Sourcery",
+    kind: "reviewer",
+    accounts: [{ login: "sourcery-ai[bot]", id: 58596630, source: "V-git (public commit history: sourcery-ai[bot] 58596630 suggestions)" }],
+    emails: [{ email: `58596630+sourcery-ai[bot]${NOREPLY}`, source: "V-git (public commit history)" }],
+  },
+  {
+    id: "ellipsis",
+    name: "Ellipsis",
+    kind: "reviewer",
+    accounts: [{ login: "ellipsis-dev[bot]", id: 65095814, source: "V-git RooCodeInc/Roo-Code@4ed55d47f380 (as author: `[Ellipsis] fix: …`)" }],
+    emails: [{ email: `65095814+ellipsis-dev[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@861139ca24d4, cline/cline@c8d7cba5bfa1 (694 co-authors)" }],
+    subjectPrefixes: [{ prefix: "Apply suggestion from @ellipsis-dev[bot]", source: "V-git cline/cline, RooCodeInc/Roo-Code (18 commits)" }],
+  },
+  {
+    id: "qodo",
+    name: "Qodo Merge",
+    kind: "reviewer",
+    accounts: [
+      { login: "qodo-merge-pro[bot]", source: "3P" },
+      { login: "qodo-code-review[bot]", source: "3P" },
+    ],
+  },
+  {
+    id: "aikido-autofix",
+    name: "Aikido AutoFix",
+    kind: "reviewer",
+    accounts: [{ login: "aikido-autofix[bot]", id: 119856028, source: "V-git cline/cline@d366320edd12 (author of `fix(security): update dependencies`)" }],
+    emails: [{ email: `119856028+aikido-autofix[bot]${NOREPLY}`, source: "V-git cline/cline@d366320edd12" }],
+  },
 ];
 
 function toDefinition(entry: CatalogueAgentEntry): BuiltinAgent {
@@ -297,6 +555,7 @@ function toDefinition(entry: CatalogueAgentEntry): BuiltinAgent {
   return {
     id: entry.id,
     name: entry.name,
+    kind: entry.kind ?? "agent",
     logins: [...new Set(accounts.map((a) => a.login))],
     userIds: [...new Set(userIds)],
     emails: (entry.emails ?? []).map((e) => e.email),
@@ -312,25 +571,56 @@ function toDefinition(entry: CatalogueAgentEntry): BuiltinAgent {
 
 export const BUILTIN_AGENTS: readonly BuiltinAgent[] = CATALOGUE.map(toDefinition);
 
-/** Automation that is not a coding agent (SPEC §2): the built-in catalogue never flags these identities. */
+/**
+ * Automation that writes code and is not a coding agent (SPEC §2): the built-in catalogue never flags
+ * these identities, and they are never `unknown-bot`s. The policy's `agents.trusted` extends the list.
+ * Logins in REST spelling; ids where seen in real commits (an id read from a noreply e-mail is not
+ * trusted on its own: see detect/unknown-bot.ts).
+ */
 export interface NonAgentAutomation {
   login: string;
   id: number | null;
   emails: string[];
+  /** What it does, shown in docs/agents.md. */
+  kind: string;
   source: string;
 }
 
-export const NOT_CODING_AGENTS: readonly NonAgentAutomation[] = [
-  { login: "dependabot[bot]", id: 49699333, emails: [], source: "V-git `dependabot[bot] <49699333+dependabot[bot]@…>`" },
-  { login: "renovate[bot]", id: 29139614, emails: ["bot@renovateapp.com"], source: "V-git `renovate[bot] <29139614+…>`, self-hosted `Renovate Bot <bot@renovateapp.com>`" },
+export const TRUSTED_AUTOMATION: readonly NonAgentAutomation[] = [
+  { login: "dependabot[bot]", id: 49699333, emails: [], kind: "dependency updates", source: "V-git `dependabot[bot] <49699333+dependabot[bot]@…>` (charmbracelet/crush, 408 commits)" },
+  { login: "dependabot-preview[bot]", id: null, emails: [], kind: "dependency updates (legacy)", source: "3P code-index excerpt (bot e-mail lists)" },
+  { login: "renovate[bot]", id: 29139614, emails: ["bot@renovateapp.com"], kind: "dependency updates", source: "V-git `renovate[bot] <29139614+…>` (RooCodeInc/Roo-Code, 824 commits), self-hosted `Renovate Bot <bot@renovateapp.com>`" },
+  { login: "depfu[bot]", id: null, emails: [], kind: "dependency updates", source: "3P" },
+  { login: "snyk-bot", id: null, emails: [], kind: "dependency security updates", source: "V-git" },
+  { login: "greenkeeper[bot]", id: null, emails: [], kind: "dependency updates (legacy)", source: "3P" },
   // id 41898282 is also what claude-code-action writes by default as claude[bot]'s e-mail id (see claude-code above).
-  { login: "github-actions[bot]", id: 41898282, emails: ["actions@github.com"], source: "V-git `github-actions[bot] <41898282+…>`, `GitHub Actions <actions@github.com>`" },
-  { login: "github-actions", id: null, emails: [], source: "V-git plain `github-actions`" },
-  { login: "pre-commit-ci[bot]", id: 66853113, emails: [], source: "V-git `pre-commit-ci[bot] <66853113+…>`" },
+  { login: "github-actions[bot]", id: 41898282, emails: ["actions@github.com"], kind: "workflow automation", source: "V-git `github-actions[bot] <41898282+…>` (cline/cline, 954 commits), `GitHub Actions <actions@github.com>`" },
+  { login: "github-actions", id: null, emails: [], kind: "workflow automation", source: "V-git plain `github-actions`" },
+  { login: "github-merge-queue[bot]", id: null, emails: [], kind: "merge queue", source: "GitHub merge queue's account (docs.github.com: managing a merge queue)" },
+  { login: "pre-commit-ci[bot]", id: 66853113, emails: [], kind: "formatter / linter fixes", source: "V-git `pre-commit-ci[bot] <66853113+…>`" },
+  { login: "autofix-ci[bot]", id: 114827586, emails: [], kind: "formatter / linter fixes", source: "3P code-index excerpts (`autofix-ci[bot] <114827586+autofix-ci[bot]@…>`)" },
+  { login: "restyled-io[bot]", id: null, emails: [], kind: "formatter fixes", source: "3P" },
+  { login: "imgbot[bot]", id: null, emails: [], kind: "image compression", source: "3P code-index excerpts (ids differ between sources: login only)" },
+  { login: "allcontributors[bot]", id: 46447321, emails: [], kind: "all-contributors list", source: "3P code-index excerpts (`allcontributors[bot] <46447321+…>`)" },
+  { login: "release-please[bot]", id: 55107282, emails: [], kind: "release PRs", source: "3P code-index excerpt (`55107282+release-please[bot]@…`)" },
+  { login: "semantic-release-bot", id: null, emails: ["semantic-release-bot@martynus.net"], kind: "releases", source: "V-git" },
+  { login: "changeset-bot[bot]", id: null, emails: [], kind: "release notes", source: "3P" },
+  { login: "mergify[bot]", id: 37929162, emails: [], kind: "merge queue / backports", source: "3P code-index excerpts (`Co-authored-by: mergify[bot] <37929162+…>`)" },
+  { login: "kodiakhq[bot]", id: null, emails: [], kind: "merge queue", source: "3P" },
+  { login: "bors[bot]", id: null, emails: [], kind: "merge queue", source: "3P" },
+  { login: "trunk-io[bot]", id: null, emails: [], kind: "merge queue", source: "3P" },
+  { login: "backport[bot]", id: null, emails: [], kind: "backports", source: "3P" },
+  { login: "pull[bot]", id: 39814207, emails: [], kind: "fork sync", source: "V-git `pull[bot] <39814207+pull[bot]@…>`" },
+  { login: "blacksmith-sh[bot]", id: 157653362, emails: [], kind: "CI runner migration", source: "V-git RooCodeInc/Roo-Code@fb83f917cc62" },
+  { login: "cla-bot[bot]", id: null, emails: [], kind: "CLA", source: "3P" },
+  { login: "CLAassistant", id: null, emails: [], kind: "CLA", source: "3P" },
+  { login: "shopify[bot]", id: 79544226, emails: [], kind: "theme sync from the Shopify admin", source: "V-git github/github-mcp-server (`shopify[bot] <79544226+…>`)" },
+  { login: "crowdin-bot", id: null, emails: [], kind: "translations", source: "3P" },
+  { login: "weblate", id: null, emails: ["noreply@weblate.org"], kind: "translations", source: "3P" },
+  { login: "copybara-service[bot]", id: null, emails: [], kind: "repository sync (Copybara)", source: "3P" },
   // Release automation of gemini-cli: "gemini" in the name, not an agent.
-  { login: "gemini-cli-robot", id: 224641728, emails: ["gemini-cli-robot@google.com"], source: "V-src google-gemini/gemini-cli .github/actions/publish-release/action.yml; V-git" },
-  { login: "pull[bot]", id: 39814207, emails: [], source: "V-git `pull[bot] <39814207+pull[bot]@…>`" },
-  { login: "semantic-release-bot", id: null, emails: ["semantic-release-bot@martynus.net"], source: "V-git" },
-  { login: "snyk-bot", id: null, emails: [], source: "V-git" },
-  { login: "blacksmith-sh[bot]", id: null, emails: [], source: "V-git" },
+  { login: "gemini-cli-robot", id: 224641728, emails: ["gemini-cli-robot@google.com"], kind: "releases", source: "V-src google-gemini/gemini-cli .github/actions/publish-release/action.yml; V-git" },
 ];
+
+/** The same list under its earlier name. */
+export const NOT_CODING_AGENTS: readonly NonAgentAutomation[] = TRUSTED_AUTOMATION;
