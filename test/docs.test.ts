@@ -14,7 +14,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bundleAction, DIST_FILE } from "../scripts/gen-action-dist.js";
+import { DOC_FILE as AGENTS_DOC, renderAgentsDoc } from "../scripts/gen-agents-docs.js";
 import { DOC_FILE as POLICY_DOC, collectKeys, readSchema, renderPolicyDoc } from "../scripts/gen-policy-docs.js";
+import { CATALOGUE, TRUSTED_AUTOMATION } from "../src/engine/catalogue.js";
 import { BUILTIN_DEFAULT_POLICY, formatPolicyError, loadPolicy } from "../src/engine/policy.js";
 import { MAX_LISTED_COMMITS, MAX_LISTED_FILES } from "../src/github/read-pull.js";
 
@@ -170,6 +172,38 @@ describe("docs/security.md", () => {
 });
 
 // ───────────────────────────── generated docs ─────────────────────────────
+
+describe("docs/agents.md", () => {
+  const doc = readFileSync(AGENTS_DOC, "utf8");
+
+  it("is what `node scripts/gen-agents-docs.js` generates from the catalogue", () => {
+    const expected = renderAgentsDoc(doc, CATALOGUE, TRUSTED_AUTOMATION);
+    expect(doc === expected, "docs/agents.md is out of date: run `npm run build && node scripts/gen-agents-docs.js`").toBe(true);
+  });
+
+  it("lists every agent and every trusted bot, with at least 40 catalogue entries, each signature with a source", () => {
+    expect(CATALOGUE.length).toBeGreaterThanOrEqual(40);
+    for (const e of CATALOGUE) expect(doc, e.id).toContain(`(\`${e.id}\`)`);
+    for (const t of TRUSTED_AUTOMATION) expect(doc, t.login).toContain(`\`${t.login}\``);
+    expect(doc).toContain("## Add an agent");
+  });
+
+  it("the catalogue cites only tagged sources and points nowhere outside the repository", () => {
+    const catalogueSource = read("src/engine/catalogue.ts");
+    expect(catalogueSource).not.toMatch(/\/work\/|agent-signatures\.md/);
+    const sources = CATALOGUE.flatMap((e) => [
+      ...(e.accounts ?? []),
+      ...(e.userIds ?? []),
+      ...(e.emails ?? []),
+      ...(e.nameSuffixes ?? []),
+      ...(e.trailers ?? []),
+      ...(e.branches ?? []),
+      ...(e.markers ?? []),
+      ...(e.subjectPrefixes ?? []),
+    ]).map((s) => s.source);
+    for (const s of sources) expect(s, s).toMatch(/^(V-src|V-git|V-iss|3P)\b/);
+  });
+});
 
 describe("docs/policy.md", () => {
   const doc = readFileSync(POLICY_DOC, "utf8");

@@ -209,6 +209,7 @@ describe("renderText and renderJson", () => {
     expect(Object.keys(j)).toEqual([
       "schema", "conclusion", "title", "number", "headSha", "baseRef", "agentAuthored", "agents", "evidence", "checked", "commits",
       "files", "blocked", "requirements", "approvals", "unverified", "policy", "headPolicy", "repairsPolicy", "contributors", "pulls",
+      "assisted", "assistedEvidence", "unknownBots",
     ]);
     expect(j.files).toEqual([
       { path: "src/a.ts", previousPath: null, action: "approve", rule: null, pattern: null, reason: null },

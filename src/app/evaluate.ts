@@ -6,6 +6,7 @@
 import type { Logger } from "probot";
 import { decide, strictest } from "../engine/decide.js";
 import { renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
+import { ASSISTED_LABEL } from "../engine/policy-defaults.js";
 import type { Decision, Account } from "../engine/types.js";
 import { withButtonApprovals, encodeButtonApprovals, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
 import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../github/client.js";
@@ -84,14 +85,27 @@ function textWithClicks(decision: Decision, rendered: string, sha: string, click
 const AGENT_LABEL_COLOR = "5319e7";
 const PER_AGENT_LABEL_COLOR = "d4c5f9";
 
+const ASSISTED_LABEL_COLOR = "c5def5";
+
+/**
+ * `labels.agent` (and `agent:<id>`) on agent-authored PRs; `agent-assisted` on PRs with commits that
+ * apply AI reviewers' suggestions (SPEC §2), whether or not they gate. `labels.agent: false` turns
+ * every label of agent-gate off.
+ */
 function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
-  if (!d.agentAuthored || s.policy.status !== "ok") return [];
+  if (s.policy.status !== "ok") return [];
   const { agent, per_agent } = s.policy.policy.labels;
   if (agent === false) return [];
-  const labels: LabelSpec[] = [{ name: agent, color: AGENT_LABEL_COLOR, description: "Work of a coding agent (agent-gate)" }];
-  if (per_agent)
-    for (const a of d.detection.agents)
-      if (a.id !== "manual") labels.push({ name: `agent:${a.id}`, color: PER_AGENT_LABEL_COLOR, description: `Work of ${a.name} (agent-gate)`.slice(0, 100) });
+  const labels: LabelSpec[] = [];
+  if (d.agentAuthored) {
+    labels.push({ name: agent, color: AGENT_LABEL_COLOR, description: "Work of a coding agent (agent-gate)" });
+    if (per_agent)
+      for (const a of d.detection.agents)
+        if (a.id !== "manual") labels.push({ name: `agent:${a.id}`, color: PER_AGENT_LABEL_COLOR, description: `Work of ${a.name} (agent-gate)`.slice(0, 100) });
+  }
+  if ((d.detection.assisted ?? []).length > 0) {
+    labels.push({ name: ASSISTED_LABEL, color: ASSISTED_LABEL_COLOR, description: "Applies AI reviewers' suggestions (agent-gate)" });
+  }
   return labels;
 }
 

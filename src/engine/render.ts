@@ -309,6 +309,8 @@ function summaryOf(d: Decision, limit: number, groups: RuleGroup[], surface: Ren
   }
   headPolicySection(doc, d.headPolicy, d.repairsPolicy);
   if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
+  unknownBotsNote(doc, d);
+  assistedSection(doc, d);
   if (d.requirements.length > 0) requirementsSection(doc, d);
   if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
   if (d.files.length > 0) fileSummarySection(doc, d.files, groups, surface);
@@ -480,6 +482,42 @@ function agentsSection(doc: BoundedDoc, agents: DetectedAgent[], allEvidence: Ev
     doc.line("</details>");
     doc.line();
   }
+}
+
+/** SPEC §2 signal 6: which bot accounts were treated as agents (or reported), and how to trust one. */
+function unknownBotsNote(doc: BoundedDoc, d: Decision): void {
+  const bots = d.detection.unknownBots ?? [];
+  if (bots.length === 0) return;
+  const logins = [...new Set(bots.map((b) => b.login))];
+  const gating = d.detection.evidence.some((e) => e.signal === "unknown-bot");
+  doc.line(
+    `**Unknown bot${logins.length === 1 ? "" : "s"}:** ${logins.slice(0, 10).map((l) => code(l, { max: 60 })).join(", ")}${logins.length > 10 ? ` +${logins.length - 10} more` : ""} ` +
+      `wrote code in this pull request and ${logins.length === 1 ? "is" : "are"} neither a catalogued coding agent nor trusted automation` +
+      `${gating ? ", so agent-gate treats " + (logins.length === 1 ? "it" : "them") + " as a coding agent" : " (reported, not gating: `agents.unknown_bots: report`)"}. ` +
+      "If it is automation and not an agent, add it to `agents.trusted` in `.github/agent-policy.yml` (a login or its numeric id); `agents.unknown_bots` sets what unknown bots do.",
+  );
+  doc.line();
+}
+
+/** SPEC §2 "assisted": commits applying AI reviewers' suggestions, shown apart from the agents. */
+function assistedSection(doc: BoundedDoc, d: Decision): void {
+  const evidence = groupEvidence(d.detection.assistedEvidence ?? []);
+  if (evidence.length === 0) return;
+  const agents = d.detection.assisted ?? [];
+  const gating = evidence.some((e) => d.detection.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
+  doc.line(`#### AI-assisted commits (${gating ? "gating: `agents.assisted: gate`" : "reported, not gating"})`);
+  doc.line(
+    `Suggestions written by ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ") || "AI reviewers"} and applied by a human.`,
+  );
+  doc.line();
+  doc.line("| Reviewer | Signal | Where | Value |");
+  doc.line("|---|---|---|---|");
+  doc.list(
+    evidence.map((e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`),
+    "pieces of evidence",
+    20,
+  );
+  doc.line();
 }
 
 function requirementsSection(doc: BoundedDoc, d: Decision): void {
@@ -682,6 +720,11 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
   }
   out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
   for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
+  const assisted = d.detection.assisted ?? [];
+  if (assisted.length > 0) {
+    out.push(`AI-assisted: ${assisted.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ")}`);
+    for (const e of groupEvidence(d.detection.assistedEvidence ?? [])) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
+  }
   if (!d.agentAuthored && d.detection.checked.length > 0) {
     out.push("Checked:");
     for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
@@ -723,7 +766,7 @@ export interface DecisionJson {
   agents: DetectedAgent[];
   evidence: Evidence[];
   checked: string[];
-  commits: { sha: string; agents: DetectedAgent[]; evidence: Evidence[] }[];
+  commits: { sha: string; agents: DetectedAgent[]; evidence: Evidence[]; assisted: DetectedAgent[]; assistedEvidence: Evidence[] }[];
   files: { path: string; previousPath: string | null; action: PathAction; rule: number | null | "policy-file"; pattern: string | null; reason: string | null }[];
   blocked: string[];
   requirements: { rule: number | null; requirement: Requirement; files: string[]; approvedBy: string[]; missing: number; met: boolean }[];
@@ -734,6 +777,11 @@ export interface DecisionJson {
   repairsPolicy: boolean;
   contributors: string[];
   pulls: PullVerdict[] | null;
+  /** SPEC §2 assisted class (and unknown bots under `agents.unknown_bots: report`). */
+  assisted: DetectedAgent[];
+  assistedEvidence: Evidence[];
+  /** Bot accounts that wrote code, neither catalogued nor trusted. */
+  unknownBots: { login: string; id: number | null; where: string }[];
 }
 
 /** A stable JSON object (fixed key order, explicit nulls) for the CLI's `--format json` and tools. */
@@ -751,7 +799,13 @@ export function renderJson(d: Decision): DecisionJson {
     agents: d.detection.agents.map(ag),
     evidence: d.detection.evidence.map(ev),
     checked: [...d.detection.checked],
-    commits: d.detection.commits.map((c) => ({ sha: c.sha, agents: c.agents.map(ag), evidence: c.evidence.map(ev) })),
+    commits: d.detection.commits.map((c) => ({
+      sha: c.sha,
+      agents: c.agents.map(ag),
+      evidence: c.evidence.map(ev),
+      assisted: (c.assisted ?? []).map(ag),
+      assistedEvidence: (c.assistedEvidence ?? []).map(ev),
+    })),
     files: d.files.map((f) => ({
       path: f.path,
       previousPath: f.previousPath ?? null,
@@ -783,5 +837,8 @@ export function renderJson(d: Decision): DecisionJson {
     repairsPolicy: d.repairsPolicy,
     contributors: [...(d.contributors ?? [])],
     pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null,
+    assisted: (d.detection.assisted ?? []).map(ag),
+    assistedEvidence: (d.detection.assistedEvidence ?? []).map(ev),
+    unknownBots: (d.detection.unknownBots ?? []).map((b) => ({ login: b.login, id: b.id, where: b.where })),
   };
 }
