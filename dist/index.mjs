@@ -6946,7 +6946,9 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/engine/types.ts
-var SIGNAL_KINDS = ["identity", "trailer", "branch", "marker", "manual"];
+var SIGNAL_KINDS = ["identity", "trailer", "branch", "marker", "manual", "unknown-bot"];
+var UNKNOWN_BOTS_MODES = ["agent", "report", "ignore"];
+var ASSISTED_MODES = ["report", "gate", "ignore"];
 var PERMISSIONS = ["read", "triage", "write", "maintain", "admin"];
 
 // src/engine/policy-defaults.ts
@@ -6955,7 +6957,10 @@ var POLICY_VERSION = 1;
 var DEFAULT_ENABLED = true;
 var DEFAULT_BUILTIN_AGENTS = true;
 var DEFAULT_SIGNALS = SIGNAL_KINDS;
+var DEFAULT_UNKNOWN_BOTS = "agent";
+var DEFAULT_ASSISTED = "report";
 var DEFAULT_AGENT_LABEL = "agent-authored";
+var ASSISTED_LABEL = "agent-assisted";
 var DEFAULT_PER_AGENT_LABELS = true;
 var DEFAULT_ACTION = "approve";
 var DEFAULT_REQUIREMENT = Object.freeze({
@@ -6983,7 +6988,10 @@ var BUILTIN_DEFAULT_POLICY = deepFreeze({
     builtin: DEFAULT_BUILTIN_AGENTS,
     signals: [...DEFAULT_SIGNALS],
     define: [],
-    ignore: []
+    ignore: [],
+    trusted: [],
+    unknown_bots: DEFAULT_UNKNOWN_BOTS,
+    assisted: DEFAULT_ASSISTED
   },
   labels: {
     agent: DEFAULT_AGENT_LABEL,
@@ -9680,7 +9688,9 @@ var CATALOGUE = [
     ],
     trailers: [
       // The agent platform's session log link (2026-03..05).
-      { key: "Agent-Logs-Url", valuePrefix: "https://github.com/", source: "V-git openai/openai-agents-python@f268a9716c0a" }
+      { key: "Agent-Logs-Url", valuePrefix: "https://github.com/", source: "V-git openai/openai-agents-python@f268a9716c0a, charmbracelet/crush@4ed76de08385" },
+      // Copilot CLI / Copilot App: a session id in its own last paragraph, after the `Co-authored-by: Copilot App` paragraph.
+      { key: "Copilot-Session", valuePrefix: "", source: "V-git github/github-mcp-server@51ff1a967ebd (99 commits, 2026-08)" }
     ],
     branches: [
       { glob: "copilot/**", source: "V-iss learn.microsoft.com …/2-security-risks-limitations-copilot-code-agent; V-git All-Hands-AI/OpenHands@15c1b577d210" }
@@ -9711,7 +9721,8 @@ var CATALOGUE = [
     name: "Claude Code",
     accounts: [
       { login: "claude[bot]", id: 209825114, source: "V-src anthropics/claude-code-action@24dcd50c src/github/operations/comments/create-initial.ts (CLAUDE_APP_BOT_ID)" },
-      { login: "anthropic-code-agent[bot]", id: 242468646, source: "V-git google-gemini/gemini-cli@c32d5adab4cb" }
+      { login: "anthropic-code-agent[bot]", id: 242468646, source: "V-git google-gemini/gemini-cli@c32d5adab4cb" },
+      { login: "claude-code[bot]", source: "V-git anthropics/claude-code-action@4d2370c6d8dd (`Claude Code <claude-code[bot]@users.noreply.github.com>`)" }
     ],
     emails: [
       { email: "noreply@anthropic.com", source: "V-iss anthropics/claude-code#29999, #9224, #14241; V-git anthropics/claude-code-action@961d152e1b54" },
@@ -9722,7 +9733,8 @@ var CATALOGUE = [
     ],
     trailers: [
       // Added even when attribution is disabled.
-      { key: "Claude-Session", valuePrefix: "https://claude.ai/code/session_", source: "V-iss anthropics/claude-code#77830" }
+      { key: "Claude-Session", valuePrefix: "https://claude.ai/code/session_", source: "V-iss anthropics/claude-code#77830; V-git cline/cline@d8fb035b5d23" },
+      { key: "Claude-Generated-By", valuePrefix: "Claude Code", source: "V-git anthropics/claude-code-action@49cfcf81070e, @e568e162d7a2 (`Claude Code (cli/claude-opus-4-5=100%)`)" }
     ],
     branches: [
       { glob: "claude/**", source: "V-src anthropics/claude-code-action@24dcd50c action.yml (branch_prefix claude/); V-git claude-code-action@961d152e1b54 (web)" }
@@ -9749,7 +9761,9 @@ var CATALOGUE = [
     branches: [{ glob: "devin/**", source: "V-git ref devin/1734193391-improve-instructions-ui" }],
     markers: [
       { text: "Link to Devin session:", source: "V-iss launchdarkly/ai-tooling#177" },
-      { text: "Link to local Devin session:", source: "V-iss tokenbender/avataRL#19" }
+      { text: "Link to local Devin session:", source: "V-iss tokenbender/avataRL#19" },
+      // Devin CLI's commit footer, above its `Co-Authored-By: Devin <158243242+devin-ai-integration[bot]@…>`.
+      { text: "Generated with [Devin](", source: "3P code-index excerpts of Devin commit messages (`Generated with [Devin](https://devin.ai)`, `…(https://cli.devin.ai/docs)`)" }
     ]
   },
   {
@@ -9874,6 +9888,253 @@ var CATALOGUE = [
     id: "codeflash",
     name: "Codeflash",
     accounts: [{ login: "codeflash-ai[bot]", id: 148906541, source: 'V-git ("⚡️ Speed up function …" PRs)' }]
+  },
+  // ───────────── added this release (issue 9): agents seen committing in 2026 ─────────────
+  {
+    id: "crush",
+    name: "Charm Crush",
+    emails: [{ email: "crush@charm.land", source: "V-git charmbracelet/crush@f8be2ffc964d (`Co-authored-by: Charm Crush <crush@charm.land>`, 870 commits)" }],
+    trailers: [
+      // Crush's default attribution is the kernel-style `Assisted-by: Crush:<model>` (trailer_style assisted-by).
+      { key: "Assisted-by", valuePrefix: "Crush", source: "V-git charmbracelet/crush@2e8faa812ccb (`Assisted-by: Crush:qwen3.7-max`), @437d27533da2" }
+    ],
+    markers: [{ text: "Generated with Crush", source: "V-git charmbracelet/crush@2e8faa812ccb (`💘 Generated with Crush`, 878 commits)" }]
+  },
+  {
+    id: "roo-code",
+    name: "Roo Code cloud agent (Roomote)",
+    accounts: [
+      { login: "roomote[bot]", id: 219738659, source: "V-git RooCodeInc/Roo-Code@193053110bc8, cline/cline@6d6b836480dc" },
+      { login: "roomote-v0[bot]", source: "V-git RooCodeInc/Roo-Code@319b5576c7b8 (same id 219738659, earlier slug)" },
+      { login: "roomote-agent", source: "V-git RooCodeInc/Roo-Code (`roomote-agent <devnull+roomote-agent@users.noreply.github.com>`)" }
+    ],
+    emails: [
+      { email: "roomote@roocode.com", source: "V-git RooCodeInc/Roo-Code@e686deea3525 (`Roo Code <roomote@roocode.com>`, 3,167 commits)" },
+      { email: `219738659+roomote[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@193053110bc8" },
+      { email: `219738659+roomote-v0[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@319b5576c7b8" }
+    ]
+  },
+  {
+    id: "cline",
+    name: "Cline (cloud agent and CLI)",
+    accounts: [{ login: "cline-cloud[bot]", id: 276134852, source: "V-git cline/cline@80b3b0348e69" }],
+    emails: [
+      { email: `276134852+cline-cloud[bot]${NOREPLY}`, source: "V-git cline/cline@80b3b0348e69, @b905c78640ab (co-author)" },
+      { email: `cline-cloud-agent${NOREPLY}`, source: "V-git cline/cline (`Cline Cloud Agent <cline-cloud-agent@users.noreply.github.com>`)" },
+      { email: `cline-agent${NOREPLY}`, source: "V-git cline/cline@7be3d5e6d543 (`Cline Agent <cline-agent@users.noreply.github.com>` as committer, 176 commits)" },
+      { email: "agent@cline.bot", source: "V-git cline/cline@27662a796324 (`Cline Agent <agent@cline.bot>`)" }
+    ]
+  },
+  {
+    id: "kilo-code",
+    name: "Kilo Code",
+    accounts: [{ login: "kilo-code-bot[bot]", source: "3P code-index excerpts (PRs and reviews by @kilo-code-bot[bot] in Kilo-Org/kilocode release notes)" }],
+    branches: [{ glob: "kilo/**", source: "3P code-index excerpt (PR by app/kilo-code-bot from head `kilo/leafy-dragon-4ck`)" }]
+  },
+  {
+    id: "opencode",
+    name: "opencode",
+    accounts: [{ login: "opencode-agent[bot]", source: "3P code-index excerpts (`Co-authored-by: opencode-agent <noreply@opencode.ai>`)" }],
+    emails: [{ email: "noreply@opencode.ai", source: "3P code-index excerpts of opencode's default `Co-Authored-By: opencode <noreply@opencode.ai>`" }],
+    markers: [{ text: "Generated with [opencode](", source: "V-git charmbracelet/crush@7627d71563be (`🤖 Generated with [opencode](https://opencode.ai)`)" }]
+  },
+  {
+    id: "qwen-code",
+    name: "Qwen Code",
+    accounts: [{ login: "qwen.ai[bot]", source: "V-git cline/cline@0c9d13816ca8, MoonshotAI/kimi-cli@272885410264" }],
+    emails: [
+      { email: "qwen-coder@alibabacloud.com", source: "3P code-index excerpts (`Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>`, 24 commits counted by a third-party scan)" },
+      { email: "qwenlm-intl@service.alibaba.com", source: "V-git cline/cline@0c9d13816ca8 (`qwen.ai[bot] <qwenlm-intl@service.alibaba.com>` author and committer)" }
+    ]
+  },
+  {
+    id: "kimi-code",
+    name: "Kimi Code",
+    emails: [{ email: "noreply@kimi.com", source: "V-git MoonshotAI/kimi-cli@32f075f8de4d (`Co-Authored-By: Kimi K2.7 Code <noreply@kimi.com>`)" }]
+  },
+  {
+    id: "junie",
+    name: "JetBrains Junie",
+    accounts: [{ login: "junie-agent", id: 247260674, source: "3P code-index excerpt (JUNIE_AGENT login junie-agent, id 247260674)" }],
+    emails: [{ email: `247260674+junie-agent${NOREPLY}`, source: "3P code-index excerpt (same constant)" }]
+  },
+  {
+    id: "augment",
+    name: "Augment Code (Auggie)",
+    accounts: [{ login: "augmentcode[bot]", source: "3P" }],
+    emails: [{ email: "auggie@augmentcode.com", source: "3P code-index excerpts (`Author: Auggie <auggie@augmentcode.com>`)" }]
+  },
+  {
+    id: "windsurf",
+    name: "Windsurf / Codeium",
+    accounts: [{ login: "windsurf-bot[bot]", id: 189301087, source: "3P" }],
+    emails: [
+      { email: "windsurf@codeium.com", source: "3P code-index excerpts (`Co-authored-by: Windsurf <windsurf@codeium.com>`)" },
+      { email: "noreply@codeium.com", source: "3P code-index excerpts (`Co-Authored-By: Windsurf <noreply@codeium.com>`)" }
+    ]
+  },
+  {
+    id: "replit",
+    name: "Replit Agent",
+    emails: [{ email: "agent@replit.com", source: "3P" }],
+    trailers: [
+      // Replit also writes `Replit-Commit-Author: Deployment` for deploy checkpoints: only Agent/Assistant count.
+      { key: "Replit-Commit-Author", valuePrefix: "Agent", source: "3P code-index excerpts (commit logs quoted in public repos: `Replit-Commit-Author: Agent`, 495 of 523 commits of one repo)" },
+      { key: "Replit-Commit-Author", valuePrefix: "Assistant", source: "3P code-index excerpt (`Replit-Commit-Author: Agent|Assistant`)" }
+    ]
+  },
+  {
+    id: "vercel",
+    name: "Vercel Agent / v0",
+    accounts: [
+      { login: "v0[bot]", source: "3P code-index excerpt (v0 `+v0[bot]@users.noreply.github.com`)" },
+      { login: "vercel[bot]", source: "V-git anthropics/claude-code-action@160492d24b1a (`Vercel <vercel[bot]@users.noreply.github.com>` authoring code)" }
+    ],
+    emails: [{ email: "noreply@v0.dev", source: "3P code-index excerpt (v0 trailer e-mail)" }]
+  },
+  {
+    id: "lovable",
+    name: "Lovable",
+    accounts: [
+      { login: "gpt-engineer-app[bot]", id: 159125892, source: "V-git tesfayekb/ethio-marketplace@73df3d08f246 (1,427 commits)" },
+      { login: "lovable-dev[bot]", source: "3P code-index excerpt (co-author `lovable-dev[bot]`)" }
+    ],
+    emails: [
+      { email: `159125892+gpt-engineer-app[bot]${NOREPLY}`, source: "V-git tesfayekb/ethio-marketplace@73df3d08f246" },
+      { email: "noreply@lovable.dev", source: "V-git tesfayekb/ethio-marketplace@c7347b3af491 (committer `lovable <noreply@lovable.dev>`)" }
+    ],
+    trailers: [{ key: "X-Lovable-Edit-ID", valuePrefix: "", source: "V-git tesfayekb/ethio-marketplace@73df3d08f246 (`X-Lovable-Edit-ID: edt-<uuid>`, 189 commits)" }]
+  },
+  {
+    id: "antigravity",
+    name: "Google Antigravity",
+    emails: [{ email: "antigravity@google.com", source: "3P code-index excerpts (`Co-Authored-By: Antigravity <antigravity@google.com>`)" }]
+  },
+  {
+    id: "warp",
+    name: "Warp agents (Oz, Warp Agent)",
+    emails: [
+      { email: "agent@warp.dev", source: "3P code-index excerpts (`Co-Authored-By: Warp <agent@warp.dev>`)" },
+      { email: "oz-agent@warp.dev", source: "3P code-index excerpts (`Co-Authored-By: Oz <oz-agent@warp.dev>`)" }
+    ]
+  },
+  {
+    id: "remote-swe-agents",
+    name: "AWS remote-swe-agents",
+    // The sample writes the placeholder id 123456, so only the login part identifies it.
+    accounts: [{ login: "remote-swe-app[bot]", source: "V-git aws-samples/remote-swe-agents@030b2c85ec38 (459 commits)" }]
+  },
+  {
+    id: "blackbox",
+    name: "BLACKBOX AI agent",
+    emails: [
+      { email: "code@blackbox.ai", source: "V-git MoonshotAI/kimi-cli@507896fb0ceb (`BLACKBOX Agent <code@blackbox.ai>`)" },
+      { email: "agent@blackbox.ai", source: "V-git MoonshotAI/kimi-cli@880931c0510d (`Blackbox Agent <agent@blackbox.ai>`)" }
+    ]
+  },
+  {
+    id: "blink",
+    name: "Coder Blink",
+    accounts: [{ login: "blink-so[bot]", id: 211532188, source: "V-git (public commit history, 2025–26: blink-so[bot] 211532188)" }]
+  },
+  {
+    id: "mentat",
+    name: "Mentat",
+    accounts: [{ login: "MentatBot", id: 160964065, source: "V-git (public commit history: MentatBot 160964065)" }]
+  },
+  {
+    // The Linux kernel's convention (`Assisted-by: AGENT_NAME:MODEL_VERSION`) and its `Generated-by:`
+    // variants declare AI help by definition, whatever the value names; a specific agent's own form
+    // (Crush's `Assisted-by: Crush:…`, an agent e-mail in the value) is credited to that agent instead.
+    id: "ai-attribution",
+    name: "AI tool declared in an Assisted-by / Generated-by trailer",
+    trailers: [
+      { key: "Assisted-by", valuePrefix: "", source: "V-git charmbracelet/crush@f0ddb718cf2f (`Assisted-by: Claude Fable 5 <noreply@anthropic.com>`), @16925b260490 (`Assisted-by: Claude Fable 5`)" },
+      { key: "Generated-by", valuePrefix: "", source: "3P (variant of the Assisted-by convention)" }
+    ]
+  },
+  // ───────────── AI reviewers (kind "reviewer"): applied suggestions are the assisted class ─────────────
+  {
+    id: "copilot-review",
+    name: "GitHub Copilot code review",
+    kind: "reviewer",
+    accounts: [{ login: "copilot-pull-request-reviewer[bot]", source: "3P (Copilot code review's reviewer account)" }],
+    // The account behind `175728472+Copilot` e-mails. Its login is `Copilot`, like the coding agent's, so it is
+    // matched by id only: a bare `Copilot` login without an id stays the coding agent.
+    userIds: [{ id: 175728472, source: "V-git github/github-mcp-server@28171abb0c43 (`Co-authored-by: Copilot <175728472+Copilot@…>`)" }],
+    emails: [
+      { email: `175728472+Copilot${NOREPLY}`, source: "V-git github/github-mcp-server@28171abb0c43; charmbracelet/crush@676b063918e8 (`Copilot Autofix powered by AI <175728472+Copilot@…>`)" }
+    ],
+    subjectPrefixes: [{ prefix: "Apply suggestion from @Copilot", source: "V-git charmbracelet/crush@73743c0ecf71, MoonshotAI/kimi-cli@a2003241d5a9" }]
+  },
+  {
+    id: "copilot-autofix",
+    name: "GitHub Copilot Autofix",
+    kind: "reviewer",
+    accounts: [
+      { login: "github-advanced-security[bot]", id: 62310815, source: "V-git All-Hands-AI/OpenHands@f66d166fe844; google-gemini/gemini-cli@e6c98b891064 (as author: `Initial plan`)" },
+      { login: "github-code-quality[bot]", source: "V-iss (issue 9: Copilot Autofix for code quality findings)" }
+    ],
+    emails: [{ email: `62310815+github-advanced-security[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@add3dcfec77b (`Copilot Autofix powered by AI <62310815+…>`)" }],
+    subjectPrefixes: [
+      { prefix: "Potential fix for code scanning alert", source: "V-git RooCodeInc/Roo-Code@ffca62accd9b" },
+      { prefix: "Potential fix for pull request finding", source: "V-git MoonshotAI/kimi-cli@742b2bbf65ca" }
+    ]
+  },
+  {
+    id: "gemini-code-assist",
+    name: "Gemini Code Assist",
+    kind: "reviewer",
+    accounts: [{ login: "gemini-code-assist[bot]", id: 176961590, source: "V-git github/github-mcp-server@58ebf67e3a01" }],
+    emails: [{ email: `176961590+gemini-code-assist[bot]${NOREPLY}`, source: "V-git github/github-mcp-server@58ebf67e3a01; google-gemini/gemini-cli (2,100+ co-authors)" }]
+  },
+  {
+    id: "coderabbit",
+    name: "CodeRabbit",
+    kind: "reviewer",
+    accounts: [{ login: "coderabbitai[bot]", id: 136622811, source: "V-git google-gemini/gemini-cli@f4c7bd78900d (author of `Fix UTG issues (iteration 1)`)" }],
+    emails: [{ email: `136622811+coderabbitai[bot]${NOREPLY}`, source: "V-git google-gemini/gemini-cli@f4c7bd78900d" }],
+    // Its generated unit tests are PRs it authors.
+    branches: [{ glob: "coderabbitai/**", source: "V-git google-gemini/gemini-cli (`coderabbitai/utg/<sha>`)" }]
+  },
+  {
+    id: "greptile",
+    name: "Greptile",
+    kind: "reviewer",
+    accounts: [{ login: "greptile-apps[bot]", id: 165735046, source: "V-git cline/cline@2f58bbe4eda1" }],
+    emails: [{ email: `165735046+greptile-apps[bot]${NOREPLY}`, source: "V-git cline/cline@2f58bbe4eda1 (108 co-authors)" }],
+    subjectPrefixes: [{ prefix: "Apply suggestion from @greptile-apps[bot]", source: "V-git cline/cline (7 commits)" }]
+  },
+  {
+    id: "sourcery",
+    name: "Sourcery",
+    kind: "reviewer",
+    accounts: [{ login: "sourcery-ai[bot]", id: 58596630, source: "V-git (public commit history: sourcery-ai[bot] 58596630 suggestions)" }],
+    emails: [{ email: `58596630+sourcery-ai[bot]${NOREPLY}`, source: "V-git (public commit history)" }]
+  },
+  {
+    id: "ellipsis",
+    name: "Ellipsis",
+    kind: "reviewer",
+    accounts: [{ login: "ellipsis-dev[bot]", id: 65095814, source: "V-git RooCodeInc/Roo-Code@4ed55d47f380 (as author: `[Ellipsis] fix: …`)" }],
+    emails: [{ email: `65095814+ellipsis-dev[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@861139ca24d4, cline/cline@c8d7cba5bfa1 (694 co-authors)" }],
+    subjectPrefixes: [{ prefix: "Apply suggestion from @ellipsis-dev[bot]", source: "V-git cline/cline, RooCodeInc/Roo-Code (18 commits)" }]
+  },
+  {
+    id: "qodo",
+    name: "Qodo Merge",
+    kind: "reviewer",
+    accounts: [
+      { login: "qodo-merge-pro[bot]", source: "3P" },
+      { login: "qodo-code-review[bot]", source: "3P" }
+    ]
+  },
+  {
+    id: "aikido-autofix",
+    name: "Aikido AutoFix",
+    kind: "reviewer",
+    accounts: [{ login: "aikido-autofix[bot]", id: 119856028, source: "V-git cline/cline@d366320edd12 (author of `fix(security): update dependencies`)" }],
+    emails: [{ email: `119856028+aikido-autofix[bot]${NOREPLY}`, source: "V-git cline/cline@d366320edd12" }]
   }
 ];
 function toDefinition(entry) {
@@ -9897,6 +10158,7 @@ function toDefinition(entry) {
   return {
     id: entry.id,
     name: entry.name,
+    kind: entry.kind ?? "agent",
     logins: [...new Set(accounts.map((a) => a.login))],
     userIds: [...new Set(userIds)],
     emails: (entry.emails ?? []).map((e) => e.email),
@@ -9910,20 +10172,97 @@ function toDefinition(entry) {
   };
 }
 var BUILTIN_AGENTS = CATALOGUE.map(toDefinition);
-var NOT_CODING_AGENTS = [
-  { login: "dependabot[bot]", id: 49699333, emails: [], source: "V-git `dependabot[bot] <49699333+dependabot[bot]@…>`" },
-  { login: "renovate[bot]", id: 29139614, emails: ["bot@renovateapp.com"], source: "V-git `renovate[bot] <29139614+…>`, self-hosted `Renovate Bot <bot@renovateapp.com>`" },
+var TRUSTED_AUTOMATION = [
+  { login: "dependabot[bot]", id: 49699333, emails: [], kind: "dependency updates", source: "V-git `dependabot[bot] <49699333+dependabot[bot]@…>` (charmbracelet/crush, 408 commits)" },
+  { login: "dependabot-preview[bot]", id: null, emails: [], kind: "dependency updates (legacy)", source: "3P code-index excerpt (bot e-mail lists)" },
+  { login: "renovate[bot]", id: 29139614, emails: ["bot@renovateapp.com"], kind: "dependency updates", source: "V-git `renovate[bot] <29139614+…>` (RooCodeInc/Roo-Code, 824 commits), self-hosted `Renovate Bot <bot@renovateapp.com>`" },
+  { login: "depfu[bot]", id: null, emails: [], kind: "dependency updates", source: "3P" },
+  { login: "snyk-bot", id: null, emails: [], kind: "dependency security updates", source: "V-git" },
+  { login: "greenkeeper[bot]", id: null, emails: [], kind: "dependency updates (legacy)", source: "3P" },
   // id 41898282 is also what claude-code-action writes by default as claude[bot]'s e-mail id (see claude-code above).
-  { login: "github-actions[bot]", id: 41898282, emails: ["actions@github.com"], source: "V-git `github-actions[bot] <41898282+…>`, `GitHub Actions <actions@github.com>`" },
-  { login: "github-actions", id: null, emails: [], source: "V-git plain `github-actions`" },
-  { login: "pre-commit-ci[bot]", id: 66853113, emails: [], source: "V-git `pre-commit-ci[bot] <66853113+…>`" },
+  { login: "github-actions[bot]", id: 41898282, emails: ["actions@github.com"], kind: "workflow automation", source: "V-git `github-actions[bot] <41898282+…>` (cline/cline, 954 commits), `GitHub Actions <actions@github.com>`" },
+  { login: "github-actions", id: null, emails: [], kind: "workflow automation", source: "V-git plain `github-actions`" },
+  { login: "github-merge-queue[bot]", id: null, emails: [], kind: "merge queue", source: "GitHub merge queue's account (docs.github.com: managing a merge queue)" },
+  { login: "pre-commit-ci[bot]", id: 66853113, emails: [], kind: "formatter / linter fixes", source: "V-git `pre-commit-ci[bot] <66853113+…>`" },
+  { login: "autofix-ci[bot]", id: 114827586, emails: [], kind: "formatter / linter fixes", source: "3P code-index excerpts (`autofix-ci[bot] <114827586+autofix-ci[bot]@…>`)" },
+  { login: "restyled-io[bot]", id: null, emails: [], kind: "formatter fixes", source: "3P" },
+  { login: "imgbot[bot]", id: null, emails: [], kind: "image compression", source: "3P code-index excerpts (ids differ between sources: login only)" },
+  { login: "allcontributors[bot]", id: 46447321, emails: [], kind: "all-contributors list", source: "3P code-index excerpts (`allcontributors[bot] <46447321+…>`)" },
+  { login: "release-please[bot]", id: 55107282, emails: [], kind: "release PRs", source: "3P code-index excerpt (`55107282+release-please[bot]@…`)" },
+  { login: "semantic-release-bot", id: null, emails: ["semantic-release-bot@martynus.net"], kind: "releases", source: "V-git" },
+  { login: "changeset-bot[bot]", id: null, emails: [], kind: "release notes", source: "3P" },
+  { login: "mergify[bot]", id: 37929162, emails: [], kind: "merge queue / backports", source: "3P code-index excerpts (`Co-authored-by: mergify[bot] <37929162+…>`)" },
+  { login: "kodiakhq[bot]", id: null, emails: [], kind: "merge queue", source: "3P" },
+  { login: "bors[bot]", id: null, emails: [], kind: "merge queue", source: "3P" },
+  { login: "trunk-io[bot]", id: null, emails: [], kind: "merge queue", source: "3P" },
+  { login: "backport[bot]", id: null, emails: [], kind: "backports", source: "3P" },
+  { login: "pull[bot]", id: 39814207, emails: [], kind: "fork sync", source: "V-git `pull[bot] <39814207+pull[bot]@…>`" },
+  { login: "blacksmith-sh[bot]", id: 157653362, emails: [], kind: "CI runner migration", source: "V-git RooCodeInc/Roo-Code@fb83f917cc62" },
+  { login: "cla-bot[bot]", id: null, emails: [], kind: "CLA", source: "3P" },
+  { login: "CLAassistant", id: null, emails: [], kind: "CLA", source: "3P" },
+  { login: "shopify[bot]", id: 79544226, emails: [], kind: "theme sync from the Shopify admin", source: "V-git github/github-mcp-server (`shopify[bot] <79544226+…>`)" },
+  { login: "crowdin-bot", id: null, emails: [], kind: "translations", source: "3P" },
+  { login: "weblate", id: null, emails: ["noreply@weblate.org"], kind: "translations", source: "3P" },
+  { login: "copybara-service[bot]", id: null, emails: [], kind: "repository sync (Copybara)", source: "3P" },
   // Release automation of gemini-cli: "gemini" in the name, not an agent.
-  { login: "gemini-cli-robot", id: 224641728, emails: ["gemini-cli-robot@google.com"], source: "V-src google-gemini/gemini-cli .github/actions/publish-release/action.yml; V-git" },
-  { login: "pull[bot]", id: 39814207, emails: [], source: "V-git `pull[bot] <39814207+pull[bot]@…>`" },
-  { login: "semantic-release-bot", id: null, emails: ["semantic-release-bot@martynus.net"], source: "V-git" },
-  { login: "snyk-bot", id: null, emails: [], source: "V-git" },
-  { login: "blacksmith-sh[bot]", id: null, emails: [], source: "V-git" }
+  { login: "gemini-cli-robot", id: 224641728, emails: ["gemini-cli-robot@google.com"], kind: "releases", source: "V-src google-gemini/gemini-cli .github/actions/publish-release/action.yml; V-git" }
 ];
+var NOT_CODING_AGENTS = TRUSTED_AUTOMATION;
+
+// src/engine/detect/trailer-lines.ts
+function isAsciiAlnum(code2) {
+  return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122;
+}
+function separatorPos(line) {
+  let whitespaceFound = false;
+  for (let i = 0; i < line.length; i++) {
+    const code2 = line.charCodeAt(i);
+    if (code2 === 58) return i;
+    if (!whitespaceFound && (isAsciiAlnum(code2) || code2 === 45)) continue;
+    if (i !== 0 && (code2 === 32 || code2 === 9)) {
+      whitespaceFound = true;
+      continue;
+    }
+    break;
+  }
+  return -1;
+}
+function trailerFormLines(message) {
+  const lines = message.split("\n");
+  const found = [];
+  let paragraph = 0;
+  let inParagraph = false;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "") {
+      inParagraph = false;
+      continue;
+    }
+    if (!inParagraph) {
+      paragraph++;
+      inParagraph = true;
+    }
+    if (i === 0) continue;
+    const sep2 = separatorPos(line);
+    if (sep2 < 1) continue;
+    const key = line.slice(0, sep2).trim();
+    const value = line.slice(sep2 + 1).trim();
+    if (key === "" || value === "") continue;
+    found.push({ key, value, paragraph });
+  }
+  return found.map((f) => ({ ...f, paragraphs: paragraph }));
+}
+function bracketedEmail(value) {
+  const text = value.trim();
+  if (!text.endsWith(">")) return null;
+  const lt = text.lastIndexOf("<");
+  if (lt === -1 || text.indexOf("<") !== lt || text.indexOf(">") !== text.length - 1) return null;
+  const email = text.slice(lt + 1, -1).trim();
+  const at = email.indexOf("@");
+  if (at < 1 || at === email.length - 1 || email.includes(" ")) return null;
+  return email;
+}
 
 // src/engine/trailers.ts
 var GIT_GENERATED_PREFIXES = ["Signed-off-by: ", "(cherry picked from commit "];
@@ -9934,16 +10273,16 @@ function isBlank(line) {
 function startsWithWhitespace(line) {
   return line.startsWith(" ") || line.startsWith("	");
 }
-function isAsciiAlnum(c) {
+function isAsciiAlnum2(c) {
   const code2 = c.charCodeAt(0);
   return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122;
 }
-function separatorPos(line) {
+function separatorPos2(line) {
   let whitespaceFound = false;
   for (let i = 0; i < line.length; i++) {
     const c = line.charAt(i);
     if (c === ":") return i;
-    if (!whitespaceFound && (isAsciiAlnum(c) || c === "-")) continue;
+    if (!whitespaceFound && (isAsciiAlnum2(c) || c === "-")) continue;
     if (i !== 0 && (c === " " || c === "	")) {
       whitespaceFound = true;
       continue;
@@ -9986,7 +10325,7 @@ function trailerBlockStart(lines) {
       trailerLines++;
       possibleContinuationLines = 0;
       recognizedPrefix = true;
-    } else if (separatorPos(line) >= 1 && !startsWithWhitespace(line)) {
+    } else if (separatorPos2(line) >= 1 && !startsWithWhitespace(line)) {
       trailerLines++;
       possibleContinuationLines = 0;
     } else if (startsWithWhitespace(line)) {
@@ -10016,7 +10355,7 @@ function parseTrailers(message) {
       last = null;
       continue;
     }
-    const sep2 = separatorPos(line);
+    const sep2 = separatorPos2(line);
     if (sep2 >= 1) {
       last = { key: line.slice(0, sep2).trim(), value: line.slice(sep2 + 1).trim() };
       trailers.push(last);
@@ -10045,6 +10384,54 @@ function parseNoreplyEmail(email) {
   return { id: id !== null && Number.isSafeInteger(id) ? id : null, login: m[2] };
 }
 
+// src/engine/detect/unknown-bot.ts
+var UNKNOWN_BOT_AGENT = { id: "unknown-bot", name: "Unknown bot (not catalogued, not trusted)" };
+var BOT_SUFFIX = "[bot]";
+function withBotSuffix(login) {
+  return login.toLowerCase().endsWith(BOT_SUFFIX) ? login : `${login}${BOT_SUFFIX}`;
+}
+function botOfIdentity(ident) {
+  if (ident.login && ident.login.toLowerCase().endsWith(BOT_SUFFIX)) return { login: ident.login, id: ident.id ?? null };
+  const noreply = parseNoreplyEmail(ident.email);
+  if (noreply && noreply.login.toLowerCase().endsWith(BOT_SUFFIX)) return { login: noreply.login, id: noreply.id };
+  return null;
+}
+function botOfAccount(account) {
+  if (account.type === "Bot" || account.login.toLowerCase().endsWith(BOT_SUFFIX)) {
+    return { login: withBotSuffix(account.login), id: account.id ?? null };
+  }
+  return null;
+}
+var BUILTIN_TRUSTED = {
+  logins: new Set(TRUSTED_AUTOMATION.flatMap((a) => [a.login.toLowerCase(), withBotSuffix(a.login).toLowerCase()])),
+  ids: new Set(TRUSTED_AUTOMATION.flatMap((a) => a.id === null ? [] : [a.id])),
+  policyIds: /* @__PURE__ */ new Set()
+};
+function compileTrusted(extra) {
+  if (extra.length === 0) return BUILTIN_TRUSTED;
+  const logins = new Set(BUILTIN_TRUSTED.logins);
+  const ids = new Set(BUILTIN_TRUSTED.ids);
+  const policyIds = /* @__PURE__ */ new Set();
+  for (const t of extra) {
+    if (typeof t === "number" || /^\d+$/.test(t)) {
+      ids.add(Number(t));
+      policyIds.add(Number(t));
+    } else {
+      logins.add(t.toLowerCase());
+      logins.add(withBotSuffix(t).toLowerCase());
+    }
+  }
+  return { logins, ids, policyIds };
+}
+function isTrustedBot(trusted, bot, idFromGitHub) {
+  if (trusted.logins.has(bot.login.toLowerCase())) return true;
+  if (bot.id === null) return false;
+  return idFromGitHub ? trusted.ids.has(bot.id) : trusted.policyIds.has(bot.id);
+}
+function describeUnknownBot(bot, shown) {
+  return `${shown} — a bot that is neither a catalogued agent nor trusted automation; if it is not a coding agent, add "${bot.login}" to agents.trusted`;
+}
+
 // src/engine/detect.ts
 var DEFAULT_MANUAL_LABEL = "agent-authored";
 var MAX_EVIDENCE_TEXT = 200;
@@ -10068,6 +10455,7 @@ function compileBuiltin() {
       id: agent.id,
       name: agent.name,
       builtin: true,
+      reviewer: agent.kind === "reviewer",
       accounts: [
         ...agent.accounts.map((a) => ({ login: a.login.toLowerCase(), id: a.id })),
         // Ids listed without a certain login pairing.
@@ -10089,6 +10477,7 @@ function compileCustom(def) {
     id: def.id,
     name: def.name,
     builtin: false,
+    reviewer: false,
     // An org's own list: logins and ids each stand on their own.
     accounts: [
       ...(def.logins ?? []).map((login) => ({ login: login.toLowerCase(), id: null })),
@@ -10115,6 +10504,9 @@ function compile2(config) {
     signals: new Set(config.signals),
     ignore: new Set(config.ignore.map((l) => l.toLowerCase())),
     manualLabel: config.manualLabel === false ? null : config.manualLabel.toLowerCase(),
+    trusted: compileTrusted(config.trusted ?? []),
+    unknownBots: config.unknownBots ?? "agent",
+    assisted: config.assisted ?? "report",
     emailMemo: /* @__PURE__ */ new Map()
   };
   compiledByConfig.set(config, compiled2);
@@ -10218,6 +10610,58 @@ var EvidenceList = class {
     this.items.push({ agent: agent.id, signal, where, value });
   }
 };
+var Collector = class {
+  constructor(compiled2) {
+    this.compiled = compiled2;
+  }
+  compiled;
+  gating = new EvidenceList();
+  assisted = new EvidenceList();
+  unknownBots = [];
+  botsSeen = /* @__PURE__ */ new Set();
+  agent(agent, signal, where, value, scope = "") {
+    this.gating.add(agent, signal, where, value, scope);
+  }
+  assist(agent, signal, where, value, scope = "") {
+    if (this.compiled.assisted === "ignore") return;
+    this.assisted.add(agent, signal, where, value, scope);
+    if (this.compiled.assisted === "gate") this.gating.add(agent, signal, where, value, scope);
+  }
+  unknownBot(bot, where, shown, scope = "") {
+    const mode = this.compiled.unknownBots;
+    if (mode === "ignore") return;
+    const key = `${scope}\0${where}\0${bot.login.toLowerCase()}`;
+    if (!this.botsSeen.has(key)) {
+      this.botsSeen.add(key);
+      this.unknownBots.push({ login: bot.login, id: bot.id, where });
+    }
+    const value = describeUnknownBot(bot, shown);
+    if (mode === "agent") this.gating.add(UNKNOWN_BOT_AGENT, "unknown-bot", where, value, scope);
+    else this.assisted.add(UNKNOWN_BOT_AGENT, "unknown-bot", where, value, scope);
+  }
+};
+var CommitSink = class {
+  constructor(own, all, scope) {
+    this.own = own;
+    this.all = all;
+    this.scope = scope;
+  }
+  own;
+  all;
+  scope;
+  agent(agent, signal, where, value) {
+    this.own.agent(agent, signal, where, value);
+    this.all.agent(agent, signal, where, value, this.scope);
+  }
+  assist(agent, signal, where, value) {
+    this.own.assist(agent, signal, where, value);
+    this.all.assist(agent, signal, where, value, this.scope);
+  }
+  unknownBot(bot, where, shown) {
+    this.own.unknownBot(bot, where, shown);
+    this.all.unknownBot(bot, where, shown, this.scope);
+  }
+};
 var SIGNAL_RANK = new Map(SIGNAL_KINDS.map((s, i) => [s, i]));
 function rank(signal) {
   return SIGNAL_RANK.get(signal) ?? SIGNAL_KINDS.length;
@@ -10234,46 +10678,50 @@ function summarise(list, names) {
   return { evidence, agents };
 }
 var MANUAL_AGENT = "manual";
-var SYNTHETIC_MERGE = /^Merge [0-9a-f]{7,40} into [0-9a-f]{7,40}\s*$/;
-function isSyntheticMerge(commit) {
-  const subject = commit.message.split(/\r?\n/, 1)[0] ?? "";
-  return SYNTHETIC_MERGE.test(subject);
+function isIgnoredBot(compiled2, bot) {
+  return isIgnored(compiled2, loginForms(bot.login, true));
 }
-function detectCommit(compiled2, commit, out) {
-  const own = new EvidenceList();
-  const add = (agent, signal, where, value) => {
-    own.add(agent, signal, where, value);
-    out.add(agent, signal, where, value, commit.sha);
-  };
-  if (isSyntheticMerge(commit)) return own;
+function checkUnknownBot(compiled2, sink, ident, where, matchedAgent) {
+  if (matchedAgent || !compiled2.signals.has("unknown-bot")) return;
+  const bot = botOfIdentity(ident);
+  if (!bot || isIgnoredBot(compiled2, bot)) return;
+  if (isTrustedBot(compiled2.trusted, bot, Boolean(ident.login && ident.id != null))) return;
+  if (NOT_CODING_EMAILS.has(ident.email.trim().toLowerCase())) return;
+  sink.unknownBot(bot, where, formatIdentity(ident.name, ident.email));
+}
+function detectCommit(compiled2, commit, all) {
+  const sink = new CommitSink(new Collector(compiled2), all, commit.sha);
   const short = commit.sha.slice(0, 7);
   const on = compiled2.signals;
-  if (on.has("identity")) {
-    const roles = [
-      ["author", commit.author],
-      ["committer", commit.committer]
-    ];
-    for (const [role, ident] of roles) {
-      const where = `commit ${short} ${role}`;
-      const byAccount = /* @__PURE__ */ new Set();
-      if (ident.login) {
-        for (const m of matchAccount(compiled2, ident.login, ident.id ?? null, false)) {
-          add(m.agent, "identity", where, formatAccount(ident.login, ident.id ?? null, m.byId));
-          byAccount.add(m.agent.id);
-        }
+  const roles = [
+    ["author", commit.author],
+    ["committer", commit.committer]
+  ];
+  for (const [role, ident] of roles) {
+    const where = `commit ${short} ${role}`;
+    const byAccount = /* @__PURE__ */ new Set();
+    const accountMatches = ident.login ? matchAccount(compiled2, ident.login, ident.id ?? null, false) : [];
+    const emailMatches = matchEmail(compiled2, ident.email);
+    if (on.has("identity")) {
+      for (const m of accountMatches) {
+        sink.agent(m.agent, "identity", where, formatAccount(ident.login, ident.id ?? null, m.byId));
+        byAccount.add(m.agent.id);
       }
-      for (const agent of matchEmail(compiled2, ident.email)) {
-        if (!byAccount.has(agent.id)) add(agent, "identity", where, formatIdentity(ident.name, ident.email));
+      for (const agent of emailMatches) {
+        if (!byAccount.has(agent.id)) sink.agent(agent, "identity", where, formatIdentity(ident.name, ident.email));
       }
     }
+    checkUnknownBot(compiled2, sink, ident, where, accountMatches.length + emailMatches.length > 0);
+  }
+  if (on.has("identity")) {
     for (const agent of compiled2.agents) {
       for (const suffix of agent.nameSuffixes) {
         const author = commit.author.name.endsWith(suffix) && !identityIgnored(compiled2, commit.author);
         const committer = commit.committer.name.endsWith(suffix) && !identityIgnored(compiled2, commit.committer);
-        if (author) add(agent, "identity", `commit ${short} author`, formatIdentity(commit.author.name, commit.author.email));
+        if (author) sink.agent(agent, "identity", `commit ${short} author`, formatIdentity(commit.author.name, commit.author.email));
         if (committer) {
           const value = formatIdentity(commit.committer.name, commit.committer.email);
-          add(
+          sink.agent(
             agent,
             "identity",
             `commit ${short} committer`,
@@ -10283,109 +10731,166 @@ function detectCommit(compiled2, commit, out) {
       }
     }
   }
-  if (on.has("trailer")) {
-    const where = `commit ${short} trailer`;
-    const trailerAgents = /* @__PURE__ */ new Set();
-    for (const trailer of parseTrailers(commit.message)) {
-      const key = trailer.key.toLowerCase();
-      const line = `${trailer.key}: ${trailer.value}`;
-      if (key === "co-authored-by") {
-        const ident = parseIdentity(trailer.value);
-        if (!ident) continue;
-        for (const agent of matchEmail(compiled2, ident.email)) {
-          add(agent, "trailer", where, line);
-          trailerAgents.add(agent.id);
-        }
-        continue;
-      }
-      const value = trailer.value.toLowerCase();
-      for (const agent of compiled2.agents) {
-        if (agent.trailers.some((t) => t.key === key && value.startsWith(t.valuePrefix))) {
-          add(agent, "trailer", where, line);
-          trailerAgents.add(agent.id);
-        }
-      }
+  detectTrailers(compiled2, commit, sink, short);
+  const subject = firstLine(commit.message);
+  for (const agent of compiled2.agents) {
+    if (!agent.reviewer && !on.has("marker")) continue;
+    for (const marker of agent.markers) {
+      if (!commit.message.includes(marker)) continue;
+      const value = lineContaining(commit.message, marker);
+      if (agent.reviewer) sink.assist(agent, "marker", `commit ${short} message`, value);
+      else sink.agent(agent, "marker", `commit ${short} message`, value);
     }
-    for (const co of commit.coAuthors ?? []) {
-      const found = [
-        ...co.login ? matchAccount(compiled2, co.login, co.id ?? null, false).map((m) => m.agent) : [],
-        ...matchEmail(compiled2, co.email)
-      ];
-      for (const agent of found) {
-        if (trailerAgents.has(agent.id)) continue;
-        add(agent, "trailer", `commit ${short} co-author`, co.login ? `${co.login} ${formatIdentity(co.name, co.email)}` : formatIdentity(co.name, co.email));
-      }
+    for (const prefix2 of agent.subjectPrefixes) {
+      if (!subject.startsWith(prefix2)) continue;
+      const value = lineContaining(subject, prefix2);
+      if (agent.reviewer) sink.assist(agent, "marker", `commit ${short} subject`, value);
+      else sink.agent(agent, "marker", `commit ${short} subject`, value);
     }
   }
-  if (on.has("marker")) {
-    const subject = commit.message.split(/\r?\n/, 1)[0] ?? "";
+  return sink.own;
+}
+function firstLine(text) {
+  const nl = text.indexOf("\n");
+  const line = nl === -1 ? text : text.slice(0, nl);
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+function detectTrailers(compiled2, commit, sink, short) {
+  const on = compiled2.signals;
+  const where = `commit ${short} trailer`;
+  const trailerAgents = /* @__PURE__ */ new Set();
+  const inBlock = /* @__PURE__ */ new Set();
+  const coAuthor = (agent, at, line) => {
+    if (agent.reviewer) sink.assist(agent, "trailer", at, line);
+    else if (on.has("trailer")) sink.agent(agent, "trailer", at, line);
+    trailerAgents.add(agent.id);
+  };
+  const agentTrailer = (key, value, at, line) => {
+    if (!on.has("trailer")) return;
+    const lowerValue = value.toLowerCase();
+    const specific = [];
+    const generic = [];
     for (const agent of compiled2.agents) {
-      for (const marker of agent.markers) {
-        if (commit.message.includes(marker)) add(agent, "marker", `commit ${short} message`, lineContaining(commit.message, marker));
-      }
-      for (const prefix2 of agent.subjectPrefixes) {
-        if (subject.startsWith(prefix2)) add(agent, "marker", `commit ${short} subject`, lineContaining(subject, prefix2));
+      for (const t of agent.trailers) {
+        if (t.key !== key || !lowerValue.startsWith(t.valuePrefix)) continue;
+        (t.valuePrefix === "" ? generic : specific).push(agent);
+        break;
       }
     }
+    if (specific.length + generic.length === 0) return;
+    const email = bracketedEmail(value);
+    if (email !== null) {
+      for (const agent of matchEmail(compiled2, email)) if (!specific.includes(agent)) specific.push(agent);
+    }
+    for (const agent of specific.length > 0 ? specific : generic) {
+      if (agent.reviewer) sink.assist(agent, "trailer", at, line);
+      else sink.agent(agent, "trailer", at, line);
+      trailerAgents.add(agent.id);
+    }
+  };
+  for (const trailer of parseTrailers(commit.message)) {
+    const key = trailer.key.toLowerCase();
+    const line = `${trailer.key}: ${trailer.value}`;
+    inBlock.add(`${key}\0${trailer.value}`);
+    if (key === "co-authored-by") {
+      const ident = parseIdentity(trailer.value);
+      if (!ident) continue;
+      const matches = matchEmail(compiled2, ident.email);
+      for (const agent of matches) coAuthor(agent, where, line);
+      checkUnknownBot(compiled2, sink, ident, `commit ${short} co-author`, matches.length > 0);
+      continue;
+    }
+    agentTrailer(key, trailer.value, where, line);
   }
-  return own;
+  for (const t of trailerFormLines(commit.message)) {
+    const key = t.key.toLowerCase();
+    if (inBlock.has(`${key}\0${t.value}`)) continue;
+    const at = `commit ${short} trailer (paragraph ${t.paragraph} of ${t.paragraphs}, outside git's trailer block)`;
+    const line = `${t.key}: ${t.value}`;
+    if (key === "co-authored-by") {
+      const email = bracketedEmail(t.value);
+      if (email === null) continue;
+      for (const agent of matchEmail(compiled2, email)) coAuthor(agent, at, line);
+      continue;
+    }
+    agentTrailer(key, t.value, at, line);
+  }
+  for (const co of commit.coAuthors ?? []) {
+    const found = [
+      ...co.login ? matchAccount(compiled2, co.login, co.id ?? null, false).map((m) => m.agent) : [],
+      ...matchEmail(compiled2, co.email)
+    ];
+    const value = co.login ? `${co.login} ${formatIdentity(co.name, co.email)}` : formatIdentity(co.name, co.email);
+    for (const agent of found) {
+      if (trailerAgents.has(agent.id)) continue;
+      if (agent.reviewer) sink.assist(agent, "trailer", `commit ${short} co-author`, value);
+      else if (on.has("trailer")) sink.agent(agent, "trailer", `commit ${short} co-author`, value);
+    }
+    checkUnknownBot(compiled2, sink, co, `commit ${short} co-author`, found.length > 0);
+  }
 }
 function detectAgents(facts, config) {
   const compiled2 = compile2(config);
   const on = compiled2.signals;
-  const all = new EvidenceList();
+  const all = new Collector(compiled2);
   const names = /* @__PURE__ */ new Map();
   for (const agent of compiled2.agents) if (!names.has(agent.id)) names.set(agent.id, agent.name);
+  names.set(UNKNOWN_BOT_AGENT.id, UNKNOWN_BOT_AGENT.name);
   const checked = [];
   const author = facts.author;
   let authorIgnored = false;
   let authorIsAutomation = false;
   if (author) {
     const forms = loginForms(author.login, author.type === "Bot");
+    const bot = botOfAccount(author);
     authorIgnored = isIgnored(compiled2, forms);
-    authorIsAutomation = forms.some((f) => NOT_CODING_LOGINS.has(f)) || author.id != null && NOT_CODING_IDS.has(author.id);
+    authorIsAutomation = forms.some((f) => NOT_CODING_LOGINS.has(f)) || author.id != null && NOT_CODING_IDS.has(author.id) || bot !== null && isTrustedBot(compiled2.trusted, bot, true);
+    const matches = matchAccount(compiled2, author.login, author.id ?? null, author.type === "Bot");
     if (on.has("identity")) {
       checked.push(`PR author (${author.login})`);
-      for (const m of matchAccount(compiled2, author.login, author.id ?? null, author.type === "Bot")) {
-        all.add(m.agent, "identity", "pr author", formatAccount(author.login, author.id ?? null, m.byId));
+      for (const m of matches) {
+        all.agent(m.agent, "identity", "pr author", formatAccount(author.login, author.id ?? null, m.byId));
       }
+    }
+    if (on.has("unknown-bot") && bot && matches.length === 0 && !authorIgnored && !authorIsAutomation) {
+      all.unknownBot(bot, "pr author", author.id == null ? bot.login : `${bot.login} (user id ${author.id})`);
     }
   }
   const commits = [];
-  let syntheticMerges = 0;
   for (const commit of facts.commits) {
-    if (isSyntheticMerge(commit)) syntheticMerges++;
     const own = detectCommit(compiled2, commit, all);
-    const { evidence: evidence2, agents: agents2 } = summarise(own, names);
-    commits.push({ sha: commit.sha, agents: agents2, evidence: evidence2 });
+    const { evidence: evidence2, agents: agents2 } = summarise(own.gating, names);
+    const assisted2 = summarise(own.assisted, names);
+    commits.push({ sha: commit.sha, agents: agents2, evidence: evidence2, assisted: assisted2.agents, assistedEvidence: assisted2.evidence });
   }
   const commitParts = [
     ...on.has("identity") ? ["authors", "committers"] : [],
     ...on.has("trailer") ? ["trailers"] : [],
-    ...on.has("marker") ? ["messages"] : []
+    ...on.has("marker") ? ["messages"] : [],
+    ...on.has("unknown-bot") && compiled2.unknownBots !== "ignore" ? ["bot accounts"] : []
   ];
   if (commitParts.length > 0) {
     const n = facts.commits.length;
-    const skipped = syntheticMerges > 0 ? `; ${syntheticMerges} test-merge commit${syntheticMerges === 1 ? "" : "s"} skipped` : "";
-    checked.push(`${n} commit${n === 1 ? "" : "s"} (${commitParts.join(", ")}${skipped})`);
+    checked.push(`${n} commit${n === 1 ? "" : "s"} (${commitParts.join(", ")})`);
   }
   if (on.has("branch") && facts.headRef) {
     const branch = facts.headRef.replace(/^refs\/heads\//, "");
     checked.push(`head branch (${branch})`);
     for (const agent of compiled2.agents) {
-      if (agent.branches.some((mm) => mm.match(branch))) all.add(agent, "branch", "head branch", branch);
+      if (agent.branches.some((mm) => mm.match(branch))) all.agent(agent, "branch", "head branch", branch);
     }
   }
   if (on.has("marker")) {
     checked.push("PR title and body");
     for (const agent of compiled2.agents) {
+      if (agent.reviewer) continue;
       if (!authorIgnored && !(authorIsAutomation && agent.builtin)) {
         for (const marker of agent.markers) {
-          if (facts.body.includes(marker)) all.add(agent, "marker", "pr body", lineContaining(facts.body, marker));
+          if (facts.body.includes(marker)) all.agent(agent, "marker", "pr body", lineContaining(facts.body, marker));
         }
       }
       for (const prefix2 of agent.subjectPrefixes) {
-        if (facts.title.startsWith(prefix2)) all.add(agent, "marker", "pr title", lineContaining(facts.title, prefix2));
+        if (facts.title.startsWith(prefix2)) all.agent(agent, "marker", "pr title", lineContaining(facts.title, prefix2));
       }
     }
   }
@@ -10393,10 +10898,20 @@ function detectAgents(facts, config) {
     checked.push(`labels (${config.manualLabel})`);
     const label = facts.labels.find((l) => l.toLowerCase() === compiled2.manualLabel);
     const by = label === void 0 ? void 0 : facts.labelActors?.find((a) => a.label.toLowerCase() === compiled2.manualLabel)?.login;
-    if (label !== void 0) all.add({ id: MANUAL_AGENT, name: "manual label" }, "manual", by ? `label, added by @${by}` : "label", label);
+    if (label !== void 0) all.agent({ id: MANUAL_AGENT, name: "manual label" }, "manual", by ? `label, added by @${by}` : "label", label);
   }
-  const { evidence, agents } = summarise(all, names);
-  return { agentAuthored: evidence.length > 0, agents, evidence, commits, checked };
+  const { evidence, agents } = summarise(all.gating, names);
+  const assisted = summarise(all.assisted, names);
+  return {
+    agentAuthored: evidence.length > 0,
+    agents,
+    evidence,
+    commits,
+    checked,
+    assisted: assisted.agents,
+    assistedEvidence: assisted.evidence,
+    unknownBots: all.unknownBots
+  };
 }
 function identifyAgentAccount(account, config) {
   const compiled2 = compile2(config);
@@ -10411,7 +10926,11 @@ function detectionConfigFromPolicy(policy) {
     signals: [...policy.agents.signals],
     define: policy.agents.define,
     ignore: [...policy.agents.ignore],
-    manualLabel: policy.labels.agent === false ? DEFAULT_MANUAL_LABEL : policy.labels.agent
+    manualLabel: policy.labels.agent === false ? DEFAULT_MANUAL_LABEL : policy.labels.agent,
+    // `?? default`: policies built by hand (tests, older callers) may lack the keys added in this release.
+    trusted: [...policy.agents.trusted ?? []],
+    unknownBots: policy.agents.unknown_bots ?? "agent",
+    assisted: policy.agents.assisted ?? "report"
   };
   configByPolicy.set(policy, config);
   return config;
@@ -11164,6 +11683,8 @@ function summaryOf(d, limit, groups, surface) {
   }
   headPolicySection(doc, d.headPolicy, d.repairsPolicy);
   if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
+  unknownBotsNote(doc, d);
+  assistedSection(doc, d);
   if (d.requirements.length > 0) requirementsSection(doc, d);
   if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
   if (d.files.length > 0) fileSummarySection(doc, d.files, groups, surface);
@@ -11311,6 +11832,35 @@ function agentsSection(doc, agents, allEvidence) {
     doc.line("</details>");
     doc.line();
   }
+}
+function unknownBotsNote(doc, d) {
+  const bots = d.detection.unknownBots ?? [];
+  if (bots.length === 0) return;
+  const logins = [...new Set(bots.map((b) => b.login))];
+  const gating = d.detection.evidence.some((e) => e.signal === "unknown-bot");
+  doc.line(
+    `**Unknown bot${logins.length === 1 ? "" : "s"}:** ${logins.slice(0, 10).map((l) => code(l, { max: 60 })).join(", ")}${logins.length > 10 ? ` +${logins.length - 10} more` : ""} wrote code in this pull request and ${logins.length === 1 ? "is" : "are"} neither a catalogued coding agent nor trusted automation${gating ? ", so agent-gate treats " + (logins.length === 1 ? "it" : "them") + " as a coding agent" : " (reported, not gating: `agents.unknown_bots: report`)"}. If it is automation and not an agent, add it to \`agents.trusted\` in \`.github/agent-policy.yml\` (a login or its numeric id); \`agents.unknown_bots\` sets what unknown bots do.`
+  );
+  doc.line();
+}
+function assistedSection(doc, d) {
+  const evidence = groupEvidence(d.detection.assistedEvidence ?? []);
+  if (evidence.length === 0) return;
+  const agents = d.detection.assisted ?? [];
+  const gating = evidence.some((e) => d.detection.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
+  doc.line(`#### AI-assisted commits (${gating ? "gating: `agents.assisted: gate`" : "reported, not gating"})`);
+  doc.line(
+    `Suggestions written by ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ") || "AI reviewers"} and applied by a human.`
+  );
+  doc.line();
+  doc.line("| Reviewer | Signal | Where | Value |");
+  doc.line("|---|---|---|---|");
+  doc.list(
+    evidence.map((e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`),
+    "pieces of evidence",
+    20
+  );
+  doc.line();
 }
 function requirementsSection(doc, d) {
   doc.line("#### Approval requirements");
@@ -11482,6 +12032,11 @@ function renderText(d, options = {}) {
   }
   out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
   for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
+  const assisted = d.detection.assisted ?? [];
+  if (assisted.length > 0) {
+    out.push(`AI-assisted: ${assisted.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ")}`);
+    for (const e of groupEvidence(d.detection.assistedEvidence ?? [])) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
+  }
   if (!d.agentAuthored && d.detection.checked.length > 0) {
     out.push("Checked:");
     for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
@@ -11523,7 +12078,13 @@ function renderJson(d) {
     agents: d.detection.agents.map(ag),
     evidence: d.detection.evidence.map(ev),
     checked: [...d.detection.checked],
-    commits: d.detection.commits.map((c) => ({ sha: c.sha, agents: c.agents.map(ag), evidence: c.evidence.map(ev) })),
+    commits: d.detection.commits.map((c) => ({
+      sha: c.sha,
+      agents: c.agents.map(ag),
+      evidence: c.evidence.map(ev),
+      assisted: (c.assisted ?? []).map(ag),
+      assistedEvidence: (c.assistedEvidence ?? []).map(ev)
+    })),
     files: d.files.map((f) => ({
       path: f.path,
       previousPath: f.previousPath ?? null,
@@ -11554,7 +12115,10 @@ function renderJson(d) {
     headPolicy: d.headPolicy ?? null,
     repairsPolicy: d.repairsPolicy,
     contributors: [...d.contributors ?? []],
-    pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null
+    pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null,
+    assisted: (d.detection.assisted ?? []).map(ag),
+    assistedEvidence: (d.detection.assistedEvidence ?? []).map(ev),
+    unknownBots: (d.detection.unknownBots ?? []).map((b) => ({ login: b.login, id: b.id, where: b.where }))
   };
 }
 
@@ -14815,7 +15379,7 @@ var POLICY_SCHEMA = {
           description: "Use agent-gate's built-in catalogue of coding agents (GitHub Copilot, OpenAI Codex, Claude Code, Devin, Cursor, Jules, Amazon Q, Aider, OpenHands, Sweep, Gemini …)."
         },
         signals: stringList(
-          "Which kinds of signal make a pull request agent-authored: `identity` (author, committer or opener is an agent account or email), `trailer` (a `Co-authored-by:` trailer names an agent), `branch` (the head branch has an agent's prefix), `marker` (an agent's footer in the body or a commit message), `manual` (a human applied the agent label).",
+          "Which kinds of signal make a pull request agent-authored: `identity` (author, committer or opener is an agent account or email), `trailer` (a `Co-authored-by:` trailer names an agent), `branch` (the head branch has an agent's prefix), `marker` (an agent's footer in the body or a commit message), `manual` (a human applied the agent label), `unknown-bot` (a GitHub App bot that is neither a catalogued agent nor trusted automation authored or committed code; see `unknown_bots`).",
           { type: "string", enum: [...SIGNAL_KINDS], description: "A signal kind." },
           { uniqueItems: true, default: [...DEFAULT_SIGNALS] }
         ),
@@ -14826,7 +15390,30 @@ var POLICY_SCHEMA = {
           "Logins that are never treated as agents, even when the catalogue or `define` lists them.",
           { type: "string", minLength: 1, description: "A GitHub login, e.g. `some-helper[bot]`." },
           { uniqueItems: true, default: [] }
-        )
+        ),
+        trusted: stringList(
+          "Automation accounts that write code and are not coding agents, in addition to agent-gate's built-in list (dependabot, renovate, github-actions, pre-commit-ci, release and backport bots … — see docs/agents.md). A bot listed here is never an `unknown-bot`. It does not override the catalogue: use `ignore` for that.",
+          {
+            description: "A GitHub login (e.g. `acme-release[bot]`) or a numeric account id.",
+            anyOf: [
+              { type: "string", minLength: 1, description: "A GitHub login, e.g. `acme-release[bot]`." },
+              { type: "integer", minimum: 1, description: "A numeric GitHub account id (survives a rename)." }
+            ]
+          },
+          { uniqueItems: true, default: [] }
+        ),
+        unknown_bots: {
+          type: "string",
+          enum: [...UNKNOWN_BOTS_MODES],
+          default: DEFAULT_UNKNOWN_BOTS,
+          description: `What a GitHub App bot account (type Bot, or a \`<id>+<login>[bot]@users.noreply.github.com\` e-mail) that authors or commits code in the pull request, and is neither a catalogued agent nor trusted automation, is: \`agent\` (the \`unknown-bot\` signal: gated like an agent — fail closed), \`report\` (shown and labelled \`${ASSISTED_LABEL}\` like assisted commits, not gating), \`ignore\` (not shown). A bot that only comments or reviews never counts.`
+        },
+        assisted: {
+          type: "string",
+          enum: [...ASSISTED_MODES],
+          default: DEFAULT_ASSISTED,
+          description: `What commits that apply an AI reviewer's suggestions (Copilot code review and Autofix, gemini-code-assist, CodeRabbit, Greptile, Sourcery …, written by the AI and applied by a human) do: \`report\` (shown in the summary and labelled \`${ASSISTED_LABEL}\`, not gating), \`gate\` (gated like agent-authored work), \`ignore\` (not shown). A commit authored by such a bot is agent work whatever this says.`
+        }
       }
     },
     labels: {
@@ -15397,7 +15984,12 @@ function applyDefaults(value) {
       builtin: typeof agents["builtin"] === "boolean" ? agents["builtin"] : DEFAULT_BUILTIN_AGENTS,
       signals: strings(agents["signals"], DEFAULT_SIGNALS),
       define,
-      ignore: strings(agents["ignore"], [])
+      ignore: strings(agents["ignore"], []),
+      trusted: (Array.isArray(agents["trusted"]) ? agents["trusted"] : []).flatMap(
+        (t) => typeof t === "string" || typeof t === "number" ? [t] : []
+      ),
+      unknown_bots: typeof agents["unknown_bots"] === "string" ? agents["unknown_bots"] : DEFAULT_UNKNOWN_BOTS,
+      assisted: typeof agents["assisted"] === "string" ? agents["assisted"] : DEFAULT_ASSISTED
     },
     labels: {
       agent: typeof labelAgent === "string" || labelAgent === false ? labelAgent : DEFAULT_AGENT_LABEL,
@@ -15516,14 +16108,14 @@ function run(cwd, args, env) {
     );
   });
 }
-function firstLine(stderr) {
+function firstLine2(stderr) {
   const line = stderr.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
   return line.replace(/^(fatal|error): /, "").trim();
 }
 async function runOk(repo, args) {
   const r = await run(repo.dir, args, repo.env);
   if (r.code !== 0) {
-    throw new GitError("git-failed", `git ${args[0]} failed: ${firstLine(r.stderr) || `exit code ${r.code}`}`);
+    throw new GitError("git-failed", `git ${args[0]} failed: ${firstLine2(r.stderr) || `exit code ${r.code}`}`);
   }
   return r.stdout;
 }
@@ -15538,7 +16130,7 @@ async function openRepository(cwd, env = process.env) {
   }
   const r = await run(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir"], env);
   if (r.code !== 0) {
-    const msg = firstLine(r.stderr);
+    const msg = firstLine2(r.stderr);
     if (/not a git repository/i.test(msg)) throw new GitError("not-a-repository", `not a git repository: ${abs}`);
     throw new GitError("not-a-repository", `cannot read git repository at ${abs}: ${msg || `exit code ${r.code}`}`);
   }
@@ -15588,7 +16180,7 @@ async function commitExists(repo, ref) {
 async function mergeBase(repo, a, b) {
   const r = await run(repo.dir, ["merge-base", a, b], repo.env);
   if (r.code === 1) return null;
-  if (r.code !== 0) throw new GitError("git-failed", `git merge-base failed: ${firstLine(r.stderr)}`);
+  if (r.code !== 0) throw new GitError("git-failed", `git merge-base failed: ${firstLine2(r.stderr)}`);
   return r.stdout.toString("utf8").trim() || null;
 }
 async function branchName(repo, ref) {
@@ -15701,7 +16293,7 @@ async function readFileAt(repo, commit, filePath) {
   const spec = `${commit}:${filePath.replace(/^\/+/, "")}`;
   const t = await run(repo.dir, ["cat-file", "-t", spec], repo.env);
   if (t.code !== 0) {
-    const msg = firstLine(t.stderr);
+    const msg = firstLine2(t.stderr);
     if (/does not exist|exists on disk, but not in|not a valid object name|invalid object name/i.test(msg)) return null;
     throw new GitError("git-failed", `cannot read ${filePath} at ${commit.slice(0, 12)}: ${msg}`);
   }
