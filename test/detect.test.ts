@@ -543,3 +543,26 @@ describe("the catalogue", () => {
     }
   });
 });
+
+describe("untrusted text is scanned in linear time (issue 8 point 1, for the detection parsers)", () => {
+  // No timing assertion: a backtracking scan of these inputs would not finish within the test timeout.
+  const MB = 1 << 20;
+  const cases: [string, string][] = [
+    ["spaces after a co-author key", `Fix\n\nCo-authored-by:${" ".repeat(MB)}z`],
+    ["tabs and colons", `Fix\n\n${"\t:".repeat(MB / 2)}`],
+    ["angle brackets", `Fix\n\nCo-authored-by: x ${"<".repeat(MB)}`],
+    ["repeated trailer keys", `Fix\n\n${"Assisted-by: a\n".repeat(MB / 15)}`],
+    ["a key without a separator", `Fix\n\n${"a".repeat(MB)}`],
+    ["one huge paragraph of trailer-like lines", `Fix\n\n${"Co-authored-by: Bob <bob@example.com> and more text\n".repeat(MB / 50)}`],
+    ["an unterminated marker", `Fix\n\n🤖 Generated with [Claude Code](${"(".repeat(MB)}`],
+  ];
+  it.each(cases)("%s (1 MB)", (_name, message) => {
+    const d = detectAgents(pull({ commits: [commit({ message })], body: message, title: message.slice(0, 1000) }), DEFAULT);
+    expect(d.commits).toHaveLength(1);
+  });
+
+  it("a 1 MB message with the agent trailer at its end is still found", () => {
+    const c = commit({ message: `Fix\n\n${"x ".repeat(MB / 2)}\n\nCo-Authored-By: Claude <noreply@anthropic.com>` });
+    expect(ids(detectAgents(pull({ commits: [c] }), DEFAULT).agents)).toEqual(["claude-code"]);
+  });
+});

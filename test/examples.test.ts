@@ -95,6 +95,16 @@ describe("strict-default.yml", () => {
     }
   });
 
+  it("gates applied AI-review suggestions and unknown bots; its trusted release bot passes", () => {
+    const withCommit = (message: string, author = ADA) => ({ ...pull(["src/app.ts"], { agent: false }), commits: [{ sha: HEAD, author, committer: author, message }] });
+    const suggestion = withCommit("Apply suggestion from @Copilot\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>");
+    expect(conclusion(policy, suggestion)).toBe("action_required");
+    const release = { name: "acme-release[bot]", email: "77+acme-release[bot]@users.noreply.github.com" };
+    expect(conclusion(policy, withCommit("Release 1.2.3", release))).toBe("success");
+    const other = { name: "acme-helper[bot]", email: "78+acme-helper[bot]@users.noreply.github.com" };
+    expect(conclusion(policy, withCommit("Regenerate", other))).toBe("action_required");
+  });
+
   it("blocks any agent work into a release branch", () => {
     expect(conclusion(policy, pull(["src/app.ts"], { baseRef: "release/2.4" }), [approval("grace", "admin")])).toBe("failure");
     expect(conclusion(policy, pull(["src/app.ts"], { baseRef: "main" }), [approval("grace", "admin")])).toBe("success");
