@@ -245,6 +245,7 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
       { id: 131841235, source: "V-git sweep-nightly[bot]" },
       { id: 132422995, source: "V-git sweep-canary[bot]" },
     ],
+    emails: [{ email: "team@sweep.dev", source: "V-git sweepai/sweep (`sweep-nightly[bot] <team@sweep.dev>`, 20 commits)" }],
     branches: [{ glob: "sweep/**", source: "V-src sweepai/sweep sweepai/handlers/on_ticket.py" }],
     subjectPrefixes: [{ prefix: "Sweep: ", source: "V-src sweepai/sweep sweepai/handlers/on_ticket.py (PR title)" }],
   },
