@@ -439,6 +439,16 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     accounts: [{ login: "MentatBot", id: 160964065, source: "V-git (public commit history: MentatBot 160964065)" }],
   },
   {
+    id: "continue",
+    name: "Continue (cn CLI and cloud agents)",
+    accounts: [
+      { login: "continue[bot]", id: 230936708, source: "V-git continuedev/continue@03c8f952e8ba (`continue[bot] <230936708+continue[bot]@…>`), @0961c1a164d4" },
+      { login: "continue-staging[bot]", id: 230944351, source: "V-git continuedev/continue@d5d591c6d07c, @b8586d6d90a6" },
+    ],
+    emails: [{ email: "noreply@continue.dev", source: "V-git continuedev/continue@0961c1a164d4 (`Co-Authored-By: Continue <noreply@continue.dev>`, 112 commits), @a17343d5e2b2 (`Continue Agent` author)" }],
+    markers: [{ text: "Generated with [Continue](", source: "V-git continuedev/continue@0961c1a164d4 (`Generated with [Continue](https://continue.dev)`, 105 commits)" }],
+  },
+  {
     // The Linux kernel's convention (`Assisted-by: AGENT_NAME:MODEL_VERSION`) and its `Generated-by:`
     // variants declare AI help by definition, whatever the value names; a specific agent's own form
     // (Crush's `Assisted-by: Crush:…`, an agent e-mail in the value) is credited to that agent instead.
@@ -515,6 +525,13 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     accounts: [{ login: "ellipsis-dev[bot]", id: 65095814, source: "V-git RooCodeInc/Roo-Code@4ed55d47f380 (as author: `[Ellipsis] fix: …`)" }],
     emails: [{ email: `65095814+ellipsis-dev[bot]${NOREPLY}`, source: "V-git RooCodeInc/Roo-Code@861139ca24d4, cline/cline@c8d7cba5bfa1 (694 co-authors)" }],
     subjectPrefixes: [{ prefix: "Apply suggestion from @ellipsis-dev[bot]", source: "V-git cline/cline, RooCodeInc/Roo-Code (18 commits)" }],
+  },
+  {
+    id: "cubic",
+    name: "cubic",
+    kind: "reviewer",
+    accounts: [{ login: "cubic-dev-ai[bot]", id: 191113872, source: "V-git continuedev/continue@fd559bbc8eae (co-author of applied suggestions, 37 commits)" }],
+    emails: [{ email: `191113872+cubic-dev-ai[bot]${NOREPLY}`, source: "V-git continuedev/continue@fd559bbc8eae" }],
   },
   {
     id: "qodo",
