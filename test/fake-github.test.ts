@@ -283,6 +283,7 @@ describe("REST behaviour", () => {
         head_sha: sha,
         status: "completed",
         conclusion: "action_required",
+        details_url: "https://example.com/acme/api/pull/1",
         output: { title: "Approval needed", summary: "One approval needed" },
         actions: [{ label: "Approve", description: "Approve this agent PR", identifier: "approve" }],
       },
@@ -316,6 +317,8 @@ describe("REST behaviour", () => {
       ["text > 65535", { ...base, output: { title: "t", summary: "s", text: "x".repeat(65536) } }],
       ["51 annotations", { ...base, output: { title: "t", summary: "s", annotations: Array.from({ length: 51 }, () => ({ path: "a", start_line: 1, end_line: 1, annotation_level: "notice", message: "m" })) } }],
       ["4 actions", { ...base, actions: [action("a"), action("b"), action("c"), action("d")] }],
+      // Issue 8 point 7: GitHub refuses action_required without a details_url (the merge queue's check was lost this way).
+      ["action_required without details_url", { ...base, status: "completed", conclusion: "action_required", output: { title: "t", summary: "s" } }],
       ["label > 20", { ...base, actions: [action("x".repeat(21))] }],
       ["identifier > 20", { ...base, actions: [action("ok", "x".repeat(21))] }],
       ["description > 40", { ...base, actions: [action("ok", "a", "x".repeat(41))] }],

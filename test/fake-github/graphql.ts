@@ -689,7 +689,8 @@ function rootValue(ctx: Ctx, cost: number, nodes: number): Json {
   return {
     repository: ({ owner, name }: { owner: string; name: string }, _c: Ctx, info: GraphQLResolveInfo) => {
       const r = ctx.world.findRepo(owner, name);
-      if (!r || !canSee(r.owner)) return notFound(ctx, info, `Could not resolve to a Repository with the name '${owner}/${name}'.`);
+      if (!r || !canSee(r.owner) || !ctx.world.installationReaches(ctx.token.installationId, ctx.token.account, r))
+        return notFound(ctx, info, `Could not resolve to a Repository with the name '${owner}/${name}'.`);
       return repoView(ctx, r);
     },
     organization: ({ login }: { login: string }, _c: Ctx, info: GraphQLResolveInfo) => {

@@ -98,7 +98,7 @@ function paginate<T>(ctx: RestContext, items: T[]): { page: T[]; headers: Record
 function repoOf(ctx: RestContext): RepoState | null {
   const repo = ctx.world.findRepo(ctx.params.owner ?? "", ctx.params.repo ?? "");
   if (!repo) return null;
-  if (ctx.auth.kind === "installation" && ctx.auth.token.account.toLowerCase() !== repo.owner.toLowerCase()) return null;
+  if (ctx.auth.kind === "installation" && !ctx.world.installationReaches(ctx.auth.token.installationId, ctx.auth.token.account, repo)) return null;
   return repo;
 }
 
@@ -124,8 +124,13 @@ const CONCLUSIONS: CheckConclusion[] = ["action_required", "cancelled", "failure
  * express: `conclusion` is required with `status: completed` or `completed_at`; providing a
  * conclusion sets the status to completed; only GitHub can set `stale`.
  */
-function checkRunRules(body: Json): string | null {
+function checkRunRules(body: Json, existingDetailsUrl: string | null = null): string | null {
   const conclusion = body.conclusion as string | undefined;
+  // "When the conclusion is action_required, additional details should be provided on the site
+  // specified by details_url" (REST "Create a check run"); GitHub answers 422 without one (issue 8
+  // point 7: the merge queue's action_required run was refused and the group got no check).
+  if (conclusion === "action_required" && typeof body.details_url !== "string" && !existingDetailsUrl)
+    return "details_url must be provided when conclusion is action_required.";
   if (conclusion === "stale") return "For 'conclusion', \"stale\" can only be set by GitHub.";
   if (body.status === "completed" && conclusion === undefined) return "\"conclusion\" wasn't supplied (required when status is completed).";
   if (body.completed_at !== undefined && conclusion === undefined) return "\"conclusion\" wasn't supplied (required when completed_at is given).";
@@ -227,7 +232,7 @@ const updateCheckRun: Handler = withRepo((ctx, repo) => {
     return { status: 403, body: error(ctx, 403, message), violation: { kind: "auth", message: `app ${appId} tried to update check run ${run.id} of app ${run.appId}` } };
   }
   const body = ctx.body as Json;
-  const rule = checkRunRules(body);
+  const rule = checkRunRules(body, run.detailsUrl ?? null);
   if (rule) return invalid(ctx, rule);
   const at = ctx.world.tick();
   run.history.push({ op: "update", at, body: structuredClone(body) });
@@ -573,6 +578,16 @@ const getRepoInstallation: Handler = (ctx) => {
   return { status: 200, body: ctx.shapes.installation(inst) };
 };
 
+/** "List repositories accessible to the app installation" (installation token only). */
+const listInstallationRepos: Handler = (ctx) => {
+  if (ctx.auth.kind !== "installation") return notFound(ctx);
+  const token = ctx.auth.token;
+  const inst = ctx.world.installationById(token.installationId);
+  const repos = ctx.world.reposOf(token.account).filter((r) => ctx.world.installationReaches(token.installationId, token.account, r));
+  const { page, headers } = paginate(ctx, repos);
+  return { status: 200, headers, body: { total_count: repos.length, repository_selection: inst?.repositorySelection ?? "all", repositories: page.map((r) => ctx.shapes.repo(r)) } };
+};
+
 const rateLimit: Handler = () => {
   const reset = Math.floor(Date.now() / 1000) + 3600;
   const r = { limit: 5000, used: 0, remaining: 5000, reset };
@@ -584,6 +599,7 @@ export const HANDLERS: Record<string, Handler> = {
   "apps/get-installation": getInstallation,
   "apps/create-installation-access-token": createInstallationToken,
   "apps/get-repo-installation": getRepoInstallation,
+  "apps/list-repos-accessible-to-installation": listInstallationRepos,
   "repos/get": getRepo,
   "repos/get-content": getContent,
   "pulls/get": getPull,

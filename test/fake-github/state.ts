@@ -52,6 +52,13 @@ export interface Installation {
   appId: number;
   /** Login of the account the app is installed on. */
   account: string;
+  /**
+   * "all": every repository of the account; "selected": only those in `repositories` (lower-case
+   * full names). GitHub's installation tokens reach only the installation's repositories and answer
+   * 404 / NOT_FOUND for the others exactly as for a missing one.
+   */
+  repositorySelection?: "all" | "selected";
+  repositories?: Set<string>;
 }
 
 export interface Identity {
@@ -425,6 +432,26 @@ export class World {
       this.installations.set(lower(owner), inst);
     }
     return inst;
+  }
+
+  /** The repositories of an owner, in creation order. */
+  reposOf(owner: string): RepoState[] {
+    return [...this.repos.values()].filter((r) => lower(r.owner) === lower(owner));
+  }
+
+  /** Restrict the owner's installation to these repositories (names or full names). */
+  selectRepositories(owner: string, names: string[]): void {
+    const inst = this.installationFor(owner);
+    inst.repositorySelection = "selected";
+    inst.repositories = new Set(names.map((n) => lower(n.includes("/") ? n : `${owner}/${n}`)));
+  }
+
+  /** Whether a token of the installation `installationId` (account `account`) reaches `repo`. */
+  installationReaches(installationId: number, account: string, repo: RepoState): boolean {
+    if (lower(account) !== lower(repo.owner)) return false;
+    const inst = this.installationById(installationId);
+    if (inst?.repositorySelection !== "selected") return true;
+    return inst.repositories?.has(lower(repo.fullName)) ?? false;
   }
 
   installationById(id: number): Installation | undefined {
