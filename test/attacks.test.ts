@@ -193,11 +193,11 @@ describe("the default-branch policy is read by its full branch ref", () => {
 
 describe("twins past the listing window (readPull)", () => {
   /** One PR whose head commit is associated with `total` PRs, of which `listed` come back. */
-  function ghWithAssociated(total: number, listed: { number: number; state: string; headRefOid: string }[]): GitHub {
+  function ghWithAssociated(total: number, listed: { number: number; state: string; headRefOid: string }[], headOid = HEAD): GitHub {
     const page = <T>(nodes: T[]) => ({ pageInfo: { hasNextPage: false, endCursor: null }, totalCount: nodes.length, nodes });
     const result = {
       repository: {
-        policy: null,
+        defaultBranchRef: { name: "main", target: { __typename: "Commit", oid: OLD, policyFile: null } },
         labels: { nodes: [] },
         pullRequest: {
           number: 1, title: "t", body: "", state: "OPEN", url: "u",
@@ -206,7 +206,7 @@ describe("twins past the listing window (readPull)", () => {
           labels: { nodes: [] },
           commits: page([]), files: page([{ path: "src/a.ts", changeType: "MODIFIED" }]), reviews: page([]),
           labelEvents: { pageInfo: { hasPreviousPage: false, startCursor: null }, nodes: [] },
-          head: { nodes: [{ commit: { oid: HEAD, headPolicy: null, checkSuites: { nodes: [] }, associatedPullRequests: { totalCount: total, nodes: listed } } }] },
+          head: { nodes: [{ commit: { oid: headOid, headPolicy: null, checkSuites: { nodes: [] }, associatedPullRequests: { totalCount: total, nodes: listed } } }] },
         },
       },
       orgPolicy: null,
@@ -227,6 +227,37 @@ describe("twins past the listing window (readPull)", () => {
     const d = decide({ facts: cut.facts, policy: cut.policy, approvals: [approval("alice")] });
     expect(d.conclusion).toBe("failure");
   });
+});
+
+describe("the commit read as the head is the PR's head (issue 8 point 10)", () => {
+  const target = { owner: "acme", repo: "api", number: 1, defaultBranch: "main", appId: 1 };
+  const fallback = { title: "", body: "", author: null, headRef: "", headSha: HEAD, baseRef: "main", labels: [], url: "", state: "OPEN" };
+  it("a head commit other than headRefOid fails closed, and no stored click is read from its check", async () => {
+    const s = await readPull(ghWithAssociatedHead(OLD), target, fallback);
+    expect(s.facts.unverified.join(" ")).toMatch(/is not the pull request's head/);
+    expect(s.buttonApprovals).toEqual([]);
+    expect(decide({ facts: s.facts, policy: s.policy, approvals: [approval("alice")] }).conclusion).toBe("failure");
+  });
+  function ghWithAssociatedHead(oid: string): GitHub {
+    const page = <T>(nodes: T[]) => ({ pageInfo: { hasNextPage: false, endCursor: null }, totalCount: nodes.length, nodes });
+    const result = {
+      repository: {
+        defaultBranchRef: { name: "main", target: { __typename: "Commit", oid: OLD, policyFile: null } },
+        labels: { nodes: [] },
+        pullRequest: {
+          number: 1, title: "t", body: "", state: "OPEN", url: "u", changedFiles: 1,
+          author: { __typename: "Bot", login: "Copilot", databaseId: 198982749 },
+          headRefName: "copilot/x", headRefOid: HEAD, baseRefName: "main", baseRefOid: OLD,
+          labels: { nodes: [] },
+          commits: page([]), files: page([{ path: "src/a.ts", changeType: "MODIFIED" }]), reviews: page([]),
+          labelEvents: { pageInfo: { hasPreviousPage: false, startCursor: null }, nodes: [] },
+          head: { nodes: [{ commit: { oid, headPolicy: null, checkSuites: { nodes: [] }, associatedPullRequests: { totalCount: 1, nodes: [] } } }] },
+        },
+      },
+      orgPolicy: null,
+    };
+    return { graphql: async () => result } as unknown as GitHub;
+  }
 });
 
 describe("partial GraphQL answers (data + errors) fail closed", () => {

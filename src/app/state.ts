@@ -3,12 +3,16 @@
  * (check runs hold the durable state); it only serialises work and saves requests.
  */
 import type { ButtonApproval } from "../github/button-approvals.js";
+import type { GitHub } from "../github/client.js";
+import { repositorySelection, type OrgAccess } from "../github/read-pull.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
 import type { EvaluationRetries } from "./retry.js";
 import type { ShaLock } from "./sha-lock.js";
 
 const LABEL_CACHE_MAX = 10_000;
+/** How long an installation's `repository_selection` is reused (it only words a message, see OrgAccess). */
+const SELECTION_TTL_MS = 10 * 60_000;
 
 export class AppState {
   readonly appId: number;
@@ -24,8 +28,12 @@ export class AppState {
   /**
    * The manual label of each repository's policy as last read (`labels.agent`; false = none), so a
    * `labeled` event for another label costs no request (SPEC §8). Unknown repository → evaluate.
+   * Keyed by lower-case `owner/name`. An entry is only as good as the policy it was read from, so
+   * every push to a default branch that could have changed that policy drops it (issue 8 point 5):
+   * the repository's own, its owner's `.github`, and — for a policy with `_extends`, whose sources
+   * can be anywhere — any. See `forgetPolicyOf`.
    */
-  readonly manualLabels = new Map<string, string | false>();
+  readonly manualLabels = new Map<string, { label: string | false; defaultBranch: string; extends: boolean }>();
 
   /** This instance's Prometheus registry (GET /metrics). */
   readonly metrics: AppMetrics;
@@ -39,9 +47,43 @@ export class AppState {
     this.queue = new KeyedQueue(lock ? (key, job) => lock.run(key, job) : undefined);
   }
 
-  rememberManualLabel(repo: string, label: string | false): void {
-    if (this.manualLabels.size >= LABEL_CACHE_MAX && !this.manualLabels.has(repo)) this.manualLabels.delete(this.manualLabels.keys().next().value!);
-    this.manualLabels.set(repo, label);
+  /** `repository_selection` per installation owner (lower-case), with when it was asked. */
+  private readonly selections = new Map<string, { at: number; value: Promise<"all" | "selected" | null> }>();
+
+  /** Why `<owner>/.github` could not be read: one cached request per owner (issue 8 point 9). */
+  readonly orgAccess: OrgAccess = (gh: GitHub, owner: string) => {
+    const key = owner.toLowerCase();
+    const now = Date.now();
+    const hit = this.selections.get(key);
+    if (hit && now - hit.at < SELECTION_TTL_MS) return hit.value;
+    if (this.selections.size >= LABEL_CACHE_MAX) this.selections.delete(this.selections.keys().next().value!);
+    const value = repositorySelection(gh);
+    this.selections.set(key, { at: now, value });
+    return value;
+  };
+
+  rememberManualLabel(repo: string, label: string | false, defaultBranch: string, viaExtends: boolean): void {
+    const key = repo.toLowerCase();
+    if (this.manualLabels.size >= LABEL_CACHE_MAX && !this.manualLabels.has(key)) this.manualLabels.delete(this.manualLabels.keys().next().value!);
+    this.manualLabels.set(key, { label, defaultBranch, extends: viaExtends });
+  }
+
+  /**
+   * The manual label as last read, or undefined when it cannot be trusted: never read, or read when the
+   * default branch (where the policy lives) was another one than the event says it is now.
+   */
+  manualLabelOf(repo: string, defaultBranch: string): string | false | undefined {
+    const entry = this.manualLabels.get(repo.toLowerCase());
+    return entry && entry.defaultBranch === defaultBranch ? entry.label : undefined;
+  }
+
+  /** A push to `repo`'s default branch: drop every cached manual label whose policy it may have changed. */
+  forgetPolicyOf(repo: string): void {
+    const key = repo.toLowerCase();
+    const [owner = "", name = ""] = key.split("/");
+    for (const [k, entry] of this.manualLabels) {
+      if (k === key || entry.extends || (name === ".github" && k.startsWith(`${owner}/`))) this.manualLabels.delete(k);
+    }
   }
 }
 

@@ -8,8 +8,16 @@
 
 const ACTOR = `__typename login ... on User { databaseId } ... on Bot { databaseId }`;
 const GIT_ACTOR = `name email user { login databaseId }`;
-const COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } authors(first: 10) { nodes { ${GIT_ACTOR} } }`;
+const COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } authors(first: 100) { totalCount nodes { ${GIT_ACTOR} } }`;
 const BLOB = `__typename ... on Blob { text isTruncated oid }`;
+/**
+ * The default branch and its policy file, from GitHub's current state, in the same read (issue 8 point
+ * 15): a webhook payload's `repository.default_branch` is a copy from when the event was sent, and a
+ * redelivered old delivery would name a branch that is no longer the default. `defaultBranchRef` is a
+ * branch ref, so a tag named like the branch cannot stand in for it (gitrevisions(7) prefers tags for
+ * a bare name in `object(expression:)`).
+ */
+const DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... on Commit { oid policyFile: file(path: $policyPath) { object { ${BLOB} } } } } }`;
 const PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
 const REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
 /**
@@ -21,12 +29,12 @@ const REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository 
 const LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } }`;
 
 export const PULL_QUERY = /* GraphQL */ `
-query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyExpression: String!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
+query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
   repository(owner: $owner, name: $name) {
-    policy: object(expression: $policyExpression) { ${BLOB} }
+    ${DEFAULT_BRANCH_POLICY}
     labels(first: 100, query: "agent") { nodes { name } }
     pullRequest(number: $number) {
-      number title body state url
+      number title body state url changedFiles
       author { ${ACTOR} }
       headRefName headRefOid baseRefName baseRefOid
       labels(first: 100) { nodes { name } }
@@ -120,7 +128,8 @@ export interface GqlCommit {
   message: string;
   author: GqlGitActor | null;
   committer: GqlGitActor | null;
-  authors: { nodes: GqlGitActor[] };
+  /** GitHub's resolved author + co-authors (trailer e-mails mapped to accounts as GitHub does). */
+  authors: { totalCount?: number; nodes: GqlGitActor[] };
 }
 export interface GqlBlob {
   __typename: string;
@@ -163,6 +172,8 @@ export interface GqlPull {
   body: string;
   state: string;
   url: string;
+  /** The true number of changed files (the listing stops at 3,000). Absent in old mocks. */
+  changedFiles?: number;
   author: GqlActor | null;
   headRefName: string;
   headRefOid: string;
@@ -184,9 +195,13 @@ export interface GqlPull {
     }[];
   };
 }
+export interface GqlDefaultBranch {
+  name: string;
+  target: { __typename: string; oid?: string; policyFile?: { object: GqlBlob | null } | null } | null;
+}
 export interface PullQueryResult {
   repository: {
-    policy: GqlBlob | null;
+    defaultBranchRef: GqlDefaultBranch | null;
     labels: { nodes: { name: string }[] } | null;
     pullRequest: GqlPull | null;
   } | null;
@@ -195,13 +210,13 @@ export interface PullQueryResult {
 
 /** Only the policy blobs (direct pushes: no PR to read). */
 export const POLICY_QUERY = /* GraphQL */ `
-query AgentGatePolicy($owner: String!, $name: String!, $policyExpression: String!, $orgExpression: String!) {
-  repository(owner: $owner, name: $name) { policy: object(expression: $policyExpression) { ${BLOB} } }
+query AgentGatePolicy($owner: String!, $name: String!, $policyPath: String!, $orgExpression: String!) {
+  repository(owner: $owner, name: $name) { ${DEFAULT_BRANCH_POLICY} }
   orgPolicy: repository(owner: $owner, name: ".github") { object(expression: $orgExpression) { ${BLOB} } }
 }`;
 
 export interface PolicyQueryResult {
-  repository: { policy: GqlBlob | null } | null;
+  repository: { defaultBranchRef: GqlDefaultBranch | null } | null;
   orgPolicy: { object: GqlBlob | null } | null;
 }
 

@@ -23,6 +23,12 @@ export interface FirstBlob {
   /** The branch or "HEAD" the blob was read at, for the source description. */
   ref: string;
   blob: GqlBlob | null;
+  /**
+   * Set when GitHub answered NOT_FOUND for the repository itself (org `.github`: missing, or not in
+   * this installation): why no organisation policy could be read, said in the check and the audit
+   * line instead of the built-in default silently standing in for the org's rules (issue 8 point 9).
+   */
+  notFound?: string;
 }
 
 type Layer = { text: string; file: string };
@@ -78,8 +84,12 @@ function loadLayers(layers: readonly Layer[]): LoadResult {
 /** The `_extends` value of a policy text, or null (none, or a parse error reported by the load). */
 function extendsOf(text: string, file: string): string | null {
   return memo(extendsCache, [file, text], () => {
-    const parsed = parsePolicyDocument(text, file);
-    return parsed.ok ? (parsed.doc.extends ?? null) : null;
+    try {
+      const parsed = parsePolicyDocument(text, file);
+      return parsed.ok ? (parsed.doc.extends ?? null) : null;
+    } catch {
+      return null; // the load below meets the same fault and reports it as an invalid policy
+    }
   });
 }
 
@@ -121,7 +131,12 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
       status: "ok",
       policy: BUILTIN_DEFAULT_POLICY,
       hash: (builtinHash ??= policyHash(BUILTIN_DEFAULT_POLICY)),
-      source: { kind: "builtin", description: `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)` },
+      source: {
+        kind: "builtin",
+        description: orgBlob?.notFound
+          ? `built-in default (no ${POLICY_PATH} on the default branch; no organization policy could be read: ${orgBlob.notFound})`
+          : `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)`,
+      },
     };
   }
   const firstFile = fileName(first.owner, first.repo, first.ref, POLICY_PATH);
@@ -156,7 +171,14 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
     text = next.text;
   }
   if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
-  const loaded = loadLayers(layers);
+  let loaded: LoadResult;
+  try {
+    loaded = loadLayers(layers);
+  } catch (error) {
+    // SPEC §4.0 / issue 8 point 18: a policy the loader cannot even judge is a broken policy, never a
+    // crash that leaves no check (the delivery would fail and the SHA keep whatever it showed before).
+    return { status: "invalid", errors: [{ file: firstFile, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }], source };
+  }
   return loaded.ok ? { status: "ok", policy: loaded.policy, hash: loaded.hash, source } : { status: "invalid", errors: loaded.errors, source };
 }
 
@@ -165,6 +187,19 @@ export function checkHeadPolicy(blob: GqlBlob | null, file: string): HeadPolicyC
   const read = blobText(blob, file);
   if ("missing" in read) return undefined;
   if ("unreadable" in read) return { status: "invalid", errors: [{ file, line: 0, column: 0, message: read.unreadable }] };
-  const errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
+  let errors: PolicyError[];
+  try {
+    errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
+  } catch (error) {
+    errors = [{ file, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }];
+  }
   return errors.length === 0 ? { status: "valid" } : { status: "invalid", errors };
+}
+
+/** A loader crash, named without its stack and without echoing file text (one short line). */
+function loaderFault(error: unknown): string {
+  const name = error instanceof Error ? error.name : "error";
+  const message = error instanceof Error ? error.message : String(error);
+  // eslint-disable-next-line no-control-regex
+  return `${name}: ${message.slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?")}`;
 }

@@ -29,7 +29,9 @@ import {
   REVIEWS_PAGE_QUERY,
   type GqlActor,
   type GqlCheckRun,
+  type GqlBlob,
   type GqlCommit,
+  type GqlDefaultBranch,
   type GqlFile,
   type GqlGitActor,
   type GqlLabelEvents,
@@ -52,7 +54,11 @@ export interface RepoRef {
 
 export interface PullTarget extends RepoRef {
   number: number;
-  /** From the webhook payload (`repository.default_branch`): where the policy is read. */
+  /**
+   * From the webhook payload (`repository.default_branch`): only a fallback for messages when the PR
+   * cannot be read. Where the policy is read comes from GitHub's `defaultBranchRef` in the same read
+   * (issue 8 point 15: a redelivered old payload may name a branch that is no longer the default).
+   */
   defaultBranch: string;
   /** This app's id: only its own check suite is ours. */
   appId: number;
@@ -94,6 +100,8 @@ export interface PullSnapshot {
    * LABELED event in the last 100 and not on the PR now): the writer does not put them back.
    */
   labelsTakenOff: string[];
+  /** Set when GitHub says the repository is not visible to this installation (see `repositoryNotFound`). */
+  inaccessible?: true;
 }
 
 /** Per-evaluation cache of permission and team look-ups (one evaluation may judge several PRs). */
@@ -155,8 +163,21 @@ function identity(actor: GqlGitActor | null): GitIdentity {
 }
 
 function commitFacts(c: GqlCommit): CommitFacts {
-  // `Commit.authors` lists the author first, then the co-authors GitHub resolved from trailers.
+  // `Commit.authors` lists the author first, then the co-authors GitHub resolved from trailers: the
+  // trailer e-mails mapped to accounts as GitHub maps them (any verified e-mail of the account, not
+  // only noreply addresses), which is what contributor exclusion needs (SPEC §4).
   return { sha: c.oid, author: identity(c.author), committer: identity(c.committer), message: c.message, coAuthors: c.authors.nodes.slice(1).map(identity) };
+}
+
+/**
+ * Commits whose author + co-author list GitHub did not give completely (more than one page of 100):
+ * a co-author past the page could approve as if they had not contributed (issue 8 point 2), so the
+ * PR fails closed rather than judging approvals on a partial list.
+ */
+function incompleteAuthors(commits: readonly GqlCommit[]): string[] {
+  return commits
+    .filter((c) => typeof c.authors.totalCount === "number" && c.authors.totalCount > c.authors.nodes.length)
+    .map((c) => `Commit ${c.oid.slice(0, 7)} names ${c.authors.totalCount} authors and co-authors; GitHub listed only ${c.authors.nodes.length}, so an approver could be a co-author that was not seen. Split the co-author trailers over several commits, then re-run.`);
 }
 
 const CHANGE_TYPES: Record<string, ChangedFile["status"]> = {
@@ -378,17 +399,19 @@ export interface ReadOptions {
    * `backtest`): the reviewers are then qualified against ITS requirements. The app never sets it.
    */
   policyOverride?: PolicyState;
+  /** Says why the org's `.github` could not be read (see `OrgAccess`). */
+  orgAccess?: OrgAccess;
 }
 
 export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFallback, options: ReadOptions = {}): Promise<PullSnapshot> {
   const cache = options.cache ?? newLookupCache();
   let result: PullQueryResult;
+  let orgNotFound = false;
   try {
     result = await gh.graphql<PullQueryResult>(PULL_QUERY, {
       owner: target.owner,
       name: target.repo,
       number: target.number,
-      policyExpression: defaultBranchPolicyExpression(target.defaultBranch),
       orgExpression: `HEAD:${POLICY_PATH}`,
       policyPath: POLICY_PATH,
       appId: target.appId,
@@ -396,41 +419,54 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     });
   } catch (error) {
     const partial = partialData<PullQueryResult>(error);
-    if (!partial) return unreadSnapshot(target, fallback, `Could not read pull request #${target.number} from GitHub (${describeError(error)}).`);
+    if (!partial) {
+      if (repositoryNotFound(error)) return { ...unreadSnapshot(target, fallback, `The repository ${target.owner}/${target.repo} is not visible to this installation.`), inaccessible: true };
+      return unreadSnapshot(target, fallback, `Could not read pull request #${target.number} from GitHub (${describeError(error)}).`);
+    }
     result = partial;
+    orgNotFound = true;
   }
   const pr = result.repository?.pullRequest;
   if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
 
   const unverified: string[] = [];
-  const policyState = options.policyOverride ?? await readPolicy(
-    gh,
-    { owner: target.owner, repo: target.repo, ref: target.defaultBranch, blob: result.repository?.policy ?? null },
-    target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: result.orgPolicy?.object ?? null },
-  );
+  const policyState = options.policyOverride ?? (await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, options.orgAccess));
 
   // 1. Commits, files and reviews, all pages.
   let commits: GqlCommit[] = pr.commits.nodes.map((n) => n.commit);
   let files: ChangedFile[] = [];
   let reviews: GqlReview[] = [];
+  let commitsRead = true;
   try {
     commits = (await restOfPages(gh, target, pr.commits, COMMITS_PAGE_QUERY, "commits", MAX_LISTED_COMMITS)).map((n) => n.commit);
   } catch (error) {
+    commitsRead = false;
     unverified.push(`Could not list all commits of the pull request (${describeError(error)}). ${RERUN}`);
   }
-  // At the cap GitHub may have stopped listing: fail closed (a PR of exactly 250 commits is refused too).
-  if (pr.commits.totalCount >= MAX_LISTED_COMMITS || commits.length >= MAX_LISTED_COMMITS)
-    unverified.push(`The pull request has ${pr.commits.totalCount} commits; GitHub lists at most ${MAX_LISTED_COMMITS}, so commits past that could not be checked for agents. Split the pull request.`);
+  // Exact caps (issue 8 point 8): the true count says whether the listing is complete. Exactly 250
+  // commits, all listed, is a complete listing; more than the cap, or fewer listed than the count, is not.
+  const commitCount = pr.commits.totalCount;
+  if (commitCount > MAX_LISTED_COMMITS)
+    unverified.push(`The pull request has ${commitCount} commits; GitHub lists at most ${MAX_LISTED_COMMITS}, so commits past that could not be checked for agents. Split the pull request.`);
+  else if (commitsRead && commits.length < commitCount)
+    unverified.push(`GitHub listed ${commits.length} of the pull request's ${commitCount} commits, so the others could not be checked for agents. ${RERUN}`);
+  unverified.push(...incompleteAuthors(commits));
   let gqlFiles: GqlFile[] = [];
   if (!pr.files) unverified.push(`GitHub did not list the changed files. ${RERUN}`);
   else {
+    let filesRead = true;
     try {
       gqlFiles = await restOfPages(gh, target, pr.files, FILES_PAGE_QUERY, "files", MAX_LISTED_FILES);
     } catch (error) {
+      filesRead = false;
       unverified.push(`Could not list all changed files (${describeError(error)}). ${RERUN}`);
     }
-    if (pr.files.totalCount >= MAX_LISTED_FILES || gqlFiles.length >= MAX_LISTED_FILES)
-      unverified.push(`The pull request changes ${pr.files.totalCount} files; GitHub lists at most ${MAX_LISTED_FILES}, so files past that could not be checked against the policy. Split the pull request.`);
+    // `changedFiles` is the true count; the connection's own totalCount may stop at the listing cap.
+    const fileCount = Math.max(pr.changedFiles ?? 0, pr.files.totalCount);
+    if (fileCount > MAX_LISTED_FILES)
+      unverified.push(`The pull request changes ${fileCount} files; GitHub lists at most ${MAX_LISTED_FILES}, so files past that could not be checked against the policy. Split the pull request.`);
+    else if (filesRead && gqlFiles.length < fileCount)
+      unverified.push(`GitHub listed ${gqlFiles.length} of the pull request's ${fileCount} changed files, so the others could not be checked against the policy. ${RERUN}`);
   }
   files = gqlFiles.map((f) => ({ path: f.path, status: CHANGE_TYPES[f.changeType] ?? "changed" }));
   if (gqlFiles.some((f) => f.changeType === "RENAMED")) {
@@ -459,6 +495,11 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     ? { id: run.databaseId, status: run.status, conclusion: run.conclusion?.toLowerCase() ?? null, title: run.title, summary: run.summary, text: run.text }
     : null;
   const headSha = pr.headRefOid;
+  // Issue 8 point 10: the commit read as the head (its check run, its twins, its copy of the policy)
+  // must be the PR's head. They come from two connections of one read; should GitHub answer them from
+  // different moments, nothing read at the other commit may decide this one.
+  if (!head || head.oid !== headSha)
+    unverified.push(`The head commit GitHub returned (${head ? head.oid.slice(0, 7) : "none"}) is not the pull request's head ${headSha.slice(0, 7)}; the pull request was probably pushed to while it was read. ${RERUN}`);
   const twins = (head?.associatedPullRequests?.nodes ?? [])
     .filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number)
     .map((p) => p.number);
@@ -472,7 +513,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     : undefined;
 
   // 3. Approvals: latest review per user, and the Approve clicks stored at this SHA.
-  const stored = decodeButtonApprovals(check?.text, headSha);
+  const stored = head?.oid === headSha ? decodeButtonApprovals(check?.text, headSha) : [];
   const buttonApprovals = [...stored];
   const pending = options.pendingClicks?.sha === headSha ? options.pendingClicks.clicks : [];
   for (const click of pending) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
@@ -540,6 +581,16 @@ export function partialData<T extends { orgPolicy: unknown }>(error: unknown): T
   return onlyOrgMissing ? e.data : null;
 }
 
+/**
+ * GitHub's NOT_FOUND for the repository itself: the installation does not reach it (not selected,
+ * uninstalled, another account's — a webhook the app should not act on). Nothing can be written
+ * there either, so the caller answers the delivery and writes nothing.
+ */
+export function repositoryNotFound(error: unknown): boolean {
+  const e = error as { errors?: { type?: string; path?: (string | number)[] }[] };
+  return Array.isArray(e?.errors) && e.errors.some((x) => x.type === "NOT_FOUND" && x.path?.length === 1 && x.path[0] === "repository");
+}
+
 function unreadSnapshot(target: PullTarget, fb: PullFallback, why: string): PullSnapshot {
   const reason = `${why} ${RERUN}`;
   return {
@@ -571,20 +622,76 @@ function unreadSnapshot(target: PullTarget, fb: PullFallback, why: string): Pull
 }
 
 /** The policy alone (one GraphQL request, plus `_extends`): for direct pushes, which have no PR. */
-export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: string): Promise<PolicyState> {
+export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: string, orgAccess?: OrgAccess): Promise<{ policy: PolicyState; defaultBranch: string | null }> {
   let result: PolicyQueryResult;
+  let orgNotFound = false;
   try {
-    result = await gh.graphql<PolicyQueryResult>(POLICY_QUERY, { owner: repo.owner, name: repo.repo, policyExpression: defaultBranchPolicyExpression(defaultBranch), orgExpression: `HEAD:${POLICY_PATH}` });
+    result = await gh.graphql<PolicyQueryResult>(POLICY_QUERY, { owner: repo.owner, name: repo.repo, policyPath: POLICY_PATH, orgExpression: `HEAD:${POLICY_PATH}` });
   } catch (error) {
     const partial = partialData<PolicyQueryResult>(error);
-    if (!partial) return { status: "unreadable", reason: `Could not read the policy (${describeError(error)}).`, source: { kind: "repository", description: `${repo.owner}/${repo.repo}@${defaultBranch}:${POLICY_PATH}` } };
+    if (!partial) return { policy: { status: "unreadable", reason: `Could not read the policy (${describeError(error)}).`, source: { kind: "repository", description: `${repo.owner}/${repo.repo}@${defaultBranch}:${POLICY_PATH}` } }, defaultBranch: null };
     result = partial;
+    orgNotFound = true;
   }
-  return readPolicy(
-    gh,
-    { owner: repo.owner, repo: repo.repo, ref: defaultBranch, blob: result.repository?.policy ?? null },
-    repo.repo === ".github" ? null : { owner: repo.owner, repo: ".github", ref: "HEAD", blob: result.orgPolicy?.object ?? null },
-  );
+  const branch = result.repository?.defaultBranchRef ?? null;
+  return { policy: await policyFromRead(gh, { ...repo, defaultBranch }, branch, result.orgPolicy, orgNotFound, orgAccess), defaultBranch: branch?.name ?? null };
+}
+
+/**
+ * How the installation reaches the organisation's repositories (`repository_selection` of "List
+ * repositories accessible to the app installation": `all` or `selected`), or null when unknown. Only
+ * used to say WHY `<org>/.github` could not be read; a stale answer changes words, never a decision.
+ */
+export type OrgAccess = (gh: GitHub, owner: string) => Promise<"all" | "selected" | null>;
+
+/** One request, cached by the caller (AppState) per owner: see `OrgAccess`. */
+export async function repositorySelection(gh: GitHub): Promise<"all" | "selected" | null> {
+  try {
+    const { data } = await gh.rest.apps.listReposAccessibleToInstallation({ per_page: 1 });
+    const selection = (data as { repository_selection?: string }).repository_selection;
+    return selection === "all" || selection === "selected" ? selection : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * GitHub answers NOT_FOUND for `<org>/.github` both when it does not exist and when it is private and
+ * not in this installation (an installation token cannot tell them apart: docs "Authenticating as a
+ * GitHub App installation" — a token reaches only the installation's repositories). The installation's
+ * `repository_selection` can: with `all`, every repository of the owner is in the installation, so the
+ * repository is missing; with `selected`, it is missing or was not selected.
+ */
+async function orgNotFoundReason(gh: GitHub, owner: string, orgAccess?: OrgAccess): Promise<string> {
+  const selection = orgAccess ? await orgAccess(gh, owner) : null;
+  const repo = `${owner}/.github`;
+  if (selection === "all") return `${repo} does not exist (the app is installed on all of ${owner}'s repositories, so it would see it)`;
+  if (selection === "selected")
+    return `${repo} is missing, or not among the repositories selected for this installation (add it to the installation so that the organization's policy applies)`;
+  return `${repo} is missing, or not in this installation (add it to the installation so that the organization's policy applies)`;
+}
+
+/** The policy state from the one read: the default branch as GitHub names it now, and its file. */
+async function policyFromRead(
+  gh: GitHub,
+  target: RepoRef & { defaultBranch: string },
+  branch: GqlDefaultBranch | null,
+  org: { object: GqlBlob | null } | null,
+  orgNotFound: boolean,
+  orgAccess?: OrgAccess,
+): Promise<PolicyState> {
+  if (!branch || branch.target?.__typename !== "Commit") {
+    return {
+      status: "unreadable",
+      reason: `GitHub did not name the default branch of ${target.owner}/${target.repo}, where the policy is read. ${RERUN}`,
+      source: { kind: "repository", description: `${target.owner}/${target.repo}:${POLICY_PATH}` },
+    };
+  }
+  const orgBlob =
+    target.repo === ".github"
+      ? null
+      : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...(orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, orgAccess) } : {}) };
+  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob);
 }
 
 export type { GqlPull };
