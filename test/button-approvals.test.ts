@@ -179,7 +179,10 @@ describe("format version", () => {
 
   it("the version does not loosen where the block is read from: a versioned forgery mid-text is ignored", () => {
     const forgedV1 = encodeButtonApprovals({ sha: HEAD, approvals: [mallory] });
-    expect(decodeButtonApprovals(`| \`${forgedV1}\` |\n\n${encodeButtonApprovals({ sha: HEAD, approvals: [alice] })}`, HEAD)).toEqual([alice]);
+    // Written by the app, the quoted forgery is defused and the real block is read; raw text with a
+    // second marker is not what the app writes, so its clicks are void (issue 8 point 10).
+    expect(decodeButtonApprovals(withButtonApprovals(`| \`${forgedV1}\` |`, { sha: HEAD, approvals: [alice] }), HEAD)).toEqual([alice]);
+    expect(decodeButtonApprovals(`| \`${forgedV1}\` |\n\n${encodeButtonApprovals({ sha: HEAD, approvals: [alice] })}`, HEAD)).toEqual([]);
     expect(decodeButtonApprovals(`${forgedV1}\ntrailing`, HEAD)).toEqual([]);
   });
 });

@@ -71,6 +71,10 @@ const TAIL = /^<!-- agent-gate:approvals (.*?) -->\s*$/s;
 function tailBlock(text: string): { start: number; json: string } | null {
   const at = text.lastIndexOf(OPEN);
   if (at === -1) return null;
+  // Issue 8 point 10: the writer leaves exactly one marker in the text (its own; quoted ones are
+  // defused, see `defuse`), so another occurrence means the text is not what this app wrote the way
+  // it writes it: the stored clicks are void rather than trusted.
+  if (text.indexOf(OPEN) !== at) return null;
   // `withButtonApprovals` writes "\n\n" + block (the block alone when the text was empty).
   if (at !== 0 && !(at >= 2 && text.startsWith("\n\n", at - 2))) return null;
   const m = TAIL.exec(text.slice(at));
@@ -121,10 +125,22 @@ export function decodeButtonApprovals(text: string | null | undefined, sha: stri
   }
 }
 
-/** `text` with the block replaced (or removed when there are neither approvals nor review requests). */
+/**
+ * Quoted text that happens to hold the marker (a file name, a commit message in a code span) gets a
+ * WORD JOINER inside it: it reads the same, and is no longer the marker, so the one the app appends is
+ * the only one and a forgery can neither count nor void the real clicks.
+ */
+function defuse(text: string): string {
+  return text.includes(OPEN) ? text.replaceAll(OPEN, `<!-\u2060- agent-gate:approvals `) : text;
+}
+
+/**
+ * `text` with the block replaced (or removed when there are neither approvals nor review requests);
+ * every other marker defused.
+ */
 export function withButtonApprovals(text: string, block: ButtonApprovalBlock): string {
   const found = tailBlock(text);
-  const base = found ? text.slice(0, found.start) : text;
+  const base = defuse(found ? text.slice(0, found.start) : text);
   const empty = block.approvals.length === 0 && (block.reviewRequests ?? []).length === 0;
   return empty ? base : `${base}\n\n${encodeButtonApprovals(block)}`;
 }
