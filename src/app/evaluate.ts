@@ -5,19 +5,19 @@
  */
 import type { Logger } from "probot";
 import { decide, strictest } from "../engine/decide.js";
-import { renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
+import { md, renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
 import { ASSISTED_LABEL } from "../engine/policy-defaults.js";
 import type { Decision, Account } from "../engine/types.js";
-import { withButtonApprovals, encodeButtonApprovals, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
+import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
 import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
-import { addLabels, writeCheck, type LabelSpec } from "../github/write-check.js";
+import { addLabels, findRun, writeCheck, type LabelSpec } from "../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "./audit.js";
 import type { FollowUp } from "./keyed-queue.js";
 import { gaveUpNote } from "./retry.js";
 import { requestReviewsOnce } from "./review-requests.js";
-import { assertLeaseHeld } from "./sha-lock.js";
+import { assertLeaseHeld, ShaLockLostError, ShaLockTimeoutError } from "./sha-lock.js";
 import { shaKey, type AppState } from "./state.js";
 
 export interface RepoContext extends RepoRef {
@@ -109,13 +109,17 @@ function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
   return labels;
 }
 
-function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
+async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
   const counter = newRequestCounts();
-  return evaluate(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter).catch((error: unknown) => {
+  const gh = countingOctokit(req.gh, counter);
+  try {
+    return await evaluate(app, { ...req, gh }, counter);
+  } catch (error) {
+    await failClosed(app, { ...req, gh }, error);
     // The check may be stale now (e.g. its write failed): evaluate again later (src/app/retry.ts).
     scheduleRetry(app, req, req.fallback.headSha, describeError(error));
     throw error;
-  });
+  }
 }
 
 /** Ask for an automatic re-evaluation of `sha` (src/app/retry.ts); no-op without retries (tests). */
@@ -129,6 +133,44 @@ function scheduleRetry(app: AppState, req: EvaluateRequest, sha: string, reason:
   );
 }
 
+export const EVALUATION_FAILED_TITLE = "agent-gate could not evaluate this commit";
+
+/**
+ * An evaluation that throws never leaves a stale passing check (issue 8 point 17): the SHA's run is
+ * rewritten `failure`, saying why, before the error propagates (the delivery is answered 500, so
+ * GitHub shows it as failed and it can be redelivered). The clicks stored in the run are kept, so a
+ * fixed fault costs the approvers nothing; the clicks this evaluation was judging are dropped and
+ * answered (one of them may be what made it throw, and kept it would throw again on every event).
+ * Not when the cross-replica lock is lost or timed out: then another replica owns the SHA's slot and
+ * writing here would be the very race the lock prevents.
+ */
+async function failClosed(app: AppState, req: EvaluateRequest, error: unknown): Promise<void> {
+  if (error instanceof ShaLockLostError || error instanceof ShaLockTimeoutError) return;
+  const sha = req.fallback.headSha;
+  const repo = `${req.repo.owner}/${req.repo.repo}`;
+  req.log.error({ repo, sha, pull: req.number, err: error }, "agent-gate: evaluation failed; writing failure on the check");
+  const pending = app.pendingClicks.get(shaKey(req.repo.owner, req.repo.repo, sha)) ?? [];
+  if (pending.length > 0) dropPendingClicks(app, req.log, req.repo, sha, pending, [req.number], "the evaluation failed before the click could be judged: click Approve again once the check is re-run");
+  if (!/^[0-9a-f]{40}$/.test(sha)) return;
+  try {
+    const run = await findRun(req.gh, req.repo, sha, app.appId);
+    const kept = decodeButtonApprovals(run?.text, sha);
+    const reviewRequests = decodeReviewRequests(run?.text, sha);
+    const fault = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const summary = [
+      `### ${EVALUATION_FAILED_TITLE}`,
+      "",
+      `The evaluation of pull request #${req.number} at ${sha.slice(0, 7)} stopped with an internal error (${md(fault, 300)}), so nothing it would have decided is known to be true. The check fails closed until an evaluation succeeds.`,
+      "",
+      "Re-run the agent-gate check (\"Re-run\" on the check). If it fails again, tell the app's operators: the app's log has the error.",
+    ].join("\n");
+    assertLeaseHeld();
+    await writeCheck(req.gh, req.repo, sha, run, app.appId, { conclusion: "failure", title: EVALUATION_FAILED_TITLE, summary, text: withButtonApprovals("", { sha, approvals: kept, ...(reviewRequests.length > 0 ? { reviewRequests } : {}) }) }, null);
+  } catch (writeError) {
+    req.log.error({ repo, sha, err: writeError }, "agent-gate: could not write the failure after a failed evaluation");
+  }
+}
+
 async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts): Promise<void | FollowUp> {
   const started = performance.now();
   // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); writes below use req.gh.
@@ -139,7 +181,14 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   const cache = newLookupCache();
 
   // 1. Read the PR (one GraphQL query), then the other open PRs at the same head.
-  const first = await readPull(reads, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache });
+  const first = await readPull(reads, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache, orgAccess: app.orgAccess });
+  if (first.inaccessible) {
+    // A delivery for a repository this installation does not reach (not selected, or a forged or
+    // stale delivery): there is nothing to read and nowhere to write. Answered, logged, no request more.
+    req.log.warn({ repo: `${req.repo.owner}/${req.repo.repo}`, pull: req.number }, "agent-gate: the repository is not visible to this installation; nothing evaluated");
+    if (pending.length > 0) dropPendingClicks(app, req.log, req.repo, req.fallback.headSha, pending, [req.number], "the repository is not visible to this installation");
+    return;
+  }
   const sha = first.facts.headSha;
   if (sha !== req.fallback.headSha && pending.length > 0) {
     // A click approves the head it was made on (SPEC §4: approvals count only at the current head); the
@@ -156,9 +205,14 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   }
   const snapshots = [first];
   for (const twin of first.twins) {
-    snapshots.push(await readPull(reads, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache }));
+    snapshots.push(await readPull(reads, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache, orgAccess: app.orgAccess }));
   }
-  app.rememberManualLabel(`${req.repo.owner}/${req.repo.repo}`, first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored");
+  app.rememberManualLabel(
+    `${req.repo.owner}/${req.repo.repo}`,
+    first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored",
+    req.repo.defaultBranch,
+    first.policy.source.description.includes(" (extends "),
+  );
 
   // 2. Decide each PR; the SHA's check carries the strictest (SPEC §4 "one SHA, several PRs").
   //    The label we add is not a signal (the reader passes the manual label only when a human put it

@@ -6,13 +6,13 @@
  */
 import type { Logger } from "probot";
 import { decide, strictest } from "../engine/decide.js";
-import { renderCheck } from "../engine/render.js";
+import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../engine/render.js";
 import type { Decision } from "../engine/types.js";
 import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../github/queries.js";
 import { newLookupCache, readPull } from "../github/read-pull.js";
-import { writeCheck } from "../github/write-check.js";
+import { writeCheck, type CheckOutput } from "../github/write-check.js";
 import { decisionAudit, logDecision } from "./audit.js";
 import { minimalFallback, type RepoContext } from "./evaluate.js";
 import { assertLeaseHeld } from "./sha-lock.js";
@@ -54,6 +54,40 @@ function unresolved(req: MergeGroupRequest, reason: string): Decision {
   });
 }
 
+/** A PR's decision passes in a queue when nobody needs to act: `success`, or `neutral` ("disabled by policy"). */
+const passes = (d: Decision) => d.conclusion === "success" || d.conclusion === "neutral";
+
+/**
+ * The group's check (issue 8 point 7): `success` or `failure` only, never `action_required` — nobody
+ * can click Approve in a queue, and GitHub answers 422 to an `action_required` run without a
+ * `details_url` ("Create a check run": "When the conclusion is action_required, additional details
+ * should be provided on the site specified by details_url"), so the group would get no check at all
+ * and wait for the queue's timeout. The summary names each PR that does not pass and what it needs;
+ * approving happens on the PR's own check or by a review, then the PR is queued again.
+ */
+export function queueOutput(decisions: readonly Decision[], combined: Decision): CheckOutput {
+  const failing = decisions.filter((d) => !passes(d));
+  if (failing.length === 0) {
+    const rendered = renderCheck(combined);
+    return { conclusion: "success", title: rendered.title, summary: rendered.summary, text: "" };
+  }
+  const name = (d: Decision) => (d.number != null ? `#${d.number}` : "The group");
+  const title = failing.length === 1 ? `Merge queue: ${name(failing[0]!)} does not pass — ${failing[0]!.title}` : `Merge queue: ${failing.length} of ${decisions.length} pull requests do not pass`;
+  const lines = [
+    `**This merge group cannot pass yet.** Nobody can approve inside a merge queue, so \`agent-gate\` passes a group only when every pull request in it passes at its own head. Not passing:`,
+    "",
+    ...failing.slice(0, 100).map((d) => `- ${name(d)} (${d.conclusion.replace("_", " ")}): ${md(d.title, 300)}`),
+    "",
+    "Approve each of them (a review, or Approve on the pull request's own `agent-gate` check), then add them to the queue again.",
+    "",
+    "---",
+    "",
+  ];
+  const head = lines.join("\n");
+  const budget = CHECK_OUTPUT_MAX - utf8Length(head) - 16;
+  return { conclusion: "failure", title: sanitize(title, CHECK_TITLE_MAX), summary: head + renderSummary(failing[0]!, Math.max(0, budget)), text: "" };
+}
+
 export function evaluateMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
   return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.headSha), () => runMergeGroup(app, req), "merge_group");
 }
@@ -75,14 +109,14 @@ async function mergeGroupCheck(app: AppState, req: MergeGroupRequest, counter: R
   else {
     decisions = [];
     for (const number of pulls) {
-      const s = await readPull(reads, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache });
+      const s = await readPull(reads, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache, orgAccess: app.orgAccess });
       decisions.push(decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) }));
     }
   }
   const combined = strictest(decisions);
-  const rendered = renderCheck(combined);
+  const output = queueOutput(decisions, combined);
   assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-  const wrote = await writeCheck(req.gh, req.repo, req.headSha, undefined, app.appId, { conclusion: combined.conclusion, ...rendered }, null);
+  const wrote = await writeCheck(req.gh, req.repo, req.headSha, undefined, app.appId, output, null);
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: { ...counter } }), app.metrics);

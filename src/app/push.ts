@@ -12,7 +12,7 @@ import type { CommitFacts, Detection, PolicyState } from "../engine/types.js";
 import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { readRepoPolicy } from "../github/read-pull.js";
-import { writeCheck } from "../github/write-check.js";
+import { findRun, writeCheck } from "../github/write-check.js";
 import { logPush } from "./audit.js";
 import type { RepoContext } from "./evaluate.js";
 import { assertLeaseHeld } from "./sha-lock.js";
@@ -98,23 +98,41 @@ async function pushReport(app: AppState, req: PushRequest, counter: RequestCount
   const started = performance.now();
   // Reads: the GraphQL policy query without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
   const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
-  // 1. Policy (its custom agents count), commits, detection.
-  const policy = await readRepoPolicy(reads, req.repo, req.repo.defaultBranch);
+  // 1. Policy (its custom agents count), commits, detection. The default branch as GitHub names it
+  //    now (issue 8 point 15): a redelivered old push to a branch that is no longer the default is no
+  //    direct push to the default branch.
+  const read = await readRepoPolicy(reads, req.repo, req.repo.defaultBranch, app.orgAccess);
+  const policy = read.policy;
+  if (read.defaultBranch !== null && req.ref !== `refs/heads/${read.defaultBranch}`) {
+    req.log.info({ repo: `${req.repo.owner}/${req.repo.repo}`, ref: req.ref, defaultBranch: read.defaultBranch }, "agent-gate: push to a branch that is no longer the default; nothing to report");
+    return;
+  }
   const { commits, unverified } = await pushedCommits(req);
   const config = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
   const detection = detectAgents(
-    { repository: `${req.repo.owner}/${req.repo.repo}`, number: null, title: "", body: "", author: null, headRef: req.ref.replace(/^refs\/heads\//, ""), headSha: req.after, baseRef: req.repo.defaultBranch, labels: [], commits, files: [], unverified: [] },
+    { repository: `${req.repo.owner}/${req.repo.repo}`, number: null, title: "", body: "", author: null, headRef: req.ref.replace(/^refs\/heads\//, ""), headSha: req.after, baseRef: read.defaultBranch ?? req.repo.defaultBranch, labels: [], commits, files: [], unverified: [] },
     config,
   );
   // Only commit signals: the "head branch" of a push is the default branch itself, not an agent's branch.
   const agentCommits = detection.commits.filter((c) => c.agents.length > 0);
   let conclusion: "neutral" | null = null;
   if (agentCommits.length > 0) {
-    // 2. Report on the pushed head commit (one run per SHA, rewritten only if it changed).
-    const out = renderPush(detection, commits, req.pusher, policy, unverified);
-    assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-    await writeCheck(req.gh, req.repo, req.after, undefined, app.appId, { conclusion: "neutral", ...out }, null);
-    conclusion = "neutral";
+    // 2. Report on the pushed head commit (one run per SHA, rewritten only if it changed) — unless the
+    //    SHA carries a pull request's decision (issue 8 point 6, SPEC §5: "a report never weakens the
+    //    check of a SHA that is an open PR's head"). A branch proposed into `release/1` and pushed to
+    //    the default branch has that PR's `failure` on this very SHA; `neutral` passes a required
+    //    check, so writing it would let the release PR merge. A PR decision is never replaced by a
+    //    report: a stricter one must stand, and one that passes means the commits went through a PR.
+    //    This runs in the SHA's serialisation slot, so no PR evaluation of the SHA interleaves.
+    const existing = await findRun(req.gh, req.repo, req.after, app.appId);
+    if (existing && existing.title !== PUSH_TITLE) {
+      req.log.info({ repo: `${req.repo.owner}/${req.repo.repo}`, sha: req.after, conclusion: existing.conclusion }, "agent-gate: the pushed commit carries a pull request's check; the push report does not replace it");
+    } else {
+      const out = renderPush(detection, commits, req.pusher, policy, unverified);
+      assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
+      await writeCheck(req.gh, req.repo, req.after, existing, app.appId, { conclusion: "neutral", ...out }, null);
+      conclusion = "neutral";
+    }
   }
   if (agentCommits.length > 0 || unverified) {
     logPush(req.log, {

@@ -44,7 +44,7 @@ function remember(repo: RepoRef, sha: string, id: number): void {
  * The existing run when the read could not say (read failure): a direct look-up, so a failing read
  * never piles up runs on the SHA.
  */
-async function findRun(gh: GitHub, repo: RepoRef, sha: string, appId: number): Promise<ExistingCheck | null> {
+export async function findRun(gh: GitHub, repo: RepoRef, sha: string, appId: number): Promise<ExistingCheck | null> {
   const { data } = await gh.rest.checks.listForRef({ owner: repo.owner, repo: repo.repo, ref: sha, check_name: CHECK_NAME, app_id: appId, filter: "latest", per_page: 10 });
   const run = data.check_runs.sort((a, b) => b.id - a.id)[0];
   return run

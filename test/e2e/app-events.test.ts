@@ -372,8 +372,16 @@ describe("merge_group and push", () => {
     expect(gate(repo, group.headSha).conclusion).toBe("success");
     const c = agentPull(repo, { "src/m3.ts": "3\n" });
     const group2 = w.enqueue(repo, [c.number]);
+    fake.clearLog();
     await send(mergeGroupChecksRequested(w, repo, group2));
-    expect(gate(repo, group2.headSha).conclusion).toBe("action_required");
+    // Issue 8 point 7: success or failure only (nobody can click in a queue), written in one request
+    // GitHub accepts (the fake answers 422 to action_required without details_url), naming the PR.
+    const queued = gate(repo, group2.headSha);
+    expect(queued.conclusion).toBe("failure");
+    expect(queued.actions).toEqual([]);
+    expect(queued.output.title).toContain(`#${c.number}`);
+    expect(queued.output.summary).toMatch(new RegExp(`- #${c.number} \\(action required\\)`));
+    expect(e2e.writes().filter((r) => r.path.includes("/check-runs"))).toHaveLength(1);
     const stray = { ...group2, headSha: w.pushCommit(repo, "main", { message: "unrelated" }).sha };
     await send(mergeGroupChecksRequested(w, repo, stray));
     expect(gate(repo, stray.headSha).conclusion).toBe("failure");

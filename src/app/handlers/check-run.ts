@@ -10,7 +10,7 @@
 import type { Context } from "probot";
 import { CHECK_NAME } from "../../github/read-pull.js";
 import { APPROVE_ACTION } from "../../github/write-check.js";
-import { addButtonApproval } from "../../github/button-approvals.js";
+import { addButtonApproval, type ButtonApproval } from "../../github/button-approvals.js";
 import { dropPendingClicks, evaluatePull, minimalFallback } from "../evaluate.js";
 import { shaKey, type AppState } from "../state.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
@@ -21,6 +21,22 @@ function isOurs(app: AppState, run: { name: string; app: { id: number } | null }
   return run.app?.id === app.appId && run.name === CHECK_NAME;
 }
 
+/** A GitHub login: 1–39 letters, digits or single hyphens (bots: the App slug + "[bot]"). Linear: one character class, bounded. */
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?$/;
+const ACCOUNT_TYPES = new Set(["User", "Bot", "Organization", "Mannequin"]);
+
+/** The click of a payload's `sender`, or null when any field the store needs is missing or malformed. */
+export function clickOf(sender: unknown): ButtonApproval | null {
+  if (typeof sender !== "object" || sender === null) return null;
+  const { login, id, type } = sender as { login?: unknown; id?: unknown; type?: unknown };
+  if (typeof login !== "string" || !LOGIN.test(login)) return null;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) return null;
+  if (typeof type !== "string" || !ACCOUNT_TYPES.has(type)) return null;
+  return { login, id, type, at: new Date().toISOString() };
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+
 export async function onCheckRun(app: AppState, context: CheckRunContext): Promise<void> {
   const { payload } = context;
   const run = payload.check_run;
@@ -29,13 +45,20 @@ export async function onCheckRun(app: AppState, context: CheckRunContext): Promi
   if (payload.action === "requested_action" && payload.requested_action?.identifier !== APPROVE_ACTION.identifier) return;
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
   const sha = run.head_sha;
+  if (typeof sha !== "string" || !SHA.test(sha) || typeof repo.owner !== "string" || typeof repo.repo !== "string") {
+    context.log.warn({ sha: String(sha).slice(0, 64) }, "agent-gate: check_run payload without a valid head_sha or repository; ignored");
+    return;
+  }
 
   // 2. Record the click as pending: the evaluation qualifies it and stores it in the run if it counts.
   if (payload.action === "requested_action") {
     const key = shaKey(repo.owner, repo.repo, sha);
-    const sender = payload.sender;
-    const click = { login: sender.login, id: sender.id, type: sender.type, at: new Date().toISOString() };
-    app.pendingClicks.set(key, addButtonApproval(app.pendingClicks.get(key) ?? [], click));
+    const click = clickOf(payload.sender);
+    // Issue 8 point 17: a field read from a payload is checked before it is stored. A sender without a
+    // login (or id, or type) stored as a click made every later evaluation of the SHA throw; such a
+    // click is refused here, said in the log, and the SHA is evaluated as if it had not come.
+    if (click) app.pendingClicks.set(key, addButtonApproval(app.pendingClicks.get(key) ?? [], click));
+    else context.log.warn({ repo: `${repo.owner}/${repo.repo}`, sha }, "agent-gate: Approve click with a malformed sender (no valid login, id or type) ignored");
   }
 
   // 3. Re-evaluate every open PR at the SHA (one evaluation covers the twins).

@@ -10,12 +10,12 @@ import type { AppState } from "../state.js";
 export const PULL_REQUEST_ACTIONS = ["opened", "reopened", "synchronize", "edited", "ready_for_review", "labeled", "unlabeled"] as const;
 
 /** Ours: the repository's manual label as last read (default `agent-authored`) and any `agent:<id>`. */
-export function isOurLabel(app: AppState, repo: string, name: string): boolean {
+export function isOurLabel(app: AppState, repo: string, name: string, defaultBranch: string): boolean {
   const lower = name.toLowerCase();
   if (lower.startsWith("agent:")) return true;
-  if (!app.manualLabels.has(repo)) return true; // unknown policy: its manual label could be this one
-  const manual = app.manualLabels.get(repo);
-  return lower === "agent-authored" || (manual !== false && manual !== undefined && lower === manual.toLowerCase());
+  const manual = app.manualLabelOf(repo, defaultBranch);
+  if (manual === undefined) return true; // unknown (or possibly stale) policy: its manual label could be this one
+  return lower === "agent-authored" || (manual !== false && lower === manual.toLowerCase());
 }
 
 /**
@@ -27,8 +27,8 @@ export function isOurLabel(app: AppState, repo: string, name: string): boolean {
  *   signal is off. This is what makes the app's own `labeled` deliveries free (SPEC §8).
  * Taking our label OFF is never skipped, whoever does it: it may remove a human's manual signal.
  */
-export function cannotChangeOutcome(app: AppState, repo: string, action: string, label: string, sender: { type?: string } | null | undefined): boolean {
-  if (!isOurLabel(app, repo, label)) return true;
+export function cannotChangeOutcome(app: AppState, repo: string, defaultBranch: string, action: string, label: string, sender: { type?: string } | null | undefined): boolean {
+  if (!isOurLabel(app, repo, label, defaultBranch)) return true;
   return action === "labeled" && sender?.type === "Bot";
 }
 
@@ -37,7 +37,7 @@ export async function onPullRequest(app: AppState, context: Context<"pull_reques
   const repo = payload.repository;
   // 1. Cheap exit: a label event that cannot change the outcome.
   if ((payload.action === "labeled" || payload.action === "unlabeled") && "label" in payload && payload.label) {
-    if (cannotChangeOutcome(app, repo.full_name, payload.action, payload.label.name, payload.sender)) return;
+    if (cannotChangeOutcome(app, repo.full_name, repo.default_branch, payload.action, payload.label.name, payload.sender)) return;
   }
   await evaluateOpenPull(app, context, `pull_request.${payload.action}`);
 }

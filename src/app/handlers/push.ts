@@ -7,7 +7,11 @@ export async function onPush(app: AppState, context: Context<"push">): Promise<v
   const { payload } = context;
   const repo = payload.repository;
   // 1. Only the default branch, and not its deletion.
-  if (payload.ref !== `refs/heads/${repo.default_branch}` || payload.deleted || /^0+$/.test(payload.after)) return;
+  if (payload.ref !== `refs/heads/${repo.default_branch}`) return;
+  // The policy may have changed (here, or for the repositories that read it from this one): the
+  // cached manual labels that let label events skip evaluation are dropped first (issue 8 point 5).
+  app.forgetPolicyOf(repo.full_name);
+  if (payload.deleted || /^0+$/.test(payload.after)) return;
   if (payload.commits.length === 0) return;
   await reportPush(app, {
     gh: context.octokit,
