@@ -36477,6 +36477,7 @@ var TAIL = /^<!-- agent-gate:approvals (.*?) -->\s*$/s;
 function tailBlock(text) {
   const at = text.lastIndexOf(OPEN);
   if (at === -1) return null;
+  if (text.indexOf(OPEN) !== at) return null;
   if (at !== 0 && !(at >= 2 && text.startsWith("\n\n", at - 2))) return null;
   const m = TAIL.exec(text.slice(at));
   if (!m?.[1]) return null;
@@ -36517,20 +36518,21 @@ import { createHash as createHash2 } from "node:crypto";
 // src/github/queries.ts
 var ACTOR = `__typename login ... on User { databaseId } ... on Bot { databaseId }`;
 var GIT_ACTOR = `name email user { login databaseId }`;
-var COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } authors(first: 10) { nodes { ${GIT_ACTOR} } }`;
+var COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } authors(first: 100) { totalCount nodes { ${GIT_ACTOR} } }`;
 var BLOB = `__typename ... on Blob { text isTruncated oid }`;
+var DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... on Commit { oid policyFile: file(path: $policyPath) { object { ${BLOB} } } } } }`;
 var PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
 var REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
 var LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } }`;
 var PULL_QUERY = (
   /* GraphQL */
   `
-query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyExpression: String!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
+query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
   repository(owner: $owner, name: $name) {
-    policy: object(expression: $policyExpression) { ${BLOB} }
+    ${DEFAULT_BRANCH_POLICY}
     labels(first: 100, query: "agent") { nodes { name } }
     pullRequest(number: $number) {
-      number title body state url
+      number title body state url changedFiles
       author { ${ACTOR} }
       headRefName headRefOid baseRefName baseRefOid
       labels(first: 100) { nodes { name } }
@@ -36603,8 +36605,8 @@ query AgentGateBlob($owner: String!, $name: String!, $expression: String!) {
 var POLICY_QUERY = (
   /* GraphQL */
   `
-query AgentGatePolicy($owner: String!, $name: String!, $policyExpression: String!, $orgExpression: String!) {
-  repository(owner: $owner, name: $name) { policy: object(expression: $policyExpression) { ${BLOB} } }
+query AgentGatePolicy($owner: String!, $name: String!, $policyPath: String!, $orgExpression: String!) {
+  repository(owner: $owner, name: $name) { ${DEFAULT_BRANCH_POLICY} }
   orgPolicy: repository(owner: $owner, name: ".github") { object(expression: $orgExpression) { ${BLOB} } }
 }`
 );
@@ -36645,8 +36647,12 @@ function loadLayers(layers) {
 }
 function extendsOf(text, file) {
   return memo(extendsCache, [file, text], () => {
-    const parsed = parsePolicyDocument(text, file);
-    return parsed.ok ? parsed.doc.extends ?? null : null;
+    try {
+      const parsed = parsePolicyDocument(text, file);
+      return parsed.ok ? parsed.doc.extends ?? null : null;
+    } catch {
+      return null;
+    }
   });
 }
 var builtinHash = null;
@@ -36681,7 +36687,10 @@ async function readPolicy(gh, repoBlob, orgBlob) {
       status: "ok",
       policy: BUILTIN_DEFAULT_POLICY,
       hash: builtinHash ??= policyHash(BUILTIN_DEFAULT_POLICY),
-      source: { kind: "builtin", description: `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)` }
+      source: {
+        kind: "builtin",
+        description: orgBlob?.notFound ? `built-in default (no ${POLICY_PATH} on the default branch; no organization policy could be read: ${orgBlob.notFound})` : `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)`
+      }
     };
   }
   const firstFile = fileName(first.owner, first.repo, first.ref, POLICY_PATH);
@@ -36715,15 +36724,30 @@ async function readPolicy(gh, repoBlob, orgBlob) {
     text = next.text;
   }
   if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
-  const loaded = loadLayers(layers);
+  let loaded;
+  try {
+    loaded = loadLayers(layers);
+  } catch (error) {
+    return { status: "invalid", errors: [{ file: firstFile, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }], source };
+  }
   return loaded.ok ? { status: "ok", policy: loaded.policy, hash: loaded.hash, source } : { status: "invalid", errors: loaded.errors, source };
 }
 function checkHeadPolicy(blob, file) {
   const read = blobText(blob, file);
   if ("missing" in read) return void 0;
   if ("unreadable" in read) return { status: "invalid", errors: [{ file, line: 0, column: 0, message: read.unreadable }] };
-  const errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
+  let errors;
+  try {
+    errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
+  } catch (error) {
+    errors = [{ file, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }];
+  }
   return errors.length === 0 ? { status: "valid" } : { status: "invalid", errors };
+}
+function loaderFault(error) {
+  const name = error instanceof Error ? error.name : "error";
+  const message = error instanceof Error ? error.message : String(error);
+  return `${name}: ${message.slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?")}`;
 }
 
 // src/github/read-pull.ts
@@ -36732,9 +36756,6 @@ var MAX_LISTED_FILES = 3e3;
 var MAX_LISTED_COMMITS = 250;
 function newLookupCache() {
   return { permissions: /* @__PURE__ */ new Map(), teams: /* @__PURE__ */ new Map() };
-}
-function defaultBranchPolicyExpression(defaultBranch) {
-  return `refs/heads/${defaultBranch}:${POLICY_PATH}`;
 }
 var RERUN = 'Re-run the agent-gate check ("Re-run" on the check) once GitHub answers again.';
 function restLogin(actor) {
@@ -36748,6 +36769,9 @@ function identity(actor) {
 }
 function commitFacts(c) {
   return { sha: c.oid, author: identity(c.author), committer: identity(c.committer), message: c.message, coAuthors: c.authors.nodes.slice(1).map(identity) };
+}
+function incompleteAuthors(commits) {
+  return commits.filter((c) => typeof c.authors.totalCount === "number" && c.authors.totalCount > c.authors.nodes.length).map((c) => `Commit ${c.oid.slice(0, 7)} names ${c.authors.totalCount} authors and co-authors; GitHub listed only ${c.authors.nodes.length}, so an approver could be a co-author that was not seen. Split the co-author trailers over several commits, then re-run.`);
 }
 var CHANGE_TYPES = {
   ADDED: "added",
@@ -36880,12 +36904,12 @@ var MAX_LABEL_EVENT_PAGES = 10;
 async function readPull(gh, target, fallback, options2 = {}) {
   const cache3 = options2.cache ?? newLookupCache();
   let result;
+  let orgNotFound = false;
   try {
     result = await gh.graphql(PULL_QUERY, {
       owner: target.owner,
       name: target.repo,
       number: target.number,
-      policyExpression: defaultBranchPolicyExpression(target.defaultBranch),
       orgExpression: `HEAD:${POLICY_PATH}`,
       policyPath: POLICY_PATH,
       appId: target.appId,
@@ -36893,37 +36917,48 @@ async function readPull(gh, target, fallback, options2 = {}) {
     });
   } catch (error) {
     const partial = partialData(error);
-    if (!partial) return unreadSnapshot(target, fallback, `Could not read pull request #${target.number} from GitHub (${describeError(error)}).`);
+    if (!partial) {
+      if (repositoryNotFound(error)) return { ...unreadSnapshot(target, fallback, `The repository ${target.owner}/${target.repo} is not visible to this installation.`), inaccessible: true };
+      return unreadSnapshot(target, fallback, `Could not read pull request #${target.number} from GitHub (${describeError(error)}).`);
+    }
     result = partial;
+    orgNotFound = true;
   }
   const pr = result.repository?.pullRequest;
   if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
   const unverified = [];
-  const policyState2 = options2.policyOverride ?? await readPolicy(
-    gh,
-    { owner: target.owner, repo: target.repo, ref: target.defaultBranch, blob: result.repository?.policy ?? null },
-    target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: result.orgPolicy?.object ?? null }
-  );
+  const policyState2 = options2.policyOverride ?? await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, options2.orgAccess);
   let commits = pr.commits.nodes.map((n) => n.commit);
   let files = [];
   let reviews = [];
+  let commitsRead = true;
   try {
     commits = (await restOfPages(gh, target, pr.commits, COMMITS_PAGE_QUERY, "commits", MAX_LISTED_COMMITS)).map((n) => n.commit);
   } catch (error) {
+    commitsRead = false;
     unverified.push(`Could not list all commits of the pull request (${describeError(error)}). ${RERUN}`);
   }
-  if (pr.commits.totalCount >= MAX_LISTED_COMMITS || commits.length >= MAX_LISTED_COMMITS)
-    unverified.push(`The pull request has ${pr.commits.totalCount} commits; GitHub lists at most ${MAX_LISTED_COMMITS}, so commits past that could not be checked for agents. Split the pull request.`);
+  const commitCount = pr.commits.totalCount;
+  if (commitCount > MAX_LISTED_COMMITS)
+    unverified.push(`The pull request has ${commitCount} commits; GitHub lists at most ${MAX_LISTED_COMMITS}, so commits past that could not be checked for agents. Split the pull request.`);
+  else if (commitsRead && commits.length < commitCount)
+    unverified.push(`GitHub listed ${commits.length} of the pull request's ${commitCount} commits, so the others could not be checked for agents. ${RERUN}`);
+  unverified.push(...incompleteAuthors(commits));
   let gqlFiles = [];
   if (!pr.files) unverified.push(`GitHub did not list the changed files. ${RERUN}`);
   else {
+    let filesRead = true;
     try {
       gqlFiles = await restOfPages(gh, target, pr.files, FILES_PAGE_QUERY, "files", MAX_LISTED_FILES);
     } catch (error) {
+      filesRead = false;
       unverified.push(`Could not list all changed files (${describeError(error)}). ${RERUN}`);
     }
-    if (pr.files.totalCount >= MAX_LISTED_FILES || gqlFiles.length >= MAX_LISTED_FILES)
-      unverified.push(`The pull request changes ${pr.files.totalCount} files; GitHub lists at most ${MAX_LISTED_FILES}, so files past that could not be checked against the policy. Split the pull request.`);
+    const fileCount = Math.max(pr.changedFiles ?? 0, pr.files.totalCount);
+    if (fileCount > MAX_LISTED_FILES)
+      unverified.push(`The pull request changes ${fileCount} files; GitHub lists at most ${MAX_LISTED_FILES}, so files past that could not be checked against the policy. Split the pull request.`);
+    else if (filesRead && gqlFiles.length < fileCount)
+      unverified.push(`GitHub listed ${gqlFiles.length} of the pull request's ${fileCount} changed files, so the others could not be checked against the policy. ${RERUN}`);
   }
   files = gqlFiles.map((f) => ({ path: f.path, status: CHANGE_TYPES[f.changeType] ?? "changed" }));
   if (gqlFiles.some((f) => f.changeType === "RENAMED")) {
@@ -36946,12 +36981,14 @@ async function readPull(gh, target, fallback, options2 = {}) {
   const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
   const check2 = run3 ? { id: run3.databaseId, status: run3.status, conclusion: run3.conclusion?.toLowerCase() ?? null, title: run3.title, summary: run3.summary, text: run3.text } : null;
   const headSha = pr.headRefOid;
+  if (!head || head.oid !== headSha)
+    unverified.push(`The head commit GitHub returned (${head ? head.oid.slice(0, 7) : "none"}) is not the pull request's head ${headSha.slice(0, 7)}; the pull request was probably pushed to while it was read. ${RERUN}`);
   const twins = (head?.associatedPullRequests?.nodes ?? []).filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number).map((p) => p.number);
   const associated = head?.associatedPullRequests;
   if (associated && associated.totalCount > associated.nodes.length)
     unverified.push(`${associated.totalCount} pull requests are associated with the head commit; only ${associated.nodes.length} could be listed, so an open pull request with the same head (whose stricter decision this check must carry) may have been missed. Close the extra pull requests, then re-run.`);
   const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed") ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`) : void 0;
-  const stored = decodeButtonApprovals(check2?.text, headSha);
+  const stored = head?.oid === headSha ? decodeButtonApprovals(check2?.text, headSha) : [];
   const buttonApprovals = [...stored];
   const pending = options2.pendingClicks?.sha === headSha ? options2.pendingClicks.clicks : [];
   for (const click of pending) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
@@ -37008,6 +37045,10 @@ function partialData(error) {
   const onlyOrgMissing = e.errors.every((x) => x.type === "NOT_FOUND" && x.path?.[0] === "orgPolicy");
   return onlyOrgMissing ? e.data : null;
 }
+function repositoryNotFound(error) {
+  const e = error;
+  return Array.isArray(e?.errors) && e.errors.some((x) => x.type === "NOT_FOUND" && x.path?.length === 1 && x.path[0] === "repository");
+}
 function unreadSnapshot(target, fb, why) {
   const reason = `${why} ${RERUN}`;
   return {
@@ -37036,6 +37077,25 @@ function unreadSnapshot(target, fb, why) {
     labels: fb.labels,
     labelsTakenOff: []
   };
+}
+async function orgNotFoundReason(gh, owner, orgAccess) {
+  const selection = orgAccess ? await orgAccess(gh, owner) : null;
+  const repo = `${owner}/.github`;
+  if (selection === "all") return `${repo} does not exist (the app is installed on all of ${owner}'s repositories, so it would see it)`;
+  if (selection === "selected")
+    return `${repo} is missing, or not among the repositories selected for this installation (add it to the installation so that the organization's policy applies)`;
+  return `${repo} is missing, or not in this installation (add it to the installation so that the organization's policy applies)`;
+}
+async function policyFromRead(gh, target, branch, org, orgNotFound, orgAccess) {
+  if (!branch || branch.target?.__typename !== "Commit") {
+    return {
+      status: "unreadable",
+      reason: `GitHub did not name the default branch of ${target.owner}/${target.repo}, where the policy is read. ${RERUN}`,
+      source: { kind: "repository", description: `${target.owner}/${target.repo}:${POLICY_PATH}` }
+    };
+  }
+  const orgBlob = target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, orgAccess) } : {} };
+  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob);
 }
 
 // src/cli/github.ts
