@@ -36,9 +36,16 @@ export interface EvaluateRequest {
   requeued?: boolean;
 }
 
-/** Queue an evaluation of the PR's head SHA (serialised and coalesced per repository + SHA). */
+/**
+ * Queue an evaluation of the PR's head SHA (serialised and coalesced per repository + SHA). When it
+ * fails — in the evaluation, or before it (the cross-replica lock could not be had) — the check may
+ * be stale or missing: the SHA is re-evaluated later by itself (src/app/retry.ts).
+ */
 export function evaluatePull(app: AppState, req: EvaluateRequest): Promise<void> {
-  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha), () => runEvaluation(app, req));
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha), () => runEvaluation(app, req)).catch((error: unknown) => {
+    scheduleRetry(app, req, req.fallback.headSha, describeError(error));
+    throw error;
+  });
 }
 
 /** A fallback for events that carry only a PR number and a SHA (check_run, check_suite). */
@@ -116,8 +123,7 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
     return await evaluate(app, { ...req, gh }, counter);
   } catch (error) {
     await failClosed(app, { ...req, gh }, error);
-    // The check may be stale now (e.g. its write failed): evaluate again later (src/app/retry.ts).
-    scheduleRetry(app, req, req.fallback.headSha, describeError(error));
+    // The check may be stale now (e.g. its write failed): evaluatePull re-evaluates it later (src/app/retry.ts).
     throw error;
   }
 }

@@ -17,6 +17,15 @@ import { AppMetrics, observeHandler } from "./metrics.js";
 import { EvaluationRetries, retryOptionsFromEnv } from "./retry.js";
 import { createRedisShaLock } from "./sha-lock.js";
 import type { ShutdownRegistrar } from "./shutdown.js";
+import { SharedStateHealth } from "../github/limiter.js";
+
+/**
+ * What `npm start` (./main.ts) passes to the app function besides Probot's options: where to register
+ * closers, and the shared-state health its write limiters report to (GET /healthz).
+ */
+export interface AgentGateOptions extends ShutdownRegistrar {
+  sharedHealth?: SharedStateHealth;
+}
 
 const agentGate: ApplicationFunction = (probot, options) => {
   const appId = Number(process.env.APP_ID);
@@ -24,7 +33,10 @@ const agentGate: ApplicationFunction = (probot, options) => {
   // With REDIS_URL (replicas sharing Probot's throttling Redis), evaluations of one SHA are serialised
   // across replicas too; without it only within this process (docs/app.md, "Serialisation and several replicas").
   const redisUrl = process.env.REDIS_URL;
-  const app = new AppState(appId, new AppMetrics(), redisUrl ? createRedisShaLock(redisUrl, probot.log) : null);
+  const ours = (options ?? {}) as AgentGateOptions;
+  const health = ours.sharedHealth ?? new SharedStateHealth();
+  const app = new AppState(appId, new AppMetrics(), redisUrl ? createRedisShaLock(redisUrl, probot.log, { health }) : null);
+  app.metrics.watchSharedState(health, redisUrl !== undefined && redisUrl !== "");
   // Re-evaluate by itself after a transient GitHub fault (./retry.ts); dropped at shutdown.
   const retries = new EvaluationRetries({ ...retryOptionsFromEnv(process.env), onAudit: (line) => app.metrics.observeRetry(line.outcome) });
   app.retries = retries;
@@ -36,7 +48,7 @@ const agentGate: ApplicationFunction = (probot, options) => {
   // addHandler); without a server (probot.load in a test) Probot's addHandler throws "No server instance".
   if (typeof options?.addHandler === "function") {
     try {
-      options.addHandler(observabilityHandler(app.metrics));
+      options.addHandler(observabilityHandler(app.metrics, health));
     } catch (error) {
       probot.log.debug({ err: error }, "agent-gate: no HTTP server, /metrics and /healthz not mounted");
     }

@@ -24,10 +24,11 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { run } from "probot";
 import type { ApplicationFunction } from "probot";
-import agentGate from "./index.js";
+import agentGate, { type AgentGateOptions } from "./index.js";
 import { HttpRequests, InFlight, drainMsFromEnv, gracefulShutdown, trackHandlers } from "./shutdown.js";
-import type { ShutdownLog, ShutdownRegistrar } from "./shutdown.js";
+import type { ShutdownLog } from "./shutdown.js";
 import { createAppOctokit } from "../github/octokit.js";
+import { SharedStateHealth, createSharedLimiters } from "../github/limiter.js";
 import { createLog, startupProblem } from "./log.js";
 
 function readDotEnv(path: string): Record<string, string> {
@@ -63,10 +64,18 @@ async function main(): Promise<void> {
   // Our logger (./log.ts): an EPIPE on stdout neither crashes the process nor keeps it from exiting.
   const probotLog = await createLog(env);
   let log: ShutdownLog = probotLog;
+  // With REDIS_URL: our write limiters, spaced across replicas through Redis (../github/limiter.ts).
+  // Probot itself never sees REDIS_URL: it would hand plugin-throttling Bottleneck's clustering,
+  // which fails for good (SETTINGS_KEY_NOT_FOUND) once Redis restarts empty.
+  const sharedHealth = new SharedStateHealth();
+  const shared = env.APP_ID && env.REDIS_URL ? await createSharedLimiters(env.REDIS_URL, sharedHealth, probotLog) : null;
+  if (shared) closers.push(() => shared.close());
+  const probotEnv: NodeJS.ProcessEnv = { ...env };
+  delete probotEnv.REDIS_URL;
   const app: ApplicationFunction = (probot, options) => {
     log = probot.log;
     trackHandlers(probot, deliveries);
-    const registrar: ShutdownRegistrar = { onShutdown: (close) => closers.push(close) };
+    const registrar: AgentGateOptions = { onShutdown: (close) => closers.push(close), sharedHealth };
     return agentGate(probot, { ...options, ...registrar });
   };
 
@@ -82,7 +91,7 @@ async function main(): Promise<void> {
   // app would be registered with http://localhost:3000/, which GitHub cannot reach).
   const SmeeClient = env.APP_ID ? undefined : (await import("smee-client")).SmeeClient;
   const sigintBefore = new Set(process.listeners("SIGINT"));
-  const started = run(app, { env, Octokit: createAppOctokit(env), log: probotLog, ...(SmeeClient ? { SmeeClient } : {}) });
+  const started = run(app, { env: probotEnv, Octokit: createAppOctokit(env, shared), log: probotLog, ...(SmeeClient ? { SmeeClient } : {}) });
   // run() has applied .env over process.env synchronously (before its first await): undo that.
   for (const [key, value] of Object.entries(processEnv)) {
     if (value !== undefined) process.env[key] = value;

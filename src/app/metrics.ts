@@ -40,6 +40,7 @@ export class AppMetrics {
   private readonly rateLimitRemaining: Gauge<"installation" | "resource">;
   private readonly errors: Counter<"kind">;
   private readonly retries: Counter<"outcome">;
+  private sharedStateUp: Gauge | null = null;
   private readonly instrumented = new WeakSet<object>();
 
   constructor() {
@@ -98,6 +99,19 @@ export class AppMetrics {
     this.decisions.labels(d.conclusion).inc();
     for (const agent of new Set(d.agents)) this.agentPulls.labels(agent).inc();
     if (d.unverified.length > 0) this.errors.labels("unverified_decision").inc();
+  }
+
+  /** `agent_gate_shared_state_up`: 1 while Redis answers (always without REDIS_URL), 0 during an outage. */
+  watchSharedState(health: { onChange(listener: (up: boolean) => void): void }, used: boolean): void {
+    if (this.sharedStateUp) return;
+    const gauge = new Gauge({
+      name: "agent_gate_shared_state_up",
+      help: "1 while the shared write limiter and serialisation lock reach Redis (always 1 without REDIS_URL), 0 while they do not (GET /healthz says degraded).",
+      registers: [this.registry],
+    });
+    gauge.set(1);
+    if (used) health.onChange((up) => gauge.set(up ? 1 : 0));
+    this.sharedStateUp = gauge;
   }
 
   observeRetry(outcome: "scheduled" | "gave_up"): void {

@@ -49,7 +49,11 @@ export interface ShaLockOptions {
   log?: ShaLockLog;
   /** Called after each renewal attempt (tests observe renewal without timing guesses). */
   onRenew?: (lease: Lease, held: boolean) => void;
+  /** Told when Redis fails and answers again (GET /healthz, src/github/limiter.ts `SharedStateHealth`). */
+  health?: { down(what: string, error: unknown): boolean; up(what: string): boolean };
 }
+
+const LOCK_HEALTH = "serialisation lock";
 
 export interface Lease {
   readonly key: string;
@@ -146,6 +150,7 @@ export class ShaLock {
   readonly #prefix: string;
   readonly #log: ShaLockLog | undefined;
   readonly #onRenew: ShaLockOptions["onRenew"];
+  readonly #health: ShaLockOptions["health"];
 
   constructor(redis: Redis, options: ShaLockOptions = {}) {
     this.#redis = redis;
@@ -158,7 +163,24 @@ export class ShaLock {
     this.#prefix = options.prefix ?? "agent-gate:";
     this.#log = options.log;
     this.#onRenew = options.onRenew;
+    this.#health = options.health;
     if (!(this.renewMs > 0 && this.renewMs < this.ttlMs)) throw new Error(`ShaLock: renewMs (${this.renewMs}) must be between 0 and ttlMs (${this.ttlMs})`);
+  }
+
+  /**
+   * One script call, its outcome reported to `health`. A Redis that restarted empty needs nothing set
+   * up again: the scripts are sent by EVAL (ioredis caches nothing server-side for them), and a lock
+   * key that vanished reads as free (its holder's next renewal finds it gone: ShaLockLostError).
+   */
+  async #eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown> {
+    try {
+      const result = await this.#redis.eval(script, keys, ...args);
+      this.#health?.up(LOCK_HEALTH);
+      return result;
+    } catch (error) {
+      this.#health?.down(LOCK_HEALTH, error);
+      throw error;
+    }
   }
 
   /** Redis keys of a SHA key; the hash tag keeps both in one slot (Redis Cluster runs the scripts). */
@@ -175,7 +197,7 @@ export class ShaLock {
   async tryAcquire(key: string): Promise<Lease | null> {
     const token = randomBytes(16).toString("hex");
     const sentAt = performance.now();
-    const counter = Number(await this.#redis.eval(ACQUIRE, 2, ...this.keys(key), token, this.ttlMs));
+    const counter = Number(await this.#eval(ACQUIRE, 2, ...this.keys(key), token, this.ttlMs));
     if (counter < 0) return null;
     return { key, token, acquiredAt: sentAt, validUntil: this.#validity(sentAt), abandoned: counter, lost: false, renewals: 0 };
   }
@@ -214,7 +236,7 @@ export class ShaLock {
   /** Extend the lease if it is still ours; false once it is not (expired and maybe taken). */
   async renew(lease: Lease): Promise<boolean> {
     const sentAt = performance.now();
-    const ok = Number(await this.#redis.eval(RENEW, 1, this.keys(lease.key)[0], lease.token, this.ttlMs)) === 1;
+    const ok = Number(await this.#eval(RENEW, 1, this.keys(lease.key)[0], lease.token, this.ttlMs)) === 1;
     if (ok) {
       lease.validUntil = this.#validity(sentAt);
       lease.renewals++;
@@ -227,7 +249,7 @@ export class ShaLock {
    * when a waiter gave up since this lease last covered the counter.
    */
   async release(lease: Lease, allowRerun = false): Promise<ReleaseOutcome> {
-    const r = Number(await this.#redis.eval(RELEASE, 2, ...this.keys(lease.key), lease.token, lease.abandoned, allowRerun ? "1" : "0"));
+    const r = Number(await this.#eval(RELEASE, 2, ...this.keys(lease.key), lease.token, lease.abandoned, allowRerun ? "1" : "0"));
     if (r === -1) {
       lease.lost = true;
       return "lost";

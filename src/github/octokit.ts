@@ -24,6 +24,8 @@
  *    every retry still happens (fault tests count them): plugin-retry with a zero back-off, and
  *    plugin-throttling kept on (it is what retries 403 secondary limits) with zero retry-after and
  *    limiter groups without `minTime`.
+ * 7. The limiter groups are ours (./limiter.ts), not Bottleneck's: with REDIS_URL, Bottleneck's
+ *    clustering failed for good with SETTINGS_KEY_NOT_FOUND once Redis restarted empty.
  * 5. Success answers are decoded with `JSON.parse` inside Probot's own auth strategy's hook, not with
  *    `@octokit/request`'s json-with-bigint parser (≈ 9× slower on Node 20): ./json-bodies.ts.
  * 6. The Octokit Probot builds for each webhook delivery is built once per installation and reused
@@ -37,13 +39,12 @@
  * (https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api, "Pause between mutative
  * requests"). The reader sends queries only; REST writes (and any GraphQL mutation) keep the spacing.
  */
-import type Bottleneck from "bottleneck";
-import { createRequire } from "node:module";
 import { createProbotAuth } from "octokit-auth-probot";
 import { ProbotOctokit } from "probot";
 import { countingOctokit, type GitHub, type RequestCounts } from "./client.js";
 import { httpFetch } from "./http-fetch.js";
 import { withNativeJson, type AuthStrategy } from "./json-bodies.js";
+import { LocalGroup, throttleGroups, type SharedLimiters } from "./limiter.js";
 
 export type { AuthStrategy as AuthStrategyForTests };
 
@@ -73,22 +74,6 @@ function onLimit(kind: string) {
     );
     return retry;
   };
-}
-
-/**
- * The build plugin-throttling itself uses (`import BottleneckLight from "bottleneck/light.js"`): native
- * async functions, no Redis. The package's main entry (`lib/`) is Babel output with generator-based
- * async steps: with it the no-wait groups cost ≈ 2 ms more app CPU per new-PR evaluation (3 requests).
- */
-const BottleneckLight = createRequire(import.meta.url)("bottleneck/light.js") as typeof Bottleneck;
-
-let noWaitGroups: Record<string, unknown> | null = null;
-/** Throttle options that keep plugin-throttling's retries but never wait (its state takes these keys). */
-function noWaitThrottle(): Record<string, unknown> {
-  noWaitGroups ??= Object.fromEntries(
-    ["global", "auth", "search", "write", "notifications"].map((name) => [name, new BottleneckLight.Group({ maxConcurrent: null, minTime: 0 })]),
-  );
-  return { ...noWaitGroups, retryAfterBaseValue: 0, fallbackSecondaryRateRetryAfter: 0 };
 }
 
 type InstanceOptions = Record<string, unknown> & {
@@ -156,17 +141,28 @@ export function reuseEventOctokits<S extends AuthStrategy>(strategy: S, max = MA
  */
 const probotAuth = withNativeJson(reuseEventOctokits(createProbotAuth as unknown as AuthStrategy));
 
-/** Build the Octokit class; `env` is read once, when the class is made. */
-export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof ProbotOctokit {
+/**
+ * Build the Octokit class; `env` is read once, when the class is made. Its limiter groups are ours
+ * (./limiter.ts), made once here and shared by every Octokit of the class; with `shared` (REDIS_URL),
+ * writes are also spaced across replicas.
+ */
+export function createAppOctokit(env: NodeJS.ProcessEnv = process.env, shared: SharedLimiters | null = null): typeof ProbotOctokit {
   const noWait = noWaitMode(env);
+  const groups = throttleGroups({ noWait, shared });
+  const noWaitRetries = noWait ? { retryAfterBaseValue: 0, fallbackSecondaryRateRetryAfter: 0 } : {};
   return ProbotOctokit.defaults((instanceOptions: InstanceOptions) => {
     const installationId = instanceOptions.auth?.installationId;
     const throttle = {
+      // Our groups instead of plugin-throttling's module-level Bottleneck ones; a group the instance
+      // options already name (the query Octokits' unspaced `write`) wins.
+      ...groups,
       ...instanceOptions.throttle,
       onRateLimit: onLimit("Primary"),
       onSecondaryRateLimit: onLimit("Secondary"),
       ...(installationId !== undefined ? { id: `installation-${installationId}` } : {}),
-      ...(noWait ? noWaitThrottle() : {}),
+      // Never Bottleneck's clustering (no `connection`).
+      connection: undefined,
+      ...noWaitRetries,
     };
     const retry = noWait ? { ...instanceOptions.retry, retryAfterBaseValue: 0 } : instanceOptions.retry;
     const request = { fetch: httpFetch, ...instanceOptions.request };
@@ -182,7 +178,7 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env): typeof P
  * with REDIS_URL: it imposes nothing to share across replicas, while plugin-throttling's clustered
  * groups still apply to queries (`global`: at most 10 concurrent requests per installation).
  */
-let queryGroup: Bottleneck.Group | null = null;
+let queryGroup: LocalGroup | null = null;
 
 /** Installation Octokits for GraphQL queries, per app Octokit (so per Probot app), at most this many each. */
 export const MAX_QUERY_OCTOKITS = 1_000;
@@ -216,7 +212,7 @@ async function queryOctokitFor(gh: GitHub, onCreate: (octokit: GitHub, installat
         lru.set(installationId, hit);
         return hit;
       }
-      queryGroup ??= new BottleneckLight.Group({ maxConcurrent: null, minTime: 0 });
+      queryGroup ??= new LocalGroup({ maxConcurrent: null, minTime: 0 });
       const Octokit = octokit.constructor as new (options: Record<string, unknown>) => GitHub;
       const made = new Octokit({
         ...octokitOptions,

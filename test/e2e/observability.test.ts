@@ -85,8 +85,10 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
     const rest = /^ +(\S+)( +-?\d+)?$/.exec(line.slice(pos));
     if (!rest) throw new Error(`bad value at ${where}`);
     const raw = rest[1]!;
-    const value = raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : raw === "NaN" ? NaN : Number(raw);
-    if (!/^(NaN|[+-]Inf|[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)$/.test(raw)) throw new Error(`bad number at ${where}`);
+    // NaN in any case: Prometheus parses values with Go's ParseFloat, and prom-client writes an
+    // event-loop-lag gauge without samples yet as "Nan".
+    const value = raw === "+Inf" ? Infinity : raw === "-Inf" ? -Infinity : raw.toLowerCase() === "nan" ? NaN : Number(raw);
+    if (!/^([Nn][Aa][Nn]|[+-]Inf|[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)$/.test(raw)) throw new Error(`bad number at ${where}`);
     samples.push({ name, labels, value });
   });
   return { samples, types, help };

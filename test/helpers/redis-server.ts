@@ -17,6 +17,8 @@ export interface RedisServer {
   /** stdout of the server (its log). */
   log: string[];
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill would (nothing saved: the server runs without persistence). */
+  kill(): Promise<void>;
 }
 
 const REDIS_TEST_FILES = "test/redis.test.ts, test/redis-replicas-race.test.ts and test/sha-lock.test.ts";
@@ -70,10 +72,11 @@ export function redisCommand(port: number, command: string): Promise<string> {
   });
 }
 
-export async function startRedisServer(timeoutMs = 10_000): Promise<RedisServer> {
+/** `port`: start on this one (e.g. to restart a killed server empty where its clients reconnect). */
+export async function startRedisServer(timeoutMs = 10_000, fixedPort?: number): Promise<RedisServer> {
   requireRedisServer();
   const dir = mkdtempSync(join(tmpdir(), "agent-gate-redis-"));
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--loglevel", "notice"],
@@ -117,6 +120,13 @@ export async function startRedisServer(timeoutMs = 10_000): Promise<RedisServer>
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         await exited;
         clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
+        await exited;
       }
       rmSync(dir, { recursive: true, force: true });
     },
