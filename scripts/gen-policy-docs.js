@@ -200,7 +200,27 @@ export function renderReference(schema) {
     }
     lines.push("");
   }
+  lines.push(...renderPathSets(schema));
   return lines.join("\n").replace(/\n+$/, "\n");
+}
+
+/** The "Named path sets" section, from the schema's `definitions.path-sets` (src/engine/path-sets.ts). */
+function renderPathSets(schema) {
+  const sets = schema.definitions?.["path-sets"];
+  if (!sets) return [];
+  const lines = ["## Named path sets", "", sets.description, ""];
+  for (const [name, set] of Object.entries(sets.properties ?? {})) {
+    lines.push(`### ${name}`, "", set.description, "", "| member | what | source |", "|---|---|---|");
+    for (const m of set.anyOf ?? []) {
+      const at = m.description.lastIndexOf(". Source: ");
+      const what = at === -1 ? m.description : m.description.slice(0, at);
+      const source = at === -1 ? "" : m.description.slice(at + ". Source: ".length);
+      const link = source.startsWith("https://") ? `<${source}>` : source;
+      lines.push(`| ${cell(code(m.const))} | ${cell(what)} | ${cell(link)} |`);
+    }
+    lines.push("");
+  }
+  return lines;
 }
 
 /** docs/policy.md with its generated block replaced by the reference for `schema`. */

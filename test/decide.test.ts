@@ -222,7 +222,9 @@ describe("decision details", () => {
   });
   it("blocked files list rule and reason", () => {
     const d = run(agentPull([".github/workflows/ci.yml", "src/a.ts"]), STANDARD);
-    expect(d.blocked).toEqual([{ path: ".github/workflows/ci.yml", action: "block", rule: 0, pattern: ".github/workflows/**", reason: "Agents may not change CI." }]);
+    expect(d.blocked).toEqual([
+      { path: ".github/workflows/ci.yml", action: "block", rule: 0, pattern: ".github/workflows/**", reason: "Agents may not change CI.", sets: [{ set: "@ci", pattern: ".github/workflows/**" }] },
+    ]);
   });
   it("files with an identical effective requirement share one requirement", () => {
     const same = policy({ paths: [{ match: ["a/**"], action: "approve", approval: { count: 1 } }, { match: ["b/**"], action: "approve" }, INFRA, { match: ["c/**"], action: "approve", approval: { count: 2, teams: ["ACME/platform"] } }] });

@@ -64,6 +64,8 @@ const DEFAULTS: Policy = {
     dismiss_on_push: true,
   },
   reviewFlow: { request_reviews: true },
+  workflows: { escalation: "block" },
+  dependencies: { action: "report" },
   paths: [],
   default: "approve",
 };
@@ -72,7 +74,7 @@ describe("schema errors name the file, line, column and what was expected", () =
   it("unknown top-level key, with a suggestion for a close typo", () => {
     expect(onlyError("version: 1\naproval:\n  count: 1\n")).toBe(
       '2:1: unknown key "aproval" at top level — expected one of: version, _extends, enabled, agents, labels, ' +
-        'approval, paths, default — did you mean "approval"?',
+        'approval, workflows, dependencies, paths, default — did you mean "approval"?',
     );
   });
 
@@ -301,7 +303,7 @@ describe("YAML errors", () => {
     expect(onlyError("")).toBe(`1:1: ${empty}`);
     expect(onlyError("# nothing yet\n\n")).toBe(`1:1: ${empty}`);
     expect(onlyError("---\n")).toBe(`1:1: ${empty}`);
-    const keys = "version, _extends, enabled, agents, labels, approval, paths, default";
+    const keys = "version, _extends, enabled, agents, labels, approval, workflows, dependencies, paths, default";
     expect(onlyError("# rules\n- version: 1\n")).toBe(`2:1: expected a mapping with keys ${keys} at top level, got a list`);
     expect(onlyError("version 1\n")).toBe(`1:1: expected a mapping with keys ${keys} at top level, got "version 1"`);
   });
@@ -509,18 +511,29 @@ describe("policy hash", () => {
 });
 
 describe("BUILTIN_DEFAULT_POLICY", () => {
-  it("needs one approval with the default requirement and blocks agent changes to the policy file", () => {
+  it("needs one approval with the default requirement, maintainers for @control-plane and @ci, and blocks agent changes to the policy file", () => {
     expect({ ...BUILTIN_DEFAULT_POLICY, paths: [] }).toEqual(DEFAULTS);
-    expect(BUILTIN_DEFAULT_POLICY.paths).toHaveLength(1);
-    const [rule] = BUILTIN_DEFAULT_POLICY.paths;
+    expect(BUILTIN_DEFAULT_POLICY.paths).toHaveLength(3);
+    const [rule, controlPlane, ci] = BUILTIN_DEFAULT_POLICY.paths;
     expect(rule!.match).toEqual([".github/agent-policy.yml"]);
     expect(rule!.action).toBe("block");
     expect(rule!.reason).toMatch(/\S/);
     expect(POLICY_PATH).toBe(".github/agent-policy.yml");
+    // Issue 11 §1: the named sets need a human with maintain.
+    for (const [r, set] of [[controlPlane, "@control-plane"], [ci, "@ci"]] as const) {
+      expect(r!.match).toEqual([set]);
+      expect(r!.action).toBe("approve");
+      expect(r!.approval).toEqual({ min_permission: "maintain" });
+      expect(r!.reason).toMatch(/\S/);
+    }
   });
 
   it("is what the equivalent policy file loads to, and is frozen", () => {
-    const text = `version: 1\npaths:\n  - match: ["${POLICY_PATH}"]\n    action: block\n    reason: ${JSON.stringify(BUILTIN_DEFAULT_POLICY.paths[0]!.reason)}\n`;
+    const [, cp, ci] = BUILTIN_DEFAULT_POLICY.paths;
+    const text =
+      `version: 1\npaths:\n  - match: ["${POLICY_PATH}"]\n    action: block\n    reason: ${JSON.stringify(BUILTIN_DEFAULT_POLICY.paths[0]!.reason)}\n` +
+      `  - match: ["@control-plane"]\n    action: approve\n    approval: { min_permission: maintain }\n    reason: ${JSON.stringify(cp!.reason)}\n` +
+      `  - match: ["@ci"]\n    action: approve\n    approval: { min_permission: maintain }\n    reason: ${JSON.stringify(ci!.reason)}\n`;
     const loaded = loadPolicy(text, FILE);
     expect(loaded.ok && loaded.policy).toEqual(BUILTIN_DEFAULT_POLICY);
     expect(loaded.ok && loaded.hash).toBe(policyHash(BUILTIN_DEFAULT_POLICY));

@@ -4,8 +4,11 @@
  */
 import { aiReviewerOf } from "./ai-reviewers.js";
 import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from "./detect.js";
-import { compilePolicy, matchFiles } from "./match.js";
-import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./policy-defaults.js";
+import { compilePolicy, matchFiles, pathSetsMatcher } from "./match.js";
+import { DEFAULT_AGENT_LABEL, DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION, POLICY_PATH } from "./policy-defaults.js";
+import { analyzeGuard, filesNeedingContent } from "./guard.js";
+import { isAnalysedWorkflowFile } from "./workflows/escalations.js";
+import { isAnalysedManifest } from "./dependencies/index.js";
 import { parseNoreplyEmail } from "./trailers.js";
 import { PERMISSIONS, SIGNAL_KINDS } from "./types.js";
 import type {
@@ -17,6 +20,7 @@ import type {
   Decision,
   DetectionConfig,
   FileOutcome,
+  GuardOutcome,
   HeadPolicyCheck,
   Permission,
   Policy,
@@ -168,10 +172,32 @@ function decideWithPolicy(input: DecideInput, policy: Policy, source: Decision["
     return { ...common, conclusion: "success", title: "No coding agent detected" };
   }
 
+  // Issue 11 §1: which built-in set each file belongs to (the summary says why it matters).
+  const setsOf = pathSetsMatcher();
+  for (const f of base.files) {
+    const sets = setsOf(f.path);
+    if (f.previousPath) for (const s of setsOf(f.previousPath)) if (!sets.some((x) => x.set === s.set)) sets.push(s);
+    if (sets.length > 0) f.sets = sets;
+  }
+  // Issue 11 §2, §3: workflow escalations and dependency changes, from the texts the adapter read.
+  let guard: GuardOutcome | undefined;
+  if (facts.contents) {
+    const analysed = analyzeGuard(policy, facts.files, facts.contents);
+    guard = analysed.outcome;
+    for (const path of analysed.missing) {
+      base.unverified.push(`The base and head versions of ${path} could not be read, so its workflow or dependency changes could not be analysed.`);
+    }
+    if (guard.escalation === "approve" && guard.findings.length > 0) {
+      // The file then needs at least its rule's requirement, even under an `allow` rule.
+      const escalated = new Set(guard.findings.map((f) => f.path));
+      for (const f of base.files) if (f.action === "allow" && escalated.has(f.path)) f.action = "approve";
+    }
+  }
+  const guardBlock = guardBlockTitle(guard);
   const blocked = base.files.filter((f) => f.action === "block");
   const contributors = contributorIndex(facts);
-  const requirements = buildRequirements(policy, base.files);
-  const evaluated = evaluateApprovals(input, requirements, contributors, blocked.length > 0);
+  const requirements = [...buildRequirements(policy, base.files), ...guardRequirements(policy, guard)];
+  const evaluated = evaluateApprovals(input, requirements, contributors, blocked.length > 0 || guardBlock !== null);
   const result: Decision = {
     ...common,
     conclusion: "success",
@@ -180,6 +206,7 @@ function decideWithPolicy(input: DecideInput, policy: Policy, source: Decision["
     requirements: evaluated.requirements,
     approvals: evaluated.approvals,
   };
+  if (guard) result.guard = guard;
   if (requirements.some((r) => r.requirement.exclude_contributors)) result.contributors = [...contributors.displayLogins];
 
   if (blocked.length > 0) {
@@ -187,10 +214,57 @@ function decideWithPolicy(input: DecideInput, policy: Policy, source: Decision["
     const n = blocked.length;
     return { ...result, conclusion: "failure", title: `Blocked: ${n} ${n === 1 ? "file" : "files"} may not be changed by agents` };
   }
+  if (guardBlock !== null) return { ...result, conclusion: "failure", title: guardBlock };
   if (base.unverified.length > 0) return { ...result, conclusion: "failure", title: unverifiedTitle() };
   const unmet = result.requirements.filter((r) => !r.met);
   if (unmet.length === 0) return { ...result, conclusion: "success", title: successTitle(result) };
   return { ...result, conclusion: "action_required", title: actionRequiredTitle(unmet) };
+}
+
+/** The failure title the guard analysis imposes (unparsable files, `block` actions), or null. */
+function guardBlockTitle(guard: GuardOutcome | undefined): string | null {
+  if (!guard) return null;
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  if (guard.errors.length > 0) {
+    // Issue 11 §3: no approval can pass what could not be read.
+    const files = new Set(guard.errors.map((e) => e.path)).size;
+    return `Cannot analyse ${n(files, "changed workflow or manifest file", "changed workflow or manifest files")} (parse error)`;
+  }
+  if (guard.escalation === "block" && guard.findings.length > 0) {
+    return `Blocked: workflow changes widen CI privileges (${n(guard.findings.length, "finding", "findings")})`;
+  }
+  if (guard.dependencyAction === "block" && guard.dependencies.length > 0) {
+    return `Blocked: agents may not add or change dependencies (${n(guard.dependencies.length, "change", "changes")})`;
+  }
+  return null;
+}
+
+/**
+ * The guard's own requirements: with `workflows.escalation: approve`, one approver with at least
+ * `maintain` (besides the file's rule requirement); with `dependencies.action: approve`, the
+ * `dependencies.approval` requirement over the top-level one.
+ */
+function guardRequirements(policy: Policy, guard: GuardOutcome | undefined): PendingRequirement[] {
+  const out: PendingRequirement[] = [];
+  if (!guard) return out;
+  const uniquePaths = (xs: { path: string }[]) => [...new Set(xs.map((x) => x.path))];
+  if (guard.escalation === "approve" && guard.findings.length > 0) out.push({ rule: null, kind: "workflows", requirement: escalationRequirement(policy), files: uniquePaths(guard.findings) });
+  if (guard.dependencyAction === "approve" && guard.dependencies.length > 0) out.push({ rule: null, kind: "dependencies", requirement: dependencyRequirement(policy), files: uniquePaths(guard.dependencies) });
+  return out;
+}
+
+/** One approver with at least `maintain` (or the top-level `min_permission`, when higher). */
+export function escalationRequirement(policy: Policy): Requirement {
+  const min = permissionRank(policy.approval.min_permission) > permissionRank("maintain") ? policy.approval.min_permission : "maintain";
+  return { ...policy.approval, count: 1, min_permission: min, teams: [], users: [] };
+}
+
+export function dependencyRequirement(policy: Policy): Requirement {
+  const req: Requirement = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
+  for (const [k, v] of Object.entries(policy.dependencies?.approval ?? {}) as [keyof Requirement, unknown][]) {
+    if (v !== undefined) (req as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+  }
+  return req;
 }
 
 function successTitle(d: Decision): string {
@@ -223,6 +297,7 @@ export function describeApprover(req: Requirement, n = 1): string {
 
 interface PendingRequirement {
   rule: number | null;
+  kind?: "workflows" | "dependencies";
   requirement: Requirement;
   files: string[];
 }
@@ -375,6 +450,8 @@ function disqualification(a: ApprovalFacts, req: Requirement, facts: PullFacts, 
 }
 
 function requirementLabel(r: PendingRequirement): string {
+  if (r.kind === "workflows") return "workflow escalation requirement";
+  if (r.kind === "dependencies") return "dependency requirement";
   return r.rule === null ? "default requirement" : `rule ${r.rule + 1}`;
 }
 
@@ -414,7 +491,7 @@ function evaluateApprovals(
   });
   const requirements = pending.map((r, i): RequirementOutcome => {
     const missing = Math.max(0, r.requirement.count - approvedBy[i]!.length);
-    return { rule: r.rule, requirement: r.requirement, files: r.files, approvedBy: approvedBy[i]!, missing, met: missing === 0 };
+    return { rule: r.rule, ...(r.kind ? { kind: r.kind } : {}), requirement: r.requirement, files: r.files, approvedBy: approvedBy[i]!, missing, met: missing === 0 };
   });
   return { requirements, approvals };
 }
@@ -456,7 +533,13 @@ export function strictest(decisions: Decision[]): Decision {
  * that does not touch its paths (SPEC §8: one read, one write).
  */
 export function requirementsForFiles(policy: Policy, files: readonly ChangedFile[], baseRef: string): Requirement[] {
-  return buildRequirements(policy, matchFiles(compilePolicy(policy), files, baseRef)).map((g) => g.requirement);
+  const reqs = buildRequirements(policy, matchFiles(compilePolicy(policy), files, baseRef)).map((g) => g.requirement);
+  // The guard's requirements apply only when the analysis finds something; asking for them whenever
+  // such a file changed may cost a look-up more, never a qualifying approver less.
+  const analysed = filesNeedingContent(files);
+  if ((policy.workflows?.escalation ?? DEFAULT_WORKFLOW_ESCALATION) === "approve" && analysed.some((f) => isAnalysedWorkflowFile(f.path))) reqs.push(escalationRequirement(policy));
+  if ((policy.dependencies?.action ?? DEFAULT_DEPENDENCY_ACTION) === "approve" && analysed.some((f) => isAnalysedManifest(f.path))) reqs.push(dependencyRequirement(policy));
+  return reqs;
 }
 
 // ───────────────────────────── helpers ─────────────────────────────

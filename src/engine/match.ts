@@ -18,6 +18,7 @@
  */
 import { Minimatch, braceExpand, type MinimatchOptions } from "minimatch";
 import { POLICY_PATH } from "./policy-defaults.js";
+import { PATH_SETS, expandPathSets, type PathSetName } from "./path-sets.js";
 import type { ChangedFile, FileOutcome, PathAction, PathRule, Policy } from "./types.js";
 
 const MM_OPTIONS: MinimatchOptions = { dot: true, nonegate: true, nocomment: true };
@@ -141,11 +142,42 @@ function compileRules(paths: PathRule[], defaultAction: PathAction): CompiledPol
 function compileList(patterns: string[]): { positives: CompiledGlob[]; negatives: CompiledGlob[] } {
   const positives: CompiledGlob[] = [];
   const negatives: CompiledGlob[] = [];
-  for (const p of patterns) {
-    if (p.startsWith("!")) negatives.push(compileGlob(p.slice(1)));
-    else positives.push(compileGlob(p));
+  // Named sets (`@ci`, `!@ci`) stand for their member globs (src/engine/path-sets.ts); the matched
+  // pattern is shown as "@ci (.github/workflows/**)" so the summary says which set decided.
+  for (const { pattern: p, set } of expandPathSets(patterns)) {
+    const negated = p.startsWith("!");
+    const g = compileGlob(negated ? p.slice(1) : p);
+    if (set !== null) g.source = `${set} (${g.source})`;
+    (negated ? negatives : positives).push(g);
   }
   return { positives, negatives };
+}
+
+let setPolicies: { name: PathSetName; compiled: CompiledPolicy }[] | undefined;
+
+/** A path and the member glob of one built-in set that matched it. */
+export interface SetMembership {
+  set: PathSetName;
+  pattern: string;
+}
+
+/**
+ * A matcher for the built-in sets a path belongs to, each with the member glob that matched (a file
+ * may be in two: `.github/workflows/copilot-setup-steps.yml` is in @control-plane and @ci). Uses the
+ * same compiled matcher as the rules, so the summary and the decision cannot disagree. Make one per
+ * decision (its per-directory memo lives as long as it does).
+ */
+export function pathSetsMatcher(): (path: string) => SetMembership[] {
+  setPolicies ??= PATH_SETS.map((s) => ({ name: s.name, compiled: compileRules([{ match: [s.name], action: "approve" }], "allow") }));
+  const matchers = setPolicies.map((s) => ({ name: s.name, match: pathMatcher(s.compiled, "") }));
+  return (path) => {
+    const out: SetMembership[] = [];
+    for (const s of matchers) {
+      const m = s.match(path);
+      if (m.rule === 0 && m.pattern !== undefined) out.push({ set: s.name, pattern: m.pattern.slice(s.name.length + 2, -1) });
+    }
+    return out;
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * constants, so the documentation and the behaviour cannot disagree.
  */
 import { SIGNAL_KINDS } from "./types.js";
-import type { AssistedMode, PathAction, Policy, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
+import type { AssistedMode, DependencyAction, EscalationAction, PathAction, Policy, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
 
 /** Where the policy lives in a repository (read from the default branch only, SPEC §1). */
 export const POLICY_PATH = ".github/agent-policy.yml";
@@ -25,6 +25,12 @@ export const DEFAULT_AGENT_LABEL = "agent-authored";
 export const ASSISTED_LABEL = "agent-assisted";
 export const DEFAULT_PER_AGENT_LABELS = true;
 export const DEFAULT_ACTION: PathAction = "approve";
+/** An agent change that widens CI privileges cannot merge unless the policy says otherwise. */
+export const DEFAULT_WORKFLOW_ESCALATION: EscalationAction = "block";
+/** Added dependencies are listed in the summary; they gate only if the policy says so. */
+export const DEFAULT_DEPENDENCY_ACTION: DependencyAction = "report";
+/** Who the built-in policy asks for on @control-plane and @ci files (SPEC §3 "No policy file anywhere"). */
+export const BUILTIN_SENSITIVE_PERMISSION = "maintain" as const;
 
 /** The requirement an agent PR must meet when the policy says nothing more specific. */
 export const DEFAULT_REQUIREMENT: Readonly<Requirement> = Object.freeze({
@@ -72,12 +78,26 @@ export const BUILTIN_DEFAULT_POLICY: Policy = deepFreeze<Policy>({
   },
   approval: { ...DEFAULT_REQUIREMENT, teams: [], users: [] },
   reviewFlow: { ...DEFAULT_REVIEW_FLOW },
+  workflows: { escalation: DEFAULT_WORKFLOW_ESCALATION },
+  dependencies: { action: DEFAULT_DEPENDENCY_ACTION },
   paths: [
     {
       match: [POLICY_PATH],
       action: "block",
       reason:
         "Coding agents may not change the agent-gate policy: a PR must never rewrite the rules that judge it.",
+    },
+    {
+      match: ["@control-plane"],
+      action: "approve",
+      approval: { min_permission: BUILTIN_SENSITIVE_PERMISSION },
+      reason: "Agent instructions and tool configuration: an agent that edits them widens its own powers, so a maintainer approves.",
+    },
+    {
+      match: ["@ci"],
+      action: "approve",
+      approval: { min_permission: BUILTIN_SENSITIVE_PERMISSION },
+      reason: "CI runs with the repository's secrets and token: a maintainer approves agent changes to it.",
     },
   ],
   default: DEFAULT_ACTION,

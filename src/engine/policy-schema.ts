@@ -11,6 +11,7 @@
  * them, and the `default` annotations come from `policy-defaults.ts`, the values the loader applies.
  */
 import { ASSISTED_MODES, PERMISSIONS, SIGNAL_KINDS, UNKNOWN_BOTS_MODES } from "./types.js";
+import { PATH_SETS, PATH_SET_NAMES } from "./path-sets.js";
 import {
   ASSISTED_LABEL,
   DEFAULT_ACTION,
@@ -18,7 +19,9 @@ import {
   DEFAULT_ASSISTED,
   DEFAULT_UNKNOWN_BOTS,
   DEFAULT_BUILTIN_AGENTS,
+  DEFAULT_DEPENDENCY_ACTION,
   DEFAULT_ENABLED,
+  DEFAULT_WORKFLOW_ESCALATION,
   DEFAULT_PER_AGENT_LABELS,
   DEFAULT_REQUIREMENT,
   DEFAULT_REVIEW_FLOW,
@@ -196,7 +199,9 @@ const pathRule: JsonSchema = {
   required: ["match", "action"],
   properties: {
     match: stringList(
-      "Globs of changed file paths this rule applies to (minimatch with `dot: true`; `!pattern` excludes).",
+      "Globs of changed file paths this rule applies to (minimatch with `dot: true`; `!pattern` excludes). " +
+        `A built-in named set stands for all its members: ${PATH_SET_NAMES.map((n) => `\`${n}\``).join(", ")} ` +
+        "(also excluded with `!`, e.g. `!@ci`); every member is listed under \"Named path sets\" below.",
       glob,
       { minItems: 1 },
     ),
@@ -242,6 +247,22 @@ export const POLICY_SCHEMA = {
   type: "object",
   additionalProperties: false,
   required: ["version"],
+  // The built-in named sets usable in `paths[].match` (src/engine/path-sets.ts), each member with its
+  // source: for editors and for the "Named path sets" section of docs/policy.md (generated from here).
+  definitions: {
+    "path-sets": {
+      description: "The built-in named path sets: write the name (e.g. `@ci`) in a rule's `match`; it stands for every member glob.",
+      properties: Object.fromEntries(
+        PATH_SETS.map((set) => [
+          set.name,
+          {
+            description: `${set.title}. Why it matters: ${set.why}.`,
+            anyOf: set.members.map((m) => ({ const: m.pattern, description: `${m.what}. Source: ${m.source}` })),
+          },
+        ]),
+      ),
+    },
+  },
   properties: {
     version: {
       const: POLICY_VERSION,
@@ -351,6 +372,52 @@ export const POLICY_SCHEMA = {
       },
     },
     approval: requirementSchema(true),
+    workflows: {
+      type: "object",
+      additionalProperties: false,
+      description:
+        "Workflow privilege analysis: when an agent-authored pull request changes a GitHub Actions workflow or action " +
+        "metadata file, agent-gate compares its base and head versions and reports every escalation (wider `permissions`, " +
+        "new `pull_request_target` / `workflow_run` / `issue_comment` triggers, `secrets: inherit` or newly referenced " +
+        "secrets, `${{ github.event.* }}` in `run:` scripts, third-party actions not pinned to a full commit SHA, " +
+        "self-hosted runners) as check-run annotations on the offending lines.",
+      properties: {
+        escalation: {
+          type: "string",
+          enum: ["block", "approve", "report"],
+          default: DEFAULT_WORKFLOW_ESCALATION,
+          description:
+            "`block`: an agent change that widens CI privileges cannot merge. `approve`: it also needs the requirement of " +
+            "the rule that matches the file and at least one approver with `maintain` permission. `report`: annotations " +
+            "and summary only.",
+        },
+      },
+    },
+    dependencies: {
+      type: "object",
+      additionalProperties: false,
+      description:
+        "Dependency additions: packages (and version ranges) that an agent-authored pull request adds or changes in a " +
+        "recognised manifest or lock file (npm, pnpm, Yarn, pip, Poetry, uv, Pipenv, Go, Cargo, Maven, Gradle, Bundler, " +
+        "Composer, NuGet) are listed per ecosystem. Edits that touch only scripts or metadata add nothing. A changed " +
+        "manifest that cannot be parsed fails the check.",
+      properties: {
+        action: {
+          type: "string",
+          enum: ["report", "approve", "block"],
+          default: DEFAULT_DEPENDENCY_ACTION,
+          description:
+            "`report`: list them in the summary only. `approve`: the pull request also needs `dependencies.approval` " +
+            "(or the top-level `approval`). `block`: agent pull requests that add or change dependencies cannot merge.",
+        },
+        approval: {
+          ...requirementSchema(false),
+          description:
+            "The requirement for dependency changes (only with `action: approve`). Keys given here replace the top-level " +
+            "`approval` keys one by one.",
+        },
+      },
+    },
     paths: stringList(
       "Rules for changed files, in order: for each file the first rule that matches decides. Files no rule " +
         "matches get `default`.",

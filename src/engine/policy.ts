@@ -10,14 +10,17 @@ import { createHash } from "node:crypto";
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import { CORE_SCHEMA, Type, YAMLException, load } from "js-yaml";
-import type { AgentDefinition, AssistedMode, PathRule, Policy, PolicyError, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
+import type { AgentDefinition, AssistedMode, DependencyAction, EscalationAction, PathRule, Policy, PolicyError, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
+import { PATH_SET_NAMES, isSetReference, pathSet } from "./path-sets.js";
 import {
   DEFAULT_ACTION,
   DEFAULT_AGENT_LABEL,
   DEFAULT_ASSISTED,
   DEFAULT_UNKNOWN_BOTS,
   DEFAULT_BUILTIN_AGENTS,
+  DEFAULT_DEPENDENCY_ACTION,
   DEFAULT_ENABLED,
+  DEFAULT_WORKFLOW_ESCALATION,
   DEFAULT_PER_AGENT_LABELS,
   DEFAULT_REQUIREMENT,
   DEFAULT_REVIEW_FLOW,
@@ -594,6 +597,37 @@ function semanticErrors(doc: PolicyDocument): PolicyError[] {
       );
     });
   }
+  // `dependencies.approval` only means something with `action: approve` (as a rule's `approval`).
+  const deps = valueAt(doc.value, "/dependencies");
+  if (isPlainObject(deps) && deps["approval"] !== undefined && deps["action"] !== "approve") {
+    out.push(
+      errorAt(
+        doc,
+        doc.keyPositionOf("/dependencies/approval"),
+        `"approval" at dependencies is only allowed with dependencies.action: approve (the action is ${describeValue(deps["action"] ?? DEFAULT_DEPENDENCY_ACTION)}) — remove it, or set "action: approve"`,
+      ),
+    );
+  }
+  // A named set that does not exist would match nothing: under `block` that silently weakens the policy.
+  const rules = valueAt(doc.value, "/paths");
+  if (Array.isArray(rules)) {
+    rules.forEach((rule, i) => {
+      const list = isPlainObject(rule) ? rule["match"] : undefined;
+      if (!Array.isArray(list)) return;
+      list.forEach((p, j) => {
+        if (typeof p !== "string" || !isSetReference(p)) return;
+        const name = p.startsWith("!") ? p.slice(1) : p;
+        if (pathSet(name)) return;
+        out.push(
+          errorAt(
+            doc,
+            doc.positionOf(`/paths/${i}/match/${j}`),
+            `unknown path set "${name}" at paths[${i}].match[${j}] — expected one of: ${PATH_SET_NAMES.join(", ")}${didYouMean(name, [...PATH_SET_NAMES])}`,
+          ),
+        );
+      });
+    });
+  }
   // A rule whose patterns are all exclusions ("!x") matches nothing: written under `block`, it
   // would silently weaken the policy, so it is refused rather than ignored (a typo must never
   // weaken a policy, SPEC §3). The same holds for `targets`.
@@ -697,6 +731,12 @@ function applyDefaults(value: Record<string, unknown>): Policy {
     return rule;
   });
   const labelAgent = labels["agent"];
+  const workflows = obj(value["workflows"]);
+  const deps = obj(value["dependencies"]);
+  const dependencies: Policy["dependencies"] = {
+    action: typeof deps["action"] === "string" ? (deps["action"] as DependencyAction) : DEFAULT_DEPENDENCY_ACTION,
+  };
+  if (isPlainObject(deps["approval"])) dependencies.approval = copyRequirement(deps["approval"]);
   return {
     version: POLICY_VERSION,
     enabled: typeof value["enabled"] === "boolean" ? value["enabled"] : DEFAULT_ENABLED,
@@ -722,6 +762,10 @@ function applyDefaults(value: Record<string, unknown>): Policy {
       ...copyRequirement(obj(value["approval"])),
     },
     reviewFlow: reviewFlowOf(obj(value["approval"])),
+    workflows: {
+      escalation: typeof workflows["escalation"] === "string" ? (workflows["escalation"] as EscalationAction) : DEFAULT_WORKFLOW_ESCALATION,
+    },
+    dependencies,
     paths,
     default: typeof value["default"] === "string" ? (value["default"] as PathAction) : DEFAULT_ACTION,
   };

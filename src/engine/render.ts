@@ -16,6 +16,7 @@
  * markup nor links mentions. Control and bidirectional-override characters are replaced.
  */
 import { describeApprover, joinList, shortSha } from "./decide.js";
+import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
 import type {
   ApprovalOutcome,
   Conclusion,
@@ -23,6 +24,7 @@ import type {
   DetectedAgent,
   Evidence,
   FileOutcome,
+  GuardOutcome,
   HeadPolicyCheck,
   PathAction,
   PolicyError,
@@ -206,6 +208,7 @@ export function ruleName(rule: FileOutcome["rule"]): string {
 }
 
 function requirementName(r: RequirementOutcome): string {
+  if (r.kind) return `${requirementKindName(r.kind)} requirement`;
   return r.rule === null ? "default requirement (`approval`)" : `rule ${r.rule + 1}'s requirement`;
 }
 
@@ -313,6 +316,16 @@ function summaryOf(d: Decision, limit: number, groups: RuleGroup[], surface: Ren
   assistedSection(doc, d);
   if (d.requirements.length > 0) requirementsSection(doc, d);
   if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
+  for (const section of guardSections(d, { md, code })) {
+    doc.line(`#### ${section.heading}`);
+    doc.line();
+    if (section.intro) {
+      doc.line(section.intro);
+      doc.line();
+    }
+    doc.list(section.items, section.noun, section.cap);
+    doc.line();
+  }
   if (d.files.length > 0) fileSummarySection(doc, d.files, groups, surface);
   policySection(doc, d.policy);
   return doc.toString();
@@ -349,6 +362,8 @@ function verdictSection(doc: BoundedDoc, d: Decision, surface: RenderSurface): v
         doc.line(`Agent-authored, and these files may not be changed by coding agents, whatever the approvals (${plural(d.blocked.length, "file")}):`);
         doc.line();
         doc.list(d.blocked.map((f) => `- ${fileLabel(f)} — ${ruleName(f.rule)}${f.pattern ? ` ${code(f.pattern)}` : ""}${f.reason ? `: ${md(f.reason)}` : ""}`), "blocked files", 50);
+      } else if (guardVerdict(d) !== undefined) {
+        doc.line(guardVerdict(d)!);
       } else if (d.headPolicy?.status === "invalid") {
         doc.line("This pull request changes `.github/agent-policy.yml` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.");
       } else if (d.unverified.length > 0) {
@@ -530,7 +545,7 @@ function requirementsSection(doc: BoundedDoc, d: Decision): void {
       const needs = `${r.requirement.count} × ${md(describeApprover(r.requirement, r.requirement.count), 400)}`;
       const by = r.approvedBy.length > 0 ? r.approvedBy.slice(0, 10).map(user).join(", ") + (r.approvedBy.length > 10 ? ` +${r.approvedBy.length - 10}` : "") : "—";
       const status = r.met ? "✅ met" : `🔒 ${plural(r.missing, "more approval")} needed`;
-      return `| ${r.rule === null ? "default" : `rule ${r.rule + 1}`} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
+      return `| ${r.kind ? requirementKindName(r.kind) : r.rule === null ? "default" : `rule ${r.rule + 1}`} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
     }),
     "requirements",
     40,
@@ -730,7 +745,7 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
     for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
   }
   for (const r of d.requirements) {
-    const head = `${r.rule === null ? "Default requirement" : `Rule ${r.rule + 1} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
+    const head = `${r.kind ? `${requirementKindName(r.kind)} requirement` : r.rule === null ? "Default requirement" : `Rule ${r.rule + 1} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
     out.push("", `${head} — ${r.met ? "met" : `${r.missing} more needed`} (${plural(r.files.length, "file")})`);
     if (r.approvedBy.length > 0) out.push(`  approved by: ${r.approvedBy.map((a) => "@" + s(a)).join(", ")}`);
   }
@@ -748,6 +763,11 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
       for (const f of g.files.slice(0, max)) out.push(`    ${s(f.path)}${f.previousPath ? ` (renamed from ${s(f.previousPath)})` : ""}`);
       if (g.files.length > max) out.push(`    … and ${plural(g.files.length - max, "more file")}`);
     }
+  }
+  for (const section of guardSections(d, { md: (x, max) => sanitize(x, max), code: (x, o) => sanitize(x, o?.max) })) {
+    out.push("", `${section.heading}:`);
+    if (section.intro) out.push(`  ${section.intro}`);
+    for (const item of section.items) out.push(`  ${item}`);
   }
   out.push("", `Policy: ${s(d.policy.source.description)} (${d.policy.source.kind})${d.policy.hash ? `, sha256 ${d.policy.hash}` : ""}`);
   return out.join("\n") + "\n";
@@ -767,9 +787,9 @@ export interface DecisionJson {
   evidence: Evidence[];
   checked: string[];
   commits: { sha: string; agents: DetectedAgent[]; evidence: Evidence[]; assisted: DetectedAgent[]; assistedEvidence: Evidence[] }[];
-  files: { path: string; previousPath: string | null; action: PathAction; rule: number | null | "policy-file"; pattern: string | null; reason: string | null }[];
+  files: { path: string; previousPath: string | null; action: PathAction; rule: number | null | "policy-file"; pattern: string | null; reason: string | null; sets: { set: string; pattern: string }[] }[];
   blocked: string[];
-  requirements: { rule: number | null; requirement: Requirement; files: string[]; approvedBy: string[]; missing: number; met: boolean }[];
+  requirements: { rule: number | null; kind: "workflows" | "dependencies" | null; requirement: Requirement; files: string[]; approvedBy: string[]; missing: number; met: boolean }[];
   approvals: { login: string; source: "review" | "button"; counted: boolean; reason: string | null; countedFor: number[] }[];
   unverified: string[];
   policy: { source: PolicySource; hash: string | null; errors: PolicyError[] };
@@ -782,6 +802,8 @@ export interface DecisionJson {
   assistedEvidence: Evidence[];
   /** Bot accounts that wrote code, neither catalogued nor trusted. */
   unknownBots: { login: string; id: number | null; where: string }[];
+  /** Workflow escalations and dependency changes (issue 11); null when not analysed. */
+  guard: GuardOutcome | null;
 }
 
 /** A stable JSON object (fixed key order, explicit nulls) for the CLI's `--format json` and tools. */
@@ -813,10 +835,12 @@ export function renderJson(d: Decision): DecisionJson {
       rule: f.rule,
       pattern: f.pattern ?? null,
       reason: f.reason ?? null,
+      sets: (f.sets ?? []).map((x) => ({ set: x.set, pattern: x.pattern })),
     })),
     blocked: d.blocked.map((f) => f.path),
     requirements: d.requirements.map((r) => ({
       rule: r.rule,
+      kind: r.kind ?? null,
       requirement: {
         count: r.requirement.count,
         min_permission: r.requirement.min_permission,
@@ -840,5 +864,14 @@ export function renderJson(d: Decision): DecisionJson {
     assisted: (d.detection.assisted ?? []).map(ag),
     assistedEvidence: (d.detection.assistedEvidence ?? []).map(ev),
     unknownBots: (d.detection.unknownBots ?? []).map((b) => ({ login: b.login, id: b.id, where: b.where })),
+    guard: d.guard
+      ? {
+          escalation: d.guard.escalation,
+          findings: d.guard.findings.map((f) => ({ path: f.path, line: f.line, column: f.column, kind: f.kind, message: f.message })),
+          dependencyAction: d.guard.dependencyAction,
+          dependencies: d.guard.dependencies.map((c) => ({ path: c.path, ecosystem: c.ecosystem, group: c.group, name: c.name, from: c.from, to: c.to })),
+          errors: d.guard.errors.map((x) => ({ path: x.path, line: x.line, column: x.column, message: x.message })),
+        }
+      : null,
   };
 }

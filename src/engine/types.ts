@@ -3,6 +3,9 @@
  * no clock, no process), and the GitHub App and the CLI are adapters that fill these shapes.
  */
 
+import type { AnalysisError, WorkflowFinding } from "./workflows/escalations.js";
+import type { DependencyChange } from "./dependencies/types.js";
+
 // ───────────────────────────── detection ─────────────────────────────
 
 /** Signal kinds, strongest first (SPEC §2). */
@@ -65,6 +68,17 @@ export interface ChangedFile {
   status?: "added" | "modified" | "removed" | "renamed" | "copied" | "changed" | "unchanged";
 }
 
+/**
+ * A changed file's text at the base and at the head, for the workflow and dependency analysis
+ * (issue 11 §2, §3). `base` null: the file did not exist at the base (at `previousPath` for a rename);
+ * `head` null: removed.
+ */
+export interface FileContent {
+  path: string;
+  base: string | null;
+  head: string | null;
+}
+
 /** Everything the engine needs to know about a pull request (or, in the CLI, about a base..head range). */
 export interface PullFacts {
   /** "owner/name", or a local description in the CLI. */
@@ -89,6 +103,12 @@ export interface PullFacts {
   labelActors?: { label: string; login: string }[];
   commits: CommitFacts[];
   files: ChangedFile[];
+  /**
+   * Base and head texts of the changed workflow, action metadata and manifest files (see
+   * `filesNeedingContent`). Absent: the adapter offers no contents and the analysis is skipped; when
+   * present, a needed file missing from it makes the decision fail closed.
+   */
+  contents?: FileContent[];
   /**
    * Facts that could not be read or verified (API error after retries, listing caps …). Any entry
    * makes the decision fail closed: never `success`. Each entry is a sentence for the summary.
@@ -191,6 +211,10 @@ export interface ReviewFlow {
   /** Request review from the unmet requirements' teams/users on `action_required` (default true). */
   request_reviews: boolean;
 }
+/** `workflows.escalation`: what an agent change that widens CI privileges needs (issue 11 §2). */
+export type EscalationAction = "block" | "approve" | "report";
+/** `dependencies.action`: what an agent's added or changed dependencies need (issue 11 §3). */
+export type DependencyAction = "report" | "approve" | "block";
 
 /** A policy with every default applied (what `loadPolicy` returns on success). */
 export interface Policy {
@@ -213,6 +237,13 @@ export interface Policy {
   approval: Requirement;
   /** The policy-wide keys of `approval`; absent (in hand-built policies) means the defaults. */
   reviewFlow?: ReviewFlow;
+  /** Absent only in hand-built policies: the engine then applies the defaults (block, report). */
+  workflows?: { escalation: EscalationAction };
+  dependencies?: {
+    action: DependencyAction;
+    /** Overrides of the top-level requirement for dependency changes (with action "approve"). */
+    approval?: Partial<Requirement>;
+  };
   paths: PathRule[];
   default: PathAction;
 }
@@ -283,11 +314,18 @@ export interface FileOutcome {
   /** The glob that matched, for display. */
   pattern?: string;
   reason?: string;
+  /**
+   * The built-in named sets (`@control-plane`, `@ci`, `@dependencies`) the path belongs to, with the
+   * member glob that matched; set on agent-authored decisions (the summary says why each matters).
+   */
+  sets?: { set: string; pattern: string }[];
 }
 
 export interface RequirementOutcome {
-  /** Rule index (null = the top-level approval requirement). */
+  /** Rule index (null = the top-level approval requirement, or the `kind`'s). */
   rule: number | null;
+  /** Set for the requirements of the guard analysis: workflow escalations, dependency changes. */
+  kind?: "workflows" | "dependencies";
   requirement: Requirement;
   files: string[];
   approvedBy: string[];
@@ -320,6 +358,8 @@ export interface Decision {
   /** Why the decision could not be `success` for lack of facts (fail closed). */
   unverified: string[];
   policyErrors: PolicyError[];
+  /** Workflow escalations and dependency changes of an agent-authored PR (issue 11), when analysed. */
+  guard?: GuardOutcome;
   /** Set when a broken policy is being repaired by this PR (SPEC §4 rule 0 exception). */
   repairsPolicy: boolean;
   /** Result of validating the PR head's copy of the policy file, when the PR changes it. */
@@ -352,6 +392,16 @@ export interface ReviewRequestNote {
   people: string[] | null;
   /** Set when GitHub refused the request: what it said. */
   failed?: string;
+}
+
+/** The workflow privilege and dependency analysis of one agent-authored PR (issue 11 §2, §3). */
+export interface GuardOutcome {
+  escalation: EscalationAction;
+  findings: WorkflowFinding[];
+  dependencyAction: DependencyAction;
+  dependencies: DependencyChange[];
+  /** Changed workflows or manifests whose head version could not be parsed (fail closed). */
+  errors: AnalysisError[];
 }
 
 /** One PR's verdict inside a combined decision (see `Decision.pulls`). */
