@@ -5,8 +5,10 @@
  */
 import type { Logger } from "probot";
 import { decide, strictest } from "../engine/decide.js";
-import { md, renderCheck, renderDetails, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
+import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
 import { ASSISTED_LABEL } from "../engine/policy-defaults.js";
+import { decisionAnnotations } from "../engine/render-guard.js";
+import { createHash } from "node:crypto";
 import type { Decision, Account } from "../engine/types.js";
 import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
 import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../github/client.js";
@@ -87,6 +89,18 @@ function textWithClicks(decision: Decision, rendered: string, sha: string, click
   const full = withButtonApprovals(rendered, block);
   if (utf8Length(full) <= CHECK_OUTPUT_MAX) return full;
   return withButtonApprovals(renderDetails(decision, CHECK_OUTPUT_MAX - utf8Length(encodeButtonApprovals(block)) - 4), block);
+}
+
+/**
+ * Issue 11 §2: the findings as line annotations, with a marker in the summary naming the set (GitHub
+ * appends annotations on every update, so the writer sends them only to a run that lacks the marker).
+ */
+function annotationsOf(d: Decision, summary: string): { summary: string; annotations?: ReturnType<typeof decisionAnnotations>; annotationsKey?: string } {
+  const annotations = decisionAnnotations(d, sanitize);
+  if (annotations.length === 0) return { summary };
+  const key = `<!-- agent-gate annotations ${createHash("sha256").update(JSON.stringify(annotations)).digest("hex").slice(0, 16)} -->`;
+  if (utf8Length(summary) + utf8Length(key) + 1 > CHECK_OUTPUT_MAX) return { summary, annotations };
+  return { summary: `${summary}\n${key}`, annotations, annotationsKey: key };
 }
 
 const AGENT_LABEL_COLOR = "5319e7";
@@ -241,7 +255,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
 
   // 4. Write the check (create it when the SHA has none; PATCH only when changed).
   const rendered = renderCheck(combined);
-  const output = { conclusion: combined.conclusion, title: rendered.title, summary: rendered.summary, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests) };
+  const output = { conclusion: combined.conclusion, title: rendered.title, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests), ...annotationsOf(combined, rendered.summary) };
   // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/sha-lock.ts).
   assertLeaseHeld();
   const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);

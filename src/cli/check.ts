@@ -11,7 +11,9 @@ import { decide } from "../engine/decide.js";
 import { BUILTIN_DEFAULT_POLICY, POLICY_PATH } from "../engine/policy-defaults.js";
 import { loadPolicy, parsePolicyDocument, policyHash, validatePolicyText } from "../engine/policy.js";
 import type { ChangedFile, Decision, HeadPolicyCheck, PolicySource, PolicyState, PullFacts } from "../engine/types.js";
-import { GitError, branchName, changedFiles, commitExists, listCommits, preferBranch, readFileAt, resolveCommit } from "./git.js";
+import { filesNeedingContent } from "../engine/guard.js";
+import type { FileContent } from "../engine/types.js";
+import { GitError, branchName, changedFiles, commitExists, listCommits, mergeBase, preferBranch, readFileAt, resolveCommit } from "./git.js";
 import type { Repository } from "./git.js";
 
 /** Tried in order when `--base` is not given: the remote's default branch, then the usual names. */
@@ -142,6 +144,33 @@ async function headPolicyCheck(
   return errors.length === 0 ? { status: "valid" } : { status: "invalid", errors };
 }
 
+/**
+ * Base and head texts of the changed workflows and manifests (issue 11 §4: the same analysis as the
+ * app). The base is the merge base, the version the range's diff starts from; a renamed file is read
+ * at its old name there. What cannot be read is returned as a sentence (the decision fails closed).
+ */
+async function readContents(repo: Repository, baseSha: string, headSha: string, files: ChangedFile[]): Promise<{ contents: FileContent[]; unverified: string[] }> {
+  const needed = filesNeedingContent(files);
+  const contents: FileContent[] = [];
+  const unverified: string[] = [];
+  if (needed.length === 0) return { contents, unverified };
+  const from = (await mergeBase(repo, baseSha, headSha)) ?? baseSha;
+  for (const f of needed) {
+    try {
+      const head = await readFileAt(repo, headSha, f.path);
+      if (head === null) {
+        unverified.push(`${f.path} could not be read at ${headSha.slice(0, 12)}`);
+        continue;
+      }
+      contents.push({ path: f.path, base: await readFileAt(repo, from, f.previousPath ?? f.path), head });
+    } catch (e) {
+      if (!(e instanceof GitError)) throw e;
+      unverified.push(`${f.path} could not be read: ${e.message}`);
+    }
+  }
+  return { contents, unverified };
+}
+
 function usesTargets(state: PolicyState): boolean {
   return state.status === "ok" && state.policy.paths.some((r) => r.targets !== undefined);
 }
@@ -180,6 +209,13 @@ export async function runCheck(repo: Repository, o: CheckOptions): Promise<Check
     unverified: [],
   };
   let decision = decide({ facts, policy, approvals: [], headPolicy });
+  if (decision.agentAuthored && filesNeedingContent(files).length > 0) {
+    // As in the app: the workflow and dependency analysis runs for agent work only.
+    const read = await readContents(repo, baseSha, headSha, files);
+    facts.contents = read.contents;
+    facts.unverified.push(...read.unverified);
+    decision = decide({ facts, policy, approvals: [], headPolicy });
+  }
   if (decision.agentAuthored && baseBranch === null && usesTargets(policy)) {
     // Without a branch name a `targets` rule (often a block on release branches) could be skipped
     // silently; fail closed and say how to supply it. Path rules only gate agent work, so a range

@@ -16,7 +16,9 @@ import { PERMISSIONS } from "../engine/types.js";
 import type { Account, ApprovalFacts, ChangedFile, CommitFacts, GitIdentity, HeadPolicyCheck, Permission, PolicyState, PullFacts, Requirement } from "../engine/types.js";
 import { POLICY_PATH } from "../engine/policy-defaults.js";
 import { BUILTIN_DETECTION_CONFIG, requirementsForFiles } from "../engine/decide.js";
-import { detectionConfigFromPolicy } from "../engine/detect.js";
+import { detectAgents, detectionConfigFromPolicy } from "../engine/detect.js";
+import { filesNeedingContent } from "../engine/guard.js";
+import { readContents } from "./read-contents.js";
 import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";
 import { describeError, type GitHub } from "./client.js";
 import { checkHeadPolicy, readPolicy } from "./read-policy.js";
@@ -547,6 +549,14 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     files,
     unverified,
   };
+  // 5. Issue 11: base and head texts of changed workflows and manifests, for agent PRs only (one more
+  //    read, only when such a file changed). Detection is the engine's own, under this policy.
+  const needed = policyState.status === "ok" ? filesNeedingContent(files) : [];
+  if (needed.length > 0 && policyState.status === "ok" && detectAgents(facts, detectionConfigFromPolicy(policyState.policy)).agentAuthored) {
+    const read = await readContents(gh, target, pr.baseRefOid, headSha, needed);
+    facts.contents = read.contents;
+    unverified.push(...read.unverified);
+  }
   return {
     facts,
     state: pr.state,

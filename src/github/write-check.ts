@@ -25,6 +25,30 @@ export interface CheckOutput {
   title: string;
   summary: string;
   text: string;
+  /**
+   * Line annotations (issue 11 §2: workflow escalations), at most 50 (GitHub's limit per request).
+   * GitHub APPENDS the annotations of every update to the run's list, so they are sent only when the
+   * run does not already carry them: `annotationsKey` is a marker in the summary saying which set it has.
+   */
+  annotations?: CheckAnnotation[];
+  annotationsKey?: string;
+}
+
+/** One `output.annotations[]` item (REST "Create a check run"). */
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "notice" | "warning" | "failure";
+  title: string;
+  message: string;
+}
+
+/** The annotations to send with this write: none when the existing run already has this set. */
+function annotationsFor(existing: ExistingCheck | null, out: CheckOutput): { annotations?: CheckAnnotation[] } {
+  if (!out.annotations || out.annotations.length === 0) return {};
+  if (existing && out.annotationsKey && (existing.summary ?? "").includes(out.annotationsKey)) return {};
+  return { annotations: out.annotations.slice(0, 50) };
 }
 
 /** Run ids this process created, so a concurrent evaluation that read "no run" does not create a second one. */
@@ -81,7 +105,7 @@ export async function writeCheck(
     status: "completed",
     conclusion: out.conclusion,
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
-    output: { title: out.title, summary: out.summary, text: out.text },
+    output: { title: out.title, summary: out.summary, text: out.text, ...annotationsFor(null, out) },
     ...(out.conclusion === "action_required" ? { actions: [{ ...APPROVE_ACTION }] } : {}),
   });
   remember(repo, sha, data.id);
@@ -110,7 +134,7 @@ export async function completeCheck(gh: GitHub, repo: RepoRef, run: ExistingChec
     status: "completed",
     conclusion: out.conclusion,
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
-    output: { title: out.title, summary: out.summary, text: out.text },
+    output: { title: out.title, summary: out.summary, text: out.text, ...annotationsFor(run, out) },
     // An empty list removes the button once approval is no longer needed (REST "Update a check run": actions).
     actions: out.conclusion === "action_required" ? [{ ...APPROVE_ACTION }] : [],
   });
