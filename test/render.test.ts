@@ -209,12 +209,13 @@ describe("renderText and renderJson", () => {
     expect(Object.keys(j)).toEqual([
       "schema", "conclusion", "title", "number", "headSha", "baseRef", "agentAuthored", "agents", "evidence", "checked", "commits",
       "files", "blocked", "requirements", "approvals", "unverified", "policy", "headPolicy", "repairsPolicy", "contributors", "pulls",
-      "assisted", "assistedEvidence", "unknownBots",
+      "assisted", "assistedEvidence", "unknownBots", "guard",
     ]);
     expect(j.files).toEqual([
-      { path: "src/a.ts", previousPath: null, action: "approve", rule: null, pattern: null, reason: null },
-      { path: "docs/n.md", previousPath: "docs/o.md", action: "allow", rule: 2, pattern: "docs/**", reason: null },
+      { path: "src/a.ts", previousPath: null, action: "approve", rule: null, pattern: null, reason: null, sets: [] },
+      { path: "docs/n.md", previousPath: "docs/o.md", action: "allow", rule: 2, pattern: "docs/**", reason: null, sets: [] },
     ]);
+    expect(j.guard).toBeNull();
     expect(j.commits[0]!.agents).toEqual([{ id: "copilot", name: "GitHub Copilot coding agent" }]);
     expect(j.approvals).toEqual([{ login: "alice", source: "review", counted: true, reason: null, countedFor: [0] }]);
     expect(j.conclusion).toBe("success");
