@@ -38243,8 +38243,11 @@ function detailsOf(d, limit, groups2) {
     doc.line("|---|---|---|");
     doc.list(
       d.detection.commits.map((c) => {
-        const agents = c.agents.length > 0 ? c.agents.map((a) => code(a.id, { inTable: true, max: 60 })).join(", ") : "—";
-        const ev = commitEvidence(c.sha, c.evidence);
+        const assisted = (c.assisted ?? []).filter((a) => !c.agents.some((g) => g.id === a.id));
+        const names = [...c.agents.map((a) => code(a.id, { inTable: true, max: 60 })), ...assisted.map((a) => `${code(a.id, { inTable: true, max: 60 })} (assisted)`)];
+        const agents = names.length > 0 ? names.join(", ") : "—";
+        const extra = (c.assistedEvidence ?? []).filter((e) => !c.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
+        const ev = commitEvidence(c.sha, [...c.evidence, ...extra]);
         return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
       }),
       "commits"

@@ -244,3 +244,45 @@ describe("evidence grouping", () => {
     ]);
   });
 });
+
+describe("the three classes of SPEC §2 stay apart in the check", () => {
+  const human = (message: string, author = { name: "Jane", email: "jane@example.com" }) =>
+    humanPull(["src/a.ts"], { commits: [{ sha: "d".repeat(40), author, committer: author, message }] });
+  const suggestion = "Apply suggestion from @Copilot\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>";
+
+  it("assisted commits: their own section (not gating), the commit row marks them, JSON lists them apart", () => {
+    const d = run(human(suggestion));
+    expect(d.conclusion).toBe("success");
+    const { summary, text } = renderCheck(d);
+    expect(summary).toContain("#### AI-assisted commits (reported, not gating)");
+    expect(summary).not.toContain("#### Agents and evidence");
+    expect(text).toContain("`copilot-review` (assisted)");
+    const j = renderJson(d);
+    expect(j.agents).toEqual([]);
+    expect(j.assisted.map((a) => a.id)).toEqual(["copilot-review"]);
+    expect(j.commits[0]!.assistedEvidence.map((e) => e.signal)).toEqual(["trailer", "marker"]);
+    expect(renderText(d)).toContain("AI-assisted: GitHub Copilot code review (copilot-review)");
+  });
+
+  it("assisted: gate puts the same evidence in the gating list and says so", () => {
+    const d = run(human(suggestion), policy({ agents: { ...STANDARD.agents, assisted: "gate" } }));
+    expect(d.conclusion).toBe("action_required");
+    expect(renderCheck(d).summary).toContain("#### AI-assisted commits (gating: `agents.assisted: gate`)");
+    expect(renderCheck(d).text).not.toContain("(assisted)");
+  });
+
+  it("an unknown bot: named, with how to trust it; under report it is not gating", () => {
+    const bot = { name: "acme-helper[bot]", email: "99+acme-helper[bot]@users.noreply.github.com" };
+    const gated = renderCheck(run(human("Regenerate", bot))).summary;
+    expect(gated).toContain("**Unknown bot:** `acme-helper[bot]`");
+    expect(gated).toContain("so agent-gate treats it as a coding agent");
+    expect(gated).toContain("`agents.trusted`");
+    const reported = run(human("Regenerate", bot), policy({ agents: { ...STANDARD.agents, unknown_bots: "report" } }));
+    expect(reported.conclusion).toBe("success");
+    expect(renderCheck(reported).summary).toContain("(reported, not gating: `agents.unknown_bots: report`)");
+    expect(renderJson(reported).unknownBots).toEqual([
+      { login: "acme-helper[bot]", id: 99, where: "commit ddddddd author" },
+      { login: "acme-helper[bot]", id: 99, where: "commit ddddddd committer" },
+    ]);
+  });
+});
