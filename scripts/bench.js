@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (after the build): runs every `scripts/bench-*.js` module — each exports
  * `async function run()` returning rows `{ section, name, measured, target, ok }` — and prints one
- * table. SPEC §8's budgets are measured here, not by timed tests. Exits 1 when a target is missed.
+ * table. SPEC §8's budgets are measured here, not by timed tests. Exits 1 when a target is missed,
+ * 0 when every target holds; rows without a target (`ok: null`, shown with "—") are informational.
  * Add a section by adding a `bench-<name>.js` module; this file does not change.
  */
 import { readdirSync } from "node:fs";

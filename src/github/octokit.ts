@@ -84,8 +84,14 @@ type InstanceOptions = Record<string, unknown> & {
   request?: Record<string, unknown>;
 };
 
-/** Event Octokits kept per app Octokit (so per Probot app), at most this many installations each. */
-export const MAX_EVENT_OCTOKITS = 1_000;
+/**
+ * Event Octokits kept per app Octokit (so per Probot app), at most this many installations each. An
+ * Octokit with its plugins' state is ≈ 35 kB of heap: 1,000 of them (with the query Octokits below)
+ * made the app hold ≈ 130 kB of RSS per installation seen (SPEC §8: ≤ 50 kB, flat past the caches;
+ * `npm run bench`, section `memory`). An installation beyond the 100 most recent rebuilds its Octokit
+ * on its next delivery (≈ 0.7 ms of CPU).
+ */
+export const MAX_EVENT_OCTOKITS = 100;
 
 interface EventAuthOptions {
   type?: string;
@@ -180,8 +186,8 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env, shared: S
  */
 let queryGroup: LocalGroup | null = null;
 
-/** Installation Octokits for GraphQL queries, per app Octokit (so per Probot app), at most this many each. */
-export const MAX_QUERY_OCTOKITS = 1_000;
+/** Installation Octokits for GraphQL queries, per app Octokit (so per Probot app), at most this many each (see MAX_EVENT_OCTOKITS). */
+export const MAX_QUERY_OCTOKITS = 100;
 const queryOctokits = new WeakMap<object, Map<number, GitHub>>();
 
 interface FactoryOptions {
