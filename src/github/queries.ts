@@ -21,12 +21,13 @@ const DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... o
 const PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
 const REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
 /**
- * Who put labels on (SPEC §2 signal 5 counts the label only when a human did): the latest LABELED
- * events, newest last. UNLABELED events are not asked for: whether the label is on now comes from
- * `labels`, and they would only take places in the window. `Actor.__typename` is `User` for a person,
- * `Bot` for an app (this one included) or Actions' GITHUB_TOKEN.
+ * Who put labels on and took them off (SPEC §2 signal 5 counts the label only when a human put it
+ * on): the latest LABELED and UNLABELED events, newest last. UNLABELED events are asked for so that
+ * a human's label taken off by a bot — an agent's app token can do that — still counts (issue 8
+ * attacker pass: "labels removed by the agent"). `Actor.__typename` is `User` for a person, `Bot`
+ * for an app (this one included) or Actions' GITHUB_TOKEN.
  */
-const LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } }`;
+const LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } ... on UnlabeledEvent { actor { __typename login } label { name } } }`;
 
 export const PULL_QUERY = /* GraphQL */ `
 query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
@@ -41,7 +42,7 @@ query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath:
       commits(first: 100) { ${PAGE} nodes { commit { ${COMMIT} } } }
       files(first: 100) { ${PAGE} nodes { path changeType } }
       reviews(first: 100) { ${PAGE} nodes { ${REVIEW} } }
-      labelEvents: timelineItems(last: 100, itemTypes: [LABELED_EVENT]) { ${LABEL_EVENTS} }
+      labelEvents: timelineItems(last: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
       head: commits(last: 1) {
         nodes {
           commit {
@@ -86,7 +87,7 @@ query AgentGateReviews($owner: String!, $name: String!, $number: Int!, $after: S
 export const LABEL_EVENTS_PAGE_QUERY = /* GraphQL */ `
 query AgentGateLabelEvents($owner: String!, $name: String!, $number: Int!, $before: String!) {
   repository(owner: $owner, name: $name) { pullRequest(number: $number) {
-    labelEvents: timelineItems(last: 100, before: $before, itemTypes: [LABELED_EVENT]) { ${LABEL_EVENTS} }
+    labelEvents: timelineItems(last: 100, before: $before, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
   } }
 }`;
 

@@ -36,6 +36,7 @@ import {
   type GqlDefaultBranch,
   type GqlFile,
   type GqlGitActor,
+  type GqlLabelEvent,
   type GqlLabelEvents,
   type GqlPage,
   type GqlPull,
@@ -357,14 +358,40 @@ export type LabelProvenance = { human: true; login: string | null } | { human: f
  * found or read, or a deleted actor, counts as a human's (the PR stays gated).
  */
 async function labelProvenance(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string): Promise<LabelProvenance> {
+  const found = await newestLabelEvent(gh, target, first, label, (e) => e.__typename === "LabeledEvent");
+  if (found === undefined || !found.actor) return { human: true, login: null };
+  return found.actor.__typename === "User" ? { human: true, login: found.actor.login } : { human: false, login: restLogin(found.actor) };
+}
+
+/**
+ * The manual label is NOT on the PR: did a human put it on and only a bot take it off? Then it still
+ * counts (the human who put it on, or null). Only a human's decision undoes a human's decision: an
+ * agent whose app token can edit labels must not lift the gate a reviewer set. The newest event of
+ * the label made by a person decides — put on: it stands; taken off: it is gone. An UNLABELED event
+ * whose actor was deleted is not taken for a person's (fail closed: the label stands).
+ */
+async function humanLabelRemovedByBot(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string): Promise<{ login: string | null } | null> {
+  // Cheap exit: no event of the label in the first window and nothing older → never labeled.
+  const wanted = label.toLowerCase();
+  if (!first || (!first.pageInfo.hasPreviousPage && !first.nodes.some((e) => e?.label?.name.toLowerCase() === wanted))) return null;
+  const human = (e: GqlLabelEvent) => (e.__typename === "LabeledEvent" ? !e.actor || e.actor.__typename === "User" : e.actor?.__typename === "User");
+  const found = await newestLabelEvent(gh, target, first, label, human);
+  if (found === undefined || found.__typename !== "LabeledEvent") return null;
+  return { login: found.actor?.login ?? null };
+}
+
+/**
+ * The newest LABELED or UNLABELED event of `label` that `accept`s, paging backwards as far as
+ * MAX_LABEL_EVENT_PAGES; undefined when none was found (or a page could not be read).
+ */
+async function newestLabelEvent(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string, accept: (e: GqlLabelEvent) => boolean): Promise<GqlLabelEvent | undefined> {
   const wanted = label.toLowerCase();
   let page = first;
   for (let pages = 0; page && pages < MAX_LABEL_EVENT_PAGES; pages++) {
     for (let i = page.nodes.length - 1; i >= 0; i--) {
       const e = page.nodes[i];
-      if (e?.__typename !== "LabeledEvent" || e.label?.name.toLowerCase() !== wanted) continue;
-      if (!e.actor) return { human: true, login: null };
-      return e.actor.__typename === "User" ? { human: true, login: e.actor.login } : { human: false, login: restLogin(e.actor) };
+      if (!e || (e.__typename !== "LabeledEvent" && e.__typename !== "UnlabeledEvent") || e.label?.name.toLowerCase() !== wanted) continue;
+      if (accept(e)) return e;
     }
     if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) break;
     try {
@@ -379,7 +406,7 @@ async function labelProvenance(gh: GitHub, target: PullTarget, first: GqlLabelEv
       break;
     }
   }
-  return { human: true, login: null };
+  return undefined;
 }
 
 /** A PR with more label changes than this many pages of 100 is judged as if a human put the label on. */
@@ -530,8 +557,15 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   const manual = manualLabelOf(policyState);
   const onPull = manual === null ? undefined : allLabels.find((l) => l.toLowerCase() === manual.toLowerCase());
   const provenance = onPull === undefined ? null : await labelProvenance(gh, target, pr.labelEvents, onPull);
-  const signalLabels = provenance?.human === false ? allLabels.filter((l) => l !== onPull) : allLabels;
+  let signalLabels = provenance?.human === false ? allLabels.filter((l) => l !== onPull) : allLabels;
   const labelActors = provenance?.human && provenance.login !== null && onPull !== undefined ? [{ label: onPull, login: provenance.login }] : [];
+  if (manual !== null && onPull === undefined) {
+    const stands = await humanLabelRemovedByBot(gh, target, pr.labelEvents, manual);
+    if (stands) {
+      signalLabels = [...allLabels, manual];
+      if (stands.login !== null) labelActors.push({ label: manual, login: stands.login });
+    }
+  }
 
   const facts: PullFacts = {
     repository: `${target.owner}/${target.repo}`,

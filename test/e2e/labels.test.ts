@@ -163,16 +163,23 @@ describe("a bot's label is not", () => {
     expect(writes()).toEqual([]);
   });
 
-  test("a bot taking a human's label off is evaluated (it may lift the gate)", async () => {
+  test("a bot taking a human's label off is evaluated but does not lift the gate; a human taking it off does", async () => {
     const repo = newRepo();
     const pr = humanPull(repo);
     w.labelPull(repo, pr.number, LABEL, "bob");
     await send(labeledEvent(w, repo, pr.number, LABEL));
     expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
+    // An agent's app token can edit labels: only a human's decision undoes a human's (issue 8 attacker pass).
     w.unlabelPull(repo, pr.number, LABEL, "app-999[bot]");
     fake.clearLog();
     await send(labeledEvent(w, repo, pr.number, LABEL, "unlabeled"));
     expect(fake.countRequests({ kind: "graphql" })).toBe(1);
+    expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
+    expect(w.labelsOn(repo, pr.number)).not.toContain(LABEL); // not put back either
+    // bob puts it on again and takes it off himself: lifted.
+    w.labelPull(repo, pr.number, LABEL, "bob");
+    w.unlabelPull(repo, pr.number, LABEL, "bob");
+    await send(labeledEvent(w, repo, pr.number, LABEL, "unlabeled"));
     expect(gate(repo, pr.headSha).conclusion).toBe("success");
   });
 
@@ -190,7 +197,9 @@ describe("a bot's label is not", () => {
     }
     fake.clearLog();
     await send(pullRequestEvent(w, repo, byBot.number, "opened"));
-    expect(fake.countRequests({ kind: "graphql" })).toBe(2);
+    // 210 churn events (LABELED and UNLABELED, both in the window since a bot's UNLABELED must be
+    // seen) before the label's own: the read and two pages back.
+    expect(fake.countRequests({ kind: "graphql" })).toBe(3);
     expect(gate(repo, byBot.headSha).conclusion).toBe("success");
     await send(pullRequestEvent(w, repo, byHuman.number, "opened"));
     const run = gate(repo, byHuman.headSha);
