@@ -381,7 +381,7 @@ describe("merge_group and push", () => {
     expect(queued.actions).toEqual([]);
     expect(queued.output.title).toContain(`#${c.number}`);
     expect(queued.output.summary).toMatch(new RegExp(`- #${c.number} \\(action required\\)`));
-    expect(e2e.writes().filter((r) => r.path.includes("/check-runs"))).toHaveLength(1);
+    expect(e2e.writes().filter((r) => r.path.includes(`/repos/${repo}/check-runs`))).toHaveLength(1);
     const stray = { ...group2, headSha: w.pushCommit(repo, "main", { message: "unrelated" }).sha };
     await send(mergeGroupChecksRequested(w, repo, stray));
     expect(gate(repo, stray.headSha).conclusion).toBe("failure");

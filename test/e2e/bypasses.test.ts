@@ -183,6 +183,22 @@ describe("point 17: a malformed payload never freezes a SHA's check", () => {
   });
 });
 
+describe("point 17: malformed pull request payloads", () => {
+  it("a head SHA that is no SHA, or no number: answered, nothing written; the real event after it is judged", async () => {
+    const repo = newRepo();
+    const pr = agentPull(repo);
+    const badSha = pullRequestEvent(w, repo, pr.number, "opened");
+    (badSha[1].pull_request as { head: { sha: string } }).head.sha = "../../x";
+    const noNumber = pullRequestEvent(w, repo, pr.number, "opened");
+    delete (noNumber[1].pull_request as Record<string, unknown>).number;
+    e2e.fake.clearLog();
+    for (const d of [badSha, noNumber]) expect(await e2e.send(d)).toBe(200);
+    expect(e2e.writes()).toEqual([]);
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
+  });
+});
+
 describe("point 18: a policy the loader cannot judge still gives `failure`", () => {
   it("one flow sequence of 130,000 items: failure on a human PR, quoting the file, and the delivery is answered", async () => {
     const huge = `version: 1\nagents:\n  ignore: [${Array.from({ length: 130_000 }, () => "a").join(", ")}]\n`;

@@ -50,6 +50,12 @@ export async function onPullRequest(app: AppState, context: Context<"pull_reques
  */
 export async function evaluateOpenPull(app: AppState, context: Context<"pull_request"> | Context<"pull_request_review">, trigger: string): Promise<void> {
   const { repository: repo, pull_request: pr } = context.payload;
+  if (!wellFormed(repo, pr)) {
+    // Issue 8 point 17: a field the evaluation keys on (the SHA's queue, the read) is checked first;
+    // a malformed payload is answered and logged, and nothing is stored or written for it.
+    context.log.warn({ event: trigger }, "agent-gate: pull request payload without a valid number, head SHA or repository; ignored");
+    return;
+  }
   if (pr.state !== "open") return;
   await evaluatePull(app, {
     gh: context.octokit,
@@ -59,4 +65,25 @@ export async function evaluateOpenPull(app: AppState, context: Context<"pull_req
     fallback: fallbackFromPayload(pr),
     trigger,
   });
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+
+/** The fields an evaluation is keyed on and reads with, of the shapes GitHub sends. */
+function wellFormed(repo: unknown, pr: unknown): boolean {
+  const r = repo as { owner?: { login?: unknown }; name?: unknown; default_branch?: unknown } | null;
+  const p = pr as { number?: unknown; state?: unknown; head?: { sha?: unknown; ref?: unknown }; base?: { ref?: unknown } } | null;
+  return (
+    typeof r?.owner?.login === "string" &&
+    typeof r.name === "string" &&
+    typeof r.default_branch === "string" &&
+    typeof p?.number === "number" &&
+    Number.isSafeInteger(p.number) &&
+    p.number > 0 &&
+    typeof p.state === "string" &&
+    typeof p.head?.sha === "string" &&
+    SHA.test(p.head.sha) &&
+    typeof p.head.ref === "string" &&
+    typeof p.base?.ref === "string"
+  );
 }
