@@ -43039,7 +43039,7 @@ var BLOB = `__typename ... on Blob { text isTruncated oid }`;
 var DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... on Commit { oid policyFile: file(path: $policyPath) { object { ${BLOB} } } } } }`;
 var PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
 var REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
-var LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } }`;
+var LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } ... on UnlabeledEvent { actor { __typename login } label { name } } }`;
 var PULL_QUERY = (
   /* GraphQL */
   `
@@ -43055,7 +43055,7 @@ query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath:
       commits(first: 100) { ${PAGE} nodes { commit { ${COMMIT} } } }
       files(first: 100) { ${PAGE} nodes { path changeType } }
       reviews(first: 100) { ${PAGE} nodes { ${REVIEW} } }
-      labelEvents: timelineItems(last: 100, itemTypes: [LABELED_EVENT]) { ${LABEL_EVENTS} }
+      labelEvents: timelineItems(last: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
       head: commits(last: 1) {
         nodes {
           commit {
@@ -43107,7 +43107,7 @@ var LABEL_EVENTS_PAGE_QUERY = (
   `
 query AgentGateLabelEvents($owner: String!, $name: String!, $number: Int!, $before: String!) {
   repository(owner: $owner, name: $name) { pullRequest(number: $number) {
-    labelEvents: timelineItems(last: 100, before: $before, itemTypes: [LABELED_EVENT]) { ${LABEL_EVENTS} }
+    labelEvents: timelineItems(last: 100, before: $before, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
   } }
 }`
 );
@@ -43392,14 +43392,26 @@ function manualLabelOf(policy) {
   return config2.manualLabel === false ? null : config2.manualLabel;
 }
 async function labelProvenance(gh, target, first, label) {
+  const found = await newestLabelEvent(gh, target, first, label, (e) => e.__typename === "LabeledEvent");
+  if (found === void 0 || !found.actor) return { human: true, login: null };
+  return found.actor.__typename === "User" ? { human: true, login: found.actor.login } : { human: false, login: restLogin(found.actor) };
+}
+async function humanLabelRemovedByBot(gh, target, first, label) {
+  const wanted = label.toLowerCase();
+  if (!first || !first.pageInfo.hasPreviousPage && !first.nodes.some((e) => e?.label?.name.toLowerCase() === wanted)) return null;
+  const human = (e) => e.__typename === "LabeledEvent" ? !e.actor || e.actor.__typename === "User" : e.actor?.__typename === "User";
+  const found = await newestLabelEvent(gh, target, first, label, human);
+  if (found === void 0 || found.__typename !== "LabeledEvent") return null;
+  return { login: found.actor?.login ?? null };
+}
+async function newestLabelEvent(gh, target, first, label, accept) {
   const wanted = label.toLowerCase();
   let page = first;
   for (let pages = 0; page && pages < MAX_LABEL_EVENT_PAGES; pages++) {
     for (let i = page.nodes.length - 1; i >= 0; i--) {
       const e = page.nodes[i];
-      if (e?.__typename !== "LabeledEvent" || e.label?.name.toLowerCase() !== wanted) continue;
-      if (!e.actor) return { human: true, login: null };
-      return e.actor.__typename === "User" ? { human: true, login: e.actor.login } : { human: false, login: restLogin(e.actor) };
+      if (!e || e.__typename !== "LabeledEvent" && e.__typename !== "UnlabeledEvent" || e.label?.name.toLowerCase() !== wanted) continue;
+      if (accept(e)) return e;
     }
     if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) break;
     try {
@@ -43414,7 +43426,7 @@ async function labelProvenance(gh, target, first, label) {
       break;
     }
   }
-  return { human: true, login: null };
+  return void 0;
 }
 var MAX_LABEL_EVENT_PAGES = 10;
 async function readPull(gh, target, fallback, options2 = {}) {
@@ -43517,8 +43529,15 @@ async function readPull(gh, target, fallback, options2 = {}) {
   const manual = manualLabelOf(policyState2);
   const onPull = manual === null ? void 0 : allLabels.find((l) => l.toLowerCase() === manual.toLowerCase());
   const provenance = onPull === void 0 ? null : await labelProvenance(gh, target, pr.labelEvents, onPull);
-  const signalLabels = provenance?.human === false ? allLabels.filter((l) => l !== onPull) : allLabels;
+  let signalLabels = provenance?.human === false ? allLabels.filter((l) => l !== onPull) : allLabels;
   const labelActors = provenance?.human && provenance.login !== null && onPull !== void 0 ? [{ label: onPull, login: provenance.login }] : [];
+  if (manual !== null && onPull === void 0) {
+    const stands = await humanLabelRemovedByBot(gh, target, pr.labelEvents, manual);
+    if (stands) {
+      signalLabels = [...allLabels, manual];
+      if (stands.login !== null) labelActors.push({ label: manual, login: stands.login });
+    }
+  }
   const facts = {
     repository: `${target.owner}/${target.repo}`,
     number: pr.number,
