@@ -566,3 +566,108 @@ describe("untrusted text is scanned in linear time (issue 8 point 1, for the det
     expect(ids(detectAgents(pull({ commits: [c] }), DEFAULT).agents)).toEqual(["claude-code"]);
   });
 });
+
+describe("unknown bots (SPEC §2 signal 6)", () => {
+  const bot = { name: "acme-helper[bot]", email: "99001+acme-helper[bot]@users.noreply.github.com" };
+  const botCommit = (overrides: Partial<CommitFacts> = {}) => commit({ author: bot, committer: WEB_FLOW, ...overrides });
+
+  it("a bot author nobody listed fires unknown-bot, naming the account and how to trust it", () => {
+    const d = detectAgents(pull({ commits: [botCommit()] }), DEFAULT);
+    expect(ids(d.agents)).toEqual(["unknown-bot"]);
+    expect(d.evidence[0]).toMatchObject({ agent: "unknown-bot", signal: "unknown-bot", where: expect.stringMatching(/ author$/) });
+    expect(d.evidence[0]!.value).toContain('add "acme-helper[bot]" to agents.trusted');
+    expect(d.unknownBots).toEqual([{ login: "acme-helper[bot]", id: 99001, where: d.evidence[0]!.where }]);
+  });
+
+  it("as committer, as co-author, and as a Bot PR opener too", () => {
+    expect(ids(detectAgents(pull({ commits: [commit({ committer: bot })] }), DEFAULT).agents)).toEqual(["unknown-bot"]);
+    const co = commit({ message: `Fix\n\nCo-authored-by: acme-helper[bot] <${bot.email}>` });
+    expect(detectAgents(pull({ commits: [co] }), DEFAULT).evidence.map((e) => e.where)).toEqual([`commit ${co.sha.slice(0, 7)} co-author`]);
+    const opener = detectAgents(pull({ author: { login: "acme-helper", id: 99001, type: "Bot" } }), DEFAULT);
+    expect(opener.evidence).toEqual([expect.objectContaining({ agent: "unknown-bot", where: "pr author" })]);
+  });
+
+  it("trusted (built-in or agents.trusted by login or id), ignored, or catalogued: no unknown-bot", () => {
+    const dependabot = commit({ author: { name: "dependabot[bot]", email: "49699333+dependabot[bot]@users.noreply.github.com" } });
+    expect(detectAgents(pull({ commits: [dependabot] }), DEFAULT).agentAuthored).toBe(false);
+    for (const trusted of [["acme-helper[bot]"], ["acme-helper"], [99001], ["99001"]] as (string | number)[][]) {
+      expect(detectAgents(pull({ commits: [botCommit()] }), config({ trusted })).agentAuthored, String(trusted)).toBe(false);
+    }
+    expect(detectAgents(pull({ commits: [botCommit()] }), config({ ignore: ["acme-helper[bot]"] })).agentAuthored).toBe(false);
+    const devin = commit({ author: { name: "Devin AI", email: "158243242+devin-ai-integration[bot]@users.noreply.github.com" } });
+    expect(ids(detectAgents(pull({ commits: [devin] }), DEFAULT).agents)).toEqual(["devin"]);
+  });
+
+  it("a built-in trusted id in an e-mail does not vouch for another login (the login part decides)", () => {
+    // claude-code-action borrows github-actions' id 41898282; a copycat tool must not pass as github-actions.
+    const copycat = commit({ author: { name: "my-agent[bot]", email: "41898282+my-agent[bot]@users.noreply.github.com" } });
+    expect(ids(detectAgents(pull({ commits: [copycat] }), DEFAULT).agents)).toEqual(["unknown-bot"]);
+  });
+
+  it("unknown_bots: report puts it under assisted (not gating); ignore drops it; signals without unknown-bot too", () => {
+    const report = detectAgents(pull({ commits: [botCommit()] }), config({ unknownBots: "report" }));
+    expect(report.agentAuthored).toBe(false);
+    expect(ids(report.assisted ?? [])).toEqual(["unknown-bot"]);
+    const ignore = detectAgents(pull({ commits: [botCommit()] }), config({ unknownBots: "ignore" }));
+    expect([ignore.agentAuthored, ignore.assisted, ignore.unknownBots]).toEqual([false, [], []]);
+    const off = detectAgents(pull({ commits: [botCommit()] }), config({ signals: SIGNAL_KINDS.filter((s) => s !== "unknown-bot") }));
+    expect(off.agentAuthored).toBe(false);
+  });
+
+  it("a human whose login merely ends like a bot's is looked at by e-mail, and a plain user e-mail is never a bot", () => {
+    const human = commit({ author: { name: "Bot Fan", email: "1234+botfan@users.noreply.github.com" } });
+    expect(detectAgents(pull({ commits: [human] }), DEFAULT).agentAuthored).toBe(false);
+  });
+});
+
+describe("assisted commits (SPEC §2)", () => {
+  const suggestion = "Apply suggestion from @Copilot\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>";
+
+  it("a reviewer co-author or its suggestion subject is assistance, with evidence, and not agent-authored", () => {
+    const c = commit({ message: suggestion });
+    const d = detectAgents(pull({ commits: [c] }), DEFAULT);
+    expect(d.agentAuthored).toBe(false);
+    expect(ids(d.assisted ?? [])).toEqual(["copilot-review"]);
+    expect((d.assistedEvidence ?? []).map((e) => [e.signal, e.where])).toEqual([
+      ["trailer", `commit ${c.sha.slice(0, 7)} trailer`],
+      ["marker", `commit ${c.sha.slice(0, 7)} subject`],
+    ]);
+    expect(d.commits[0]!.assisted?.map((a) => a.id)).toEqual(["copilot-review"]);
+  });
+
+  it.each([
+    ["Co-authored-by: gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>", "gemini-code-assist"],
+    ["Co-authored-by: coderabbitai[bot] <136622811+coderabbitai[bot]@users.noreply.github.com>", "coderabbit"],
+    ["Co-authored-by: greptile-apps[bot] <165735046+greptile-apps[bot]@users.noreply.github.com>", "greptile"],
+    ["Co-authored-by: Copilot Autofix powered by AI <62310815+github-advanced-security[bot]@users.noreply.github.com>", "copilot-autofix"],
+    ["Co-authored-by: ellipsis-dev[bot] <65095814+ellipsis-dev[bot]@users.noreply.github.com>", "ellipsis"],
+    ["Co-authored-by: sourcery-ai[bot] <58596630+sourcery-ai[bot]@users.noreply.github.com>", "sourcery"],
+  ])("%s → assisted %s", (trailer, reviewer) => {
+    const d = detectAgents(pull({ commits: [commit({ message: `Update src/a.ts\n\n${trailer}` })] }), DEFAULT);
+    expect([d.agentAuthored, ids(d.assisted ?? [])]).toEqual([false, [reviewer]]);
+  });
+
+  it("Copilot Autofix's subject alone is assistance", () => {
+    const d = detectAgents(pull({ commits: [commit({ message: "Potential fix for code scanning alert no. 237: Uncontrolled data" })] }), DEFAULT);
+    expect(ids(d.assisted ?? [])).toEqual(["copilot-autofix"]);
+  });
+
+  it("a commit authored by the reviewer bot is authorship", () => {
+    const author = { name: "github-advanced-security[bot]", email: "62310815+github-advanced-security[bot]@users.noreply.github.com" };
+    const d = detectAgents(pull({ commits: [commit({ author, committer: author, message: "Initial plan" })] }), DEFAULT);
+    expect(ids(d.agents)).toEqual(["copilot-autofix"]);
+    expect(d.evidence[0]).toMatchObject({ signal: "identity" });
+  });
+
+  it("assisted: gate makes it gating (both lists); ignore hides it", () => {
+    const gate = detectAgents(pull({ commits: [commit({ message: suggestion })] }), config({ assisted: "gate" }));
+    expect([gate.agentAuthored, ids(gate.agents), ids(gate.assisted ?? [])]).toEqual([true, ["copilot-review"], ["copilot-review"]]);
+    const ignore = detectAgents(pull({ commits: [commit({ message: suggestion })] }), config({ assisted: "ignore" }));
+    expect([ignore.agentAuthored, ignore.assisted, ignore.assistedEvidence]).toEqual([false, [], []]);
+  });
+
+  it("a human reviewer's applied suggestion is nothing", () => {
+    const d = detectAgents(pull({ commits: [commit({ message: "Apply suggestion from @alice\n\nCo-authored-by: Alice <alice@example.com>" })] }), DEFAULT);
+    expect([d.agentAuthored, d.assisted]).toEqual([false, []]);
+  });
+});
