@@ -31126,13 +31126,13 @@ function compileList(patterns) {
 }
 var setPolicies;
 function pathSetsMatcher() {
-  setPolicies ??= PATH_SETS.map((s) => ({ name: s.name, compiled: compileRules([{ match: [s.name], action: "approve" }], "allow") }));
+  setPolicies ??= PATH_SETS.map((s) => ({ name: s.name, compiled: compileRules(s.members.map((m2) => ({ match: [m2.pattern], action: "approve" })), "allow") }));
   const matchers = setPolicies.map((s) => ({ name: s.name, match: pathMatcher(s.compiled, "") }));
   return (path5) => {
     const out = [];
     for (const s of matchers) {
       const m2 = s.match(path5);
-      if (m2.rule === 0 && m2.pattern !== void 0) out.push({ set: s.name, pattern: m2.pattern.slice(s.name.length + 2, -1) });
+      if (typeof m2.rule === "number" && m2.pattern !== void 0) out.push({ set: s.name, pattern: m2.pattern });
     }
     return out;
   };
@@ -31181,7 +31181,9 @@ function compileSimple(glob2) {
   const name = literal2.length === 0 && suffix === lastSeg ? lastSeg : null;
   const ext2 = literal2.length === 0 && suffix.includes(".") ? extensionOf(suffix) : null;
   const key = { segments: literal2, name, ext: ext2 };
-  return { key, test: shapeTest(segs, literal2.length, prefix2, suffix) ?? regexTest(regexSource(segs), prefix2, suffix) };
+  const inner = segs.slice(literal2.length).filter((x) => x !== "**" && !x.includes("*") && !x.includes("?"));
+  const infix = inner.reduce((a, b) => b.length > a.length ? b : a, "");
+  return { key, test: shapeTest(segs, literal2.length, prefix2, suffix) ?? regexTest(regexSource(segs), prefix2, suffix, infix) };
 }
 function regexSource(segs) {
   let re = "^";
@@ -31219,9 +31221,9 @@ function shapeTest(segs, literalCount, prefix2, suffix) {
   }
   return null;
 }
-function regexTest(source, prefix2, suffix) {
+function regexTest(source, prefix2, suffix, infix = "") {
   let regex2;
-  const re = (p) => (regex2 ??= new RegExp(source)).test(p);
+  const re = infix === "" ? (p) => (regex2 ??= new RegExp(source)).test(p) : (p) => p.includes(infix) && (regex2 ??= new RegExp(source)).test(p);
   if (prefix2 && suffix) return (p) => p.startsWith(prefix2) && p.endsWith(suffix) && re(p);
   if (prefix2) return (p) => p.startsWith(prefix2) && re(p);
   if (suffix) return (p) => p.endsWith(suffix) && re(p);

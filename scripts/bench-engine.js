@@ -68,6 +68,37 @@ function bigFacts() {
   };
 }
 
+/** A realistic workflow of ~90 lines: 6 jobs, steps with actions, scripts and secrets. */
+function workflow(i, escalate) {
+  const jobs = [];
+  for (let j = 0; j < 6; j++) {
+    jobs.push(`  job${j}:
+    runs-on: ${escalate && j === 0 ? "[self-hosted, linux]" : "ubuntu-latest"}
+    permissions:
+      contents: read${escalate && j === 1 ? "\n      pull-requests: write" : ""}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - uses: ${escalate && j === 2 ? "someone/action@v1" : "vendor/tool@0123456789abcdef0123456789abcdef01234567"}
+      - run: |
+          npm ci
+          npm test -- --shard=${j}/6
+          echo "\${{ ${escalate && j === 3 ? "github.event.pull_request.title" : "matrix.os"} }}"
+        env:
+          TOKEN: \${{ secrets.TOKEN_${i % 3} }}`);
+  }
+  return `name: wf${i}\non:\n  push:\n  pull_request${escalate ? "_target" : ""}:\npermissions:\n  contents: read\njobs:\n${jobs.join("\n")}\n`;
+}
+
+/** An agent PR changing 20 workflows (each with escalations), with their base and head texts. */
+function workflowFacts() {
+  const paths = Array.from({ length: 20 }, (_, i) => `.github/workflows/wf${i}.yml`);
+  const contents = paths.map((path, i) => ({ path, base: workflow(i, false), head: workflow(i, true) }));
+  return { ...bigFacts(), files: paths.map((path) => ({ path, status: "modified" })), commits: [commit(0)], contents };
+}
+
 const approvals = ["alice", "bob", "carol", "dave", "erin"].map((login, i) => ({
   account: { login, id: 5000 + i, type: "User" }, source: "review", commitSha: HEAD, state: "APPROVED", permission: "write", teams: i < 2 ? ["acme/platform"] : [],
 }));
@@ -111,6 +142,13 @@ export async function run() {
   const detect = median(() => detectAgents(facts, config), 40);
   const render = median(() => renderCheck(decision), 20);
   const files = `${facts.files.length.toLocaleString("en-US")} files × ${policy.paths.length} rules`;
+  // Issue 11: the workflow privilege analysis of a PR changing 20 workflows (parse base and head, compare).
+  const wfFacts = workflowFacts();
+  const wfState = state(structuredClone(BUILTIN_DEFAULT_POLICY));
+  let wfDecision;
+  const workflows = median(() => (wfDecision = decide({ facts: wfFacts, policy: wfState, approvals })), 20);
+  const noContents = { ...wfFacts, contents: undefined };
+  const workflowsBaseline = median(() => decide({ facts: noContents, policy: wfState, approvals }), 20);
   return [
     { section: "engine", name: `decide: ${files} (policy compiled)`, measured: ms(warm), target: "≤ 20 ms", ok: warm.wall <= 20 },
     // Not the SPEC §8 case (rules are compiled once per policy object and cached), but what an app
@@ -118,5 +156,12 @@ export async function run() {
     { section: "engine", name: `decide + compile policy: ${files} (fresh policy object)`, measured: ms(cold), target: "— (app should reuse the Policy object)", ok: null },
     { section: "engine", name: `detectAgents: ${facts.commits.length} commits`, measured: ms(detect), target: "— (part of decide)", ok: null },
     { section: "engine", name: `renderCheck: ${files} (${decision.conclusion})`, measured: ms(render), target: "—", ok: null },
+    {
+      section: "engine",
+      name: `decide with workflow analysis: 20 changed workflows, ${wfDecision.guard.findings.length} findings (without analysis: ${workflowsBaseline.wall.toFixed(2)} ms)`,
+      measured: ms(workflows),
+      target: "— (plus 1 GraphQL read in the app)",
+      ok: null,
+    },
   ];
 }

@@ -204,3 +204,31 @@ describe("docs-only-agents.yml", () => {
     expect(conclusion(policy, pull(["src/index.ts"], { agent: false }))).toBe("success");
   });
 });
+
+describe("supply-chain-guard.yml", () => {
+  const policy = load("supply-chain-guard.yml");
+  const withContents = (facts: PullFacts, contents: NonNullable<PullFacts["contents"]>): PullFacts => ({ ...facts, contents });
+
+  it("blocks agent edits of their own instructions and tools; docs pass without approval", () => {
+    for (const file of ["AGENTS.md", "CLAUDE.md", ".cursor/rules/x.mdc", ".mcp.json", ".husky/pre-commit", "CODEOWNERS"]) {
+      expect(conclusion(policy, pull([file]), [approval("grace", "admin")]), file).toBe("failure");
+    }
+    expect(conclusion(policy, pull(["docs/guide.md"]))).toBe("success");
+  });
+
+  it("an escalating workflow needs two maintainers (the @ci rule) and passes with them", () => {
+    const wf = ".github/workflows/ci.yml";
+    const facts = withContents(pull([wf]), [{ path: wf, base: "on: push\njobs: {}\n", head: "on: pull_request_target\njobs: {}\n" }]);
+    expect(conclusion(policy, facts, [approval("grace", "maintain")])).toBe("action_required");
+    expect(conclusion(policy, facts, [approval("grace", "maintain"), approval("linus", "maintain")])).toBe("success");
+  });
+
+  it("a new dependency needs the security team; a scripts-only edit does not", () => {
+    const pkg = (deps: string) => `{"scripts":{"t":"x"},"dependencies":{${deps}}}`;
+    const added = withContents(pull(["package.json"]), [{ path: "package.json", base: pkg('"a":"1"'), head: pkg('"a":"1","b":"2"') }]);
+    expect(conclusion(policy, added, [approval("grace", "write")])).toBe("action_required");
+    expect(conclusion(policy, added, [approval("grace", "write"), approval("sec", "write", ["acme/security"])])).toBe("success");
+    const scripts = withContents(pull(["package.json"]), [{ path: "package.json", base: pkg('"a":"1"'), head: pkg('"a":"1"').replace('"x"', '"y"') }]);
+    expect(conclusion(policy, scripts, [approval("grace", "write")])).toBe("success");
+  });
+});

@@ -168,13 +168,14 @@ export interface SetMembership {
  * decision (its per-directory memo lives as long as it does).
  */
 export function pathSetsMatcher(): (path: string) => SetMembership[] {
-  setPolicies ??= PATH_SETS.map((s) => ({ name: s.name, compiled: compileRules([{ match: [s.name], action: "approve" }], "allow") }));
+  // One rule per member: the candidate index then tests a path only against members that could match it.
+  setPolicies ??= PATH_SETS.map((s) => ({ name: s.name, compiled: compileRules(s.members.map((m) => ({ match: [m.pattern], action: "approve" })), "allow") }));
   const matchers = setPolicies.map((s) => ({ name: s.name, match: pathMatcher(s.compiled, "") }));
   return (path) => {
     const out: SetMembership[] = [];
     for (const s of matchers) {
       const m = s.match(path);
-      if (m.rule === 0 && m.pattern !== undefined) out.push({ set: s.name, pattern: m.pattern.slice(s.name.length + 2, -1) });
+      if (typeof m.rule === "number" && m.pattern !== undefined) out.push({ set: s.name, pattern: m.pattern });
     }
     return out;
   };
@@ -251,7 +252,11 @@ function compileSimple(glob: string): SimpleGlob | null {
   const name = literal.length === 0 && suffix === lastSeg ? lastSeg : null;
   const ext = literal.length === 0 && suffix.includes(".") ? extensionOf(suffix) : null;
   const key = { segments: literal, name, ext };
-  return { key, test: shapeTest(segs, literal.length, prefix, suffix) ?? regexTest(regexSource(segs), prefix, suffix) };
+  // A literal segment after the first wildcard (`**/.claude/**`) must appear in any match: a cheap
+  // `includes` check before the RegExp (patterns like that are tested against every path).
+  const inner = segs.slice(literal.length).filter((x) => x !== "**" && !x.includes("*") && !x.includes("?"));
+  const infix = inner.reduce((a, b) => (b.length > a.length ? b : a), "");
+  return { key, test: shapeTest(segs, literal.length, prefix, suffix) ?? regexTest(regexSource(segs), prefix, suffix, infix) };
 }
 
 function regexSource(segs: string[]): string {
@@ -300,9 +305,9 @@ function shapeTest(segs: string[], literalCount: number, prefix: string, suffix:
   return null;
 }
 
-function regexTest(source: string, prefix: string, suffix: string): (p: string) => boolean {
+function regexTest(source: string, prefix: string, suffix: string, infix = ""): (p: string) => boolean {
   let regex: RegExp | undefined;
-  const re = (p: string) => (regex ??= new RegExp(source)).test(p);
+  const re = infix === "" ? (p: string) => (regex ??= new RegExp(source)).test(p) : (p: string) => p.includes(infix) && (regex ??= new RegExp(source)).test(p);
   if (prefix && suffix) return (p) => p.startsWith(prefix) && p.endsWith(suffix) && re(p);
   if (prefix) return (p) => p.startsWith(prefix) && re(p);
   if (suffix) return (p) => p.endsWith(suffix) && re(p);
