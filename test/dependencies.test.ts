@@ -208,3 +208,17 @@ describe("dependency additions, per manifest format", () => {
     expect(r.changes.every((c) => c.name.length < 100)).toBe(true);
   });
 });
+
+describe("pathological manifests (parsed linearly: these finish instead of hanging)", () => {
+  it.each([
+    ["requirements.txt", "a" + "=".repeat(200_000) + "\n" + "-e ".repeat(50_000) + "\n", 2],
+    ["go.mod", "module x\n" + "require (\n" + "\ta v1 // ".repeat(20_000) + "\n)\n", 1],
+    ["yarn.lock", "a@1:\n" + "  version \"1\"\n".repeat(20_000), 1],
+    ["Gemfile", "gem " + "'a', ".repeat(50_000) + "\n", 1],
+    ["build.gradle", "implementation " + "'".repeat(100_000) + "\n", 0],
+  ] as const)("%s", (path, text, changes) => {
+    const r = analyzeManifestChange({ path, base: null, head: text });
+    expect(r.errors).toEqual([]);
+    expect(r.changes).toHaveLength(changes);
+  });
+});

@@ -119,12 +119,10 @@ describe("workflow privilege analysis, one escalation per kind", () => {
   it("expression scanning is linear and exact", () => {
     expect(expressions("a ${{ x }} b ${{y}}")).toEqual([{ expr: "x", at: 2 }, { expr: "y", at: 13 }]);
     expect(secretNames("secrets.A || secrets['B-c'] || mysecrets.C || x.secrets.D")).toEqual(["A", "B-c"]);
+    // Pathological input: an indexOf scan finishes (a backtracking pattern would not, in the test's timeout).
     const big = "${{ ".repeat(50_000) + "secrets".repeat(50_000);
-    const t = performance.now();
-    expressions(big);
-    secretNames(big);
-    // Generous bound: a backtracking scan would take minutes here.
-    expect(performance.now() - t).toBeLessThan(5_000);
+    expect(expressions(big)).toEqual([]);
+    expect(secretNames(big)).toEqual([]);
   });
 
   it("messages never carry a backtick inside a code part (the renderer splits on them)", () => {
