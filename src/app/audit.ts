@@ -33,6 +33,8 @@ export interface DecisionAudit {
   rules: { rule: string; action: string; files: number; met?: boolean; missing?: number; approvedBy?: string[] }[];
   approvers: { login: string; source: string; counted: boolean; reason?: string }[];
   unverified: string[];
+  /** Issue 11: the workflow and dependency analysis of an agent PR, when it ran. */
+  guard?: { escalation: string; findings: number; kinds: string[]; dependencyAction: string; dependencies: number; errors: number };
   conclusion: string;
   /** The conclusion written on the SHA (strictest over every PR at it). */
   checkConclusion: string;
@@ -51,7 +53,8 @@ export function decisionAudit(d: Decision, extra: Pick<DecisionAudit, "repo" | "
     groups.set(key, g);
   }
   for (const r of d.requirements) {
-    const key = ruleName(r.rule);
+    // The guard's own requirements (workflow escalations, dependencies) are not a path rule's.
+    const key = r.kind === "workflows" ? "workflow escalation" : r.kind === "dependencies" ? "dependencies" : ruleName(r.rule);
     const g = groups.get(key) ?? { rule: key, action: "approve", files: r.files.length };
     Object.assign(g, { met: r.met, missing: r.missing, approvedBy: r.approvedBy });
     groups.set(key, g);
@@ -70,6 +73,18 @@ export function decisionAudit(d: Decision, extra: Pick<DecisionAudit, "repo" | "
     rules: [...groups.values()],
     approvers: d.approvals.map((a) => ({ login: a.login, source: a.source, counted: a.counted, ...(a.reason ? { reason: a.reason } : {}) })),
     unverified: d.unverified,
+    ...(d.guard
+      ? {
+          guard: {
+            escalation: d.guard.escalation,
+            findings: d.guard.findings.length,
+            kinds: [...new Set(d.guard.findings.map((f) => f.kind))],
+            dependencyAction: d.guard.dependencyAction,
+            dependencies: d.guard.dependencies.length,
+            errors: d.guard.errors.length,
+          },
+        }
+      : {}),
     conclusion: d.conclusion,
     checkConclusion: extra.checkConclusion,
     wrote: extra.wrote,

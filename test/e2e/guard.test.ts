@@ -59,6 +59,9 @@ describe("workflow privilege analysis through the app", () => {
       { path: WF, start_line: 10, end_line: 10, annotation_level: "failure", title: "agent-gate: unpinned action", message: expect.stringContaining("evil/exfiltrate@v1") },
     ]);
     expect(contentReads()).toHaveLength(1);
+    // The audit line carries the analysis in counts (docs/audit.md, `audit.guard`).
+    const line = await e2e.waitForLog((l) => (l["audit"] as { repo?: string } | undefined)?.repo === repo);
+    expect((line["audit"] as { guard?: unknown }).guard).toEqual({ escalation: "block", findings: 2, kinds: ["trigger", "unpinned-action"], dependencyAction: "report", dependencies: 0, errors: 0 });
   });
 
   it("approve: 60 findings → 50 annotations in the one write, all listed in the summary; a re-evaluation does not append them again", async () => {

@@ -237,6 +237,9 @@ beforeAll(async () => {
   await send(pullRequestEvent(w, "acme/obs", human.number, "opened"));
   const pushed = w.pushCommit("acme/obs", "main", { message: "Agent change\n\nCo-authored-by: Claude <noreply@anthropic.com>", author: "alice" });
   await send(pushEvent(w, "acme/obs", { after: pushed.sha }));
+  // 2b. An agent PR changing a workflow: the workflow analysis runs (issue 11, `audit.guard`).
+  const ci = w.addPull("acme/obs", { author: AGENT, head: "copilot/ci", commits: [{ message: "CI", files: { ".github/workflows/ci.yml": "on: pull_request_target\njobs: {}\n" } }] });
+  await send(pullRequestEvent(w, "acme/obs", ci.number, "opened"));
 
   // 3. Faults: a check write that keeps failing (the handler throws → 500); a read that keeps failing
   //    (the decision fails closed, unverified); an installation whose token cannot be minted (the
@@ -274,7 +277,7 @@ function auditLines(): Json[] {
 describe("audit trail (docs/audit.md)", () => {
   test("the scenario ran as intended", () => {
     // The deliveries whose check could not be written fail (500); every other one succeeded.
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 500, 200, 500]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 500, 200, 500]);
     expect(fake.violations.filter((v) => v.kind !== "unimplemented")).toEqual([]);
   });
 
@@ -410,7 +413,7 @@ describe("GET /metrics and GET /healthz", () => {
       expect(buckets.at(-1)!.labels.le).toBe("+Inf");
       expect(buckets.at(-1)!.value).toBe(value(samples, "agent_gate_webhook_duration_seconds_count", { event }));
     }
-    expect(value(samples, "agent_gate_webhook_duration_seconds_count", { event: "pull_request.opened" })).toBe(5);
+    expect(value(samples, "agent_gate_webhook_duration_seconds_count", { event: "pull_request.opened" })).toBe(6);
     expect(value(samples, "agent_gate_webhook_duration_seconds_count", { event: "check_run.requested_action" })).toBe(2);
 
     // GitHub requests by kind and status, against what the proxy saw (retries of failed requests are
