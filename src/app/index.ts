@@ -15,6 +15,7 @@ import { onInstallationCreated, onInstallationRepositoriesAdded } from "./handle
 import { observabilityHandler } from "./http.js";
 import { AppMetrics, observeHandler } from "./metrics.js";
 import { EvaluationRetries, retryOptionsFromEnv } from "./retry.js";
+import { recoverDeliveries, type RecoveryOptions } from "./recover.js";
 import { createRedisShaLock } from "./sha-lock.js";
 import type { ShutdownRegistrar } from "./shutdown.js";
 import { SharedStateHealth } from "../github/limiter.js";
@@ -25,6 +26,8 @@ import { SharedStateHealth } from "../github/limiter.js";
  */
 export interface AgentGateOptions extends ShutdownRegistrar {
   sharedHealth?: SharedStateHealth;
+  /** Handle recent deliveries again at start-up (./recover.ts); `npm start` sets it from the environment. */
+  recoverDeliveries?: RecoveryOptions;
 }
 
 const agentGate: ApplicationFunction = (probot, options) => {
@@ -52,6 +55,16 @@ const agentGate: ApplicationFunction = (probot, options) => {
     } catch (error) {
       probot.log.debug({ err: error }, "agent-gate: no HTTP server, /metrics and /healthz not mounted");
     }
+  }
+  // Every delivery received (start-up recovery skips those), then the recovery itself, in the background.
+  probot.onAny((event) => app.rememberDelivery(event.id));
+  const recovery = ours.recoverDeliveries;
+  if (recovery && recovery.windowMs > 0) {
+    let stopped = false;
+    ours.onShutdown?.(async () => {
+      stopped = true;
+    });
+    setImmediate(() => void recoverDeliveries({ probot, app, options: recovery, stopped: () => stopped }));
   }
   const observed = <C extends Context>(handler: (context: C) => Promise<void>) => observeHandler(app.metrics, handler);
 

@@ -17,6 +17,7 @@ import { Writable } from "node:stream";
 import { getPrivateKey } from "@probot/get-private-key";
 import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
+import { recoveryOptionsFromEnv } from "./recover.js";
 import { retryOptionsFromEnv } from "./retry.js";
 
 /** A writable over process.stdout that turns into a sink once stdout is gone (EPIPE, closed). */
@@ -54,6 +55,7 @@ export async function createLog(env: NodeJS.ProcessEnv): Promise<Logger> {
 export function startupProblem(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string | null {
   try {
     retryOptionsFromEnv(env);
+    recoveryOptionsFromEnv(env);
   } catch (error) {
     return (error as Error).message;
   }

@@ -30,6 +30,7 @@ import type { ShutdownLog } from "./shutdown.js";
 import { createAppOctokit } from "../github/octokit.js";
 import { SharedStateHealth, createSharedLimiters } from "../github/limiter.js";
 import { createLog, startupProblem } from "./log.js";
+import { recoveryOptionsFromEnv } from "./recover.js";
 
 function readDotEnv(path: string): Record<string, string> {
   try {
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   const app: ApplicationFunction = (probot, options) => {
     log = probot.log;
     trackHandlers(probot, deliveries);
-    const registrar: AgentGateOptions = { onShutdown: (close) => closers.push(close), sharedHealth };
+    const registrar: AgentGateOptions = { onShutdown: (close) => closers.push(close), sharedHealth, recoverDeliveries: recoveryOptionsFromEnv(env) };
     return agentGate(probot, { ...options, ...registrar });
   };
 

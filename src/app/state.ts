@@ -11,6 +11,7 @@ import type { EvaluationRetries } from "./retry.js";
 import type { ShaLock } from "./sha-lock.js";
 
 const LABEL_CACHE_MAX = 10_000;
+const SEEN_DELIVERIES_MAX = 10_000;
 /** How long an installation's `repository_selection` is reused (it only words a message, see OrgAccess). */
 const SELECTION_TTL_MS = 10 * 60_000;
 
@@ -37,6 +38,13 @@ export class AppState {
 
   /** This instance's Prometheus registry (GET /metrics). */
   readonly metrics: AppMetrics;
+  /**
+   * Delivery ids (X-GitHub-Delivery) this process has received, so start-up recovery (./recover.ts)
+   * does not handle one twice. Bounded: the oldest are forgotten first.
+   */
+  readonly seenDeliveries = new Set<string>();
+  /** For a delivery being recovered: when GitHub delivered it (an Approve click keeps its own time). */
+  readonly recoveredDeliveryTimes = new Map<string, string>();
   /** Automatic re-evaluation after transient faults (./retry.ts); null: none (unit tests). */
   retries: EvaluationRetries | null = null;
 
@@ -61,6 +69,11 @@ export class AppState {
     this.selections.set(key, { at: now, value });
     return value;
   };
+
+  rememberDelivery(id: string): void {
+    if (this.seenDeliveries.size >= SEEN_DELIVERIES_MAX) this.seenDeliveries.delete(this.seenDeliveries.values().next().value!);
+    this.seenDeliveries.add(id);
+  }
 
   rememberManualLabel(repo: string, label: string | false, defaultBranch: string, viaExtends: boolean): void {
     const key = repo.toLowerCase();

@@ -9,6 +9,7 @@ import type {
   CheckRunAction,
   CheckRunState,
   CheckStatus,
+  HookDeliveryState,
   Installation,
   PullState,
   RepoState,
@@ -68,12 +69,72 @@ function invalid(ctx: RestContext, message: string, kind: ViolationNote["kind"] 
 /** Operations that GitHub only accepts with the app's JWT. */
 export const JWT_OPERATIONS = new Set([
   "apps/get-authenticated",
+  "apps/list-webhook-deliveries",
+  "apps/get-webhook-delivery",
   "apps/create-installation-access-token",
   "apps/get-repo-installation",
   "apps/get-installation",
   "apps/list-installations",
   "apps/get-org-installation",
 ]);
+
+function hookDeliveryItem(d: HookDeliveryState): Json {
+  return {
+    id: d.id,
+    guid: d.guid,
+    delivered_at: d.deliveredAt,
+    redelivery: d.redelivery,
+    duration: d.duration,
+    status: d.status,
+    status_code: d.statusCode,
+    event: d.event,
+    action: d.action,
+    installation_id: d.installationId,
+    repository_id: d.repositoryId,
+    throttled_at: null,
+  };
+}
+
+/**
+ * `GET /app/hook/deliveries`: newest first, `per_page` (default 30, max 100), cursor pagination (the
+ * `cursor` of the next page is in the Link header, as GitHub does), `status=success|failure`.
+ */
+function listHookDeliveries(ctx: RestContext): RestResult {
+  const perPage = Math.min(100, Math.max(1, Number(ctx.query.get("per_page") ?? 30) || 30));
+  const status = ctx.query.get("status");
+  if (status !== null && status !== "success" && status !== "failure") return invalid(ctx, `status must be success or failure, got ${status}`, "request");
+  let all = [...ctx.world.hookDeliveries].reverse();
+  if (status === "success") all = all.filter((d) => d.statusCode >= 200 && d.statusCode < 400);
+  if (status === "failure") all = all.filter((d) => d.statusCode >= 400 || d.statusCode === 0);
+  const cursor = ctx.query.get("cursor");
+  const start = cursor === null ? 0 : all.findIndex((d) => String(d.id) === cursor);
+  if (start < 0) return { status: 400, body: error(ctx, 400, "Invalid cursor") };
+  const page = all.slice(start, start + perPage);
+  const next = all[start + perPage];
+  const headers: Record<string, string> = {};
+  if (next) {
+    const u = new URL(ctx.requestUrl);
+    u.searchParams.set("per_page", String(perPage));
+    u.searchParams.set("cursor", String(next.id));
+    headers.link = `<${u.toString()}>; rel="next"`;
+  }
+  return { status: 200, body: page.map(hookDeliveryItem), headers };
+}
+
+function getHookDelivery(ctx: RestContext): RestResult {
+  const id = Number(ctx.params.delivery_id);
+  const d = ctx.world.hookDeliveries.find((x) => x.id === id);
+  if (!d) return notFound(ctx);
+  return {
+    status: 200,
+    body: {
+      ...hookDeliveryItem(d),
+      url: "https://agent-gate.example/api/github/webhooks",
+      request: { headers: { "X-GitHub-Event": d.event, "X-GitHub-Delivery": d.guid, "Content-Type": "application/json" }, payload: d.payload },
+      response: { headers: { "Content-Type": "text/plain" }, payload: d.statusCode === 0 ? null : "ok" },
+    },
+  };
+}
 
 /** Paginates a list like GitHub: `per_page` (default 30, max 100), `page`, and an RFC 8288 Link header. */
 function paginate<T>(ctx: RestContext, items: T[]): { page: T[]; headers: Record<string, string> } {
@@ -596,6 +657,8 @@ const rateLimit: Handler = () => {
 
 export const HANDLERS: Record<string, Handler> = {
   "apps/get-authenticated": getApp,
+  "apps/list-webhook-deliveries": listHookDeliveries,
+  "apps/get-webhook-delivery": getHookDelivery,
   "apps/get-installation": getInstallation,
   "apps/create-installation-access-token": createInstallationToken,
   "apps/get-repo-installation": getRepoInstallation,

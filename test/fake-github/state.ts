@@ -300,7 +300,26 @@ function lineDelta(before: string, after: string): { additions: number; deletion
   return { additions, deletions };
 }
 
+/** A webhook delivery as GitHub records it for the app (`GET /app/hook/deliveries`). */
+export interface HookDeliveryState {
+  id: number;
+  guid: string;
+  /** Wall-clock time (GitHub's real delivery time), ISO 8601. */
+  deliveredAt: string;
+  redelivery: boolean;
+  duration: number;
+  status: string;
+  statusCode: number;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  repositoryId: number | null;
+  payload: Record<string, unknown>;
+}
+
 export class World {
+  /** Webhook deliveries recorded with `recordDelivery`, oldest first. */
+  readonly hookDeliveries: HookDeliveryState[] = [];
   readonly users = new Map<string, UserState>();
   readonly orgs = new Map<string, OrgState>();
   readonly repos = new Map<string, RepoState>();
@@ -321,6 +340,31 @@ export class World {
 
   nextId(): number {
     return ++this.idCounter;
+  }
+
+  /**
+   * Record a delivery the way GitHub does once it has its answer: `statusCode` is what the app
+   * answered (0 when the connection failed: "failed to connect"). GitHub counts 2xx as delivered.
+   */
+  recordDelivery(input: { guid: string; event: string; payload: Record<string, unknown>; statusCode: number; redelivery?: boolean; deliveredAt?: string }): HookDeliveryState {
+    const p = input.payload as { action?: unknown; installation?: { id?: unknown } | null; repository?: { id?: unknown } | null };
+    const ok = input.statusCode >= 200 && input.statusCode < 300;
+    const d: HookDeliveryState = {
+      id: this.nextId(),
+      guid: input.guid,
+      deliveredAt: input.deliveredAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      redelivery: input.redelivery ?? false,
+      duration: 0.05,
+      status: ok ? "OK" : input.statusCode === 0 ? "failed to connect" : `Invalid HTTP Response: ${input.statusCode}`,
+      statusCode: input.statusCode,
+      event: input.event,
+      action: typeof p.action === "string" ? p.action : null,
+      installationId: typeof p.installation?.id === "number" ? p.installation.id : null,
+      repositoryId: typeof p.repository?.id === "number" ? p.repository.id : null,
+      payload: input.payload,
+    };
+    this.hookDeliveries.push(d);
+    return d;
   }
 
   /** Advances the deterministic clock by one second and returns the new time (ISO 8601, no millis). */

@@ -70,6 +70,9 @@ export async function startApp(fake: FakeGitHub, env: Record<string, string> = {
     NODE_ENV: "test",
     // Keep retries on but without their sleeps (retry-after, backoff), so fault tests stay fast.
     AGENT_GATE_TEST_NO_THROTTLE: "1",
+    // No start-up recovery of deliveries (its JWT requests would land in other tests' request logs);
+    // test/e2e/recovery.test.ts turns it on.
+    AGENT_GATE_RECOVER_MINUTES: "0",
     ...env,
   };
   const child = spawn(process.execPath, [entry], { cwd: opts.cwd ?? REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });

@@ -25,14 +25,18 @@ function isOurs(app: AppState, run: { name: string; app: { id: number } | null }
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?$/;
 const ACCOUNT_TYPES = new Set(["User", "Bot", "Organization", "Mannequin"]);
 
-/** The click of a payload's `sender`, or null when any field the store needs is missing or malformed. */
-export function clickOf(sender: unknown): ButtonApproval | null {
+/**
+ * The click of a payload's `sender`, or null when any field the store needs is missing or malformed.
+ * `at`: when GitHub delivered it, for a delivery handled again by start-up recovery (../recover.ts),
+ * so a review submitted after the click still comes after it; else now.
+ */
+export function clickOf(sender: unknown, at?: string): ButtonApproval | null {
   if (typeof sender !== "object" || sender === null) return null;
   const { login, id, type } = sender as { login?: unknown; id?: unknown; type?: unknown };
   if (typeof login !== "string" || !LOGIN.test(login)) return null;
   if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) return null;
   if (typeof type !== "string" || !ACCOUNT_TYPES.has(type)) return null;
-  return { login, id, type, at: new Date().toISOString() };
+  return { login, id, type, at: at ?? new Date().toISOString() };
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -53,7 +57,7 @@ export async function onCheckRun(app: AppState, context: CheckRunContext): Promi
   // 2. Record the click as pending: the evaluation qualifies it and stores it in the run if it counts.
   if (payload.action === "requested_action") {
     const key = shaKey(repo.owner, repo.repo, sha);
-    const click = clickOf(payload.sender);
+    const click = clickOf(payload.sender, app.recoveredDeliveryTimes.get(context.id));
     // Issue 8 point 17: a field read from a payload is checked before it is stored. A sender without a
     // login (or id, or type) stored as a click made every later evaluation of the SHA throw; such a
     // click is refused here, said in the log, and the SHA is evaluated as if it had not come.
