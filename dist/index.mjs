@@ -26938,7 +26938,8 @@ var DEFAULT_REQUIREMENT = Object.freeze({
   dismiss_on_push: true
 });
 var DEFAULT_REVIEW_FLOW = Object.freeze({
-  request_reviews: true
+  request_reviews: true,
+  keep_on_update_merge: false
 });
 function deepFreeze(value) {
   if (value !== null && typeof value === "object") {
@@ -37384,6 +37385,7 @@ function baseDecision(input2, policy) {
     baseRef: input2.facts.baseRef
   };
   if (input2.headPolicy) d.headPolicy = input2.headPolicy;
+  if (input2.facts.updateMerge) d.updateMerge = { ...input2.facts.updateMerge };
   if (input2.facts.number !== void 0) d.number = input2.facts.number;
   return d;
 }
@@ -37594,7 +37596,9 @@ function contributorIndex(facts) {
     if (noreply) add(noreply.login, noreply.id, why);
   };
   if (facts.author) add(facts.author.login, facts.author.id, "is the PR author");
+  const exempt = facts.updateMerge?.carried ? facts.updateMerge.sha : null;
   for (const c of facts.commits) {
+    if (c.sha === exempt) continue;
     const sha = shortSha(c.sha);
     add(c.author.login, c.author.id, `authored commit ${sha}`);
     addEmail(c.author.email, `authored commit ${sha}`);
@@ -37978,6 +37982,7 @@ function summaryOf(d, limit, groups2, surface) {
   unknownBotsNote(doc, d);
   assistedSection(doc, d);
   if (d.requirements.length > 0) requirementsSection(doc, d);
+  if (d.updateMerge && d.agentAuthored) updateMergeLines(doc, d.updateMerge, d.baseRef);
   if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
   for (const section of guardSections(d, { md, code })) {
     doc.line(`#### ${section.heading}`);
@@ -38183,6 +38188,15 @@ function requirementsSection(doc, d) {
   );
   doc.line();
   if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
+}
+function updateMergeLines(doc, u, baseRef) {
+  const from = code(shortSha(u.from));
+  if (u.carried) {
+    doc.line(`Approvals given at ${from} were **carried over**: this commit is an "Update branch" merge of it with the tip of ${code(baseRef)} that changes none of the pull request's files (\`approval.keep_on_update_merge\`).`);
+  } else {
+    doc.line(`Approvals given at ${from} were **not carried over** to this "Update branch" merge: ${md(u.reason ?? "it does not qualify", 600)}.`);
+  }
+  doc.line();
 }
 function reviewRequestLines(doc, r) {
   const asked = [...r.users.map(user), ...r.teams.map((t) => `team ${code(t)}`)];
@@ -41593,6 +41607,11 @@ var REVIEW_FLOW_PROPERTIES = {
     type: "boolean",
     description: "When true, a pull request whose check is `action_required` gets a review request (REST `requested_reviewers`) for the `teams` and `users` of each unmet requirement, once per head commit: never from the PR's contributors, bots or agent identities, never on a blocked pull request, and nobody when the requirement names neither teams nor users. Only teams of the repository's own organization can be requested.",
     default: DEFAULT_REVIEW_FLOW.request_reviews
+  },
+  keep_on_update_merge: {
+    type: "boolean",
+    description: `When true, approvals (reviews and Approve clicks) given at a head commit still count after an "Update branch" merge: a new head that is a merge commit whose parents are that head and the current tip of the base branch, and that changes none of the pull request's files (for every file the PR changes, the new head has the same content as the approved head; nothing else differs from the base tip). Never when the merge resolves a conflict, slips in a change, or is made by an agent identity. The summary and the audit log name the commit the approvals came from.`,
+    default: DEFAULT_REVIEW_FLOW.keep_on_update_merge
   }
 };
 var SIGNATURE_KEYS = ["logins", "emails", "branches", "markers"];
@@ -42346,7 +42365,7 @@ function copyRequirement(value) {
 }
 function reviewFlowOf(approval) {
   const flag = (key) => typeof approval[key] === "boolean" ? approval[key] : DEFAULT_REVIEW_FLOW[key];
-  return { request_reviews: flag("request_reviews") };
+  return { request_reviews: flag("request_reviews"), keep_on_update_merge: flag("keep_on_update_merge") };
 }
 function applyDefaults(value) {
   const obj = (v) => isPlainObject(v) ? v : {};
@@ -43062,6 +43081,17 @@ query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath:
         nodes {
           commit {
             oid
+            # An "Update branch" merge is recognised from its parents, and the clicks stored in the approved
+            # parent's check come along (approval.keep_on_update_merge): no extra request for either.
+            parents(first: 2) {
+              totalCount
+              nodes {
+                oid
+                checkSuites(first: 10, filterBy: { appId: $appId }) {
+                  nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId text } } }
+                }
+              }
+            }
             headPolicy: file(path: $policyPath) { object { ${BLOB} } }
             checkSuites(first: 10, filterBy: { appId: $appId }) {
               nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion title summary text } } }
@@ -43266,6 +43296,49 @@ function loaderFault(error) {
   const name = error instanceof Error ? error.name : "error";
   const message = error instanceof Error ? error.message : String(error);
   return `${name}: ${message.slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?")}`;
+}
+
+// src/github/update-merge.ts
+var COMPARE_MAX_FILES = 300;
+function updateMergeParent(head, headSha, baseSha, prCommits) {
+  const parents = head?.parents;
+  if (!head || head.oid !== headSha || !parents || parents.totalCount !== 2 || parents.nodes.length !== 2) return null;
+  const [p1, p2] = parents.nodes.map((p) => p.oid);
+  const from = p2 === baseSha ? p1 : p1 === baseSha ? p2 : null;
+  if (from === null || from === baseSha) return null;
+  return prCommits.some((c) => c.sha === from) ? from : null;
+}
+async function readUpdateMerge(gh, input2) {
+  const from = updateMergeParent(input2.head, input2.headSha, input2.baseSha, input2.commits);
+  if (from === null) return null;
+  const no = (reason) => ({ facts: { sha: input2.headSha, from, carried: false, reason }, clicks: [] });
+  const merge4 = input2.commits.find((c) => c.sha === input2.headSha);
+  if (!merge4) return no("the merge commit is not among the pull request's listed commits");
+  const only = { repository: input2.facts.repository, number: input2.facts.number ?? null, title: "", body: "", author: null, headRef: "", headSha: input2.headSha, baseRef: "", labels: [], commits: [merge4], files: [], unverified: [] };
+  for (const config2 of [detectionConfigFromPolicy(input2.policy), BUILTIN_DETECTION_CONFIG]) {
+    const d = detectAgents(only, { ...config2, signals: config2.signals.filter((s) => s === "identity" || s === "trailer"), manualLabel: false });
+    if (d.agentAuthored) return no(`the merge was made by an agent identity (${d.agents.map((a) => a.id).join(", ")})`);
+  }
+  let changed;
+  try {
+    const { data } = await gh.rest.repos.compareCommitsWithBasehead({ owner: input2.owner, repo: input2.repo, basehead: `${from}...${input2.headSha}`, per_page: 1 });
+    if (data.status !== "ahead") return no(`the approved head ${from.slice(0, 7)} is not an ancestor of the merge (compare status ${data.status})`);
+    changed = data.files ?? [];
+    if (changed.length >= COMPARE_MAX_FILES) return no(`the merge changes ${changed.length} or more files, past what GitHub's compare lists`);
+  } catch (error) {
+    return no(`the merge could not be compared with the approved head (${describeError(error)})`);
+  }
+  const prPaths = new Set(input2.files.flatMap((f) => [f.path, ...f.previousPath ? [f.previousPath] : []]));
+  const touched = changed.flatMap((f) => [f.filename, ...f.previous_filename ? [f.previous_filename] : []]).filter((p) => prPaths.has(p));
+  if (touched.length > 0) {
+    const list = touched.slice(0, 5).map((p) => `\`${p}\``).join(", ");
+    return no(`the merge changes ${touched.length === 1 ? "a file" : "files"} of the pull request (${list}${touched.length > 5 ? ", …" : ""}): a conflict resolution or a change of its own`);
+  }
+  const parent = input2.head?.parents?.nodes.find((p) => p.oid === from);
+  const runs = (parent?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns?.nodes ?? []);
+  const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
+  const clicks = run3 ? decodeButtonApprovals(run3.text, from) : [];
+  return { facts: { sha: input2.headSha, from, carried: true }, clicks };
 }
 
 // src/github/read-pull.ts
@@ -43518,12 +43591,27 @@ async function readPull(gh, target, fallback, options2 = {}) {
   if (associated && associated.totalCount > associated.nodes.length)
     unverified.push(`${associated.totalCount} pull requests are associated with the head commit; only ${associated.nodes.length} could be listed, so an open pull request with the same head (whose stricter decision this check must carry) may have been missed. Close the extra pull requests, then re-run.`);
   const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed") ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`) : void 0;
+  const commitList = commits.map(commitFacts);
+  const updateMerge = policyState2.status === "ok" && (policyState2.policy.reviewFlow?.keep_on_update_merge ?? false) ? await readUpdateMerge(gh, {
+    owner: target.owner,
+    repo: target.repo,
+    policy: policyState2.policy,
+    head,
+    commits: commitList,
+    headSha,
+    baseSha: pr.baseRefOid,
+    files,
+    facts: { repository: `${target.owner}/${target.repo}`, number: pr.number }
+  }) : null;
+  const carriedFrom = updateMerge?.facts.carried ? updateMerge.facts.from : null;
   const stored = head?.oid === headSha ? decodeButtonApprovals(check2?.text, headSha) : [];
   const buttonApprovals = [...stored];
+  for (const click of updateMerge?.clicks ?? []) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
   const pending = options2.pendingClicks?.sha === headSha ? options2.pendingClicks.clicks : [];
   for (const click of pending) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
   const candidates = [
-    ...latestReviews(reviews).map((r) => ({ account: account(r.author), source: "review", commitSha: r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
+    // A review of the approved head counts at the carried-over merge as if given there.
+    ...latestReviews(reviews).map((r) => ({ account: account(r.author), source: "review", commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
     ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button", commitSha: headSha, canPush: null }))
   ];
   const approvals = await qualify(gh, target, () => applicableRequirements(policyState2, files, pr.baseRefName), headSha, candidates, cache3);
@@ -43552,9 +43640,10 @@ async function readPull(gh, target, fallback, options2 = {}) {
     baseSha: pr.baseRefOid,
     labels: signalLabels,
     ...labelActors.length > 0 ? { labelActors } : {},
-    commits: commits.map(commitFacts),
+    commits: commitList,
     files,
-    unverified
+    unverified,
+    ...updateMerge ? { updateMerge: updateMerge.facts } : {}
   };
   const needed = policyState2.status === "ok" ? filesNeedingContent(files) : [];
   if (needed.length > 0 && policyState2.status === "ok" && detectAgents(facts, detectionConfigFromPolicy(policyState2.policy)).agentAuthored) {

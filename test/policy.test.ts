@@ -63,7 +63,7 @@ const DEFAULTS: Policy = {
     exclude_contributors: true,
     dismiss_on_push: true,
   },
-  reviewFlow: { request_reviews: true },
+  reviewFlow: { request_reviews: true, keep_on_update_merge: false },
   workflows: { escalation: "block" },
   dependencies: { action: "report" },
   paths: [],
@@ -81,7 +81,7 @@ describe("schema errors name the file, line, column and what was expected", () =
   it("unknown nested key, with a suggestion", () => {
     expect(onlyError("version: 1\napproval:\n  count: 1\n  min-permission: admin\n")).toBe(
       '4:3: unknown key "min-permission" at approval — expected one of: count, min_permission, teams, users, ' +
-        'exclude_contributors, dismiss_on_push, request_reviews — did you mean "min_permission"?',
+        'exclude_contributors, dismiss_on_push, request_reviews, keep_on_update_merge — did you mean "min_permission"?',
     );
   });
 
@@ -435,7 +435,7 @@ describe("_extends layers", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map(formatPolicyError)).toEqual([
-      'acme/.github:policies/base.yml:4:3: unknown key "team" at approval — expected one of: count, min_permission, teams, users, exclude_contributors, dismiss_on_push, request_reviews — did you mean "teams"?',
+      'acme/.github:policies/base.yml:4:3: unknown key "team" at approval — expected one of: count, min_permission, teams, users, exclude_contributors, dismiss_on_push, request_reviews, keep_on_update_merge — did you mean "teams"?',
       'acme/.github:policies/base.yml:5:10: expected one of: block, approve, allow at default, got "deny"',
     ]);
   });
@@ -618,8 +618,8 @@ describe("helpers", () => {
 
 describe("approval.request_reviews (issue 12)", () => {
   it("defaults to true, can be turned off, and is policy-wide: a rule's approval may not set it", () => {
-    expect(policyOf(loadPolicy("version: 1\n", FILE)).reviewFlow).toEqual({ request_reviews: true });
-    expect(policyOf(loadPolicy("version: 1\napproval:\n  request_reviews: false\n", FILE)).reviewFlow).toEqual({ request_reviews: false });
+    expect(policyOf(loadPolicy("version: 1\n", FILE)).reviewFlow).toEqual({ request_reviews: true, keep_on_update_merge: false });
+    expect(policyOf(loadPolicy("version: 1\napproval:\n  request_reviews: false\n", FILE)).reviewFlow).toEqual({ request_reviews: false, keep_on_update_merge: false });
     expect(onlyError("version: 1\npaths:\n  - match: ['**']\n    action: approve\n    approval:\n      request_reviews: false\n")).toMatch(/^6:7: unknown key "request_reviews" at paths\[0\]\.approval/);
   });
 });

@@ -35,6 +35,10 @@ export interface DecisionAudit {
   unverified: string[];
   /** Issue 11: the workflow and dependency analysis of an agent PR, when it ran. */
   guard?: { escalation: string; findings: number; kinds: string[]; dependencyAction: string; dependencies: number; errors: number };
+  /** `approval.keep_on_update_merge`: approvals carried over from this earlier head (when they were). */
+  carriedFrom?: string;
+  /** When an "Update branch" merge did not qualify for carry-over: why. */
+  notCarried?: { from: string; reason: string };
   conclusion: string;
   /** The conclusion written on the SHA (strictest over every PR at it). */
   checkConclusion: string;
@@ -85,6 +89,8 @@ export function decisionAudit(d: Decision, extra: Pick<DecisionAudit, "repo" | "
           },
         }
       : {}),
+    ...(d.updateMerge?.carried ? { carriedFrom: d.updateMerge.from } : {}),
+    ...(d.updateMerge && !d.updateMerge.carried ? { notCarried: { from: d.updateMerge.from, reason: d.updateMerge.reason ?? "" } } : {}),
     conclusion: d.conclusion,
     checkConclusion: extra.checkConclusion,
     wrote: extra.wrote,

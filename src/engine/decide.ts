@@ -88,6 +88,7 @@ function baseDecision(input: DecideInput, policy: Decision["policy"]): Omit<Deci
     baseRef: input.facts.baseRef,
   };
   if (input.headPolicy) d.headPolicy = input.headPolicy;
+  if (input.facts.updateMerge) d.updateMerge = { ...input.facts.updateMerge };
   if (input.facts.number !== undefined) d.number = input.facts.number;
   return d;
 }
@@ -387,7 +388,11 @@ function contributorIndex(facts: PullFacts): ContributorIndex {
     if (noreply) add(noreply.login, noreply.id, why);
   };
   if (facts.author) add(facts.author.login, facts.author.id, "is the PR author");
+  // A carried-over "Update branch" merge brings only the base tip: whoever clicked the button (its
+  // author) did not contribute to the change (issue 12). Its detection as agent work is unaffected.
+  const exempt = facts.updateMerge?.carried ? facts.updateMerge.sha : null;
   for (const c of facts.commits) {
+    if (c.sha === exempt) continue;
     const sha = shortSha(c.sha);
     add(c.author.login, c.author.id, `authored commit ${sha}`);
     addEmail(c.author.email, `authored commit ${sha}`);

@@ -45,6 +45,7 @@ export const DEFAULT_REQUIREMENT: Readonly<Requirement> = Object.freeze({
 /** Defaults of the policy-wide keys of `approval` (`Policy.reviewFlow`). */
 export const DEFAULT_REVIEW_FLOW: Readonly<ReviewFlow> = Object.freeze({
   request_reviews: true,
+  keep_on_update_merge: false,
 });
 
 function deepFreeze<T>(value: T): T {

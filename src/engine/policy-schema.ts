@@ -147,6 +147,17 @@ const REVIEW_FLOW_PROPERTIES: JsonSchema = {
       "nor users. Only teams of the repository's own organization can be requested.",
     default: DEFAULT_REVIEW_FLOW.request_reviews,
   },
+  keep_on_update_merge: {
+    type: "boolean",
+    description:
+      "When true, approvals (reviews and Approve clicks) given at a head commit still count after an \"Update branch\" " +
+      "merge: a new head that is a merge commit whose parents are that head and the current tip of the base branch, " +
+      "and that changes none of the pull request's files (for every file the PR changes, the new head has the same " +
+      "content as the approved head; nothing else differs from the base tip). Never when the merge resolves a " +
+      "conflict, slips in a change, or is made by an agent identity. The summary and the audit log name the commit " +
+      "the approvals came from.",
+    default: DEFAULT_REVIEW_FLOW.keep_on_update_merge,
+  },
 };
 
 /** An agent definition needs at least one of these, else it could never be detected. */

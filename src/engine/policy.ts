@@ -697,7 +697,7 @@ function copyRequirement(value: Record<string, unknown>): Partial<Requirement> {
 
 function reviewFlowOf(approval: Record<string, unknown>): ReviewFlow {
   const flag = (key: keyof ReviewFlow) => (typeof approval[key] === "boolean" ? (approval[key] as boolean) : DEFAULT_REVIEW_FLOW[key]);
-  return { request_reviews: flag("request_reviews") };
+  return { request_reviews: flag("request_reviews"), keep_on_update_merge: flag("keep_on_update_merge") };
 }
 
 /**

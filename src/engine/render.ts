@@ -33,6 +33,7 @@ import type {
   Requirement,
   RequirementOutcome,
   ReviewRequestNote,
+  UpdateMergeFacts,
 } from "./types.js";
 
 export const CHECK_TITLE_MAX = 1024;
@@ -315,6 +316,7 @@ function summaryOf(d: Decision, limit: number, groups: RuleGroup[], surface: Ren
   unknownBotsNote(doc, d);
   assistedSection(doc, d);
   if (d.requirements.length > 0) requirementsSection(doc, d);
+  if (d.updateMerge && d.agentAuthored) updateMergeLines(doc, d.updateMerge, d.baseRef);
   if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
   for (const section of guardSections(d, { md, code })) {
     doc.line(`#### ${section.heading}`);
@@ -552,6 +554,17 @@ function requirementsSection(doc: BoundedDoc, d: Decision): void {
   );
   doc.line();
   if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
+}
+
+/** `approval.keep_on_update_merge`: whether the approvals of the earlier head were carried over, and why not. */
+function updateMergeLines(doc: BoundedDoc, u: UpdateMergeFacts, baseRef: string): void {
+  const from = code(shortSha(u.from));
+  if (u.carried) {
+    doc.line(`Approvals given at ${from} were **carried over**: this commit is an "Update branch" merge of it with the tip of ${code(baseRef)} that changes none of the pull request's files (\`approval.keep_on_update_merge\`).`);
+  } else {
+    doc.line(`Approvals given at ${from} were **not carried over** to this "Update branch" merge: ${md(u.reason ?? "it does not qualify", 600)}.`);
+  }
+  doc.line();
 }
 
 /** Who was asked to review (once per head commit) and, when they come to ≤ 10 people, who may approve. */

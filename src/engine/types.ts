@@ -114,6 +114,8 @@ export interface PullFacts {
    * makes the decision fail closed: never `success`. Each entry is a sentence for the summary.
    */
   unverified: string[];
+  /** Set when the head is an "Update branch" merge judged for `approval.keep_on_update_merge`. */
+  updateMerge?: UpdateMergeFacts;
 }
 
 /** A custom or built-in agent definition (the policy's `agents.define` entries have this shape). */
@@ -210,6 +212,22 @@ export interface PathRule {
 export interface ReviewFlow {
   /** Request review from the unmet requirements' teams/users on `action_required` (default true). */
   request_reviews: boolean;
+  /** Approvals survive an "Update branch" merge that changes none of the PR's files (default false). */
+  keep_on_update_merge: boolean;
+}
+
+/**
+ * The head commit is an "Update branch" merge of an earlier head (`from`) with the base tip, and
+ * `approval.keep_on_update_merge` is on: whether the approvals given at `from` were carried over.
+ */
+export interface UpdateMergeFacts {
+  /** The merge commit (the PR's head). */
+  sha: string;
+  /** The earlier head whose approvals are (or would have been) carried over. */
+  from: string;
+  carried: boolean;
+  /** Why not, when not carried. */
+  reason?: string;
 }
 /** `workflows.escalation`: what an agent change that widens CI privileges needs (issue 11 §2). */
 export type EscalationAction = "block" | "approve" | "report";
@@ -378,6 +396,8 @@ export interface Decision {
    * or a merge group): every PR's verdict, the strictest first.
    */
   pulls?: PullVerdict[];
+  /** Copied from the facts: approvals carried over (or not) from an earlier head by an "Update branch" merge. */
+  updateMerge?: UpdateMergeFacts;
   /** Set by the app when it asked for reviews for this PR at this head commit (`approval.request_reviews`). */
   reviewRequest?: ReviewRequestNote;
 }

@@ -47,6 +47,17 @@ query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath:
         nodes {
           commit {
             oid
+            # An "Update branch" merge is recognised from its parents, and the clicks stored in the approved
+            # parent's check come along (approval.keep_on_update_merge): no extra request for either.
+            parents(first: 2) {
+              totalCount
+              nodes {
+                oid
+                checkSuites(first: 10, filterBy: { appId: $appId }) {
+                  nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId text } } }
+                }
+              }
+            }
             headPolicy: file(path: $policyPath) { object { ${BLOB} } }
             checkSuites(first: 10, filterBy: { appId: $appId }) {
               nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion title summary text } } }
@@ -189,6 +200,7 @@ export interface GqlPull {
     nodes: {
       commit: {
         oid: string;
+        parents?: GqlParents | null;
         headPolicy: { object: GqlBlob | null } | null;
         checkSuites: { nodes: { checkRuns: { nodes: GqlCheckRun[] } | null }[] } | null;
         associatedPullRequests: { totalCount: number; nodes: { number: number; state: string; headRefOid: string }[] } | null;
@@ -199,6 +211,11 @@ export interface GqlPull {
 export interface GqlDefaultBranch {
   name: string;
   target: { __typename: string; oid?: string; policyFile?: { object: GqlBlob | null } | null } | null;
+}
+/** A commit's parents (first 2 and how many): a merge has 2. */
+export interface GqlParents {
+  totalCount: number;
+  nodes: { oid: string; checkSuites?: { nodes: { checkRuns: { nodes: { databaseId: number; text: string | null }[] } | null }[] } | null }[];
 }
 export interface PullQueryResult {
   repository: {

@@ -22,6 +22,7 @@ import { readContents } from "./read-contents.js";
 import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";
 import { describeError, type GitHub } from "./client.js";
 import { checkHeadPolicy, readPolicy } from "./read-policy.js";
+import { readUpdateMerge } from "./update-merge.js";
 import {
   COMMITS_PAGE_QUERY,
   FILES_PAGE_QUERY,
@@ -541,13 +542,33 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`)
     : undefined;
 
+  // 2b. An "Update branch" merge of an approved head (approval.keep_on_update_merge): its approvals carry over.
+  const commitList = commits.map(commitFacts);
+  const updateMerge =
+    policyState.status === "ok" && (policyState.policy.reviewFlow?.keep_on_update_merge ?? false)
+      ? await readUpdateMerge(gh, {
+          owner: target.owner,
+          repo: target.repo,
+          policy: policyState.policy,
+          head,
+          commits: commitList,
+          headSha,
+          baseSha: pr.baseRefOid,
+          files,
+          facts: { repository: `${target.owner}/${target.repo}`, number: pr.number },
+        })
+      : null;
+  const carriedFrom = updateMerge?.facts.carried ? updateMerge.facts.from : null;
+
   // 3. Approvals: latest review per user, and the Approve clicks stored at this SHA.
   const stored = head?.oid === headSha ? decodeButtonApprovals(check?.text, headSha) : [];
   const buttonApprovals = [...stored];
+  for (const click of updateMerge?.clicks ?? []) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
   const pending = options.pendingClicks?.sha === headSha ? options.pendingClicks.clicks : [];
   for (const click of pending) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
   const candidates: Candidate[] = [
-    ...latestReviews(reviews).map((r) => ({ account: account(r.author)!, source: "review" as const, commitSha: r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
+    // A review of the approved head counts at the carried-over merge as if given there.
+    ...latestReviews(reviews).map((r) => ({ account: account(r.author)!, source: "review" as const, commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : (r.commit?.oid ?? ""), state: r.state, canPush: r.authorCanPushToRepository })),
     ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button" as const, commitSha: headSha, canPush: null })),
   ];
   const approvals = await qualify(gh, target, () => applicableRequirements(policyState, files, pr.baseRefName), headSha, candidates, cache);
@@ -579,9 +600,10 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     baseSha: pr.baseRefOid,
     labels: signalLabels,
     ...(labelActors.length > 0 ? { labelActors } : {}),
-    commits: commits.map(commitFacts),
+    commits: commitList,
     files,
     unverified,
+    ...(updateMerge ? { updateMerge: updateMerge.facts } : {}),
   };
   // 5. Issue 11: base and head texts of changed workflows and manifests, for agent PRs only (one more
   //    read, only when such a file changed). Detection is the engine's own, under this policy.

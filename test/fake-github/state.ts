@@ -754,6 +754,47 @@ export class World {
   }
 
   /**
+   * "Update branch": a merge commit on the PR's head whose parents are the current head and the base
+   * branch's tip (or `otherParent`), authored by `author` (who clicked; GitHub commits it as
+   * `GitHub <noreply@github.com>`). Its tree is the base tip with the PR's changes; `files` edits it on
+   * top (a conflict resolution, or a change slipped into the merge). The PR's base SHA moves to the tip.
+   */
+  updateBranchMerge(fullName: string, number: number, opts: { author?: IdentityInput; files?: Record<string, string | null>; otherParent?: string; message?: string } = {}): CommitState {
+    const repo = this.repo(fullName);
+    const pull = this.pull(fullName, number);
+    const head = repo.commits.get(pull.headSha);
+    const oldBase = repo.commits.get(pull.baseSha);
+    const otherSha = opts.otherParent ?? this.branchSha(fullName, pull.baseRef);
+    const other = repo.commits.get(otherSha);
+    if (!head || !oldBase || !other) throw new Error(`fake-github: cannot merge into ${fullName}#${number}`);
+    const tree = new Map(other.tree);
+    for (const [path, text] of head.tree) if (oldBase.tree.get(path) !== text) tree.set(path, text);
+    for (const path of oldBase.tree.keys()) if (!head.tree.has(path)) tree.delete(path);
+    for (const [path, text] of Object.entries(opts.files ?? {})) {
+      if (text === null) tree.delete(path);
+      else tree.set(path, text);
+    }
+    const c = this.makeCommit(repo, [head.sha, other.sha], tree, new Map(), {
+      message: opts.message ?? `Merge branch '${pull.baseRef}' into ${pull.headRef}`,
+      author: opts.author ?? pull.author,
+      committer: { name: "GitHub", email: "noreply@github.com" },
+    });
+    // Commits only the merge brought from a side branch (not in the base) become the PR's too.
+    if (opts.otherParent) for (let cur = other; cur && !this.isAncestor(repo, cur.sha, pull.baseRef); cur = repo.commits.get(cur.parents[0] ?? "")!) pull.commits.push(cur.sha);
+    pull.commits.push(c.sha);
+    pull.headSha = c.sha;
+    pull.baseSha = this.branchSha(fullName, pull.baseRef);
+    pull.updatedAt = this.now();
+    if (pull.headRepo === repo.fullName) repo.branches.set(pull.headRef, c.sha);
+    return c;
+  }
+
+  private isAncestor(repo: RepoState, sha: string, branch: string): boolean {
+    for (let cur = repo.commits.get(repo.branches.get(branch) ?? ""); cur; cur = repo.commits.get(cur.parents[0] ?? "")) if (cur.sha === sha) return true;
+    return false;
+  }
+
+  /**
    * Force-pushes the PR's head branch: its commits are REPLACED by `commits` on top of the base (a
    * `synchronize` whose old head is no longer in the PR). Returns the new head commit.
    */
