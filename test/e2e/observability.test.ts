@@ -258,6 +258,20 @@ beforeAll(async () => {
   await send(pullRequestEvent(w, "globex/obs", other.number, "opened"));
   fake.faults.clear();
 
+  // 4. approval.keep_on_update_merge: a clean "Update branch" merge carries the approval (carriedFrom),
+  //    a second one that edits a file of the PR does not (notCarried).
+  w.addRepo("acme/obs-merge", { files: { "README.md": "# m\n", [POLICY]: "version: 1\napproval:\n  keep_on_update_merge: true\n" }, collaborators: { alice: "write", bob: "write" } });
+  const kept = w.addPull("acme/obs-merge", { author: AGENT, head: "copilot/kept", commits: [{ message: "k", files: { "src/k.ts": "k\n" } }] });
+  await send(pullRequestEvent(w, "acme/obs-merge", kept.number, "opened"));
+  const approval = w.review("acme/obs-merge", kept.number, "alice", "APPROVED");
+  await send(reviewEvent(w, "acme/obs-merge", kept.number, approval.id));
+  w.setFile("acme/obs-merge", "main", "docs/m.md", "m\n");
+  w.updateBranchMerge("acme/obs-merge", kept.number, { author: "bob" });
+  await send(pullRequestEvent(w, "acme/obs-merge", kept.number, "synchronize"));
+  w.setFile("acme/obs-merge", "main", "docs/n.md", "n\n");
+  w.updateBranchMerge("acme/obs-merge", kept.number, { author: "bob", files: { "src/k.ts": "k\nextra\n" } });
+  await send(pullRequestEvent(w, "acme/obs-merge", kept.number, "synchronize"));
+
   const res = await fetch(`${app.url}/metrics`);
   metricsType = res.headers.get("content-type") ?? "";
   metricsText = await res.text();
@@ -277,7 +291,7 @@ function auditLines(): Json[] {
 describe("audit trail (docs/audit.md)", () => {
   test("the scenario ran as intended", () => {
     // The deliveries whose check could not be written fail (500); every other one succeeded.
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 500, 200, 500]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 500, 200, 500, 200, 200, 200, 200]);
     expect(fake.violations.filter((v) => v.kind !== "unimplemented")).toEqual([]);
   });
 
