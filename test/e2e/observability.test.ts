@@ -427,7 +427,7 @@ describe("GET /metrics and GET /healthz", () => {
       expect(buckets.at(-1)!.labels.le).toBe("+Inf");
       expect(buckets.at(-1)!.value).toBe(value(samples, "agent_gate_webhook_duration_seconds_count", { event }));
     }
-    expect(value(samples, "agent_gate_webhook_duration_seconds_count", { event: "pull_request.opened" })).toBe(6);
+    expect(value(samples, "agent_gate_webhook_duration_seconds_count", { event: "pull_request.opened" })).toBe(7);
     expect(value(samples, "agent_gate_webhook_duration_seconds_count", { event: "check_run.requested_action" })).toBe(2);
 
     // GitHub requests by kind and status, against what the proxy saw (retries of failed requests are
