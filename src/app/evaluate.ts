@@ -133,10 +133,13 @@ function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
 async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
   const counter = newRequestCounts();
   const gh = countingOctokit(req.gh, counter);
+  const progress: Progress = { checkWritten: false };
   try {
-    return await evaluate(app, { ...req, gh }, counter);
+    return await evaluate(app, { ...req, gh }, counter, progress);
   } catch (error) {
-    await failClosed(app, { ...req, gh }, error);
+    // Once this evaluation's decision is on the check, a later fault (a label write) leaves a check
+    // that is true: only the retry below runs then. Before it, the check may be stale: fail closed.
+    if (!progress.checkWritten) await failClosed(app, { ...req, gh }, error);
     // The check may be stale now (e.g. its write failed): evaluatePull re-evaluates it later (src/app/retry.ts).
     throw error;
   }
@@ -191,7 +194,12 @@ async function failClosed(app: AppState, req: EvaluateRequest, error: unknown): 
   }
 }
 
-async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts): Promise<void | FollowUp> {
+/** How far an evaluation got (for `failClosed`). */
+interface Progress {
+  checkWritten: boolean;
+}
+
+async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts, progress: Progress): Promise<void | FollowUp> {
   const started = performance.now();
   // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); writes below use req.gh.
   const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
@@ -259,6 +267,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/sha-lock.ts).
   assertLeaseHeld();
   const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);
+  progress.checkWritten = true;
 
   // 5. Labels, per agent PR, added once.
   for (const [i, s] of snapshots.entries()) {

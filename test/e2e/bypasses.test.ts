@@ -183,6 +183,24 @@ describe("point 17: a malformed payload never freezes a SHA's check", () => {
   });
 });
 
+describe("point 17: an evaluation that throws never leaves a stale passing check", () => {
+  it("approved (`success`), then CHANGES_REQUESTED whose check write GitHub refuses: the check is not left `success`", async () => {
+    const repo = newRepo();
+    const pr = agentPull(repo);
+    await send(reviewEvent(w, repo, pr.number, w.review(repo, pr.number, "alice", "APPROVED").id));
+    expect(gate(repo, pr.headSha).conclusion).toBe("success");
+    const withdrawn = reviewEvent(w, repo, pr.number, w.review(repo, pr.number, "alice", "CHANGES_REQUESTED").id);
+    // 422 is not retried by Octokit: the evaluation's own write fails once and the evaluation throws.
+    e2e.fake.faults.inject({ operationId: "checks/update", status: 422, times: 1 });
+    expect(await e2e.send(withdrawn)).not.toBe(200);
+    const run = gate(repo, pr.headSha);
+    expect(run.conclusion).not.toBe("success");
+    // The failure saying why was written right away (a retry may since have rewritten the real decision).
+    expect(run.history.some((h) => (h.body as { conclusion?: string; output?: { title?: string } }).output?.title === "agent-gate could not evaluate this commit")).toBe(true);
+    expect(shown(run)).toMatch(/could not evaluate this commit|Needs 1 more approval/);
+  });
+});
+
 describe("point 17: malformed pull request payloads", () => {
   it("a head SHA that is no SHA, or no number: answered, nothing written; the real event after it is judged", async () => {
     const repo = newRepo();
