@@ -27012,6 +27012,16 @@ function aiReviewerOf(login) {
   return byLogin.get(login.toLowerCase()) ?? null;
 }
 
+// src/engine/detect/branch.ts
+function detectBranch(compiled2, facts, all, checked) {
+  if (!compiled2.signals.has("branch") || !facts.headRef) return;
+  const branch = facts.headRef.replace(/^refs\/heads\//, "");
+  checked.push(`head branch (${branch})`);
+  for (const agent of compiled2.agents) {
+    if (agent.branches.some((mm) => mm.match(branch))) all.agent(agent, "branch", "head branch", branch);
+  }
+}
+
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str3) => {
   let begs, beg, left, right = void 0, result;
@@ -30208,61 +30218,6 @@ var TRUSTED_AUTOMATION = [
 ];
 var NOT_CODING_AGENTS = TRUSTED_AUTOMATION;
 
-// src/engine/detect/trailer-lines.ts
-function isAsciiAlnum(code2) {
-  return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122;
-}
-function separatorPos(line) {
-  let whitespaceFound = false;
-  for (let i = 0; i < line.length; i++) {
-    const code2 = line.charCodeAt(i);
-    if (code2 === 58) return i;
-    if (!whitespaceFound && (isAsciiAlnum(code2) || code2 === 45)) continue;
-    if (i !== 0 && (code2 === 32 || code2 === 9)) {
-      whitespaceFound = true;
-      continue;
-    }
-    break;
-  }
-  return -1;
-}
-function trailerFormLines(message) {
-  const lines = message.split("\n");
-  const found = [];
-  let paragraph = 0;
-  let inParagraph = false;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line.trim() === "") {
-      inParagraph = false;
-      continue;
-    }
-    if (!inParagraph) {
-      paragraph++;
-      inParagraph = true;
-    }
-    if (i === 0) continue;
-    const sep4 = separatorPos(line);
-    if (sep4 < 1) continue;
-    const key = line.slice(0, sep4).trim();
-    const value = line.slice(sep4 + 1).trim();
-    if (key === "" || value === "") continue;
-    found.push({ key, value, paragraph });
-  }
-  return found.map((f) => ({ ...f, paragraphs: paragraph }));
-}
-function bracketedEmail(value) {
-  const text = value.trim();
-  if (!text.endsWith(">")) return null;
-  const lt = text.lastIndexOf("<");
-  if (lt === -1 || text.indexOf("<") !== lt || text.indexOf(">") !== text.length - 1) return null;
-  const email = text.slice(lt + 1, -1).trim();
-  const at = email.indexOf("@");
-  if (at < 1 || at === email.length - 1 || email.includes(" ")) return null;
-  return email;
-}
-
 // src/engine/trailers.ts
 var GIT_GENERATED_PREFIXES = ["Signed-off-by: ", "(cherry picked from commit "];
 var COMMENT_PREFIX = "#";
@@ -30272,16 +30227,16 @@ function isBlank(line) {
 function startsWithWhitespace(line) {
   return line.startsWith(" ") || line.startsWith("	");
 }
-function isAsciiAlnum2(c) {
+function isAsciiAlnum(c) {
   const code2 = c.charCodeAt(0);
   return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122;
 }
-function separatorPos2(line) {
+function separatorPos(line) {
   let whitespaceFound = false;
   for (let i = 0; i < line.length; i++) {
     const c = line.charAt(i);
     if (c === ":") return i;
-    if (!whitespaceFound && (isAsciiAlnum2(c) || c === "-")) continue;
+    if (!whitespaceFound && (isAsciiAlnum(c) || c === "-")) continue;
     if (i !== 0 && (c === " " || c === "	")) {
       whitespaceFound = true;
       continue;
@@ -30324,7 +30279,7 @@ function trailerBlockStart(lines) {
       trailerLines++;
       possibleContinuationLines = 0;
       recognizedPrefix = true;
-    } else if (separatorPos2(line) >= 1 && !startsWithWhitespace(line)) {
+    } else if (separatorPos(line) >= 1 && !startsWithWhitespace(line)) {
       trailerLines++;
       possibleContinuationLines = 0;
     } else if (startsWithWhitespace(line)) {
@@ -30354,7 +30309,7 @@ function parseTrailers(message) {
       last = null;
       continue;
     }
-    const sep4 = separatorPos2(line);
+    const sep4 = separatorPos(line);
     if (sep4 >= 1) {
       last = { key: line.slice(0, sep4).trim(), value: line.slice(sep4 + 1).trim() };
       trailers.push(last);
@@ -30383,23 +30338,10 @@ function parseNoreplyEmail(email) {
   return { id: id !== null && Number.isSafeInteger(id) ? id : null, login: m2[2] };
 }
 
-// src/engine/detect/unknown-bot.ts
-var UNKNOWN_BOT_AGENT = { id: "unknown-bot", name: "Unknown bot (not catalogued, not trusted)" };
+// src/engine/detect/trusted.ts
 var BOT_SUFFIX = "[bot]";
 function withBotSuffix(login) {
   return login.toLowerCase().endsWith(BOT_SUFFIX) ? login : `${login}${BOT_SUFFIX}`;
-}
-function botOfIdentity(ident) {
-  if (ident.login && ident.login.toLowerCase().endsWith(BOT_SUFFIX)) return { login: ident.login, id: ident.id ?? null };
-  const noreply = parseNoreplyEmail(ident.email);
-  if (noreply && noreply.login.toLowerCase().endsWith(BOT_SUFFIX)) return { login: noreply.login, id: noreply.id };
-  return null;
-}
-function botOfAccount(account2) {
-  if (account2.type === "Bot" || account2.login.toLowerCase().endsWith(BOT_SUFFIX)) {
-    return { login: withBotSuffix(account2.login), id: account2.id ?? null };
-  }
-  return null;
 }
 var BUILTIN_TRUSTED = {
   logins: new Set(TRUSTED_AUTOMATION.flatMap((a) => [a.login.toLowerCase(), withBotSuffix(a.login).toLowerCase()])),
@@ -30427,12 +30369,8 @@ function isTrustedBot(trusted, bot, idFromGitHub) {
   if (bot.id === null) return false;
   return idFromGitHub ? trusted.ids.has(bot.id) : trusted.policyIds.has(bot.id);
 }
-function describeUnknownBot(bot, shown) {
-  return `${shown} — a bot that is neither a catalogued agent nor trusted automation; if it is not a coding agent, add "${bot.login}" to agents.trusted`;
-}
 
-// src/engine/detect.ts
-var DEFAULT_MANUAL_LABEL = "agent-authored";
+// src/engine/detect/compile.ts
 var MAX_EVIDENCE_TEXT = 200;
 var EMAIL_MEMO_LIMIT = 4096;
 var GLOB_SYNTAX = /[*?{}[\]]|[!@+*?]\(/;
@@ -30596,6 +30534,41 @@ function lineContaining(text, needle) {
   const line = text.slice(start2, endNl === -1 ? text.length : endNl).trim();
   return line.length > MAX_EVIDENCE_TEXT ? `${line.slice(0, MAX_EVIDENCE_TEXT - 1)}…` : line;
 }
+
+// src/engine/detect/unknown-bot.ts
+var UNKNOWN_BOT_AGENT = { id: "unknown-bot", name: "Unknown bot (not catalogued, not trusted)" };
+var BOT_SUFFIX2 = "[bot]";
+function withBotSuffix2(login) {
+  return login.toLowerCase().endsWith(BOT_SUFFIX2) ? login : `${login}${BOT_SUFFIX2}`;
+}
+function botOfIdentity(ident) {
+  if (ident.login && ident.login.toLowerCase().endsWith(BOT_SUFFIX2)) return { login: ident.login, id: ident.id ?? null };
+  const noreply = parseNoreplyEmail(ident.email);
+  if (noreply && noreply.login.toLowerCase().endsWith(BOT_SUFFIX2)) return { login: noreply.login, id: noreply.id };
+  return null;
+}
+function botOfAccount(account2) {
+  if (account2.type === "Bot" || account2.login.toLowerCase().endsWith(BOT_SUFFIX2)) {
+    return { login: withBotSuffix2(account2.login), id: account2.id ?? null };
+  }
+  return null;
+}
+function describeUnknownBot(bot, shown) {
+  return `${shown} — a bot that is neither a catalogued agent nor trusted automation; if it is not a coding agent, add "${bot.login}" to agents.trusted`;
+}
+function isIgnoredBot(compiled2, bot) {
+  return isIgnored(compiled2, loginForms(bot.login, true));
+}
+function checkUnknownBot(compiled2, sink, ident, where, matchedAgent) {
+  if (matchedAgent || !compiled2.signals.has("unknown-bot")) return;
+  const bot = botOfIdentity(ident);
+  if (!bot || isIgnoredBot(compiled2, bot)) return;
+  if (isTrustedBot(compiled2.trusted, bot, Boolean(ident.login && ident.id != null))) return;
+  if (NOT_CODING_EMAILS.has(ident.email.trim().toLowerCase())) return;
+  sink.unknownBot(bot, where, formatIdentity(ident.name, ident.email));
+}
+
+// src/engine/detect/evidence.ts
 var EvidenceList = class {
   items = [];
   seen = /* @__PURE__ */ new Set();
@@ -30677,20 +30650,9 @@ function summarise(list, names) {
   return { evidence, agents };
 }
 var MANUAL_AGENT = "manual";
-function isIgnoredBot(compiled2, bot) {
-  return isIgnored(compiled2, loginForms(bot.login, true));
-}
-function checkUnknownBot(compiled2, sink, ident, where, matchedAgent) {
-  if (matchedAgent || !compiled2.signals.has("unknown-bot")) return;
-  const bot = botOfIdentity(ident);
-  if (!bot || isIgnoredBot(compiled2, bot)) return;
-  if (isTrustedBot(compiled2.trusted, bot, Boolean(ident.login && ident.id != null))) return;
-  if (NOT_CODING_EMAILS.has(ident.email.trim().toLowerCase())) return;
-  sink.unknownBot(bot, where, formatIdentity(ident.name, ident.email));
-}
-function detectCommit(compiled2, commit, all) {
-  const sink = new CommitSink(new Collector(compiled2), all, commit.sha);
-  const short = commit.sha.slice(0, 7);
+
+// src/engine/detect/identity.ts
+function detectCommitIdentity(compiled2, commit, sink, short) {
   const on = compiled2.signals;
   const roles = [
     ["author", commit.author],
@@ -30730,7 +30692,43 @@ function detectCommit(compiled2, commit, all) {
       }
     }
   }
-  detectTrailers(compiled2, commit, sink, short);
+}
+function detectPullAuthor(compiled2, facts, all, checked) {
+  const author = facts.author;
+  if (!author) return { ignored: false, automation: false };
+  const on = compiled2.signals;
+  const forms = loginForms(author.login, author.type === "Bot");
+  const bot = botOfAccount(author);
+  const ignored = isIgnored(compiled2, forms);
+  const automation = forms.some((f) => NOT_CODING_LOGINS.has(f)) || author.id != null && NOT_CODING_IDS.has(author.id) || bot !== null && isTrustedBot(compiled2.trusted, bot, true);
+  const matches = matchAccount(compiled2, author.login, author.id ?? null, author.type === "Bot");
+  if (on.has("identity")) {
+    checked.push(`PR author (${author.login})`);
+    for (const m2 of matches) all.agent(m2.agent, "identity", "pr author", formatAccount(author.login, author.id ?? null, m2.byId));
+  }
+  if (on.has("unknown-bot") && bot && matches.length === 0 && !ignored && !automation) {
+    all.unknownBot(bot, "pr author", author.id == null ? bot.login : `${bot.login} (user id ${author.id})`);
+  }
+  return { ignored, automation };
+}
+
+// src/engine/detect/manual.ts
+function detectManual(compiled2, config2, facts, all, checked) {
+  if (!compiled2.signals.has("manual") || compiled2.manualLabel === null) return;
+  checked.push(`labels (${config2.manualLabel})`);
+  const label = facts.labels.find((l) => l.toLowerCase() === compiled2.manualLabel);
+  const by = label === void 0 ? void 0 : facts.labelActors?.find((a) => a.label.toLowerCase() === compiled2.manualLabel)?.login;
+  if (label !== void 0) all.agent({ id: MANUAL_AGENT, name: "manual label" }, "manual", by ? `label, added by @${by}` : "label", label);
+}
+
+// src/engine/detect/marker.ts
+function firstLine(text) {
+  const nl = text.indexOf("\n");
+  const line = nl === -1 ? text : text.slice(0, nl);
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+function detectCommitMarkers(compiled2, commit, sink, short) {
+  const on = compiled2.signals;
   const subject = firstLine(commit.message);
   for (const agent of compiled2.agents) {
     if (!agent.reviewer && !on.has("marker")) continue;
@@ -30747,13 +30745,79 @@ function detectCommit(compiled2, commit, all) {
       else sink.agent(agent, "marker", `commit ${short} subject`, value);
     }
   }
-  return sink.own;
 }
-function firstLine(text) {
-  const nl = text.indexOf("\n");
-  const line = nl === -1 ? text : text.slice(0, nl);
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
+function detectPullMarkers(compiled2, facts, all, checked, author) {
+  if (!compiled2.signals.has("marker")) return;
+  checked.push("PR title and body");
+  for (const agent of compiled2.agents) {
+    if (agent.reviewer) continue;
+    if (!author.ignored && !(author.automation && agent.builtin)) {
+      for (const marker of agent.markers) {
+        if (facts.body.includes(marker)) all.agent(agent, "marker", "pr body", lineContaining(facts.body, marker));
+      }
+    }
+    for (const prefix2 of agent.subjectPrefixes) {
+      if (facts.title.startsWith(prefix2)) all.agent(agent, "marker", "pr title", lineContaining(facts.title, prefix2));
+    }
+  }
 }
+
+// src/engine/detect/trailer-lines.ts
+function isAsciiAlnum2(code2) {
+  return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 90 || code2 >= 97 && code2 <= 122;
+}
+function separatorPos2(line) {
+  let whitespaceFound = false;
+  for (let i = 0; i < line.length; i++) {
+    const code2 = line.charCodeAt(i);
+    if (code2 === 58) return i;
+    if (!whitespaceFound && (isAsciiAlnum2(code2) || code2 === 45)) continue;
+    if (i !== 0 && (code2 === 32 || code2 === 9)) {
+      whitespaceFound = true;
+      continue;
+    }
+    break;
+  }
+  return -1;
+}
+function trailerFormLines(message) {
+  const lines = message.split("\n");
+  const found = [];
+  let paragraph = 0;
+  let inParagraph = false;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "") {
+      inParagraph = false;
+      continue;
+    }
+    if (!inParagraph) {
+      paragraph++;
+      inParagraph = true;
+    }
+    if (i === 0) continue;
+    const sep4 = separatorPos2(line);
+    if (sep4 < 1) continue;
+    const key = line.slice(0, sep4).trim();
+    const value = line.slice(sep4 + 1).trim();
+    if (key === "" || value === "") continue;
+    found.push({ key, value, paragraph });
+  }
+  return found.map((f) => ({ ...f, paragraphs: paragraph }));
+}
+function bracketedEmail(value) {
+  const text = value.trim();
+  if (!text.endsWith(">")) return null;
+  const lt = text.lastIndexOf("<");
+  if (lt === -1 || text.indexOf("<") !== lt || text.indexOf(">") !== text.length - 1) return null;
+  const email = text.slice(lt + 1, -1).trim();
+  const at = email.indexOf("@");
+  if (at < 1 || at === email.length - 1 || email.includes(" ")) return null;
+  return email;
+}
+
+// src/engine/detect/trailer.ts
 function detectTrailers(compiled2, commit, sink, short) {
   const on = compiled2.signals;
   const where = `commit ${short} trailer`;
@@ -30828,6 +30892,17 @@ function detectTrailers(compiled2, commit, sink, short) {
     checkUnknownBot(compiled2, sink, co, `commit ${short} co-author`, found.length > 0);
   }
 }
+
+// src/engine/detect.ts
+var DEFAULT_MANUAL_LABEL = "agent-authored";
+function detectCommit(compiled2, commit, all) {
+  const sink = new CommitSink(new Collector(compiled2), all, commit.sha);
+  const short = commit.sha.slice(0, 7);
+  detectCommitIdentity(compiled2, commit, sink, short);
+  detectTrailers(compiled2, commit, sink, short);
+  detectCommitMarkers(compiled2, commit, sink, short);
+  return sink.own;
+}
 function detectAgents(facts, config2) {
   const compiled2 = compile2(config2);
   const on = compiled2.signals;
@@ -30836,25 +30911,7 @@ function detectAgents(facts, config2) {
   for (const agent of compiled2.agents) if (!names.has(agent.id)) names.set(agent.id, agent.name);
   names.set(UNKNOWN_BOT_AGENT.id, UNKNOWN_BOT_AGENT.name);
   const checked = [];
-  const author = facts.author;
-  let authorIgnored = false;
-  let authorIsAutomation = false;
-  if (author) {
-    const forms = loginForms(author.login, author.type === "Bot");
-    const bot = botOfAccount(author);
-    authorIgnored = isIgnored(compiled2, forms);
-    authorIsAutomation = forms.some((f) => NOT_CODING_LOGINS.has(f)) || author.id != null && NOT_CODING_IDS.has(author.id) || bot !== null && isTrustedBot(compiled2.trusted, bot, true);
-    const matches = matchAccount(compiled2, author.login, author.id ?? null, author.type === "Bot");
-    if (on.has("identity")) {
-      checked.push(`PR author (${author.login})`);
-      for (const m2 of matches) {
-        all.agent(m2.agent, "identity", "pr author", formatAccount(author.login, author.id ?? null, m2.byId));
-      }
-    }
-    if (on.has("unknown-bot") && bot && matches.length === 0 && !authorIgnored && !authorIsAutomation) {
-      all.unknownBot(bot, "pr author", author.id == null ? bot.login : `${bot.login} (user id ${author.id})`);
-    }
-  }
+  const author = detectPullAuthor(compiled2, facts, all, checked);
   const commits = [];
   for (const commit of facts.commits) {
     const own = detectCommit(compiled2, commit, all);
@@ -30872,33 +30929,9 @@ function detectAgents(facts, config2) {
     const n = facts.commits.length;
     checked.push(`${n} commit${n === 1 ? "" : "s"} (${commitParts.join(", ")})`);
   }
-  if (on.has("branch") && facts.headRef) {
-    const branch = facts.headRef.replace(/^refs\/heads\//, "");
-    checked.push(`head branch (${branch})`);
-    for (const agent of compiled2.agents) {
-      if (agent.branches.some((mm) => mm.match(branch))) all.agent(agent, "branch", "head branch", branch);
-    }
-  }
-  if (on.has("marker")) {
-    checked.push("PR title and body");
-    for (const agent of compiled2.agents) {
-      if (agent.reviewer) continue;
-      if (!authorIgnored && !(authorIsAutomation && agent.builtin)) {
-        for (const marker of agent.markers) {
-          if (facts.body.includes(marker)) all.agent(agent, "marker", "pr body", lineContaining(facts.body, marker));
-        }
-      }
-      for (const prefix2 of agent.subjectPrefixes) {
-        if (facts.title.startsWith(prefix2)) all.agent(agent, "marker", "pr title", lineContaining(facts.title, prefix2));
-      }
-    }
-  }
-  if (on.has("manual") && compiled2.manualLabel !== null) {
-    checked.push(`labels (${config2.manualLabel})`);
-    const label = facts.labels.find((l) => l.toLowerCase() === compiled2.manualLabel);
-    const by = label === void 0 ? void 0 : facts.labelActors?.find((a) => a.label.toLowerCase() === compiled2.manualLabel)?.login;
-    if (label !== void 0) all.agent({ id: MANUAL_AGENT, name: "manual label" }, "manual", by ? `label, added by @${by}` : "label", label);
-  }
+  detectBranch(compiled2, facts, all, checked);
+  detectPullMarkers(compiled2, facts, all, checked, author);
+  detectManual(compiled2, config2, facts, all, checked);
   const { evidence, agents } = summarise(all.gating, names);
   const assisted = summarise(all.assisted, names);
   return {

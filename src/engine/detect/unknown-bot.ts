@@ -13,9 +13,11 @@
  * - the PR opener's account type `Bot`.
  * Reviews and comments are never looked at here: a bot that only reviews is not authorship.
  */
-import { TRUSTED_AUTOMATION } from "../catalogue.js";
 import { parseNoreplyEmail } from "../trailers.js";
 import type { GitIdentity } from "../types.js";
+import { NOT_CODING_EMAILS, formatIdentity, isIgnored, loginForms, type Compiled } from "./compile.js";
+import type { CommitSink } from "./evidence.js";
+import { isTrustedBot } from "./trusted.js";
 
 /** Evidence agent id (and `agent:<id>` label) of every unknown bot; the account is in the evidence. */
 export const UNKNOWN_BOT_AGENT = { id: "unknown-bot", name: "Unknown bot (not catalogued, not trusted)" } as const;
@@ -48,51 +50,21 @@ export function botOfAccount(account: { login: string; id?: number | null; type?
   return null;
 }
 
-export interface TrustedSet {
-  logins: Set<string>;
-  /** Ids GitHub itself reported (PR opener): the id decides. */
-  ids: Set<number>;
-  /** Ids the policy listed: they also decide for ids read from a noreply e-mail. */
-  policyIds: Set<number>;
-}
-
-const BUILTIN_TRUSTED: TrustedSet = {
-  logins: new Set(TRUSTED_AUTOMATION.flatMap((a) => [a.login.toLowerCase(), withBotSuffix(a.login).toLowerCase()])),
-  ids: new Set(TRUSTED_AUTOMATION.flatMap((a) => (a.id === null ? [] : [a.id]))),
-  policyIds: new Set(),
-};
-
-/** The built-in trusted automation plus the policy's `agents.trusted` (logins in any spelling, or ids). */
-export function compileTrusted(extra: readonly (string | number)[]): TrustedSet {
-  if (extra.length === 0) return BUILTIN_TRUSTED;
-  const logins = new Set(BUILTIN_TRUSTED.logins);
-  const ids = new Set(BUILTIN_TRUSTED.ids);
-  const policyIds = new Set<number>();
-  for (const t of extra) {
-    if (typeof t === "number" || /^\d+$/.test(t)) {
-      ids.add(Number(t));
-      policyIds.add(Number(t));
-    } else {
-      logins.add(t.toLowerCase());
-      logins.add(withBotSuffix(t).toLowerCase());
-    }
-  }
-  return { logins, ids, policyIds };
-}
-
-/**
- * `idFromGitHub`: the id is the account's (the PR opener), not the number a tool wrote into an
- * e-mail. A noreply e-mail's id is not trusted for the built-in list: claude-code-action writes
- * `41898282+claude[bot]`, borrowing github-actions[bot]'s id, and tools copying it would otherwise
- * pass as github-actions. There the login part decides, as for agents.
- */
-export function isTrustedBot(trusted: TrustedSet, bot: BotAccount, idFromGitHub: boolean): boolean {
-  if (trusted.logins.has(bot.login.toLowerCase())) return true;
-  if (bot.id === null) return false;
-  return idFromGitHub ? trusted.ids.has(bot.id) : trusted.policyIds.has(bot.id);
-}
-
 /** The evidence value: which account, and how to trust it if it is not an agent. */
 export function describeUnknownBot(bot: BotAccount, shown: string): string {
   return `${shown} — a bot that is neither a catalogued agent nor trusted automation; if it is not a coding agent, add "${bot.login}" to agents.trusted`;
+}
+
+function isIgnoredBot(compiled: Compiled, bot: BotAccount): boolean {
+  return isIgnored(compiled, loginForms(bot.login, true));
+}
+
+/** An unknown bot behind a git identity (author, committer or co-author), unless catalogued, trusted or ignored. */
+export function checkUnknownBot(compiled: Compiled, sink: CommitSink, ident: GitIdentity, where: string, matchedAgent: boolean): void {
+  if (matchedAgent || !compiled.signals.has("unknown-bot")) return;
+  const bot = botOfIdentity(ident);
+  if (!bot || isIgnoredBot(compiled, bot)) return;
+  if (isTrustedBot(compiled.trusted, bot, Boolean(ident.login && ident.id != null))) return;
+  if (NOT_CODING_EMAILS.has(ident.email.trim().toLowerCase())) return;
+  sink.unknownBot(bot, where, formatIdentity(ident.name, ident.email));
 }
