@@ -19053,7 +19053,7 @@ var require_colorette = __commonJS({
     );
     var {
       reset,
-      bold,
+      bold: bold2,
       dim,
       italic,
       underline,
@@ -19114,7 +19114,7 @@ var require_colorette = __commonJS({
     exports2.blackBright = blackBright;
     exports2.blue = blue;
     exports2.blueBright = blueBright;
-    exports2.bold = bold;
+    exports2.bold = bold2;
     exports2.createColors = createColors;
     exports2.cyan = cyan;
     exports2.cyanBright = cyanBright;
@@ -37742,6 +37742,7 @@ function joinList(items2, max = Infinity) {
 }
 
 // src/engine/render-guard.ts
+var bold = (e, s) => e.strong ? e.strong(s) : `**${s}**`;
 var ANNOTATIONS_PER_REQUEST = 50;
 var KIND_LABEL = {
   permissions: "permissions widened",
@@ -37758,7 +37759,7 @@ function setLines(files, e) {
   return files.filter((f) => f.sets && f.sets.length > 0).map((f) => {
     const sets = f.sets.map((s) => {
       const set3 = pathSet(s.set);
-      return `**${s.set}** (${e.code(s.pattern, { max: 100 })})${set3 ? `: ${set3.why}` : ""}`;
+      return `${bold(e, s.set)} (${e.code(s.pattern, { max: 100 })})${set3 ? `: ${set3.why}` : ""}`;
     });
     const both = f.sets.length > 1 ? " — in two sets; either one's rule can match it" : "";
     return `- ${e.code(f.path)} — ${sets.join("; ")}${both}`;
@@ -37795,8 +37796,8 @@ function guardSections(d, e) {
     const over = g.findings.length - ANNOTATIONS_PER_REQUEST;
     out.push({
       heading: `Workflow escalations (${g.findings.length})`,
-      intro: `${messageMd(ESCALATION_EFFECT[g.escalation], e)}${over > 0 ? ` The first ${ANNOTATIONS_PER_REQUEST} are annotated on their lines (GitHub accepts ${ANNOTATIONS_PER_REQUEST} per request); all are listed here.` : " Each is annotated on its line."}`,
-      items: g.findings.map((f) => `- ${e.code(`${f.path}:${f.line}`)} **${KIND_LABEL[f.kind]}**: ${messageMd(f.message, e)}`),
+      intro: `${messageMd(ESCALATION_EFFECT[g.escalation], e)}${over > 0 ? ` The first ${ANNOTATIONS_PER_REQUEST} are annotated on their lines (GitHub accepts ${ANNOTATIONS_PER_REQUEST} per request); all are listed here.` : " Each is annotated on its line in the check run."}`,
+      items: g.findings.map((f) => `- ${e.code(`${f.path}:${f.line}`)} ${bold(e, KIND_LABEL[f.kind])}: ${messageMd(f.message, e)}`),
       noun: "findings",
       cap: 100
     });
@@ -38415,7 +38416,7 @@ function renderText(d, options2 = {}) {
       if (g.files.length > max) out.push(`    … and ${plural(g.files.length - max, "more file")}`);
     }
   }
-  for (const section of guardSections(d, { md: (x, max) => sanitize(x, max), code: (x, o) => sanitize(x, o?.max) })) {
+  for (const section of guardSections(d, { md: (x, max) => sanitize(x, max), code: (x, o) => sanitize(x, o?.max), strong: (x) => x })) {
     out.push("", `${section.heading}:`);
     if (section.intro) out.push(`  ${section.intro}`);
     for (const item of section.items) out.push(`  ${item}`);

@@ -7,7 +7,14 @@ import { pathSet } from "./path-sets.js";
 import type { Decision, FileOutcome, GuardOutcome } from "./types.js";
 import type { EscalationKind } from "./workflows/escalations.js";
 
-type Escape = { md: (s: string, max?: number) => string; code: (s: string, o?: { max?: number; inTable?: boolean }) => string };
+type Escape = {
+  md: (s: string, max?: number) => string;
+  code: (s: string, o?: { max?: number; inTable?: boolean }) => string;
+  /** Emphasis of trusted text: `**x**` in Markdown (the default), plain in a terminal. */
+  strong?: (s: string) => string;
+};
+
+const bold = (e: Escape, s: string) => (e.strong ? e.strong(s) : `**${s}**`);
 
 /** GitHub accepts at most 50 annotations per check-run request ("Update a check run": output.annotations). */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -36,7 +43,7 @@ export function setLines(files: readonly FileOutcome[], e: Escape): string[] {
     .map((f) => {
       const sets = f.sets!.map((s) => {
         const set = pathSet(s.set);
-        return `**${s.set}** (${e.code(s.pattern, { max: 100 })})${set ? `: ${set.why}` : ""}`;
+        return `${bold(e, s.set)} (${e.code(s.pattern, { max: 100 })})${set ? `: ${set.why}` : ""}`;
       });
       const both = f.sets!.length > 1 ? " — in two sets; either one's rule can match it" : "";
       return `- ${e.code(f.path)} — ${sets.join("; ")}${both}`;
@@ -85,8 +92,8 @@ export function guardSections(d: Decision, e: Escape): GuardSection[] {
     const over = g.findings.length - ANNOTATIONS_PER_REQUEST;
     out.push({
       heading: `Workflow escalations (${g.findings.length})`,
-      intro: `${messageMd(ESCALATION_EFFECT[g.escalation], e)}${over > 0 ? ` The first ${ANNOTATIONS_PER_REQUEST} are annotated on their lines (GitHub accepts ${ANNOTATIONS_PER_REQUEST} per request); all are listed here.` : " Each is annotated on its line."}`,
-      items: g.findings.map((f) => `- ${e.code(`${f.path}:${f.line}`)} **${KIND_LABEL[f.kind]}**: ${messageMd(f.message, e)}`),
+      intro: `${messageMd(ESCALATION_EFFECT[g.escalation], e)}${over > 0 ? ` The first ${ANNOTATIONS_PER_REQUEST} are annotated on their lines (GitHub accepts ${ANNOTATIONS_PER_REQUEST} per request); all are listed here.` : " Each is annotated on its line in the check run."}`,
+      items: g.findings.map((f) => `- ${e.code(`${f.path}:${f.line}`)} ${bold(e, KIND_LABEL[f.kind])}: ${messageMd(f.message, e)}`),
       noun: "findings",
       cap: 100,
     });

@@ -781,7 +781,7 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
       if (g.files.length > max) out.push(`    … and ${plural(g.files.length - max, "more file")}`);
     }
   }
-  for (const section of guardSections(d, { md: (x, max) => sanitize(x, max), code: (x, o) => sanitize(x, o?.max) })) {
+  for (const section of guardSections(d, { md: (x, max) => sanitize(x, max), code: (x, o) => sanitize(x, o?.max), strong: (x) => x })) {
     out.push("", `${section.heading}:`);
     if (section.intro) out.push(`  ${section.intro}`);
     for (const item of section.items) out.push(`  ${item}`);
