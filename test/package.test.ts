@@ -77,7 +77,7 @@ describe("npm pack", () => {
       expect(files, f).toContain(f);
     }
     for (const f of files) {
-      expect(f).not.toMatch(/^(src|test|scripts|dist|\.ci|\.github|node_modules)\//);
+      expect(f).not.toMatch(/^(src|test|scripts|dist|lib\/action|\.ci|\.github|node_modules)\//);
       expect(f).not.toMatch(/(^|\/)\.env|\.pem$|\.map$/);
     }
   });
