@@ -178,10 +178,10 @@ describe("schema errors name the file, line, column and what was expected", () =
 
   it("missing required keys of a path rule", () => {
     expect(onlyError("version: 1\npaths:\n  - action: approve\n")).toBe(
-      '3:5: missing required key "match" at paths[0] (a non-empty list of non-empty strings)',
+      '3:5: missing required key "match" at paths[0] (a non-empty list of non-empty strings of at most 1024 characters)',
     );
     expect(onlyError("version: 1\npaths:\n  - match: []\n    action: allow\n")).toBe(
-      "3:12: expected a non-empty list of non-empty strings at paths[0].match, got an empty list",
+      "3:12: expected a non-empty list of non-empty strings of at most 1024 characters at paths[0].match, got an empty list",
     );
   });
 

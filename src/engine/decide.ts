@@ -9,7 +9,7 @@ import { DEFAULT_AGENT_LABEL, DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALA
 import { analyzeGuard, filesNeedingContent } from "./guard.js";
 import { isAnalysedWorkflowFile } from "./workflows/escalations.js";
 import { isAnalysedManifest } from "./dependencies/index.js";
-import { parseNoreplyEmail } from "./trailers.js";
+import { coAuthorEmails, parseNoreplyEmail } from "./trailers.js";
 import { PERMISSIONS, SIGNAL_KINDS } from "./types.js";
 import type {
   Account,
@@ -361,9 +361,6 @@ interface ContributorIndex {
   displayLogins: Set<string>;
 }
 
-/** Co-authors named in the message. Broader than git's last-paragraph rule on purpose: excluding too many is the safe side. */
-const CO_AUTHOR_TRAILER = /^co-authored-by:[ \t]*(.*?)[ \t]*<([^<>\s]+)>[ \t]*$/gim;
-
 export function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }
@@ -402,7 +399,7 @@ function contributorIndex(facts: PullFacts): ContributorIndex {
       add(co.login, co.id, `co-authored commit ${sha}`);
       addEmail(co.email, `co-authored commit ${sha}`);
     }
-    for (const m of c.message.matchAll(CO_AUTHOR_TRAILER)) addEmail(m[2], `co-authored commit ${sha}`);
+    for (const email of coAuthorEmails(c.message)) addEmail(email, `co-authored commit ${sha}`);
   }
   return idx;
 }

@@ -19,6 +19,7 @@
 import { Minimatch, braceExpand, type MinimatchOptions } from "minimatch";
 import { POLICY_PATH } from "./policy-defaults.js";
 import { PATH_SETS, expandPathSets, type PathSetName } from "./path-sets.js";
+import { rootRelative } from "./policy-patterns.js";
 import type { ChangedFile, FileOutcome, PathAction, PathRule, Policy } from "./types.js";
 
 const MM_OPTIONS: MinimatchOptions = { dot: true, nonegate: true, nocomment: true };
@@ -190,10 +191,13 @@ const ANYWHERE: GlobKey = { segments: [], name: null, ext: null };
 
 function compileGlob(source: string): CompiledGlob {
   let mm: Minimatch | undefined;
+  // A leading "/" anchors at the repository root, as in CODEOWNERS (SPEC §3); every pattern is
+  // anchored there already, so it is dropped (src/engine/policy-patterns.ts).
+  const glob = rootRelative(source);
   // Paths that are not in the normal form the fast path assumes (never seen in practice) and
   // patterns it does not handle go to minimatch itself.
-  const slow = (p: string) => (mm ??= new Minimatch(source, MM_OPTIONS)).match(p);
-  const alternatives = source.includes("{") ? braceExpand(source, MM_OPTIONS) : [source];
+  const slow = (p: string) => (mm ??= new Minimatch(glob, MM_OPTIONS)).match(p);
+  const alternatives = glob.includes("{") ? braceExpand(glob, MM_OPTIONS) : [glob];
   const simple = alternatives.map(compileSimple);
   if (alternatives.length === 0 || simple.some((s) => s === null)) {
     return { source, keys: [ANYWHERE], test: (p) => slow(p) };
@@ -225,7 +229,6 @@ interface SimpleGlob {
   test: (p: string) => boolean;
 }
 
-const ANY_SEGMENTS = "[^/]+(?:/[^/]+)*";
 
 /** The file extension of a path (after the last `.` of its last segment), "" when none. */
 export function extensionOf(path: string): string {
@@ -248,35 +251,15 @@ function compileSimple(glob: string): SimpleGlob | null {
   // Every match starts with the literal leading segments (followed by "/" unless they are all of it).
   const prefix = literal.length === segs.length ? literal.join("/") : literal.map((s) => s + "/").join("");
   const lastSeg = segs[segs.length - 1]!;
-  const suffix = lastSeg === "**" ? "" : (/[^*?]*$/.exec(lastSeg)?.[0] ?? "");
+  const suffix = lastSeg === "**" ? "" : literalTail(lastSeg);
   const name = literal.length === 0 && suffix === lastSeg ? lastSeg : null;
   const ext = literal.length === 0 && suffix.includes(".") ? extensionOf(suffix) : null;
   const key = { segments: literal, name, ext };
   // A literal segment after the first wildcard (`**/.claude/**`) must appear in any match: a cheap
-  // `includes` check before the RegExp (patterns like that are tested against every path).
+  // `includes` check before the segment matcher (patterns like that are tested against every path).
   const inner = segs.slice(literal.length).filter((x) => x !== "**" && !x.includes("*") && !x.includes("?"));
   const infix = inner.reduce((a, b) => (b.length > a.length ? b : a), "");
-  return { key, test: shapeTest(segs, literal.length, prefix, suffix) ?? regexTest(regexSource(segs), prefix, suffix, infix) };
-}
-
-function regexSource(segs: string[]): string {
-  let re = "^";
-  let needSlash = false;
-  segs.forEach((seg, i) => {
-    const last = i === segs.length - 1;
-    if (seg === "**") {
-      if (i === 0 && last) re += ANY_SEGMENTS;
-      else if (i === 0) re += "(?:[^/]+/)*";
-      else if (last) re += "/" + ANY_SEGMENTS;
-      else re += "/(?:[^/]+/)*";
-      needSlash = false;
-      return;
-    }
-    if (needSlash) re += "/";
-    re += segmentSource(seg);
-    needSlash = true;
-  });
-  return re + "$";
+  return { key, test: shapeTest(segs, literal.length, prefix, suffix) ?? segmentTest(segs, prefix, suffix, infix) };
 }
 
 /**
@@ -305,25 +288,70 @@ function shapeTest(segs: string[], literalCount: number, prefix: string, suffix:
   return null;
 }
 
-function regexTest(source: string, prefix: string, suffix: string, infix = ""): (p: string) => boolean {
-  let regex: RegExp | undefined;
-  const re = infix === "" ? (p: string) => (regex ??= new RegExp(source)).test(p) : (p: string) => p.includes(infix) && (regex ??= new RegExp(source)).test(p);
+/** The literal characters after the last `*` or `?` of a segment (a string scan: /[^*?]*$/ is quadratic). */
+function literalTail(seg: string): string {
+  return seg.slice(Math.max(seg.lastIndexOf("*"), seg.lastIndexOf("?")) + 1);
+}
+
+/**
+ * Any other simple glob, matched segment by segment in time proportional to (pattern length × path
+ * length) at worst, never exponential: the RegExp this replaces (`[^/]*a[^/]*a…`,
+ * `(?:[^/]+/)*x/(?:[^/]+/)*y…`) backtracks polynomially in the number of wildcards on a path an agent
+ * names (issue 8, point 1). Greedy matching with one backtrack point is exact here because every
+ * non-`**` element matches exactly one unit (a segment, or a character inside a segment).
+ */
+function segmentTest(segs: string[], prefix: string, suffix: string, infix = ""): (p: string) => boolean {
+  // A trailing `**` matches one or more segments (minimatch: `a/**` does not match `a`): one `*` segment, then `**`.
+  const pattern = segs[segs.length - 1] === "**" ? [...segs.slice(0, -1), "*", "**"] : segs;
+  const re = infix === "" ? (p: string) => matchSegments(pattern, p.split("/")) : (p: string) => p.includes(infix) && matchSegments(pattern, p.split("/"));
   if (prefix && suffix) return (p) => p.startsWith(prefix) && p.endsWith(suffix) && re(p);
   if (prefix) return (p) => p.startsWith(prefix) && re(p);
   if (suffix) return (p) => p.endsWith(suffix) && re(p);
   return re;
 }
 
-function segmentSource(seg: string): string {
-  if (!seg.includes("*") && !seg.includes("?")) return seg.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  let out = "";
-  for (const ch of seg) {
-    if (ch === "*") {
-      if (!out.endsWith("[^/]*")) out += "[^/]*";
-    } else if (ch === "?") out += "[^/]";
-    else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+function matchSegments(pattern: readonly string[], path: readonly string[]): boolean {
+  let p = 0;
+  let s = 0;
+  let starP = -1;
+  let starS = 0;
+  while (s < path.length) {
+    if (p < pattern.length && pattern[p] === "**") {
+      starP = p++;
+      starS = s;
+    } else if (p < pattern.length && matchSegment(pattern[p]!, path[s]!)) {
+      p++;
+      s++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      s = ++starS;
+    } else return false;
   }
-  return out;
+  while (p < pattern.length && pattern[p] === "**") p++;
+  return p === pattern.length;
+}
+
+/** One segment against `*` (any run, possibly empty) and `?` (one character), the same greedy scheme. */
+function matchSegment(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    const c = pattern[p];
+    if (c === "*") {
+      starP = p++;
+      starT = t;
+    } else if (p < pattern.length && (c === "?" || c === text[t])) {
+      p++;
+      t++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      t = ++starT;
+    } else return false;
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
 }
 
 function ruleApplies(rule: CompiledRule, baseRef: string): boolean {

@@ -12,6 +12,7 @@
  */
 import { ASSISTED_MODES, PERMISSIONS, SIGNAL_KINDS, UNKNOWN_BOTS_MODES } from "./types.js";
 import { PATH_SETS, PATH_SET_NAMES } from "./path-sets.js";
+import { MAX_GLOB_LENGTH } from "./policy-patterns.js";
 import {
   ASSISTED_LABEL,
   DEFAULT_ACTION,
@@ -59,7 +60,11 @@ const stringList = (description: string, item: JsonSchema, extra: JsonSchema = {
 const glob: JsonSchema = {
   type: "string",
   minLength: 1,
-  description: "A minimatch glob (matched with `dot: true`); a leading `!` excludes.",
+  maxLength: MAX_GLOB_LENGTH,
+  description:
+    "A minimatch glob (matched with `dot: true`); a leading `!` excludes; a leading `/` anchors at the repository root " +
+    "(as in CODEOWNERS — every pattern is anchored there, so `/action.yml` and `action.yml` are the same). " +
+    "Patterns that could never match a path are errors: empty, `./x`, `../x`, backslashes, `//`, a trailing `/`.",
 };
 
 /**
@@ -189,7 +194,7 @@ const agentDefinition: JsonSchema = {
     ),
     emails: stringList(
       "Git emails of the agent, as commit author, committer or `Co-authored-by:` trailer. Globs allowed, case-insensitive.",
-      { type: "string", minLength: 1, description: "An email address or a glob, e.g. `*@agents.acme.example`." },
+      { type: "string", minLength: 1, maxLength: MAX_GLOB_LENGTH, description: "An email address or a glob, e.g. `*@agents.acme.example`." },
     ),
     branches: stringList("Head branch globs the agent pushes to, e.g. `acme-ai/**`.", glob),
     markers: stringList(

@@ -35,6 +35,8 @@ import {
   SIGNATURE_KEYS,
   TEAM_PATTERN,
 } from "./policy-schema.js";
+import { patternProblem, type PatternKind } from "./policy-patterns.js";
+import { escapeText, quote } from "./escape.js";
 
 export { POLICY_PATH, BUILTIN_DEFAULT_POLICY } from "./policy-defaults.js";
 
@@ -208,17 +210,64 @@ function positionAt(starts: number[], offset: number): SourcePosition {
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
-/** Counts values as a walker sees them (aliases expanded), stopping at `limit`. */
-function exceedsValueBudget(value: unknown, limit: number): boolean {
+/**
+ * Deepest nesting of lists and mappings a policy may have. Real policies nest 5 deep; validation,
+ * position indexing and hashing walk the document recursively, so `[[[[…]]]]` 100,000 deep must be
+ * refused before them (as it must be for js-yaml's own recursive composer, see parsePolicyDocument).
+ */
+export const MAX_POLICY_DEPTH = 64;
+
+/** Counts values as a walker sees them (aliases expanded), stopping at `limit`; "depth" when nested deeper than MAX_POLICY_DEPTH. */
+function exceedsValueBudget(value: unknown, limit: number): false | "values" | "depth" {
   let seen = 0;
   const stack: unknown[] = [value];
+  const depths: number[] = [0];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (++seen > limit) return true;
-    if (Array.isArray(v)) stack.push(...v);
-    else if (isPlainObject(v)) stack.push(...Object.values(v));
+    const depth = depths.pop()!;
+    if (++seen > limit) return "values";
+    if (depth > MAX_POLICY_DEPTH) return "depth";
+    // One push per item: spreading a 130,000-item list into push() overflows the call stack (issue 8, 11a).
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        stack.push(item);
+        depths.push(depth + 1);
+      }
+    } else if (isPlainObject(v)) {
+      for (const key in v) {
+        stack.push(v[key]);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
+}
+
+/**
+ * The key that `text` starts with (after indentation and `- ` sequence markers): a quoted key, or
+ * plain characters up to the `:` that ends it. A scan, not a pattern: the line is the policy
+ * author's text, and /([^:#{}[\],]+?)\s*:/ backtracks quadratically on a long run of spaces.
+ */
+function keyAtLineStart(text: string): string | undefined {
+  const isSpace = (c: string | undefined) => c !== undefined && c.trim() === "";
+  let i = 0;
+  for (;;) {
+    while (isSpace(text[i])) i++;
+    if (text[i] === "-" && isSpace(text[i + 1])) i++;
+    else break;
+  }
+  const quote = text[i];
+  if (quote === '"' || quote === "'") {
+    const close = text.indexOf(quote, i + 1);
+    if (close === -1) return undefined;
+    let j = close + 1;
+    while (isSpace(text[j])) j++;
+    return text[j] === ":" ? text.slice(i + 1, close) : undefined;
+  }
+  let j = i;
+  while (j < text.length && !":#{}[],".includes(text[j]!)) j++;
+  const key = text.slice(i, j).trimEnd();
+  return text[j] === ":" && key !== "" ? key : undefined;
 }
 
 function yamlErrorMessage(error: YAMLException, text: string): string {
@@ -226,9 +275,8 @@ function yamlErrorMessage(error: YAMLException, text: string): string {
   if (reason === "duplicated mapping key") {
     // js-yaml's mark points at the second occurrence of the key.
     const lineText = text.split("\n")[error.mark.line] ?? "";
-    const match = /^\s*(?:-\s+)*(?:"([^"]*)"|'([^']*)'|([^:#{}[\],]+?))\s*:/.exec(lineText.slice(error.mark.column));
-    const key = match?.[1] ?? match?.[2] ?? match?.[3];
-    const named = key !== undefined ? ` "${key}"` : "";
+    const key = keyAtLineStart(lineText.slice(error.mark.column));
+    const named = key !== undefined ? ` ${quote(key)}` : "";
     return `duplicate key${named}: each key may appear only once in a mapping (the second would silently replace the first)`;
   }
   return `invalid YAML: ${reason}`;
@@ -264,6 +312,7 @@ export function parsePolicyDocument(text: string, file: string): ParseResult {
   const stack: ComposedNode[] = [];
   let root: ComposedNode | undefined;
   let value: unknown;
+  let composed = 0;
   try {
     value = load(source, {
       filename: file,
@@ -273,6 +322,7 @@ export function parsePolicyDocument(text: string, file: string): ParseResult {
       json: false,
       listener(event, state) {
         if (event === "open") {
+          composed++;
           stack.push({ open: state.position, close: state.position, result: undefined, children: [] });
           return;
         }
@@ -295,29 +345,32 @@ export function parsePolicyDocument(text: string, file: string): ParseResult {
       return {
         ok: false,
         errors: [
-          {
+          safeError({
             file,
             line: (mark?.line ?? 0) + 1,
             column: (mark?.column ?? 0) + 1,
             message: yamlErrorMessage(error, source),
-          },
+          }),
         ],
       };
     }
+    // js-yaml composes recursively: `[[[[…` thousands deep overflows the stack inside it.
+    if (error instanceof RangeError) {
+      const message = `lists and mappings are nested too deeply to read (more than ${MAX_POLICY_DEPTH} levels are refused) — a policy nests a few levels at most`;
+      return { ok: false, errors: [safeError({ file, line: 1, column: 1, message })] };
+    }
     throw error;
   }
-  if (exceedsValueBudget(value, MAX_POLICY_VALUES)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          file,
-          line: 1,
-          column: 1,
-          message: `the document expands to more than ${MAX_POLICY_VALUES} values (YAML aliases repeated too often?) — a policy must stay small`,
-        },
-      ],
-    };
+  const over = exceedsValueBudget(value, MAX_POLICY_VALUES);
+  if (over) {
+    // Only blame aliases when the text itself holds fewer values than the budget.
+    const message =
+      over === "depth"
+        ? `lists and mappings are nested more than ${MAX_POLICY_DEPTH} levels deep — a policy nests a few levels at most`
+        : composed > MAX_POLICY_VALUES
+          ? `the document has more than ${MAX_POLICY_VALUES} values — a policy must stay small`
+          : `the document expands to more than ${MAX_POLICY_VALUES} values through YAML aliases (*name) — a policy must stay small; write the values out or use fewer aliases`;
+    return { ok: false, errors: [safeError({ file, line: 1, column: 1, message })] };
   }
   const index = indexPositions(source, root);
   const starts = lineStarts(source);
@@ -366,7 +419,7 @@ export function describePointer(pointer: string): string {
   for (const token of pointer.slice(1).split("/").map(unescapePointer)) {
     if (/^\d+$/.test(token)) out += `[${token}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(token)) out += out === "" ? token : `.${token}`;
-    else out += `[${JSON.stringify(token)}]`;
+    else out += `[${quote(token)}]`;
   }
   return out;
 }
@@ -429,7 +482,7 @@ function describeSchema(schema: SchemaNode, plural = false): string {
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "an empty value";
   if (typeof value === "string") {
-    return value.length > 60 ? `${JSON.stringify(value.slice(0, 57))}…` : JSON.stringify(value);
+    return quote(value, 60);
   }
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a mapping";
@@ -484,7 +537,16 @@ function valueAt(root: unknown, pointer: string): unknown {
 }
 
 function errorAt(doc: PolicyDocument, position: SourcePosition, message: string): PolicyError {
-  return { file: doc.file, line: position.line, column: position.column, message };
+  return safeError({ file: doc.file, line: position.line, column: position.column, message });
+}
+
+/**
+ * Every error leaves this module escaped (src/engine/escape.ts): its message quotes the file's text
+ * and its file name comes from `_extends`, and each must stay one line without control or bidi
+ * characters wherever it is shown (terminal, check summary, log line).
+ */
+function safeError(e: PolicyError): PolicyError {
+  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
 }
 
 /** Turns ajv's errors into one human message per problem, each at the key or value it is about. */
@@ -515,7 +577,7 @@ function schemaErrors(doc: PolicyDocument, errors: ErrorObject[]): PolicyError[]
         errorAt(
           doc,
           doc.keyPositionOf(`${e.instancePath}/${escapePointer(key)}`),
-          `unknown key "${key}" at ${where} — expected one of: ${allowed.join(", ")}${didYouMean(key, allowed)}`,
+          `unknown key ${quote(key)} at ${where} — expected one of: ${allowed.join(", ")}${didYouMean(key, allowed)}`,
         ),
       );
     } else if (e.keyword === "required") {
@@ -529,7 +591,7 @@ function schemaErrors(doc: PolicyDocument, errors: ErrorObject[]): PolicyError[]
       out.push(errorAt(doc, doc.positionOf(e.instancePath), message));
     } else if (e.keyword === "anyOf" && e.schemaPath.endsWith("/items/anyOf") && e.instancePath.includes("/define/")) {
       const id = valueAt(doc.value, `${e.instancePath}/id`);
-      const named = typeof id === "string" ? `agent "${id}"` : "agent";
+      const named = typeof id === "string" ? `agent ${quote(id)}` : "agent";
       out.push(
         errorAt(
           doc,
@@ -592,7 +654,7 @@ function semanticErrors(doc: PolicyDocument): PolicyError[] {
         errorAt(
           doc,
           doc.positionOf(`/agents/define/${i}/id`),
-          `duplicate agent id "${id}" at agents.define[${i}].id (already defined at agents.define[${first}]) — ids must be unique: they name the label agent:<id>`,
+          `duplicate agent id ${quote(id)} at agents.define[${i}].id (already defined at agents.define[${first}]) — ids must be unique: they name the label agent:<id>`,
         ),
       );
     });
@@ -650,6 +712,33 @@ function semanticErrors(doc: PolicyDocument): PolicyError[] {
       }
     });
   }
+  out.push(...patternErrors(doc));
+  return out;
+}
+
+/** Every glob that could never match (src/engine/policy-patterns.ts), at its own line and column. */
+function patternErrors(doc: PolicyDocument): PolicyError[] {
+  const out: PolicyError[] = [];
+  const check = (pointer: string, kind: PatternKind) => {
+    const list = valueAt(doc.value, pointer);
+    if (!Array.isArray(list)) return;
+    list.forEach((p, j) => {
+      if (typeof p !== "string") return;
+      const found = patternProblem(p, kind);
+      if (!found) return;
+      const hint = found.suggestion !== undefined ? ` — did you mean ${quote(found.suggestion)}?` : "";
+      out.push(errorAt(doc, doc.positionOf(`${pointer}/${j}`), `pattern ${quote(p)} at ${describePointer(`${pointer}/${j}`)} can never match: ${found.problem}${hint}`));
+    });
+  };
+  const paths = valueAt(doc.value, "/paths");
+  if (Array.isArray(paths)) {
+    paths.forEach((_, i) => {
+      check(`/paths/${i}/match`, "path");
+      check(`/paths/${i}/targets`, "base-branch");
+    });
+  }
+  const define = valueAt(doc.value, "/agents/define");
+  if (Array.isArray(define)) define.forEach((_, i) => check(`/agents/define/${i}/branches`, "head-branch"));
   return out;
 }
 
@@ -787,6 +876,22 @@ type PathAction = Policy["default"];
  * whole load.
  */
 export function loadPolicyLayers(layers: readonly { text: string; file: string }[]): LoadResult {
+  try {
+    return loadLayers(layers);
+  } catch (error) {
+    // Never reached by any input the fuzzer (test/fuzz/policy-fuzz.ts) has built; if a library still
+    // throws, the policy is invalid with that reason rather than an evaluation that crashes
+    // (SPEC §4.0: a broken policy gives `failure` quoting the error, never silence).
+    return { ok: false, errors: [internalError(layers[0]?.file ?? "(none)", error)] };
+  }
+}
+
+function internalError(file: string, error: unknown): PolicyError {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return safeError({ file, line: 1, column: 1, message: `the policy could not be validated (${reason.slice(0, 200)}) — simplify the file; please report this as a bug` });
+}
+
+function loadLayers(layers: readonly { text: string; file: string }[]): LoadResult {
   if (layers.length === 0) {
     return { ok: false, errors: [{ file: "(none)", line: 0, column: 0, message: "no policy file to load" }] };
   }
@@ -820,13 +925,19 @@ export function loadPolicy(text: string, file: string): LoadResult {
 
 /** The errors of one policy file (empty when valid): the CLI's `validate`, and a PR head's copy of the policy. */
 export function validatePolicyText(text: string, file: string): PolicyError[] {
-  const parsed = parsePolicyDocument(text, file);
-  return parsed.ok ? validatePolicyDocument(parsed.doc) : parsed.errors;
+  try {
+    const parsed = parsePolicyDocument(text, file);
+    return parsed.ok ? validatePolicyDocument(parsed.doc) : parsed.errors;
+  } catch (error) {
+    return [internalError(file, error)];
+  }
 }
 
 /** `file:line:column: message`, the format compilers use (editors and CI annotations link it). */
 export function formatPolicyError(e: PolicyError): string {
-  return e.line > 0 ? `${e.file}:${e.line}:${e.column}: ${e.message}` : `${e.file}: ${e.message}`;
+  const file = escapeText(e.file);
+  const message = escapeText(e.message);
+  return e.line > 0 ? `${file}:${e.line}:${e.column}: ${message}` : `${file}: ${message}`;
 }
 
 // ───────────────────────────── hash and _extends ─────────────────────────────

@@ -143,13 +143,16 @@ export function parseTrailers(message: string): Trailer[] {
   if (start === null) return [];
 
   const trailers: Trailer[] = [];
-  let last: Trailer | null = null;
+  // Each trailer's value pieces, joined once at the end: re-joining (and re-trimming) the value on every
+  // continuation line is quadratic in a message of many folded lines.
+  const pieces: string[][] = [];
+  let last: string[] | null = null;
   for (let i = start; i < lines.length; i++) {
     const line = lines[i] as string;
     if (isBlank(line)) continue;
     if (last !== null && startsWithWhitespace(line)) {
       // RFC 822-style folding: git's --unfold joins the pieces with one space.
-      last.value = `${last.value} ${line.trim()}`.trim();
+      last.push(line.trim());
       continue;
     }
     if (line.startsWith(COMMENT_PREFIX)) {
@@ -158,13 +161,17 @@ export function parseTrailers(message: string): Trailer[] {
     }
     const sep = separatorPos(line);
     if (sep >= 1) {
-      last = { key: line.slice(0, sep).trim(), value: line.slice(sep + 1).trim() };
-      trailers.push(last);
+      trailers.push({ key: line.slice(0, sep).trim(), value: "" });
+      last = [line.slice(sep + 1).trim()];
+      pieces.push(last);
     } else {
       // A prose line inside a ≥25% block (e.g. "(cherry picked from commit …)"): kept by git, but not key: value.
       last = null;
     }
   }
+  trailers.forEach((t, i) => {
+    t.value = pieces[i]!.filter((p) => p !== "").join(" ");
+  });
   return trailers;
 }
 
@@ -174,16 +181,75 @@ export function parseTrailers(message: string): Trailer[] {
  * All-Hands-AI/OpenHands history) and a lone address. Returns null when no address is present.
  */
 export function parseIdentity(value: string): ParsedIdentity | null {
+  // String scans, not patterns: the value is untrusted commit text, and a pattern such as
+  // /^(.*?)\s*<([^<>]*)>\s*$/ backtracks quadratically on a long run of spaces (issue 8, point 1).
   const text = value.trim();
-  const bracketed = /^(.*?)\s*<([^<>]*)>\s*$/.exec(text);
-  if (bracketed) {
-    const email = (bracketed[2] ?? "").trim();
-    if (email === "") return null;
-    return { name: (bracketed[1] ?? "").trim(), email };
+  if (text.endsWith(">")) {
+    const open = text.lastIndexOf("<");
+    if (open !== -1) {
+      const inner = text.slice(open + 1, -1);
+      // `Name <a<b>` or `Name <a>b>`: not one bracketed address.
+      if (inner.includes(">")) return null;
+      const email = inner.trim();
+      if (email === "") return null;
+      return { name: text.slice(0, open).trim(), email };
+    }
   }
-  const bare = /^(?:(.*?)\s+)?([^\s<>@]+@[^\s<>@]+)$/.exec(text);
-  if (bare) return { name: (bare[1] ?? "").trim(), email: bare[2] as string };
-  return null;
+  // The bare form: the last whitespace-separated word is `local@domain` (one "@", no brackets).
+  let cut = text.length;
+  while (cut > 0 && !isWhitespace(text.charCodeAt(cut - 1))) cut--;
+  const word = text.slice(cut);
+  const at = word.indexOf("@");
+  if (at <= 0 || at === word.length - 1 || word.indexOf("@", at + 1) !== -1 || word.includes("<") || word.includes(">")) return null;
+  return { name: text.slice(0, cut).trim(), email: word };
+}
+
+/** JavaScript's `\s` (the characters `trim()` removes). */
+function isWhitespace(code: number): boolean {
+  return String.fromCharCode(code).trim() === "";
+}
+
+const CO_AUTHOR_KEY = "co-authored-by:";
+
+/**
+ * The addresses of every `Co-authored-by: Name <email>` line anywhere in the message, the key in any
+ * case (for contributor exclusion: broader than git's last-paragraph rule on purpose, since excluding
+ * too many approvers is the safe side). One pass over the lines, linear in the message: the pattern
+ * this replaces, /^co-authored-by:[ \t]*(.*?)[ \t]*<([^<>\s]+)>[ \t]*$/gim, took 34 s on one line of
+ * 4,000 spaces (issue 8, point 1). The address is what stands between the line's last `<` and a
+ * closing `>` at its end, with no whitespace or bracket inside.
+ */
+export function coAuthorEmails(message: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (start <= message.length) {
+    let end = message.indexOf("\n", start);
+    if (end === -1) end = message.length;
+    const line = message.slice(start, end);
+    start = end + 1;
+    if (line.length <= CO_AUTHOR_KEY.length || line.slice(0, CO_AUTHOR_KEY.length).toLowerCase() !== CO_AUTHOR_KEY) continue;
+    const value = trimTrailing(line);
+    if (!value.endsWith(">")) continue;
+    const open = value.lastIndexOf("<");
+    if (open < CO_AUTHOR_KEY.length) continue;
+    const email = value.slice(open + 1, -1);
+    if (email !== "" && !hasWhitespaceOrBracket(email)) out.push(email);
+  }
+  return out;
+}
+
+function trimTrailing(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === " " || line[end - 1] === "\t" || line[end - 1] === "\r")) end--;
+  return line.slice(0, end);
+}
+
+function hasWhitespaceOrBracket(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 60 || c === 62 || isWhitespace(c)) return true;
+  }
+  return false;
 }
 
 /**
