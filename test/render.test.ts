@@ -176,13 +176,13 @@ describe("escaping user-controlled strings", () => {
     expect(md("@acme/team <b>*x*</b> #12")).toBe("@\u2060acme\\/team \\<b\\>\\*x\\*\\<\\/b\\> \\#\u206012");
     expect(code("`x`")).toBe("`` `x` ``");
     expect(code("a|b", { inTable: true })).toBe("`a\\|b`");
-    expect(sanitize("a\u0000b\u001b[0m")).toBe("a\ufffdb\ufffd[0m");
+    expect(sanitize("a\u0000b\u001b[0m")).toBe("a\\x00b\\x1b[0m");
   });
 
   it("renderText strips terminal escapes", () => {
     const t = renderText(d);
     expect(t).not.toContain("\u001b");
-    expect(t).toContain("term\ufffd[31mred.ts");
+    expect(t).toContain("term\\x1b[31mred.ts");
     expect(t).toContain("@mallory (review): latest review is CHANGES_REQUESTED");
   });
 });

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
+import { escapeText } from "../engine/escape.js";
 import { POLICY_PATH } from "../engine/policy-defaults.js";
 import { renderCheck, renderJson, renderText } from "../engine/render.js";
 import { CliError, DEFAULT_BASE_CANDIDATES, runCheck } from "./check.js";
@@ -207,7 +208,7 @@ async function check(args: string[], io: CliIo, env: Record<string, string | und
     return EXIT_ERROR;
   }
   if (policy.status === "unreadable") {
-    io.stderr.write(`agent-gate: cannot read policy ${policy.source.description}: ${policy.reason}\n`);
+    io.stderr.write(`agent-gate: cannot read policy ${escapeText(policy.source.description)}: ${escapeText(policy.reason)}\n`);
     return EXIT_ERROR;
   }
   return exitCodeFor(decision.conclusion);
@@ -230,7 +231,7 @@ async function validate(args: string[], io: CliIo, env: Record<string, string | 
     io.stderr.write(formatValidateErrors(result.errors));
     return EXIT_ERROR;
   }
-  io.stdout.write(`${result.file}: valid policy (hash ${result.hash})\n`);
+  io.stdout.write(`${escapeText(result.file)}: valid policy (hash ${result.hash})\n`);
   return EXIT_OK;
 }
 
@@ -277,15 +278,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 function reportError(e: unknown, io: CliIo): number {
   if (e instanceof UsageError) {
     const cmd = e.command ? `${e.command} ` : "";
-    io.stderr.write(`agent-gate: ${e.message}\nRun "agent-gate ${cmd}--help" for usage.\n`);
+    io.stderr.write(`agent-gate: ${escapeText(e.message)}\nRun "agent-gate ${cmd}--help" for usage.\n`);
     return EXIT_ERROR;
   }
   if (e instanceof GitError || e instanceof CliError || e instanceof GitHubCliError) {
-    io.stderr.write(`agent-gate: ${e.message}\n`);
+    io.stderr.write(`agent-gate: ${escapeText(e.message)}\n`);
     return EXIT_ERROR;
   }
   // A bug: still one line, with enough to report it.
   const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  io.stderr.write(`agent-gate: internal error: ${message.split("\n")[0]}\n`);
+  io.stderr.write(`agent-gate: internal error: ${escapeText(message.split("\n")[0] ?? "")}\n`);
   return EXIT_ERROR;
 }

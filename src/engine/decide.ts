@@ -466,10 +466,16 @@ function evaluateApprovals(
   const policy = input.policy.status === "ok" ? input.policy.policy : null;
   const config = policy ? detectionConfigFromPolicy(policy) : null;
   const approvedBy: string[][] = pending.map(() => []);
-  const approvals = input.approvals.map((a): ApprovalOutcome => {
+  const withdrawn = withdrawnClicks(input.approvals);
+  const approvals = input.approvals.map((a, index): ApprovalOutcome => {
     const out: ApprovalOutcome = { login: a.account.login, source: a.source, counted: false, countedFor: [] };
     if (pending.length === 0) {
       out.reason = blocked ? "approvals do not override blocked files" : "no changed file needs approval";
+      return out;
+    }
+    const gone = withdrawn.get(index);
+    if (gone !== undefined) {
+      out.reason = gone;
       return out;
     }
     const reasons: { label: string; why: string }[] = [];
@@ -496,6 +502,55 @@ function evaluateApprovals(
     return { rule: r.rule, ...(r.kind ? { kind: r.kind } : {}), requirement: r.requirement, files: r.files, approvedBy: approvedBy[i]!, missing, met: missing === 0 };
   });
   return { requirements, approvals };
+}
+
+/** The review states that change what a person's review says (GitHub: COMMENTED neither grants nor withdraws). */
+const STATE_CHANGES = new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
+
+/**
+ * SPEC §4: "an approval is the user's latest action at H — a review or a click of Approve". Reviews
+ * and stored clicks arrive as separate candidates; for each person whose latest opinionated review
+ * came AFTER their click and is not an approval (CHANGES_REQUESTED, or DISMISSED — the approval is
+ * gone), the click is withdrawn. A later click restores: the review then came first, and the
+ * review's own state is judged as always (a CHANGES_REQUESTED review never counts, the click does).
+ * Order comes from GitHub's own numbering (`reviewId` against the click's `seenReview`), never from
+ * comparing the app's clock with GitHub's. Unknown order: the review is taken as the later action.
+ * Returns approval index → why that click does not count.
+ */
+function withdrawnClicks(approvals: readonly ApprovalFacts[]): Map<number, string> {
+  const out = new Map<number, string>();
+  // By account id and by login: a stored click or a review may lack the id.
+  const byLogin = (a: ApprovalFacts) => `@${a.account.login.toLowerCase()}`;
+  const byId = (a: ApprovalFacts) => (typeof a.account.id === "number" ? `#${a.account.id}` : undefined);
+  const reviews = new Map<string, ApprovalFacts>();
+  for (const a of approvals) {
+    if (a.source !== "review" || a.state === undefined || !STATE_CHANGES.has(a.state)) continue;
+    reviews.set(byLogin(a), a);
+    const id = byId(a);
+    if (id !== undefined) reviews.set(id, a);
+  }
+  approvals.forEach((click, index) => {
+    if (click.source !== "button") return;
+    const id = byId(click);
+    const review = (id !== undefined ? reviews.get(id) : undefined) ?? reviews.get(byLogin(click));
+    if (!review || review.state === "APPROVED") return;
+    if (reviewCameFirst(review, click)) return;
+    out.set(
+      index,
+      review.state === "DISMISSED"
+        ? "withdrawn: their review was dismissed after the click (approve again)"
+        : `withdrawn by their later review (${review.state})`,
+    );
+  });
+  return out;
+}
+
+/** Whether `review` is the one the clicker had (in the same state) or an older one when clicking. */
+function reviewCameFirst(review: ApprovalFacts, click: ApprovalFacts): boolean {
+  const seen = click.seenReview;
+  if (seen === undefined || typeof review.reviewId !== "number") return false;
+  if (seen === null) return false;
+  return review.reviewId < seen.id || (review.reviewId === seen.id && review.state === seen.state);
 }
 
 // ───────────────────────────── combining ─────────────────────────────

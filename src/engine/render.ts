@@ -17,6 +17,7 @@
  */
 import { describeApprover, joinList, shortSha } from "./decide.js";
 import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
+import { escapeText } from "./escape.js";
 import type {
   ApprovalOutcome,
   Conclusion,
@@ -62,19 +63,12 @@ export const EVIDENCE_OPEN_ROWS = 10;
 // ───────────────────────────── escaping ─────────────────────────────
 
 /**
- * C0/C1 controls (terminal escape sequences, NUL …) and bidi overrides/isolates ("Trojan Source",
- * CVE-2021-42574) make a name display as something it is not.
+ * One line of display-safe text, clipped: C0/C1 controls (terminal escape sequences, NUL …), line
+ * separators and bidi overrides/isolates ("Trojan Source", CVE-2021-42574) shown as visible escapes
+ * (`\x1b`, `\u202e`) by the engine's one escaping function (escape.ts); newlines and tabs as spaces.
  */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/** UNSAFE_CHARS (which includes \r, \n and \t) without the global flag, for a stateless `test`. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-
-/** One line of display-safe text: controls shown as U+FFFD, newlines and tabs as spaces, clipped. */
 export function sanitize(s: string, max = Infinity): string {
-  // One scan for the common case (nothing to replace) instead of two replace passes per string.
-  const one = UNSAFE_TEST.test(s) ? s.replace(/[\r\n\t]+/g, " ").replace(UNSAFE_CHARS, "\ufffd") : s;
+  const one = escapeText(s, { whitespace: "space" });
   if (one.length <= max) return one;
   return one.slice(0, Math.max(0, max - 1)) + "…";
 }

@@ -317,6 +317,18 @@ export interface ApprovalFacts {
   permissionNote?: string;
   /** Teams ("org/slug") the user is known to be in, among those the policy names. null = could not be read. */
   teams: string[] | null;
+  /**
+   * Reviews: the review's GitHub id (`databaseId`). GitHub numbers reviews in the order they are
+   * created, so it orders the review against the clicks of the same person (see `seenReview`).
+   */
+  reviewId?: number | null;
+  /**
+   * Clicks: the clicker's latest review (id and state) as GitHub listed it when the click was
+   * recorded; null when they had none. A review with a higher id, or that review in another state
+   * since (dismissed), came after the click. Undefined (a click stored before this was recorded):
+   * the order is unknown, and the stricter of the two decides.
+   */
+  seenReview?: { id: number; state: string } | null;
 }
 
 // ───────────────────────────── decision ─────────────────────────────

@@ -24,6 +24,13 @@ export interface ButtonApproval {
   type: string;
   /** ISO time of the click (from the webhook delivery, not the app's clock). */
   at: string;
+  /**
+   * The clicker's latest review (GitHub id and state) when the click was first judged; null when they
+   * had none. Orders the click against their reviews (SPEC §4: each person's latest action decides):
+   * a review with a higher id, or this one in another state since, came after the click. Absent in
+   * blocks written before it existed: the order is then unknown and the review is taken as later.
+   */
+  seenReview?: { id: number; state: string } | null;
 }
 
 export interface ButtonApprovalBlock {
@@ -112,14 +119,24 @@ export function decodeButtonApprovals(text: string | null | undefined, sha: stri
     // No `v`: written before the field existed, the v1 format. Any other version: not ours to read.
     if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT) return [];
     if (parsed.sha !== sha || !Array.isArray(parsed.approvals)) return [];
-    return parsed.approvals.filter(
-      (a): a is ButtonApproval =>
-        typeof a?.login === "string" &&
-        a.login.length > 0 &&
-        typeof a.at === "string" &&
-        typeof a.type === "string" &&
-        (a.id === null || Number.isSafeInteger(a.id)),
-    );
+    return parsed.approvals
+      .filter(
+        (a): a is ButtonApproval =>
+          typeof a?.login === "string" &&
+          a.login.length > 0 &&
+          typeof a.at === "string" &&
+          typeof a.type === "string" &&
+          (a.id === null || Number.isSafeInteger(a.id)),
+      )
+      .map((a) => {
+        // A malformed order stamp is dropped, not trusted: the order is then unknown (the stricter side).
+        const seen = a.seenReview as unknown;
+        if (seen === undefined || seen === null) return a;
+        const ok = typeof seen === "object" && Number.isSafeInteger((seen as { id?: unknown }).id) && typeof (seen as { state?: unknown }).state === "string";
+        if (ok) return a;
+        const { seenReview: _dropped, ...rest } = a;
+        return rest;
+      });
   } catch {
     return [];
   }

@@ -19,7 +19,7 @@ const BLOB = `__typename ... on Blob { text isTruncated oid }`;
  */
 const DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... on Commit { oid policyFile: file(path: $policyPath) { object { ${BLOB} } } } } }`;
 const PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
-const REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
+const REVIEW = `databaseId author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
 /**
  * Who put labels on and took them off (SPEC §2 signal 5 counts the label only when a human put it
  * on): the latest LABELED and UNLABELED events, newest last. UNLABELED events are asked for so that
@@ -150,6 +150,8 @@ export interface GqlBlob {
   oid?: string;
 }
 export interface GqlReview {
+  /** GitHub numbers reviews in creation order: orders a review against Approve clicks (SPEC §4 latest action). */
+  databaseId: number | null;
   author: GqlActor | null;
   state: string;
   submittedAt: string | null;

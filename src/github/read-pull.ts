@@ -292,6 +292,15 @@ interface Candidate {
   commitSha: string;
   state?: string;
   canPush: boolean | null;
+  reviewId?: number | null;
+  seenReview?: { id: number; state: string } | null;
+}
+
+/** A pending click with the clicker's latest review as GitHub lists it now (see ButtonApproval.seenReview). */
+function stampClick(click: ButtonApproval, latest: readonly GqlReview[]): ButtonApproval {
+  const mine = latest.find((r) => r.author?.login.toLowerCase() === click.login.toLowerCase());
+  const seenReview = mine && typeof mine.databaseId === "number" ? { id: mine.databaseId, state: mine.state } : null;
+  return { ...click, seenReview };
 }
 
 /**
@@ -310,7 +319,14 @@ async function qualify(gh: GitHub, repo: RepoRef, requirements: () => readonly R
   const acceptsStale = reqs.some((r) => !r.dismiss_on_push);
   return Promise.all(
     candidates.map(async (c): Promise<ApprovalFacts> => {
-      const base = { account: c.account, source: c.source, commitSha: c.commitSha, ...(c.state ? { state: c.state } : {}) };
+      const base = {
+        account: c.account,
+        source: c.source,
+        commitSha: c.commitSha,
+        ...(c.state ? { state: c.state } : {}),
+        ...(c.reviewId !== undefined ? { reviewId: c.reviewId } : {}),
+        ...(c.seenReview !== undefined ? { seenReview: c.seenReview } : {}),
+      };
       const couldCount = reqs.length > 0 && plausible(c) && (c.commitSha === headSha || acceptsStale);
       if (!couldCount) return { ...base, permission: null, teams: null };
       let permission: Permission | "none" | null;
@@ -562,14 +578,32 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
 
   // 3. Approvals: latest review per user, and the Approve clicks stored at this SHA.
   const stored = head?.oid === headSha ? decodeButtonApprovals(check?.text, headSha) : [];
-  const buttonApprovals = [...stored];
-  for (const click of updateMerge?.clicks ?? []) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
+  // Clicks carried over an "Update branch" merge (keep_on_update_merge) join the stored ones.
+  const kept = [...stored];
+  for (const click of updateMerge?.clicks ?? []) if (!kept.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) kept.push(click);
+  const latest = latestReviews(reviews);
   const pending = options.pendingClicks?.sha === headSha ? options.pendingClicks.clicks : [];
-  for (const click of pending) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
+  // A new click replaces the person's stored one (SPEC §4: their latest action decides), stamped with
+  // the review they had when clicking, which orders the two (the engine's withdrawnClicks).
+  const isSame = (a: ButtonApproval, b: ButtonApproval) => a.login.toLowerCase() === b.login.toLowerCase();
+  const buttonApprovals = [...kept.filter((s) => !pending.some((p) => isSame(s, p))), ...pending.map((c) => stampClick(c, latest))];
   const candidates: Candidate[] = [
     // A review of the approved head counts at the carried-over merge as if given there.
-    ...latestReviews(reviews).map((r) => ({ account: account(r.author)!, source: "review" as const, commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : (r.commit?.oid ?? ""), state: r.state, canPush: r.authorCanPushToRepository })),
-    ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button" as const, commitSha: headSha, canPush: null })),
+    ...latest.map((r) => ({
+      account: account(r.author)!,
+      source: "review" as const,
+      commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : (r.commit?.oid ?? ""),
+      state: r.state,
+      canPush: r.authorCanPushToRepository,
+      reviewId: r.databaseId,
+    })),
+    ...buttonApprovals.map((b) => ({
+      account: { login: b.login, id: b.id, type: b.type },
+      source: "button" as const,
+      commitSha: headSha,
+      canPush: null,
+      ...(b.seenReview !== undefined ? { seenReview: b.seenReview } : {}),
+    })),
   ];
   const approvals = await qualify(gh, target, () => applicableRequirements(policyState, files, pr.baseRefName), headSha, candidates, cache);
 

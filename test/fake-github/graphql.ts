@@ -355,7 +355,7 @@ function commitView(ctx: Ctx, r: RepoState, c: CommitState): Json {
     abbreviatedOid: c.sha.slice(0, 7),
     message: c.message,
     messageHeadline: headline,
-    messageBody: lines.slice(1).join("\n").replace(/^\n+/, "").replace(/\s+$/, ""),
+    messageBody: lines.slice(1).join("\n").replace(/^\n+/, "").trimEnd(),
     author: gitActorView(ctx, c.author, c.authoredAt),
     committer: gitActorView(ctx, c.committer, c.committedAt),
     authoredDate: c.authoredAt,

@@ -1147,12 +1147,21 @@ export function splitSlash(s: string, what: string): [string, string] {
 
 /** `Co-authored-by: Name <email>` trailers of the message's last paragraph (git's trailer rules). */
 export function parseCoAuthorTrailers(message: string): { name: string; email: string }[] {
-  const paragraphs = message.replace(/\s+$/, "").split(/\n\s*\n/);
-  const last = paragraphs.length > 1 ? (paragraphs[paragraphs.length - 1] ?? "") : "";
+  // Line scans, not patterns: issue 8's attack line (`co-authored-by:` + 4,000 spaces) made the
+  // patterns this replaces (/\s+$/, /^co-authored-by:\s*(.*?)\s*<([^>]+)>\s*$/i) backtrack here too.
+  const lines = message.trimEnd().split("\n");
+  let start = lines.length;
+  while (start > 0 && lines[start - 1]!.trim() !== "") start--;
+  if (start === 0) return [];
   const out: { name: string; email: string }[] = [];
-  for (const line of last.split("\n")) {
-    const m = /^co-authored-by:\s*(.*?)\s*<([^>]+)>\s*$/i.exec(line);
-    if (m) out.push({ name: m[1] ?? "", email: m[2] ?? "" });
+  for (const raw of lines.slice(start)) {
+    const line = raw.trim();
+    if (line.slice(0, 15).toLowerCase() !== "co-authored-by:" || !line.endsWith(">")) continue;
+    const value = line.slice(15);
+    const open = value.indexOf("<");
+    const email = open === -1 ? "" : value.slice(open + 1, -1);
+    if (email === "" || email.includes(">")) continue;
+    out.push({ name: value.slice(0, open).trim(), email });
   }
   return out;
 }
