@@ -29,8 +29,16 @@ function isUnsafe(c: number): boolean {
   );
 }
 
+/** The escapes built so far: a few dozen distinct characters ever need one. */
+const HEX = new Map<number, string>();
+
 function hex(c: number): string {
-  return c <= 0xff ? `\\x${c.toString(16).padStart(2, "0")}` : `\\u${c.toString(16).padStart(4, "0")}`;
+  let h = HEX.get(c);
+  if (h === undefined) {
+    h = c <= 0xff ? `\\x${c.toString(16).padStart(2, "0")}` : `\\u${c.toString(16).padStart(4, "0")}`;
+    HEX.set(c, h);
+  }
+  return h;
 }
 
 export interface EscapeOptions {
@@ -48,30 +56,34 @@ export function escapeText(s: string, options: EscapeOptions = {}): string {
   while (i < s.length && !needsWork(s, i)) i++;
   if (i === s.length) return s;
   const spaces = options.whitespace === "space";
-  let out = s.slice(0, i);
+  // Safe runs are sliced whole; the pieces are joined once (no string growing per character).
+  const parts: string[] = [s.slice(0, i)];
+  let run = i;
+  let lastWasBreak = false;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
+    let escaped: string | null = null;
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = s.charCodeAt(i + 1);
       if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        out += s[i]! + s[i + 1]!;
         i++;
-      } else out += hex(c);
+        lastWasBreak = false;
+        continue;
+      }
+      escaped = hex(c);
+    } else if (!isUnsafe(c)) {
+      lastWasBreak = false;
       continue;
-    }
-    if (!isUnsafe(c)) {
-      out += s[i];
-      continue;
-    }
-    if (c === 0x0a || c === 0x0d || c === 0x09) {
-      if (spaces) {
-        if (!out.endsWith(" ") || !isBreak(s.charCodeAt(i - 1))) out += " ";
-      } else out += c === 0x0a ? "\\n" : c === 0x0d ? "\\r" : "\\t";
-      continue;
-    }
-    out += hex(c);
+    } else if (isBreak(c)) {
+      escaped = spaces ? (lastWasBreak ? "" : " ") : c === 0x0a ? "\\n" : c === 0x0d ? "\\r" : "\\t";
+    } else escaped = hex(c);
+    if (run < i) parts.push(s.slice(run, i));
+    parts.push(escaped);
+    run = i + 1;
+    lastWasBreak = isBreak(c);
   }
-  return out;
+  if (run < s.length) parts.push(s.slice(run));
+  return parts.join("");
 }
 
 function isBreak(c: number): boolean {

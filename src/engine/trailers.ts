@@ -45,7 +45,12 @@ const GIT_GENERATED_PREFIXES = ["Signed-off-by: ", "(cherry picked from commit "
 const COMMENT_PREFIX = "#";
 
 function isBlank(line: string): boolean {
-  return line.trim() === "";
+  // A scan, not `trim()`: no copy of each line of a long message.
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 11 && c !== 12 && String.fromCharCode(c).trim() !== "") return false;
+  }
+  return true;
 }
 
 function startsWithWhitespace(line: string): boolean {
