@@ -6042,9 +6042,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -10717,9 +10717,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input2.length; i++) {
         if (input2[i] === "%" && i + 2 < input2.length) {
-          const hex = input2.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decodeUnreserved && isUnreserved(decoded)) {
               output += decoded;
@@ -10739,9 +10739,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input2.length; i++) {
         const ch = input2[i];
         if (ch === "%" && i + 2 < input2.length) {
-          const hex = input2.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decoded !== "." && isUnreserved(decoded)) {
               output += decoded;
@@ -10781,9 +10781,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input2.length; i++) {
         const ch = input2[i];
         if (ch === "%" && i + 2 < input2.length) {
-          const hex = input2.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -10819,9 +10819,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input2.length; i++) {
         const ch = input2[i];
         if (ch === "%" && i + 2 < input2.length) {
-          const hex = input2.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -10866,9 +10866,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input2.length; i++) {
         const ch = input2[i];
         if (ch === "%" && i + 2 < input2.length) {
-          const hex = input2.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (isUnreserved(decoded)) {
               output += decoded;
@@ -10906,9 +10906,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input2.length; i++) {
         if (input2[i] === "%" && i + 2 < input2.length) {
-          const hex = input2.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -26908,6 +26908,65 @@ import { resolve as resolve3 } from "node:path";
 import { readFileSync as readFileSync2 } from "node:fs";
 import { parseArgs as parseArgs2 } from "node:util";
 
+// src/engine/escape.ts
+function isUnsafe(c) {
+  return c <= 31 || c >= 127 && c <= 159 || c === 173 || c === 1564 || c === 6158 || c >= 8203 && c <= 8207 || c >= 8232 && c <= 8238 || c >= 8289 && c <= 8297 || c === 65279 || c >= 65529 && c <= 65531;
+}
+var HEX = /* @__PURE__ */ new Map();
+function hex(c) {
+  let h = HEX.get(c);
+  if (h === void 0) {
+    h = c <= 255 ? `\\x${c.toString(16).padStart(2, "0")}` : `\\u${c.toString(16).padStart(4, "0")}`;
+    HEX.set(c, h);
+  }
+  return h;
+}
+function escapeText(s, options2 = {}) {
+  let i = 0;
+  while (i < s.length && !needsWork(s, i)) i++;
+  if (i === s.length) return s;
+  const spaces = options2.whitespace === "space";
+  const parts = [s.slice(0, i)];
+  let run3 = i;
+  let lastWasBreak = false;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let escaped = null;
+    if (c >= 55296 && c <= 57343) {
+      const next = s.charCodeAt(i + 1);
+      if (c <= 56319 && next >= 56320 && next <= 57343) {
+        i++;
+        lastWasBreak = false;
+        continue;
+      }
+      escaped = hex(c);
+    } else if (!isUnsafe(c)) {
+      lastWasBreak = false;
+      continue;
+    } else if (isBreak(c)) {
+      escaped = spaces ? lastWasBreak ? "" : " " : c === 10 ? "\\n" : c === 13 ? "\\r" : "\\t";
+    } else escaped = hex(c);
+    if (run3 < i) parts.push(s.slice(run3, i));
+    parts.push(escaped);
+    run3 = i + 1;
+    lastWasBreak = isBreak(c);
+  }
+  if (run3 < s.length) parts.push(s.slice(run3));
+  return parts.join("");
+}
+function isBreak(c) {
+  return c === 10 || c === 13 || c === 9;
+}
+function needsWork(s, i) {
+  const c = s.charCodeAt(i);
+  return isUnsafe(c) || c >= 55296 && c <= 57343;
+}
+function quote(s, max = 120) {
+  const clipped = s.length > max ? s.slice(0, max) : s;
+  const body = escapeText(clipped.replaceAll("\\", "\\\\").replaceAll('"', '\\"'));
+  return `"${body}"${clipped.length < s.length ? `… (${s.length} characters)` : ""}`;
+}
+
 // src/engine/types.ts
 var SIGNAL_KINDS = ["identity", "trailer", "branch", "marker", "manual", "unknown-bot"];
 var UNKNOWN_BOTS_MODES = ["agent", "report", "ignore"];
@@ -30222,7 +30281,11 @@ var NOT_CODING_AGENTS = TRUSTED_AUTOMATION;
 var GIT_GENERATED_PREFIXES = ["Signed-off-by: ", "(cherry picked from commit "];
 var COMMENT_PREFIX = "#";
 function isBlank(line) {
-  return line.trim() === "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 11 && c !== 12 && String.fromCharCode(c).trim() !== "") return false;
+  }
+  return true;
 }
 function startsWithWhitespace(line) {
   return line.startsWith(" ") || line.startsWith("	");
@@ -30297,12 +30360,13 @@ function parseTrailers(message) {
   const start2 = trailerBlockStart(lines);
   if (start2 === null) return [];
   const trailers = [];
+  const pieces = [];
   let last = null;
   for (let i = start2; i < lines.length; i++) {
     const line = lines[i];
     if (isBlank(line)) continue;
     if (last !== null && startsWithWhitespace(line)) {
-      last.value = `${last.value} ${line.trim()}`.trim();
+      last.push(line.trim());
       continue;
     }
     if (line.startsWith(COMMENT_PREFIX)) {
@@ -30311,25 +30375,70 @@ function parseTrailers(message) {
     }
     const sep4 = separatorPos(line);
     if (sep4 >= 1) {
-      last = { key: line.slice(0, sep4).trim(), value: line.slice(sep4 + 1).trim() };
-      trailers.push(last);
+      trailers.push({ key: line.slice(0, sep4).trim(), value: "" });
+      last = [line.slice(sep4 + 1).trim()];
+      pieces.push(last);
     } else {
       last = null;
     }
   }
+  trailers.forEach((t, i) => {
+    t.value = pieces[i].filter((p) => p !== "").join(" ");
+  });
   return trailers;
 }
 function parseIdentity(value) {
   const text = value.trim();
-  const bracketed = /^(.*?)\s*<([^<>]*)>\s*$/.exec(text);
-  if (bracketed) {
-    const email = (bracketed[2] ?? "").trim();
-    if (email === "") return null;
-    return { name: (bracketed[1] ?? "").trim(), email };
+  if (text.endsWith(">")) {
+    const open = text.lastIndexOf("<");
+    if (open !== -1) {
+      const inner = text.slice(open + 1, -1);
+      if (inner.includes(">")) return null;
+      const email = inner.trim();
+      if (email === "") return null;
+      return { name: text.slice(0, open).trim(), email };
+    }
   }
-  const bare = /^(?:(.*?)\s+)?([^\s<>@]+@[^\s<>@]+)$/.exec(text);
-  if (bare) return { name: (bare[1] ?? "").trim(), email: bare[2] };
-  return null;
+  let cut = text.length;
+  while (cut > 0 && !isWhitespace(text.charCodeAt(cut - 1))) cut--;
+  const word = text.slice(cut);
+  const at = word.indexOf("@");
+  if (at <= 0 || at === word.length - 1 || word.indexOf("@", at + 1) !== -1 || word.includes("<") || word.includes(">")) return null;
+  return { name: text.slice(0, cut).trim(), email: word };
+}
+function isWhitespace(code2) {
+  return String.fromCharCode(code2).trim() === "";
+}
+var CO_AUTHOR_KEY = "co-authored-by:";
+function coAuthorEmails(message) {
+  const out = [];
+  let start2 = 0;
+  while (start2 <= message.length) {
+    let end = message.indexOf("\n", start2);
+    if (end === -1) end = message.length;
+    const line = message.slice(start2, end);
+    start2 = end + 1;
+    if (line.length <= CO_AUTHOR_KEY.length || line.slice(0, CO_AUTHOR_KEY.length).toLowerCase() !== CO_AUTHOR_KEY) continue;
+    const value = trimTrailing(line);
+    if (!value.endsWith(">")) continue;
+    const open = value.lastIndexOf("<");
+    if (open < CO_AUTHOR_KEY.length) continue;
+    const email = value.slice(open + 1, -1);
+    if (email !== "" && !hasWhitespaceOrBracket(email)) out.push(email);
+  }
+  return out;
+}
+function trimTrailing(line) {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === " " || line[end - 1] === "	" || line[end - 1] === "\r")) end--;
+  return line.slice(0, end);
+}
+function hasWhitespaceOrBracket(s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 60 || c === 62 || isWhitespace(c)) return true;
+  }
+  return false;
 }
 function parseNoreplyEmail(email) {
   const m2 = /^(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com$/i.exec(email.trim());
@@ -31096,6 +31205,61 @@ function expandPathSets(patterns) {
   return out;
 }
 
+// src/engine/policy-patterns.ts
+var MAX_GLOB_LENGTH = 1024;
+var MAX_BRACE_ALTERNATIVES = 256;
+function rootRelative(pattern) {
+  return pattern.startsWith("/") && !pattern.startsWith("//") ? pattern.slice(1) : pattern;
+}
+function patternProblem(pattern, kind) {
+  const found = neverMatches(pattern, kind);
+  if (found?.suggestion !== void 0 && (found.suggestion === "" || found.suggestion === "!")) found.suggestion += "**";
+  return found;
+}
+function neverMatches(pattern, kind) {
+  const negated = pattern.startsWith("!");
+  const body = negated ? pattern.slice(1) : pattern;
+  const bang = negated ? "!" : "";
+  if (body.length > MAX_GLOB_LENGTH) return null;
+  if (body === "") return { problem: negated ? `"!" alone excludes nothing` : "an empty pattern matches nothing" };
+  if (body.includes("\0")) return { problem: "paths and branch names never contain a NUL character" };
+  if (body.includes("\\")) {
+    return {
+      problem: 'a backslash is not a path separator (GitHub paths use "/") and minimatch reads it as an escape',
+      suggestion: bang + body.replaceAll("\\", "/")
+    };
+  }
+  if (kind === "head-branch" && body.startsWith("/")) {
+    return { problem: 'branch names never start with "/"', suggestion: bang + body.replace(/^\/+/, "") };
+  }
+  const anchored = kind === "head-branch" ? body : rootRelative(body);
+  const segments = anchored.split("/");
+  const clean = segments.filter((s) => s !== "" && s !== ".");
+  if (segments.some((s) => s === "..")) {
+    return {
+      problem: `a ".." segment never matches: ${kind === "path" ? "changed file paths" : "branch names"} are given relative to the repository root, without ".." or "." segments`,
+      suggestion: bang + clean.filter((s) => s !== "..").join("/")
+    };
+  }
+  if (segments.some((s) => s === ".")) {
+    return { problem: `a "." segment never matches: paths are given without "./"`, suggestion: bang + clean.join("/") };
+  }
+  if (anchored.endsWith("/")) {
+    const base = clean.join("/");
+    return {
+      problem: `a trailing "/" never matches: ${kind === "path" ? "changed files are files, never directories" : "branch names do not end with /"}`,
+      ...kind === "path" ? { suggestion: `${bang}${base === "" ? "**" : `${base}/**`}` } : {}
+    };
+  }
+  if (segments.some((s) => s === "")) {
+    return { problem: 'an empty segment ("//", or a leading "//") never matches', suggestion: bang + clean.join("/") };
+  }
+  if (body.includes("{") && braceExpand(body, { nocomment: true }).length > MAX_BRACE_ALTERNATIVES) {
+    return { problem: `its braces expand to more than ${MAX_BRACE_ALTERNATIVES} alternatives — write fewer, broader patterns` };
+  }
+  return null;
+}
+
 // src/engine/match.ts
 var MM_OPTIONS = { dot: true, nonegate: true, nocomment: true };
 var ACTION_RANK = { allow: 0, approve: 1, block: 2 };
@@ -31175,8 +31339,9 @@ var NOT_SIMPLE = /[[\]\\()|!]/;
 var ANYWHERE = { segments: [], name: null, ext: null };
 function compileGlob(source) {
   let mm;
-  const slow = (p) => (mm ??= new Minimatch(source, MM_OPTIONS)).match(p);
-  const alternatives = source.includes("{") ? braceExpand(source, MM_OPTIONS) : [source];
+  const glob2 = rootRelative(source);
+  const slow = (p) => (mm ??= new Minimatch(glob2, MM_OPTIONS)).match(p);
+  const alternatives = glob2.includes("{") ? braceExpand(glob2, MM_OPTIONS) : [glob2];
   const simple = alternatives.map(compileSimple);
   if (alternatives.length === 0 || simple.some((s) => s === null)) {
     return { source, keys: [ANYWHERE], test: (p) => slow(p) };
@@ -31194,7 +31359,6 @@ function isNormalPath(p) {
   return p !== "" && !ABNORMAL_PATH.test(p);
 }
 var ABNORMAL_PATH = /^\/|\/$|\/\/|\\|(?:^|\/)\.\.?(?:\/|$)/;
-var ANY_SEGMENTS = "[^/]+(?:/[^/]+)*";
 function extensionOf(path5) {
   const dot = path5.lastIndexOf(".");
   return dot === -1 || dot < path5.lastIndexOf("/") ? "" : path5.slice(dot + 1);
@@ -31211,32 +31375,13 @@ function compileSimple(glob2) {
   }
   const prefix2 = literal2.length === segs.length ? literal2.join("/") : literal2.map((s) => s + "/").join("");
   const lastSeg = segs[segs.length - 1];
-  const suffix = lastSeg === "**" ? "" : /[^*?]*$/.exec(lastSeg)?.[0] ?? "";
+  const suffix = lastSeg === "**" ? "" : literalTail(lastSeg);
   const name = literal2.length === 0 && suffix === lastSeg ? lastSeg : null;
   const ext2 = literal2.length === 0 && suffix.includes(".") ? extensionOf(suffix) : null;
   const key = { segments: literal2, name, ext: ext2 };
   const inner = segs.slice(literal2.length).filter((x) => x !== "**" && !x.includes("*") && !x.includes("?"));
   const infix = inner.reduce((a, b) => b.length > a.length ? b : a, "");
-  return { key, test: shapeTest(segs, literal2.length, prefix2, suffix) ?? regexTest(regexSource(segs), prefix2, suffix, infix) };
-}
-function regexSource(segs) {
-  let re = "^";
-  let needSlash = false;
-  segs.forEach((seg, i) => {
-    const last = i === segs.length - 1;
-    if (seg === "**") {
-      if (i === 0 && last) re += ANY_SEGMENTS;
-      else if (i === 0) re += "(?:[^/]+/)*";
-      else if (last) re += "/" + ANY_SEGMENTS;
-      else re += "/(?:[^/]+/)*";
-      needSlash = false;
-      return;
-    }
-    if (needSlash) re += "/";
-    re += segmentSource(seg);
-    needSlash = true;
-  });
-  return re + "$";
+  return { key, test: shapeTest(segs, literal2.length, prefix2, suffix) ?? segmentTest(segs, prefix2, suffix, infix) };
 }
 function shapeTest(segs, literalCount, prefix2, suffix) {
   const n = segs.length;
@@ -31255,24 +31400,57 @@ function shapeTest(segs, literalCount, prefix2, suffix) {
   }
   return null;
 }
-function regexTest(source, prefix2, suffix, infix = "") {
-  let regex2;
-  const re = infix === "" ? (p) => (regex2 ??= new RegExp(source)).test(p) : (p) => p.includes(infix) && (regex2 ??= new RegExp(source)).test(p);
+function literalTail(seg) {
+  return seg.slice(Math.max(seg.lastIndexOf("*"), seg.lastIndexOf("?")) + 1);
+}
+function segmentTest(segs, prefix2, suffix, infix = "") {
+  const pattern = segs[segs.length - 1] === "**" ? [...segs.slice(0, -1), "*", "**"] : segs;
+  const re = infix === "" ? (p) => matchSegments(pattern, p.split("/")) : (p) => p.includes(infix) && matchSegments(pattern, p.split("/"));
   if (prefix2 && suffix) return (p) => p.startsWith(prefix2) && p.endsWith(suffix) && re(p);
   if (prefix2) return (p) => p.startsWith(prefix2) && re(p);
   if (suffix) return (p) => p.endsWith(suffix) && re(p);
   return re;
 }
-function segmentSource(seg) {
-  if (!seg.includes("*") && !seg.includes("?")) return seg.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  let out = "";
-  for (const ch of seg) {
-    if (ch === "*") {
-      if (!out.endsWith("[^/]*")) out += "[^/]*";
-    } else if (ch === "?") out += "[^/]";
-    else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+function matchSegments(pattern, path5) {
+  let p = 0;
+  let s = 0;
+  let starP = -1;
+  let starS = 0;
+  while (s < path5.length) {
+    if (p < pattern.length && pattern[p] === "**") {
+      starP = p++;
+      starS = s;
+    } else if (p < pattern.length && matchSegment(pattern[p], path5[s])) {
+      p++;
+      s++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      s = ++starS;
+    } else return false;
   }
-  return out;
+  while (p < pattern.length && pattern[p] === "**") p++;
+  return p === pattern.length;
+}
+function matchSegment(pattern, text) {
+  let p = 0;
+  let t = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    const c = pattern[p];
+    if (c === "*") {
+      starP = p++;
+      starT = t;
+    } else if (p < pattern.length && (c === "?" || c === text[t])) {
+      p++;
+      t++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      t = ++starT;
+    } else return false;
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
 }
 function ruleApplies(rule, baseRef) {
   return !rule.targets || listMatches(rule.targets, baseRef);
@@ -34834,11 +35012,11 @@ var NAMED = Object.freeze({
 var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
 function decodeEntities(input2) {
   if (input2.indexOf("&") === -1) return input2;
-  return input2.replace(ENTITY_RE, (match2, hex, dec, name) => {
+  return input2.replace(ENTITY_RE, (match2, hex2, dec, name) => {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match2;
     }
-    const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
+    const cp = hex2 !== void 0 ? parseInt(hex2, 16) : parseInt(dec, 10);
     if (!Number.isFinite(cp) || cp > 1114111) return match2;
     return String.fromCodePoint(cp);
   });
@@ -34916,7 +35094,7 @@ function matchList(value, list) {
   }
   return null;
 }
-function isUnsafe(value, context) {
+function isUnsafe2(value, context) {
   assertString(value);
   assertContext(context);
   const { lists, regex: regex2 } = normalise(context);
@@ -34989,7 +35167,7 @@ var OrderedObjParser = class {
         // onExternalEntity: (name, value) => isUnsafe(value) ? 'block' : 'allow',
         onInputEntity: (name, value) => (
           //TODO: VALID_CONTEXTS.HTML should be set only if this.options.htmlEntities
-          isUnsafe(value, [html_default, xml_default]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW
+          isUnsafe2(value, [html_default, xml_default]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW
         )
         //postCheck: resolved => resolved
       });
@@ -35837,14 +36015,14 @@ function parseString(ctx) {
         let value = 0;
         let len = c === 120 ? 2 : c === 117 ? 4 : 8;
         for (let j = 0; j < len; j++, ctx.p++) {
-          let hex = ctx.s.charCodeAt(ctx.p);
+          let hex2 = ctx.s.charCodeAt(ctx.p);
           let digit2 = (
             /* 0-9 */
-            hex >= 48 && hex <= 57 ? hex - 48 : (
+            hex2 >= 48 && hex2 <= 57 ? hex2 - 48 : (
               /* A-F */
-              hex >= 65 && hex <= 70 ? hex - 65 + 10 : (
+              hex2 >= 65 && hex2 <= 70 ? hex2 - 65 + 10 : (
                 /* a-f */
-                hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1
+                hex2 >= 97 && hex2 <= 102 ? hex2 - 97 + 10 : -1
               )
             )
           );
@@ -37610,7 +37788,6 @@ function buildRequirements(policy, files) {
   }
   return [...groups2.values()].sort((a, b) => (a.rule ?? Infinity) - (b.rule ?? Infinity));
 }
-var CO_AUTHOR_TRAILER = /^co-authored-by:[ \t]*(.*?)[ \t]*<([^<>\s]+)>[ \t]*$/gim;
 function shortSha(sha) {
   return sha.slice(0, 7);
 }
@@ -37641,7 +37818,7 @@ function contributorIndex(facts) {
       add(co.login, co.id, `co-authored commit ${sha}`);
       addEmail(co.email, `co-authored commit ${sha}`);
     }
-    for (const m2 of c.message.matchAll(CO_AUTHOR_TRAILER)) addEmail(m2[2], `co-authored commit ${sha}`);
+    for (const email of coAuthorEmails(c.message)) addEmail(email, `co-authored commit ${sha}`);
   }
   return idx;
 }
@@ -37692,10 +37869,16 @@ function evaluateApprovals(input2, pending, contributors, blocked) {
   const policy = input2.policy.status === "ok" ? input2.policy.policy : null;
   const config2 = policy ? detectionConfigFromPolicy(policy) : null;
   const approvedBy = pending.map(() => []);
-  const approvals = input2.approvals.map((a) => {
+  const withdrawn = withdrawnClicks(input2.approvals);
+  const approvals = input2.approvals.map((a, index) => {
     const out = { login: a.account.login, source: a.source, counted: false, countedFor: [] };
     if (pending.length === 0) {
       out.reason = blocked ? "approvals do not override blocked files" : "no changed file needs approval";
+      return out;
+    }
+    const gone = withdrawn.get(index);
+    if (gone !== void 0) {
+      out.reason = gone;
       return out;
     }
     const reasons = [];
@@ -37721,6 +37904,37 @@ function evaluateApprovals(input2, pending, contributors, blocked) {
     return { rule: r.rule, ...r.kind ? { kind: r.kind } : {}, requirement: r.requirement, files: r.files, approvedBy: approvedBy[i], missing, met: missing === 0 };
   });
   return { requirements, approvals };
+}
+var STATE_CHANGES = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
+function withdrawnClicks(approvals) {
+  const out = /* @__PURE__ */ new Map();
+  const byLogin2 = (a) => `@${a.account.login.toLowerCase()}`;
+  const byId = (a) => typeof a.account.id === "number" ? `#${a.account.id}` : void 0;
+  const reviews = /* @__PURE__ */ new Map();
+  for (const a of approvals) {
+    if (a.source !== "review" || a.state === void 0 || !STATE_CHANGES.has(a.state)) continue;
+    reviews.set(byLogin2(a), a);
+    const id = byId(a);
+    if (id !== void 0) reviews.set(id, a);
+  }
+  approvals.forEach((click, index) => {
+    if (click.source !== "button") return;
+    const id = byId(click);
+    const review = (id !== void 0 ? reviews.get(id) : void 0) ?? reviews.get(byLogin2(click));
+    if (!review || review.state === "APPROVED") return;
+    if (reviewCameFirst(review, click)) return;
+    out.set(
+      index,
+      review.state === "DISMISSED" ? "withdrawn: their review was dismissed after the click (approve again)" : `withdrawn by their later review (${review.state})`
+    );
+  });
+  return out;
+}
+function reviewCameFirst(review, click) {
+  const seen = click.seenReview;
+  if (seen === void 0 || typeof review.reviewId !== "number") return false;
+  if (seen === null) return false;
+  return review.reviewId < seen.id || review.reviewId === seen.id && review.state === seen.state;
 }
 function requirementsForFiles(policy, files, baseRef) {
   const reqs = buildRequirements(policy, matchFiles(compilePolicy(policy), files, baseRef)).map((g) => g.requirement);
@@ -37834,10 +38048,8 @@ function requirementKindName(kind) {
 var CHECK_TITLE_MAX = 1024;
 var CHECK_OUTPUT_MAX = 65535;
 var EVIDENCE_OPEN_ROWS = 10;
-var UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-var UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 function sanitize(s, max = Infinity) {
-  const one = UNSAFE_TEST.test(s) ? s.replace(/[\r\n\t]+/g, " ").replace(UNSAFE_CHARS, "�") : s;
+  const one = escapeText(s, { whitespace: "space" });
   if (one.length <= max) return one;
   return one.slice(0, Math.max(0, max - 1)) + "…";
 }
@@ -41014,7 +41226,7 @@ function requireDumper() {
     }
     return false;
   }
-  function isWhitespace(c) {
+  function isWhitespace2(c) {
     return c === CHAR_SPACE || c === CHAR_TAB;
   }
   function isPrintable(c) {
@@ -41026,19 +41238,19 @@ function requireDumper() {
   }
   function isPlainSafe(c, prev, inblock) {
     const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace2(c);
     return (
       // ns-plain-safe
       (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
       c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
       c !== CHAR_SHARP && // false on '#'
       !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
-      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      isNsCharOrWhitespace(prev) && !isWhitespace2(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
       prev === CHAR_COLON && cIsNsChar
     );
   }
   function isPlainSafeFirst(c) {
-    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace2(c) && // - s-white
     // - (c-indicator ::=
     // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
     c !== CHAR_MINUS2 && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
@@ -41046,7 +41258,7 @@ function requireDumper() {
     c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
   }
   function isPlainSafeLast(c) {
-    return !isWhitespace(c) && c !== CHAR_COLON;
+    return !isWhitespace2(c) && c !== CHAR_COLON;
   }
   function codePointAt(string, pos) {
     const first = string.charCodeAt(pos);
@@ -41581,7 +41793,8 @@ var stringList = (description, item, extra = {}) => ({
 var glob = {
   type: "string",
   minLength: 1,
-  description: "A minimatch glob (matched with `dot: true`); a leading `!` excludes."
+  maxLength: MAX_GLOB_LENGTH,
+  description: "A minimatch glob (matched with `dot: true`); a leading `!` excludes; a leading `/` anchors at the repository root (as in CODEOWNERS — every pattern is anchored there, so `/action.yml` and `action.yml` are the same). Patterns that could never match a path are errors: empty, `./x`, `../x`, backslashes, `//`, a trailing `/`."
 };
 function requirementSchema(topLevel) {
   const inherit = (key) => topLevel ? "" : ` Defaults to the top-level \`approval.${key}\`.`;
@@ -41672,9 +41885,12 @@ var agentDefinition = {
     ),
     emails: stringList(
       "Git emails of the agent, as commit author, committer or `Co-authored-by:` trailer. Globs allowed, case-insensitive.",
-      { type: "string", minLength: 1, description: "An email address or a glob, e.g. `*@agents.acme.example`." }
+      { type: "string", minLength: 1, maxLength: MAX_GLOB_LENGTH, description: "An email address or a glob, e.g. `*@agents.acme.example`." }
     ),
-    branches: stringList("Head branch globs the agent pushes to, e.g. `acme-ai/**`.", glob),
+    branches: stringList("Head branch globs the agent pushes to, e.g. `acme-ai/**`.", {
+      ...glob,
+      description: "A head branch name or minimatch glob, without `refs/heads/`. Globs that could never match a branch name are errors: empty, a leading or trailing `/`, `//`, `.` or `..` segments, backslashes."
+    }),
     markers: stringList(
       "Text the agent leaves in a pull request body or a commit message, e.g. `Generated by ACME Agent`. Matched as a substring.",
       { type: "string", minLength: 1, description: "A marker text." }
@@ -41970,24 +42186,57 @@ function positionAt(starts, offset) {
   }
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
+var MAX_POLICY_DEPTH = 64;
 function exceedsValueBudget(value, limit) {
   let seen = 0;
   const stack = [value];
+  const depths = [0];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (++seen > limit) return true;
-    if (Array.isArray(v)) stack.push(...v);
-    else if (isPlainObject(v)) stack.push(...Object.values(v));
+    const depth = depths.pop();
+    if (++seen > limit) return "values";
+    if (depth > MAX_POLICY_DEPTH) return "depth";
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        stack.push(item);
+        depths.push(depth + 1);
+      }
+    } else if (isPlainObject(v)) {
+      for (const key in v) {
+        stack.push(v[key]);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
+}
+function keyAtLineStart(text) {
+  const isSpace = (c) => c !== void 0 && c.trim() === "";
+  let i = 0;
+  for (; ; ) {
+    while (isSpace(text[i])) i++;
+    if (text[i] === "-" && isSpace(text[i + 1])) i++;
+    else break;
+  }
+  const quote2 = text[i];
+  if (quote2 === '"' || quote2 === "'") {
+    const close = text.indexOf(quote2, i + 1);
+    if (close === -1) return void 0;
+    let j2 = close + 1;
+    while (isSpace(text[j2])) j2++;
+    return text[j2] === ":" ? text.slice(i + 1, close) : void 0;
+  }
+  let j = i;
+  while (j < text.length && !":#{}[],".includes(text[j])) j++;
+  const key = text.slice(i, j).trimEnd();
+  return text[j] === ":" && key !== "" ? key : void 0;
 }
 function yamlErrorMessage(error, text) {
   const reason = error.reason || "invalid YAML";
   if (reason === "duplicated mapping key") {
     const lineText = text.split("\n")[error.mark.line] ?? "";
-    const match2 = /^\s*(?:-\s+)*(?:"([^"]*)"|'([^']*)'|([^:#{}[\],]+?))\s*:/.exec(lineText.slice(error.mark.column));
-    const key = match2?.[1] ?? match2?.[2] ?? match2?.[3];
-    const named = key !== void 0 ? ` "${key}"` : "";
+    const key = keyAtLineStart(lineText.slice(error.mark.column));
+    const named = key !== void 0 ? ` ${quote(key)}` : "";
     return `duplicate key${named}: each key may appear only once in a mapping (the second would silently replace the first)`;
   }
   return `invalid YAML: ${reason}`;
@@ -42011,6 +42260,7 @@ function parsePolicyDocument(text, file) {
   const stack = [];
   let root;
   let value;
+  let composed = 0;
   try {
     value = load(source, {
       filename: file,
@@ -42020,6 +42270,7 @@ function parsePolicyDocument(text, file) {
       json: false,
       listener(event, state) {
         if (event === "open") {
+          composed++;
           stack.push({ open: state.position, close: state.position, result: void 0, children: [] });
           return;
         }
@@ -42042,29 +42293,25 @@ function parsePolicyDocument(text, file) {
       return {
         ok: false,
         errors: [
-          {
+          safeError({
             file,
             line: (mark?.line ?? 0) + 1,
             column: (mark?.column ?? 0) + 1,
             message: yamlErrorMessage(error, source)
-          }
+          })
         ]
       };
     }
+    if (error instanceof RangeError) {
+      const message = `lists and mappings are nested too deeply to read (more than ${MAX_POLICY_DEPTH} levels are refused) — a policy nests a few levels at most`;
+      return { ok: false, errors: [safeError({ file, line: 1, column: 1, message })] };
+    }
     throw error;
   }
-  if (exceedsValueBudget(value, MAX_POLICY_VALUES)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          file,
-          line: 1,
-          column: 1,
-          message: `the document expands to more than ${MAX_POLICY_VALUES} values (YAML aliases repeated too often?) — a policy must stay small`
-        }
-      ]
-    };
+  const over = exceedsValueBudget(value, MAX_POLICY_VALUES);
+  if (over) {
+    const message = over === "depth" ? `lists and mappings are nested more than ${MAX_POLICY_DEPTH} levels deep — a policy nests a few levels at most` : composed > MAX_POLICY_VALUES ? `the document has more than ${MAX_POLICY_VALUES} values — a policy must stay small` : `the document expands to more than ${MAX_POLICY_VALUES} values through YAML aliases (*name) — a policy must stay small; write the values out or use fewer aliases`;
+    return { ok: false, errors: [safeError({ file, line: 1, column: 1, message })] };
   }
   const index = indexPositions(source, root);
   const starts = lineStarts(source);
@@ -42104,7 +42351,7 @@ function describePointer(pointer) {
   for (const token of pointer.slice(1).split("/").map(unescapePointer)) {
     if (/^\d+$/.test(token)) out += `[${token}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(token)) out += out === "" ? token : `.${token}`;
-    else out += `[${JSON.stringify(token)}]`;
+    else out += `[${quote(token)}]`;
   }
   return out;
 }
@@ -42163,7 +42410,7 @@ function describeSchema(schema2, plural3 = false) {
 function describeValue(value) {
   if (value === null || value === void 0) return "an empty value";
   if (typeof value === "string") {
-    return value.length > 60 ? `${JSON.stringify(value.slice(0, 57))}…` : JSON.stringify(value);
+    return quote(value, 60);
   }
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a mapping";
@@ -42212,7 +42459,10 @@ function valueAt(root, pointer) {
   return v;
 }
 function errorAt(doc, position, message) {
-  return { file: doc.file, line: position.line, column: position.column, message };
+  return safeError({ file: doc.file, line: position.line, column: position.column, message });
+}
+function safeError(e) {
+  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
 }
 function schemaErrors(doc, errors) {
   const anyOfPaths = errors.filter((e) => e.keyword === "anyOf").map((e) => `${e.schemaPath}/`);
@@ -42238,7 +42488,7 @@ function schemaErrors(doc, errors) {
         errorAt(
           doc,
           doc.keyPositionOf(`${e.instancePath}/${escapePointer(key)}`),
-          `unknown key "${key}" at ${where} — expected one of: ${allowed.join(", ")}${didYouMean(key, allowed)}`
+          `unknown key ${quote(key)} at ${where} — expected one of: ${allowed.join(", ")}${didYouMean(key, allowed)}`
         )
       );
     } else if (e.keyword === "required") {
@@ -42249,7 +42499,7 @@ function schemaErrors(doc, errors) {
       out.push(errorAt(doc, doc.positionOf(e.instancePath), message));
     } else if (e.keyword === "anyOf" && e.schemaPath.endsWith("/items/anyOf") && e.instancePath.includes("/define/")) {
       const id = valueAt(doc.value, `${e.instancePath}/id`);
-      const named = typeof id === "string" ? `agent "${id}"` : "agent";
+      const named = typeof id === "string" ? `agent ${quote(id)}` : "agent";
       out.push(
         errorAt(
           doc,
@@ -42307,7 +42557,7 @@ function semanticErrors(doc) {
         errorAt(
           doc,
           doc.positionOf(`/agents/define/${i}/id`),
-          `duplicate agent id "${id}" at agents.define[${i}].id (already defined at agents.define[${first}]) — ids must be unique: they name the label agent:<id>`
+          `duplicate agent id ${quote(id)} at agents.define[${i}].id (already defined at agents.define[${first}]) — ids must be unique: they name the label agent:<id>`
         )
       );
     });
@@ -42360,6 +42610,31 @@ function semanticErrors(doc) {
       }
     });
   }
+  out.push(...patternErrors(doc));
+  return out;
+}
+function patternErrors(doc) {
+  const out = [];
+  const check2 = (pointer, kind) => {
+    const list = valueAt(doc.value, pointer);
+    if (!Array.isArray(list)) return;
+    list.forEach((p, j) => {
+      if (typeof p !== "string") return;
+      const found = patternProblem(p, kind);
+      if (!found) return;
+      const hint = found.suggestion !== void 0 ? ` — did you mean ${quote(found.suggestion)}?` : "";
+      out.push(errorAt(doc, doc.positionOf(`${pointer}/${j}`), `pattern ${quote(p)} at ${describePointer(`${pointer}/${j}`)} can never match: ${found.problem}${hint}`));
+    });
+  };
+  const paths = valueAt(doc.value, "/paths");
+  if (Array.isArray(paths)) {
+    paths.forEach((_, i) => {
+      check2(`/paths/${i}/match`, "path");
+      check2(`/paths/${i}/targets`, "base-branch");
+    });
+  }
+  const define2 = valueAt(doc.value, "/agents/define");
+  if (Array.isArray(define2)) define2.forEach((_, i) => check2(`/agents/define/${i}/branches`, "head-branch"));
   return out;
 }
 function byPosition(a, b) {
@@ -42466,6 +42741,17 @@ function applyDefaults(value) {
   };
 }
 function loadPolicyLayers(layers) {
+  try {
+    return loadLayers(layers);
+  } catch (error) {
+    return { ok: false, errors: [internalError(layers[0]?.file ?? "(none)", error)] };
+  }
+}
+function internalError(file, error) {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return safeError({ file, line: 1, column: 1, message: `the policy could not be validated (${reason.slice(0, 200)}) — simplify the file; please report this as a bug` });
+}
+function loadLayers(layers) {
   if (layers.length === 0) {
     return { ok: false, errors: [{ file: "(none)", line: 0, column: 0, message: "no policy file to load" }] };
   }
@@ -42495,11 +42781,17 @@ function loadPolicy(text, file) {
   return loadPolicyLayers([{ text, file }]);
 }
 function validatePolicyText(text, file) {
-  const parsed = parsePolicyDocument(text, file);
-  return parsed.ok ? validatePolicyDocument(parsed.doc) : parsed.errors;
+  try {
+    const parsed = parsePolicyDocument(text, file);
+    return parsed.ok ? validatePolicyDocument(parsed.doc) : parsed.errors;
+  } catch (error) {
+    return [internalError(file, error)];
+  }
 }
 function formatPolicyError(e) {
-  return e.line > 0 ? `${e.file}:${e.line}:${e.column}: ${e.message}` : `${e.file}: ${e.message}`;
+  const file = escapeText(e.file);
+  const message = escapeText(e.message);
+  return e.line > 0 ? `${file}:${e.line}:${e.column}: ${message}` : `${file}: ${message}`;
 }
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -43077,7 +43369,14 @@ function decodeButtonApprovals(text, sha) {
     if (parsed.sha !== sha || !Array.isArray(parsed.approvals)) return [];
     return parsed.approvals.filter(
       (a) => typeof a?.login === "string" && a.login.length > 0 && typeof a.at === "string" && typeof a.type === "string" && (a.id === null || Number.isSafeInteger(a.id))
-    );
+    ).map((a) => {
+      const seen = a.seenReview;
+      if (seen === void 0 || seen === null) return a;
+      const ok = typeof seen === "object" && Number.isSafeInteger(seen.id) && typeof seen.state === "string";
+      if (ok) return a;
+      const { seenReview: _dropped, ...rest } = a;
+      return rest;
+    });
   } catch {
     return [];
   }
@@ -43093,7 +43392,7 @@ var COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } aut
 var BLOB = `__typename ... on Blob { text isTruncated oid }`;
 var DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... on Commit { oid policyFile: file(path: $policyPath) { object { ${BLOB} } } } } }`;
 var PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
-var REVIEW = `author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
+var REVIEW = `databaseId author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
 var LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } ... on UnlabeledEvent { actor { __typename login } label { name } } }`;
 var PULL_QUERY = (
   /* GraphQL */
@@ -43224,7 +43523,7 @@ function memo(cache3, parts, compute) {
   cache3.set(key, value);
   return value;
 }
-function loadLayers(layers) {
+function loadLayers2(layers) {
   return memo(loadedCache, layers.flatMap((l) => [l.file, l.text]), () => loadPolicyLayers(layers));
 }
 function extendsOf(text, file) {
@@ -43308,7 +43607,7 @@ async function readPolicy(gh, repoBlob, orgBlob) {
   if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
   let loaded;
   try {
-    loaded = loadLayers(layers);
+    loaded = loadLayers2(layers);
   } catch (error) {
     return { status: "invalid", errors: [{ file: firstFile, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }], source };
   }
@@ -43464,6 +43763,11 @@ async function isTeamMember(gh, team, login, cache3) {
   }
   return p;
 }
+function stampClick(click, latest) {
+  const mine = latest.find((r) => r.author?.login.toLowerCase() === click.login.toLowerCase());
+  const seenReview = mine && typeof mine.databaseId === "number" ? { id: mine.databaseId, state: mine.state } : null;
+  return { ...click, seenReview };
+}
 async function qualify(gh, repo, requirements, headSha, candidates, cache3) {
   const plausible = (c) => c.account.type === "User" && (c.source === "button" || c.state === "APPROVED");
   const reqs = candidates.some(plausible) ? requirements() : [];
@@ -43473,7 +43777,14 @@ async function qualify(gh, repo, requirements, headSha, candidates, cache3) {
   const acceptsStale = reqs.some((r) => !r.dismiss_on_push);
   return Promise.all(
     candidates.map(async (c) => {
-      const base = { account: c.account, source: c.source, commitSha: c.commitSha, ...c.state ? { state: c.state } : {} };
+      const base = {
+        account: c.account,
+        source: c.source,
+        commitSha: c.commitSha,
+        ...c.state ? { state: c.state } : {},
+        ...c.reviewId !== void 0 ? { reviewId: c.reviewId } : {},
+        ...c.seenReview !== void 0 ? { seenReview: c.seenReview } : {}
+      };
       const couldCount = reqs.length > 0 && plausible(c) && (c.commitSha === headSha || acceptsStale);
       if (!couldCount) return { ...base, permission: null, teams: null };
       let permission;
@@ -43639,14 +43950,29 @@ async function readPull(gh, target, fallback, options2 = {}) {
   }) : null;
   const carriedFrom = updateMerge?.facts.carried ? updateMerge.facts.from : null;
   const stored = head?.oid === headSha ? decodeButtonApprovals(check2?.text, headSha) : [];
-  const buttonApprovals = [...stored];
-  for (const click of updateMerge?.clicks ?? []) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
+  const kept = [...stored];
+  for (const click of updateMerge?.clicks ?? []) if (!kept.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) kept.push(click);
+  const latest = latestReviews(reviews);
   const pending = options2.pendingClicks?.sha === headSha ? options2.pendingClicks.clicks : [];
-  for (const click of pending) if (!buttonApprovals.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) buttonApprovals.push(click);
+  const isSame = (a, b) => a.login.toLowerCase() === b.login.toLowerCase();
+  const buttonApprovals = [...kept.filter((s) => !pending.some((p) => isSame(s, p))), ...pending.map((c) => stampClick(c, latest))];
   const candidates = [
     // A review of the approved head counts at the carried-over merge as if given there.
-    ...latestReviews(reviews).map((r) => ({ account: account(r.author), source: "review", commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : r.commit?.oid ?? "", state: r.state, canPush: r.authorCanPushToRepository })),
-    ...buttonApprovals.map((b) => ({ account: { login: b.login, id: b.id, type: b.type }, source: "button", commitSha: headSha, canPush: null }))
+    ...latest.map((r) => ({
+      account: account(r.author),
+      source: "review",
+      commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : r.commit?.oid ?? "",
+      state: r.state,
+      canPush: r.authorCanPushToRepository,
+      reviewId: r.databaseId
+    })),
+    ...buttonApprovals.map((b) => ({
+      account: { login: b.login, id: b.id, type: b.type },
+      source: "button",
+      commitSha: headSha,
+      canPush: null,
+      ...b.seenReview !== void 0 ? { seenReview: b.seenReview } : {}
+    }))
   ];
   const approvals = await qualify(gh, target, () => applicableRequirements(policyState2, files, pr.baseRefName), headSha, candidates, cache3);
   const allLabels = pr.labels.nodes.map((l) => l.name);
@@ -50346,7 +50672,7 @@ async function check(args, io, env) {
     return EXIT_ERROR;
   }
   if (policy.status === "unreadable") {
-    io.stderr.write(`agent-gate: cannot read policy ${policy.source.description}: ${policy.reason}
+    io.stderr.write(`agent-gate: cannot read policy ${escapeText(policy.source.description)}: ${escapeText(policy.reason)}
 `);
     return EXIT_ERROR;
   }
@@ -50369,7 +50695,7 @@ async function validate2(args, io, env) {
     io.stderr.write(formatValidateErrors(result.errors));
     return EXIT_ERROR;
   }
-  io.stdout.write(`${result.file}: valid policy (hash ${result.hash})
+  io.stdout.write(`${escapeText(result.file)}: valid policy (hash ${result.hash})
 `);
   return EXIT_OK;
 }
@@ -50416,18 +50742,18 @@ async function main(argv, io) {
 function reportError(e, io) {
   if (e instanceof UsageError) {
     const cmd = e.command ? `${e.command} ` : "";
-    io.stderr.write(`agent-gate: ${e.message}
+    io.stderr.write(`agent-gate: ${escapeText(e.message)}
 Run "agent-gate ${cmd}--help" for usage.
 `);
     return EXIT_ERROR;
   }
   if (e instanceof GitError || e instanceof CliError || e instanceof GitHubCliError) {
-    io.stderr.write(`agent-gate: ${e.message}
+    io.stderr.write(`agent-gate: ${escapeText(e.message)}
 `);
     return EXIT_ERROR;
   }
   const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  io.stderr.write(`agent-gate: internal error: ${message.split("\n")[0]}
+  io.stderr.write(`agent-gate: internal error: ${escapeText(message.split("\n")[0] ?? "")}
 `);
   return EXIT_ERROR;
 }
