@@ -37242,16 +37242,24 @@ function start(node, fallback) {
   const range2 = node?.range;
   return range2 ? range2[0] : fallback;
 }
-function pairs(doc, node) {
+function pairs(doc, node, depth = 0) {
   const map2 = resolve(doc, node);
   if (!(0, import_yaml2.isMap)(map2)) return [];
   const out = [];
+  const merged = [];
   for (const item of map2.items) {
     if (!(0, import_yaml2.isPair)(item)) continue;
     const key = str(item.key);
     if (key === void 0) continue;
+    if (key === "<<" && depth < 2) {
+      const at = start(item.key, 0);
+      const sources = (0, import_yaml2.isSeq)(item.value) ? item.value.items : [item.value];
+      for (const src of sources) for (const p of pairs(doc, src, depth + 1)) merged.push({ ...p, keyOffset: at });
+      continue;
+    }
     out.push({ key, keyOffset: start(item.key, 0), value: resolve(doc, item.value) });
   }
+  for (const m2 of merged) if (!out.some((p) => p.key === m2.key)) out.push(m2);
   return out;
 }
 function get(doc, node, key) {

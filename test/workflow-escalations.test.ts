@@ -95,6 +95,13 @@ describe("workflow privilege analysis, one escalation per kind", () => {
     expect(f.map((x) => x.kind)).toContain("permissions");
   });
 
+  it("attack: a privilege hidden behind a YAML merge key is still read", () => {
+    const head = "x-job: &job\n  runs-on: self-hosted\n  permissions: write-all\non: push\njobs:\n  a:\n    <<: *job\n    steps: []\n";
+    const f = analyzeWorkflowChange({ path: WF, base: null, head }).findings;
+    expect(f.map((x) => x.kind).sort()).toEqual(["permissions", "self-hosted-runner"]);
+    expect(f.find((x) => x.kind === "self-hosted-runner")!.line).toBe(7);
+  });
+
   it("recognises workflow and action metadata paths", () => {
     expect(isAnalysedWorkflowFile(".github/workflows/a.yml")).toBe(true);
     expect(isAnalysedWorkflowFile(".github/workflows/a.yaml")).toBe(true);

@@ -66,16 +66,30 @@ function start(node: unknown, fallback: number): number {
   return range ? range[0] : fallback;
 }
 
-function pairs(doc: Document, node: unknown): { key: string; keyOffset: number; value: unknown }[] {
+/**
+ * The key/value pairs of a mapping. A merge key (`<<: *base`, `<<: [*a, *b]`) contributes the merged
+ * mappings' pairs that the mapping does not set itself (YAML merge semantics): whether or not a given
+ * runner honours merge keys, a privilege hidden behind one is still read (at the merge key's line).
+ * One level deep, so aliases cannot make the walk exponential.
+ */
+function pairs(doc: Document, node: unknown, depth = 0): { key: string; keyOffset: number; value: unknown }[] {
   const map = resolve(doc, node);
   if (!isMap(map)) return [];
   const out: { key: string; keyOffset: number; value: unknown }[] = [];
+  const merged: { key: string; keyOffset: number; value: unknown }[] = [];
   for (const item of (map as YAMLMap).items) {
     if (!isPair(item)) continue;
     const key = str(item.key);
     if (key === undefined) continue;
+    if (key === "<<" && depth < 2) {
+      const at = start(item.key, 0);
+      const sources = isSeq(item.value) ? item.value.items : [item.value];
+      for (const src of sources) for (const p of pairs(doc, src, depth + 1)) merged.push({ ...p, keyOffset: at });
+      continue;
+    }
     out.push({ key, keyOffset: start(item.key, 0), value: resolve(doc, item.value) });
   }
+  for (const m of merged) if (!out.some((p) => p.key === m.key)) out.push(m);
   return out;
 }
 
