@@ -16,6 +16,7 @@ import { observabilityHandler } from "./http.js";
 import { AppMetrics, observeHandler } from "./metrics.js";
 import { EvaluationRetries, retryOptionsFromEnv } from "./retry.js";
 import { recoverDeliveries, type RecoveryOptions } from "./recover.js";
+import { payloadProblem } from "./payload-guard.js";
 import { createRedisShaLock } from "./sha-lock.js";
 import type { ShutdownRegistrar } from "./shutdown.js";
 import { SharedStateHealth } from "../github/limiter.js";
@@ -66,7 +67,18 @@ const agentGate: ApplicationFunction = (probot, options) => {
     });
     setImmediate(() => void recoverDeliveries({ probot, app, options: recovery, stopped: () => stopped }));
   }
-  const observed = <C extends Context>(handler: (context: C) => Promise<void>) => observeHandler(app.metrics, handler);
+  // Deliveries whose installation or repository cannot be named are answered and ignored (./payload-guard.ts).
+  const guarded =
+    <C extends Context>(handler: (context: C) => Promise<void>) =>
+    async (context: C): Promise<void> => {
+      const problem = payloadProblem(context.payload, { repository: !context.name.startsWith("installation") });
+      if (problem !== null) {
+        context.log.warn({ event: context.name, problem }, "agent-gate: delivery ignored: its payload cannot be handled");
+        return;
+      }
+      await handler(context);
+    };
+  const observed = <C extends Context>(handler: (context: C) => Promise<void>) => observeHandler(app.metrics, guarded(handler));
 
   probot.on(
     PULL_REQUEST_ACTIONS.map((a) => `pull_request.${a}` as const),
