@@ -56,8 +56,9 @@ test("with 15 % of GitHub requests failing, every PR converges to the right conc
   fake.faults.inject({ graphql: true, times: 4, status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] } });
   fake.faults.random({ rate: 0.15, seed: 8013, skip: notTokens });
   const statuses = [await send(deliveries[0]!), ...(await Promise.all(deliveries.slice(1).map((d) => send(d))))];
-  // Every delivery is answered (500 when a write failed for good: the app retries that too).
-  for (const s of statuses) expect([200, 500]).toContain(s);
+  // Every delivery is answered (500 when a write failed for good: the app retries that too; 202 when
+  // a loaded machine took Probot past its 9 s).
+  for (const s of statuses) expect([200, 202, 500]).toContain(s);
   const wrong = () => expected.filter((e) => conclusionOf(e.repo, e.sha) !== e.want);
   await untilStdout(app, () => (wrong().length === 0 ? true : undefined), "every PR at its right conclusion", 60_000).catch((error: Error) => {
     throw new Error(`${error.message}: ${JSON.stringify(wrong().map((e) => ({ ...e, got: conclusionOf(e.repo, e.sha) })))}`);
