@@ -129,6 +129,20 @@ export async function requestBudget(h, rows) {
     await h.deliver(app.url, app.secret, ...pushed);
     const q2 = byKind(apiRequests(fake, since));
     rows.push(row("requests: same event again (review already requested at this SHA)", fmt(q2), "1 (the read)", q2.rest + q2.graphql + q2.conditional === 1));
+
+    // Issue 12: an "Update branch" merge with approval.keep_on_update_merge costs one more read (the compare).
+    w.addRepo("acme/budget-merge", { files: { "README.md": "x\n", ".github/agent-policy.yml": "version: 1\napproval:\n  keep_on_update_merge: true\n" }, collaborators: { alice: "write", bob: "write" } });
+    const mp = w.addPull("acme/budget-merge", { author: AGENT, head: "copilot/bench-merge", commits: [{ message: "Hundred files", files }] });
+    await h.deliver(app.url, app.secret, ...h.pullRequestEvent(w, "acme/budget-merge", mp.number, "opened"));
+    const approval = w.review("acme/budget-merge", mp.number, "alice", "APPROVED");
+    await h.deliver(app.url, app.secret, ...h.reviewEvent(w, "acme/budget-merge", mp.number, approval.id));
+    w.setFile("acme/budget-merge", "main", "docs/new.md", "new\n");
+    w.updateBranchMerge("acme/budget-merge", mp.number, { author: "bob" });
+    since = fake.lastSeq();
+    await h.deliver(app.url, app.secret, ...h.pullRequestEvent(w, "acme/budget-merge", mp.number, "synchronize"));
+    const m = byKind(apiRequests(fake, since));
+    const carried = w.checkRuns("acme/budget-merge", w.pull("acme/budget-merge", mp.number).headSha, "agent-gate")[0]?.conclusion === "success";
+    rows.push(row("requests: synchronize to an Update branch merge (keep_on_update_merge, approval carried)", fmt(m), "≤ 3 (1 read + 1 compare + 1 write)", carried && m.rest + m.graphql + m.conditional <= 3));
     if (fake.violations.length > 0) rows.push(row("fake GitHub contract violations", fake.violations.length, "0", false));
   } finally {
     await app.stop();

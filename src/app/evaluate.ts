@@ -9,8 +9,8 @@ import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX 
 import { ASSISTED_LABEL } from "../engine/policy-defaults.js";
 import { decisionAnnotations } from "../engine/render-guard.js";
 import { createHash } from "node:crypto";
-import type { Decision, Account } from "../engine/types.js";
-import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
+import type { Decision, Account, PolicyPreview } from "../engine/types.js";
+import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodePolicyPreview, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
 import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../github/client.js";
 import { withUnspacedQueries } from "../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
@@ -19,6 +19,7 @@ import { decisionAudit, logClick, logDecision } from "./audit.js";
 import type { FollowUp } from "./keyed-queue.js";
 import { gaveUpNote } from "./retry.js";
 import { requestReviewsOnce } from "./review-requests.js";
+import { previewPolicy } from "./policy-preview.js";
 import { assertLeaseHeld, ShaLockLostError, ShaLockTimeoutError } from "./sha-lock.js";
 import { shaKey, type AppState } from "./state.js";
 
@@ -84,8 +85,8 @@ function decideSnapshot(s: PullSnapshot): Decision {
 }
 
 /** The check's text with the stored clicks, within GitHub's 65,535-character limit for `output.text`. */
-function textWithClicks(decision: Decision, rendered: string, sha: string, clicks: ButtonApproval[], reviewRequests: ReviewRequestRecord[] = []): string {
-  const block = { sha, approvals: clicks, reviewRequests };
+function textWithClicks(decision: Decision, rendered: string, sha: string, clicks: ButtonApproval[], reviewRequests: ReviewRequestRecord[] = [], policyPreview: PolicyPreview | null = null): string {
+  const block = { sha, approvals: clicks, reviewRequests, ...(policyPreview ? { policyPreview } : {}) };
   const full = withButtonApprovals(rendered, block);
   if (utf8Length(full) <= CHECK_OUTPUT_MAX) return full;
   return withButtonApprovals(renderDetails(decision, CHECK_OUTPUT_MAX - utf8Length(encodeButtonApprovals(block)) - 4), block);
@@ -249,6 +250,8 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   const labelPlans = snapshots.map((s, i) => (s.state === "OPEN" && s.facts.number != null ? labelsFor(s, decisions[i]!) : []));
   // 2b. Review requests on action_required, once per PR and head SHA (remembered in the check run).
   const reviewRequests = await requestReviewsOnce({ gh: req.gh, reads, log: req.log, repo: req.repo, sha, snapshots, decisions, stored: decodeReviewRequests(first.check?.text, sha) });
+  // 2c. A PR that edits the policy file: the edited file's effect on the other open PRs, once per head SHA.
+  const policyPreview = await previewOnce(app, req, reads, snapshots, decisions, decodePolicyPreview(first.check?.text, sha));
   const combined = strictest(decisions);
   // A transient fault (after Octokit's retries) left facts unread: evaluate again later (src/app/retry.ts);
   // the last allowed attempt says in the check that it gave up.
@@ -263,7 +266,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
 
   // 4. Write the check (create it when the SHA has none; PATCH only when changed).
   const rendered = renderCheck(combined);
-  const output = { conclusion: combined.conclusion, title: rendered.title, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests), ...annotationsOf(combined, rendered.summary) };
+  const output = { conclusion: combined.conclusion, title: rendered.title, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests, policyPreview), ...annotationsOf(combined, rendered.summary) };
   // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/sha-lock.ts).
   assertLeaseHeld();
   const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);
@@ -299,6 +302,15 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   }
   if (transient) scheduleRetry(app, req, sha, combined.unverified[0] ?? "a GitHub request failed");
   else app.retries?.succeeded(retryKey);
+}
+
+/** The stored preview, or a new one for the first open PR at the SHA whose edited policy file is valid; noted on its decision. */
+async function previewOnce(app: AppState, req: EvaluateRequest, reads: GitHub, snapshots: PullSnapshot[], decisions: Decision[], stored: PolicyPreview | null): Promise<PolicyPreview | null> {
+  const i = snapshots.findIndex((s) => s.state === "OPEN" && s.headPolicy?.status === "valid");
+  if (i === -1) return null;
+  const preview = stored ?? (await previewPolicy({ reads, log: req.log, repo: req.repo, appId: app.appId, snapshot: snapshots[i]! }));
+  decisions[i]!.policyPreview = preview;
+  return preview;
 }
 
 /**

@@ -35,6 +35,7 @@ import type {
   RequirementOutcome,
   ReviewRequestNote,
   UpdateMergeFacts,
+  PolicyPreview,
 } from "./types.js";
 
 export const CHECK_TITLE_MAX = 1024;
@@ -306,6 +307,7 @@ function summaryOf(d: Decision, limit: number, groups: RuleGroup[], surface: Ren
     doc.line();
   }
   headPolicySection(doc, d.headPolicy, d.repairsPolicy);
+  if (d.policyPreview && d.headPolicy?.status === "valid") policyPreviewLines(doc, d.policyPreview);
   if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
   unknownBotsNote(doc, d);
   assistedSection(doc, d);
@@ -548,6 +550,17 @@ function requirementsSection(doc: BoundedDoc, d: Decision): void {
   );
   doc.line();
   if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
+}
+
+/** The edited policy's effect on the other open agent PRs (a PR that changes `.github/agent-policy.yml`). */
+function policyPreviewLines(doc: BoundedDoc, p: PolicyPreview): void {
+  doc.line("#### Preview of this pull request's `.github/agent-policy.yml`");
+  if (p.unavailable !== undefined) doc.line(`No preview: ${md(p.unavailable, 400)}.`);
+  else
+    doc.line(
+      `The edited policy is valid. On the ${p.looked === p.limit ? `first ${p.limit}` : `${p.looked}`} other open pull requests (most recently updated first${p.looked === p.limit ? "; more were not looked at" : ""}), it would **block** ${plural(p.block, "agent pull request")} (\`success\` → not), **unblock** ${p.unblock} and leave ${p.leave} as they are.`,
+    );
+  doc.line();
 }
 
 /** `approval.keep_on_update_merge`: whether the approvals of the earlier head were carried over, and why not. */

@@ -410,6 +410,8 @@ export interface Decision {
   pulls?: PullVerdict[];
   /** Copied from the facts: approvals carried over (or not) from an earlier head by an "Update branch" merge. */
   updateMerge?: UpdateMergeFacts;
+  /** Set by the app on a PR that edits the policy file: what the edited file would do to the other open agent PRs. */
+  policyPreview?: PolicyPreview;
   /** Set by the app when it asked for reviews for this PR at this head commit (`approval.request_reviews`). */
   reviewRequest?: ReviewRequestNote;
 }
@@ -434,6 +436,24 @@ export interface GuardOutcome {
   dependencies: DependencyChange[];
   /** Changed workflows or manifests whose head version could not be parsed (fail closed). */
   errors: AnalysisError[];
+}
+
+/**
+ * What the PR's edited policy file would do to the repository's other open agent PRs (issue 12): a
+ * preview shown in the policy PR's own check, computed once per head commit.
+ */
+export interface PolicyPreview {
+  /** How many open PRs were looked at (at most `limit`), this one excluded. */
+  looked: number;
+  limit: number;
+  /** Open agent PRs whose check goes from `success` to anything else. */
+  block: number;
+  /** … from anything else to `success`. */
+  unblock: number;
+  /** … whose conclusion stays the same (or changes between non-success conclusions). */
+  leave: number;
+  /** Set when no preview could be made: why. */
+  unavailable?: string;
 }
 
 /** One PR's verdict inside a combined decision (see `Decision.pulls`). */

@@ -17,6 +17,8 @@
  * next write of the check replaces it — the approvers click again.
  */
 
+import type { PolicyPreview } from "../engine/types.js";
+
 export interface ButtonApproval {
   login: string;
   id: number | null;
@@ -42,6 +44,26 @@ export interface ButtonApprovalBlock {
    * reason: only the app can write it. Readers of the v1 block that predate the field ignore it.
    */
   reviewRequests?: ReviewRequestRecord[];
+  /** The policy preview made at this head SHA (a PR that edits the policy file), so it is computed once. */
+  policyPreview?: PolicyPreview;
+}
+
+/** The policy preview stored at `sha` (same block and rules as the clicks), or null. */
+export function decodePolicyPreview(text: string | null | undefined, sha: string): PolicyPreview | null {
+  const block = text ? tailBlock(text) : null;
+  if (!block) return null;
+  try {
+    const parsed = JSON.parse(block.json) as (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
+    if (typeof parsed !== "object" || parsed === null) return null;
+    if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT || parsed.sha !== sha) return null;
+    const p = parsed.policyPreview as Partial<PolicyPreview> | undefined;
+    const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= 10_000;
+    if (!p || !count(p.looked) || !count(p.limit) || !count(p.block) || !count(p.unblock) || !count(p.leave)) return null;
+    if (p.unavailable !== undefined && typeof p.unavailable !== "string") return null;
+    return { looked: p.looked, limit: p.limit, block: p.block, unblock: p.unblock, leave: p.leave, ...(p.unavailable !== undefined ? { unavailable: p.unavailable.slice(0, 300) } : {}) };
+  } catch {
+    return null;
+  }
 }
 
 /** One PR's review request at a head SHA, as made (or attempted). */
@@ -104,6 +126,7 @@ export function encodeButtonApprovals(block: ButtonApprovalBlock): string {
     sha: block.sha,
     approvals: block.approvals.slice(-MAX_STORED_CLICKS),
     ...(requests.length > 0 ? { reviewRequests: requests } : {}),
+    ...(block.policyPreview ? { policyPreview: block.policyPreview } : {}),
   };
   // "--" cannot occur inside an HTML comment; logins and ISO dates never hold it, but escape defensively.
   return `${OPEN}${JSON.stringify(kept).replaceAll("--", "\\u002d\\u002d")}${CLOSE}`;
@@ -158,7 +181,7 @@ function defuse(text: string): string {
 export function withButtonApprovals(text: string, block: ButtonApprovalBlock): string {
   const found = tailBlock(text);
   const base = defuse(found ? text.slice(0, found.start) : text);
-  const empty = block.approvals.length === 0 && (block.reviewRequests ?? []).length === 0;
+  const empty = block.approvals.length === 0 && (block.reviewRequests ?? []).length === 0 && !block.policyPreview;
   return empty ? base : `${base}\n\n${encodeButtonApprovals(block)}`;
 }
 

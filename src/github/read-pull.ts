@@ -90,6 +90,8 @@ export interface PullSnapshot {
   check: ExistingCheck | null | undefined;
   policy: PolicyState;
   headPolicy?: HeadPolicyCheck;
+  /** The PR head's copy of the policy file (when the PR changes it and GitHub returned it whole), for the policy preview. */
+  headPolicyText?: string;
   /** Other OPEN PRs whose head is the same SHA (SPEC §4 "one SHA, several PRs"). */
   twins: number[];
   /** Labels of the repository whose name contains "agent", lower-cased (to create ours only when missing). */
@@ -656,6 +658,9 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     check: head ? check : undefined,
     policy: policyState,
     ...(headPolicy ? { headPolicy } : {}),
+    ...(headPolicy?.status === "valid" && typeof head?.headPolicy?.object?.text === "string" && head.headPolicy.object.isTruncated !== true
+      ? { headPolicyText: head.headPolicy.object.text }
+      : {}),
     twins,
     repoLabels: result.repository?.labels ? result.repository.labels.nodes.map((l) => l.name.toLowerCase()) : null,
     labels: allLabels,
