@@ -38232,6 +38232,7 @@ function summaryOf(d, limit, groups2, surface) {
     doc.line();
   }
   headPolicySection(doc, d.headPolicy, d.repairsPolicy);
+  if (d.policyPreview && d.headPolicy?.status === "valid") policyPreviewLines(doc, d.policyPreview);
   if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
   unknownBotsNote(doc, d);
   assistedSection(doc, d);
@@ -38442,6 +38443,15 @@ function requirementsSection(doc, d) {
   );
   doc.line();
   if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
+}
+function policyPreviewLines(doc, p) {
+  doc.line("#### Preview of this pull request's `.github/agent-policy.yml`");
+  if (p.unavailable !== void 0) doc.line(`No preview: ${md(p.unavailable, 400)}.`);
+  else
+    doc.line(
+      `The edited policy is valid. On the ${p.looked === p.limit ? `first ${p.limit}` : `${p.looked}`} other open pull requests (most recently updated first${p.looked === p.limit ? "; more were not looked at" : ""}), it would **block** ${plural(p.block, "agent pull request")} (\`success\` → not), **unblock** ${p.unblock} and leave ${p.leave} as they are.`
+    );
+  doc.line();
 }
 function updateMergeLines(doc, u, baseRef) {
   const from = code(shortSha(u.from));
@@ -44028,6 +44038,7 @@ async function readPull(gh, target, fallback, options2 = {}) {
     check: head ? check2 : void 0,
     policy: policyState2,
     ...headPolicy ? { headPolicy } : {},
+    ...headPolicy?.status === "valid" && typeof head?.headPolicy?.object?.text === "string" && head.headPolicy.object.isTruncated !== true ? { headPolicyText: head.headPolicy.object.text } : {},
     twins,
     repoLabels: result.repository?.labels ? result.repository.labels.nodes.map((l) => l.name.toLowerCase()) : null,
     labels: allLabels,
