@@ -3,6 +3,7 @@
  * candidates to a `Decision` that explains itself (every file's rule, every approval's fate).
  */
 import { aiReviewerOf } from "./ai-reviewers.js";
+import { requirementGroupKey } from "./requirement-keys.js";
 import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from "./detect.js";
 import { compilePolicy, matchFiles, pathSetsMatcher } from "./match.js";
 import { DEFAULT_AGENT_LABEL, DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION, POLICY_PATH } from "./policy-defaults.js";
@@ -315,10 +316,6 @@ export function effectiveRequirement(policy: Policy, ruleIndex: number | null): 
   return req;
 }
 
-function requirementKey(r: Requirement): string {
-  const norm = (xs: string[]) => unique(xs.map((x) => x.toLowerCase())).sort();
-  return JSON.stringify([r.count, r.min_permission, norm(r.teams), norm(r.users), r.exclude_contributors, r.dismiss_on_push]);
-}
 
 /**
  * One requirement per distinct effective requirement: files whose rules ask the same thing share
@@ -327,7 +324,7 @@ function requirementKey(r: Requirement): string {
  * the top-level requirement last.
  */
 function buildRequirements(policy: Policy, files: FileOutcome[]): PendingRequirement[] {
-  const topKey = requirementKey(policy.approval);
+  const topKey = requirementGroupKey(policy.approval);
   const groups = new Map<string, PendingRequirement>();
   // One effective requirement per rule, not per file (3,000 files share a handful of rules).
   const perRule = new Map<number | null, { req: Requirement; key: string }>();
@@ -337,7 +334,7 @@ function buildRequirements(policy: Policy, files: FileOutcome[]): PendingRequire
     let eff = perRule.get(ruleIndex);
     if (!eff) {
       const r = effectiveRequirement(policy, ruleIndex);
-      perRule.set(ruleIndex, (eff = { req: r, key: requirementKey(r) }));
+      perRule.set(ruleIndex, (eff = { req: r, key: requirementGroupKey(r) }));
     }
     const { req, key } = eff;
     let g = groups.get(key);

@@ -6,11 +6,12 @@
  * policy, and every error names the file, the line and column of the offending key or value, and
  * what was expected (SPEC §3: "a typo must never silently weaken a policy").
  */
+import { requirementFromPolicy } from "./requirement-keys.js";
 import { createHash } from "node:crypto";
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import { CORE_SCHEMA, Type, YAMLException, load } from "js-yaml";
-import type { AgentDefinition, AssistedMode, DependencyAction, EscalationAction, PathRule, Policy, PolicyError, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
+import type { AgentDefinition, AssistedMode, DependencyAction, EscalationAction, PathRule, Policy, PolicyError, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
 import { PATH_SET_NAMES, isSetReference, pathSet } from "./path-sets.js";
 import {
   DEFAULT_ACTION,
@@ -773,16 +774,6 @@ function strings(value: unknown, fallback: readonly string[]): string[] {
   return Array.isArray(value) ? value.map(String) : [...fallback];
 }
 
-function copyRequirement(value: Record<string, unknown>): Partial<Requirement> {
-  const out: Partial<Requirement> = {};
-  if (value["count"] !== undefined) out.count = value["count"] as number;
-  if (value["min_permission"] !== undefined) out.min_permission = value["min_permission"] as Requirement["min_permission"];
-  if (value["teams"] !== undefined) out.teams = strings(value["teams"], []);
-  if (value["users"] !== undefined) out.users = strings(value["users"], []);
-  if (value["exclude_contributors"] !== undefined) out.exclude_contributors = value["exclude_contributors"] as boolean;
-  if (value["dismiss_on_push"] !== undefined) out.dismiss_on_push = value["dismiss_on_push"] as boolean;
-  return out;
-}
 
 function reviewFlowOf(approval: Record<string, unknown>): ReviewFlow {
   const flag = (key: keyof ReviewFlow) => (typeof approval[key] === "boolean" ? (approval[key] as boolean) : DEFAULT_REVIEW_FLOW[key]);
@@ -816,7 +807,7 @@ function applyDefaults(value: Record<string, unknown>): Policy {
     if (entry["targets"] !== undefined) rule.targets = strings(entry["targets"], []);
     if (entry["reason"] !== undefined) rule.reason = String(entry["reason"]);
     // Stays partial: the decision merges it over the top-level requirement key by key.
-    if (isPlainObject(entry["approval"])) rule.approval = copyRequirement(entry["approval"]);
+    if (isPlainObject(entry["approval"])) rule.approval = requirementFromPolicy(entry["approval"]);
     return rule;
   });
   const labelAgent = labels["agent"];
@@ -825,7 +816,7 @@ function applyDefaults(value: Record<string, unknown>): Policy {
   const dependencies: Policy["dependencies"] = {
     action: typeof deps["action"] === "string" ? (deps["action"] as DependencyAction) : DEFAULT_DEPENDENCY_ACTION,
   };
-  if (isPlainObject(deps["approval"])) dependencies.approval = copyRequirement(deps["approval"]);
+  if (isPlainObject(deps["approval"])) dependencies.approval = requirementFromPolicy(deps["approval"]);
   return {
     version: POLICY_VERSION,
     enabled: typeof value["enabled"] === "boolean" ? value["enabled"] : DEFAULT_ENABLED,
@@ -848,7 +839,7 @@ function applyDefaults(value: Record<string, unknown>): Policy {
       ...DEFAULT_REQUIREMENT,
       teams: [...DEFAULT_REQUIREMENT.teams],
       users: [...DEFAULT_REQUIREMENT.users],
-      ...copyRequirement(obj(value["approval"])),
+      ...requirementFromPolicy(obj(value["approval"])),
     },
     reviewFlow: reviewFlowOf(obj(value["approval"])),
     workflows: {

@@ -15,6 +15,7 @@
  * alone would still ping `@acme/security`), or put in a code span, where GitHub neither renders
  * markup nor links mentions. Control and bidirectional-override characters are replaced.
  */
+import { copyRequirement } from "./requirement-keys.js";
 import { describeApprover, joinList, shortSha } from "./decide.js";
 import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
 import { escapeText } from "./escape.js";
@@ -865,14 +866,7 @@ export function renderJson(d: Decision): DecisionJson {
     requirements: d.requirements.map((r) => ({
       rule: r.rule,
       kind: r.kind ?? null,
-      requirement: {
-        count: r.requirement.count,
-        min_permission: r.requirement.min_permission,
-        teams: [...r.requirement.teams],
-        users: [...r.requirement.users],
-        exclude_contributors: r.requirement.exclude_contributors,
-        dismiss_on_push: r.requirement.dismiss_on_push,
-      },
+      requirement: copyRequirement(r.requirement),
       files: [...r.files],
       approvedBy: [...r.approvedBy],
       missing: r.missing,
