@@ -7415,10 +7415,10 @@ var require_code = __commonJS({
       }
       get names() {
         var _a;
-        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c) => {
+        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names2, c) => {
           if (c instanceof Name)
-            names[c.str] = (names[c.str] || 0) + 1;
-          return names;
+            names2[c.str] = (names2[c.str] || 0) + 1;
+          return names2;
         }, {});
       }
     };
@@ -7744,11 +7744,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
-        if (!names[this.name.str])
+      optimizeNames(names2, constants) {
+        if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names2, constants);
         return this;
       }
       get names() {
@@ -7765,15 +7765,15 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
-        if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
+      optimizeNames(names2, constants) {
+        if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names2, constants);
         return this;
       }
       get names() {
-        const names = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
-        return addExprNames(names, this.rhs);
+        const names2 = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
+        return addExprNames(names2, this.rhs);
       }
     };
     var AssignOp = class extends Assign {
@@ -7829,8 +7829,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names2, constants) {
+        this.code = optimizeExpr(this.code, names2, constants);
         return this;
       }
       get names() {
@@ -7859,20 +7859,20 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names2, constants) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names2, constants))
             continue;
-          subtractNames(names, n.names);
+          subtractNames(names2, n.names);
           nodes.splice(i, 1);
         }
         return nodes.length > 0 ? this : void 0;
       }
       get names() {
-        return this.nodes.reduce((names, n) => addNames(names, n.names), {});
+        return this.nodes.reduce((names2, n) => addNames(names2, n.names), {});
       }
     };
     var BlockNode = class extends ParentNode {
@@ -7917,20 +7917,20 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names2, constants) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants);
+        if (!(super.optimizeNames(names2, constants) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names2, constants);
         return this;
       }
       get names() {
-        const names = super.names;
-        addExprNames(names, this.condition);
+        const names2 = super.names;
+        addExprNames(names2, this.condition);
         if (this.else)
-          addNames(names, this.else.names);
-        return names;
+          addNames(names2, this.else.names);
+        return names2;
       }
     };
     If.kind = "if";
@@ -7945,10 +7945,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names2, constants) {
+        if (!super.optimizeNames(names2, constants))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names2, constants);
         return this;
       }
       get names() {
@@ -7969,8 +7969,8 @@ var require_codegen = __commonJS({
         return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
       }
       get names() {
-        const names = addExprNames(super.names, this.from);
-        return addExprNames(names, this.to);
+        const names2 = addExprNames(super.names, this.from);
+        return addExprNames(names2, this.to);
       }
     };
     var ForIter = class extends For {
@@ -7984,10 +7984,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names2, constants) {
+        if (!super.optimizeNames(names2, constants))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names2, constants);
         return this;
       }
       get names() {
@@ -8029,20 +8029,20 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names2, constants) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names2, constants);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants);
         return this;
       }
       get names() {
-        const names = super.names;
+        const names2 = super.names;
         if (this.catch)
-          addNames(names, this.catch.names);
+          addNames(names2, this.catch.names);
         if (this.finally)
-          addNames(names, this.finally.names);
-        return names;
+          addNames(names2, this.finally.names);
+        return names2;
       }
     };
     var Catch = class extends BlockNode {
@@ -8326,15 +8326,15 @@ var require_codegen = __commonJS({
       }
     };
     exports2.CodeGen = CodeGen;
-    function addNames(names, from) {
+    function addNames(names2, from) {
       for (const n in from)
-        names[n] = (names[n] || 0) + (from[n] || 0);
-      return names;
+        names2[n] = (names2[n] || 0) + (from[n] || 0);
+      return names2;
     }
-    function addExprNames(names, from) {
-      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+    function addExprNames(names2, from) {
+      return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names2, constants) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8350,18 +8350,18 @@ var require_codegen = __commonJS({
       }, []));
       function replaceName(n) {
         const c = constants[n.str];
-        if (c === void 0 || names[n.str] !== 1)
+        if (c === void 0 || names2[n.str] !== 1)
           return n;
-        delete names[n.str];
+        delete names2[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names2[c.str] === 1 && constants[c.str] !== void 0);
       }
     }
-    function subtractNames(names, from) {
+    function subtractNames(names2, from) {
       for (const n in from)
-        names[n] = (names[n] || 0) - (from[n] || 0);
+        names2[n] = (names2[n] || 0) - (from[n] || 0);
     }
     function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
@@ -8559,7 +8559,7 @@ var require_names = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var names = {
+    var names2 = {
       // validation function arguments
       data: new codegen_1.Name("data"),
       // data passed to validation function
@@ -8588,7 +8588,7 @@ var require_names = __commonJS({
       jsonLen: new codegen_1.Name("jsonLen"),
       jsonPart: new codegen_1.Name("jsonPart")
     };
-    exports2.default = names;
+    exports2.default = names2;
   }
 });
 
@@ -20732,9 +20732,9 @@ var require_cjs2 = __commonJS({
         clone[property] = descriptor.get ? descriptor.get() : descriptor.value;
       }
     }
-    function copyOwnPropertiesStrict(value, clone, state, names, start2) {
-      for (let index = start2; index < names.length; ++index) {
-        copyOwnDescriptor(value, clone, names[index], state);
+    function copyOwnPropertiesStrict(value, clone, state, names2, start2) {
+      for (let index = start2; index < names2.length; ++index) {
+        copyOwnDescriptor(value, clone, names2[index], state);
       }
       for (const symbol of Object.getOwnPropertySymbols(value)) {
         copyOwnDescriptor(value, clone, symbol, state);
@@ -20871,9 +20871,9 @@ var require_cjs2 = __commonJS({
       const clone = copyPrimitiveWrapper(string, state);
       state.cache.set(string, clone);
       const { length } = string;
-      const names = Object.getOwnPropertyNames(string);
-      const start2 = names[length] === "length" ? length + 1 : length;
-      return copyOwnPropertiesStrict(string, clone, state, names, start2);
+      const names2 = Object.getOwnPropertyNames(string);
+      const start2 = names2[length] === "length" ? length + 1 : length;
+      return copyOwnPropertiesStrict(string, clone, state, names2, start2);
     }
     var DEFAULT_MAX_DEPTH = 1e3;
     function createDefaultCache() {
@@ -27049,6 +27049,42 @@ var BUILTIN_DEFAULT_POLICY = deepFreeze({
   default: DEFAULT_ACTION
 });
 
+// src/engine/requirement-keys.ts
+var same = (v) => v;
+var names = (xs) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
+var nameList = {
+  fromPolicy: (v) => Array.isArray(v) ? v.map(String) : [],
+  groupValue: names,
+  copy: (v) => [...v]
+};
+var REQUIREMENT_KEYS = {
+  count: { fromPolicy: (v) => v, groupValue: same, copy: same },
+  min_permission: { fromPolicy: (v) => v, groupValue: same, copy: same },
+  teams: nameList,
+  users: nameList,
+  exclude_contributors: { fromPolicy: (v) => v, groupValue: same, copy: same },
+  dismiss_on_push: { fromPolicy: (v) => v, groupValue: same, copy: same }
+};
+var REQUIREMENT_KEY_NAMES = Object.keys(REQUIREMENT_KEYS);
+function keyOf(name) {
+  return REQUIREMENT_KEYS[name];
+}
+function requirementFromPolicy(value) {
+  const out = {};
+  for (const name of REQUIREMENT_KEY_NAMES) {
+    if (value[name] !== void 0) out[name] = keyOf(name).fromPolicy(value[name]);
+  }
+  return out;
+}
+function requirementGroupKey(r) {
+  return JSON.stringify(REQUIREMENT_KEY_NAMES.map((name) => keyOf(name).groupValue(r[name])));
+}
+function copyRequirement(r) {
+  const out = {};
+  for (const name of REQUIREMENT_KEY_NAMES) out[name] = keyOf(name).copy(r[name]);
+  return out;
+}
+
 // src/engine/ai-reviewers.ts
 var AI_REVIEWERS = Object.freeze([
   {
@@ -30747,14 +30783,14 @@ var SIGNAL_RANK = new Map(SIGNAL_KINDS.map((s, i) => [s, i]));
 function rank(signal) {
   return SIGNAL_RANK.get(signal) ?? SIGNAL_KINDS.length;
 }
-function summarise(list, names) {
+function summarise(list, names2) {
   const evidence = list.items.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e.signal) - rank(b.e.signal) || a.i - b.i).map(({ e }) => e);
   const agents = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of evidence) {
     if (e.agent === MANUAL_AGENT || seen.has(e.agent)) continue;
     seen.add(e.agent);
-    agents.push({ id: e.agent, name: names.get(e.agent) ?? list.names.get(e.agent) ?? e.agent });
+    agents.push({ id: e.agent, name: names2.get(e.agent) ?? list.names.get(e.agent) ?? e.agent });
   }
   return { evidence, agents };
 }
@@ -31016,16 +31052,16 @@ function detectAgents(facts, config2) {
   const compiled2 = compile2(config2);
   const on = compiled2.signals;
   const all = new Collector(compiled2);
-  const names = /* @__PURE__ */ new Map();
-  for (const agent of compiled2.agents) if (!names.has(agent.id)) names.set(agent.id, agent.name);
-  names.set(UNKNOWN_BOT_AGENT.id, UNKNOWN_BOT_AGENT.name);
+  const names2 = /* @__PURE__ */ new Map();
+  for (const agent of compiled2.agents) if (!names2.has(agent.id)) names2.set(agent.id, agent.name);
+  names2.set(UNKNOWN_BOT_AGENT.id, UNKNOWN_BOT_AGENT.name);
   const checked = [];
   const author = detectPullAuthor(compiled2, facts, all, checked);
   const commits = [];
   for (const commit of facts.commits) {
     const own = detectCommit(compiled2, commit, all);
-    const { evidence: evidence2, agents: agents2 } = summarise(own.gating, names);
-    const assisted2 = summarise(own.assisted, names);
+    const { evidence: evidence2, agents: agents2 } = summarise(own.gating, names2);
+    const assisted2 = summarise(own.assisted, names2);
     commits.push({ sha: commit.sha, agents: agents2, evidence: evidence2, assisted: assisted2.agents, assistedEvidence: assisted2.evidence });
   }
   const commitParts = [
@@ -31041,8 +31077,8 @@ function detectAgents(facts, config2) {
   detectBranch(compiled2, facts, all, checked);
   detectPullMarkers(compiled2, facts, all, checked, author);
   detectManual(compiled2, config2, facts, all, checked);
-  const { evidence, agents } = summarise(all.gating, names);
-  const assisted = summarise(all.assisted, names);
+  const { evidence, agents } = summarise(all.gating, names2);
+  const assisted = summarise(all.assisted, names2);
   return {
     agentAuthored: evidence.length > 0,
     agents,
@@ -37193,7 +37229,7 @@ function manifestFormat(path5) {
 function isAnalysedManifest(path5) {
   return manifestFormat(path5) !== void 0;
 }
-function keyOf(d) {
+function keyOf2(d) {
   return `${d.group}\0${d.name}`;
 }
 function analyzeManifestChange(change) {
@@ -37215,11 +37251,11 @@ function analyzeManifestChange(change) {
     }
   }
   const before = /* @__PURE__ */ new Map();
-  for (const d of base) before.set(keyOf(d), d.version);
+  for (const d of base) before.set(keyOf2(d), d.version);
   const seen = /* @__PURE__ */ new Set();
   const changes = [];
   for (const d of head) {
-    const key = keyOf(d);
+    const key = keyOf2(d);
     if (seen.has(key)) continue;
     seen.add(key);
     const from = before.get(key);
@@ -37768,12 +37804,8 @@ function effectiveRequirement(policy, ruleIndex) {
   }
   return req;
 }
-function requirementKey(r) {
-  const norm = (xs) => unique(xs.map((x) => x.toLowerCase())).sort();
-  return JSON.stringify([r.count, r.min_permission, norm(r.teams), norm(r.users), r.exclude_contributors, r.dismiss_on_push]);
-}
 function buildRequirements(policy, files) {
-  const topKey = requirementKey(policy.approval);
+  const topKey = requirementGroupKey(policy.approval);
   const groups2 = /* @__PURE__ */ new Map();
   const perRule = /* @__PURE__ */ new Map();
   for (const f of files) {
@@ -37782,7 +37814,7 @@ function buildRequirements(policy, files) {
     let eff = perRule.get(ruleIndex);
     if (!eff) {
       const r = effectiveRequirement(policy, ruleIndex);
-      perRule.set(ruleIndex, eff = { req: r, key: requirementKey(r) });
+      perRule.set(ruleIndex, eff = { req: r, key: requirementGroupKey(r) });
     }
     const { req, key } = eff;
     let g = groups2.get(key);
@@ -38524,8 +38556,8 @@ function detailsOf(d, limit, groups2) {
     doc.list(
       d.detection.commits.map((c) => {
         const assisted = (c.assisted ?? []).filter((a) => !c.agents.some((g) => g.id === a.id));
-        const names = [...c.agents.map((a) => code(a.id, { inTable: true, max: 60 })), ...assisted.map((a) => `${code(a.id, { inTable: true, max: 60 })} (assisted)`)];
-        const agents = names.length > 0 ? names.join(", ") : "—";
+        const names2 = [...c.agents.map((a) => code(a.id, { inTable: true, max: 60 })), ...assisted.map((a) => `${code(a.id, { inTable: true, max: 60 })} (assisted)`)];
+        const agents = names2.length > 0 ? names2.join(", ") : "—";
         const extra = (c.assistedEvidence ?? []).filter((e) => !c.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
         const ev = commitEvidence(c.sha, [...c.evidence, ...extra]);
         return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
@@ -38688,14 +38720,7 @@ function renderJson(d) {
     requirements: d.requirements.map((r) => ({
       rule: r.rule,
       kind: r.kind ?? null,
-      requirement: {
-        count: r.requirement.count,
-        min_permission: r.requirement.min_permission,
-        teams: [...r.requirement.teams],
-        users: [...r.requirement.users],
-        exclude_contributors: r.requirement.exclude_contributors,
-        dismiss_on_push: r.requirement.dismiss_on_push
-      },
+      requirement: copyRequirement(r.requirement),
       files: [...r.files],
       approvedBy: [...r.approvedBy],
       missing: r.missing,
@@ -39900,9 +39925,9 @@ function requireLoader() {
     const transactions = state.anchorMapTransactions;
     if (transactions.length === 0) return;
     const parent = transactions[transactions.length - 1];
-    const names = Object.keys(transaction);
-    for (let index = 0, length = names.length; index < length; index += 1) {
-      const name = names[index];
+    const names2 = Object.keys(transaction);
+    for (let index = 0, length = names2.length; index < length; index += 1) {
+      const name = names2[index];
       if (!_hasOwnProperty.call(parent, name)) {
         parent[name] = transaction[name];
       }
@@ -39910,13 +39935,13 @@ function requireLoader() {
   }
   function rollbackAnchorTransaction(state) {
     const transaction = state.anchorMapTransactions.pop();
-    const names = Object.keys(transaction);
-    for (let index = names.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names[index]];
+    const names2 = Object.keys(transaction);
+    for (let index = names2.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names2[index]];
       if (entry.existed) {
-        state.anchorMap[names[index]] = entry.value;
+        state.anchorMap[names2[index]] = entry.value;
       } else {
-        delete state.anchorMap[names[index]];
+        delete state.anchorMap[names2[index]];
       }
     }
   }
@@ -42680,16 +42705,6 @@ function validatePolicyDocument(doc) {
 function strings(value, fallback) {
   return Array.isArray(value) ? value.map(String) : [...fallback];
 }
-function copyRequirement(value) {
-  const out = {};
-  if (value["count"] !== void 0) out.count = value["count"];
-  if (value["min_permission"] !== void 0) out.min_permission = value["min_permission"];
-  if (value["teams"] !== void 0) out.teams = strings(value["teams"], []);
-  if (value["users"] !== void 0) out.users = strings(value["users"], []);
-  if (value["exclude_contributors"] !== void 0) out.exclude_contributors = value["exclude_contributors"];
-  if (value["dismiss_on_push"] !== void 0) out.dismiss_on_push = value["dismiss_on_push"];
-  return out;
-}
 function reviewFlowOf(approval) {
   const flag = (key) => typeof approval[key] === "boolean" ? approval[key] : DEFAULT_REVIEW_FLOW[key];
   return { request_reviews: flag("request_reviews"), keep_on_update_merge: flag("keep_on_update_merge") };
@@ -42715,7 +42730,7 @@ function applyDefaults(value) {
     const rule = { match: strings(entry["match"], []), action: entry["action"] };
     if (entry["targets"] !== void 0) rule.targets = strings(entry["targets"], []);
     if (entry["reason"] !== void 0) rule.reason = String(entry["reason"]);
-    if (isPlainObject(entry["approval"])) rule.approval = copyRequirement(entry["approval"]);
+    if (isPlainObject(entry["approval"])) rule.approval = requirementFromPolicy(entry["approval"]);
     return rule;
   });
   const labelAgent = labels["agent"];
@@ -42724,7 +42739,7 @@ function applyDefaults(value) {
   const dependencies = {
     action: typeof deps["action"] === "string" ? deps["action"] : DEFAULT_DEPENDENCY_ACTION
   };
-  if (isPlainObject(deps["approval"])) dependencies.approval = copyRequirement(deps["approval"]);
+  if (isPlainObject(deps["approval"])) dependencies.approval = requirementFromPolicy(deps["approval"]);
   return {
     version: POLICY_VERSION,
     enabled: typeof value["enabled"] === "boolean" ? value["enabled"] : DEFAULT_ENABLED,
@@ -42747,7 +42762,7 @@ function applyDefaults(value) {
       ...DEFAULT_REQUIREMENT,
       teams: [...DEFAULT_REQUIREMENT.teams],
       users: [...DEFAULT_REQUIREMENT.users],
-      ...copyRequirement(obj(value["approval"]))
+      ...requirementFromPolicy(obj(value["approval"]))
     },
     reviewFlow: reviewFlowOf(obj(value["approval"])),
     workflows: {
@@ -44371,11 +44386,11 @@ function merge3(defaults2, route, options2) {
 }
 function addQueryParameters(url, parameters) {
   const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url;
   }
-  return url + separator + names.map((name) => {
+  return url + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
