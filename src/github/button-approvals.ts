@@ -48,22 +48,32 @@ export interface ButtonApprovalBlock {
   policyPreview?: PolicyPreview;
 }
 
-/** The policy preview stored at `sha` (same block and rules as the clicks), or null. */
-export function decodePolicyPreview(text: string | null | undefined, sha: string): PolicyPreview | null {
+/**
+ * The app's stored block at `sha`, parsed: null when there is none, it is not JSON, its format
+ * version is not ours (no `v`: written before the field existed, the v1 format), or it was written
+ * at another head SHA. Each decoder below then takes only entries of exactly its shape.
+ */
+function storedBlockAt(text: string | null | undefined, sha: string): Partial<ButtonApprovalBlock> | null {
   const block = text ? tailBlock(text) : null;
   if (!block) return null;
+  let parsed: (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
   try {
-    const parsed = JSON.parse(block.json) as (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
-    if (typeof parsed !== "object" || parsed === null) return null;
-    if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT || parsed.sha !== sha) return null;
-    const p = parsed.policyPreview as Partial<PolicyPreview> | undefined;
-    const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= 10_000;
-    if (!p || !count(p.looked) || !count(p.limit) || !count(p.block) || !count(p.unblock) || !count(p.leave)) return null;
-    if (p.unavailable !== undefined && typeof p.unavailable !== "string") return null;
-    return { looked: p.looked, limit: p.limit, block: p.block, unblock: p.unblock, leave: p.leave, ...(p.unavailable !== undefined ? { unavailable: p.unavailable.slice(0, 300) } : {}) };
+    parsed = JSON.parse(block.json) as (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
   } catch {
     return null;
   }
+  if (typeof parsed !== "object" || parsed === null) return null;
+  if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT || parsed.sha !== sha) return null;
+  return parsed;
+}
+
+/** The policy preview stored at `sha` (same block and rules as the clicks), or null. */
+export function decodePolicyPreview(text: string | null | undefined, sha: string): PolicyPreview | null {
+  const p = storedBlockAt(text, sha)?.policyPreview as Partial<PolicyPreview> | undefined;
+  const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= 10_000;
+  if (!p || !count(p.looked) || !count(p.limit) || !count(p.block) || !count(p.unblock) || !count(p.leave)) return null;
+  if (p.unavailable !== undefined && typeof p.unavailable !== "string") return null;
+  return { looked: p.looked, limit: p.limit, block: p.block, unblock: p.unblock, leave: p.leave, ...(p.unavailable !== undefined ? { unavailable: p.unavailable.slice(0, 300) } : {}) };
 }
 
 /** One PR's review request at a head SHA, as made (or attempted). */
@@ -134,35 +144,26 @@ export function encodeButtonApprovals(block: ButtonApprovalBlock): string {
 
 /** The stored clicks, only when they were recorded at `sha` (a click approves one head SHA). */
 export function decodeButtonApprovals(text: string | null | undefined, sha: string): ButtonApproval[] {
-  const block = text ? tailBlock(text) : null;
-  if (!block) return [];
-  try {
-    const parsed = JSON.parse(block.json) as (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
-    if (typeof parsed !== "object" || parsed === null) return [];
-    // No `v`: written before the field existed, the v1 format. Any other version: not ours to read.
-    if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT) return [];
-    if (parsed.sha !== sha || !Array.isArray(parsed.approvals)) return [];
-    return parsed.approvals
-      .filter(
-        (a): a is ButtonApproval =>
-          typeof a?.login === "string" &&
-          a.login.length > 0 &&
-          typeof a.at === "string" &&
-          typeof a.type === "string" &&
-          (a.id === null || Number.isSafeInteger(a.id)),
-      )
-      .map((a) => {
-        // A malformed order stamp is dropped, not trusted: the order is then unknown (the stricter side).
-        const seen = a.seenReview as unknown;
-        if (seen === undefined || seen === null) return a;
-        const ok = typeof seen === "object" && Number.isSafeInteger((seen as { id?: unknown }).id) && typeof (seen as { state?: unknown }).state === "string";
-        if (ok) return a;
-        const { seenReview: _dropped, ...rest } = a;
-        return rest;
-      });
-  } catch {
-    return [];
-  }
+  const parsed = storedBlockAt(text, sha);
+  if (!parsed || !Array.isArray(parsed.approvals)) return [];
+  return parsed.approvals
+    .filter(
+      (a): a is ButtonApproval =>
+        typeof a?.login === "string" &&
+        a.login.length > 0 &&
+        typeof a.at === "string" &&
+        typeof a.type === "string" &&
+        (a.id === null || Number.isSafeInteger(a.id)),
+    )
+    .map((a) => {
+      // A malformed order stamp is dropped, not trusted: the order is then unknown (the stricter side).
+      const seen = a.seenReview as unknown;
+      if (seen === undefined || seen === null) return a;
+      const ok = typeof seen === "object" && Number.isSafeInteger((seen as { id?: unknown }).id) && typeof (seen as { state?: unknown }).state === "string";
+      if (ok) return a;
+      const { seenReview: _dropped, ...rest } = a;
+      return rest;
+    });
 }
 
 /**
@@ -189,29 +190,21 @@ const isNameList = (x: unknown): x is string[] => Array.isArray(x) && x.length <
 
 /** The review requests stored at `sha` (the same block, the same rules as `decodeButtonApprovals`). */
 export function decodeReviewRequests(text: string | null | undefined, sha: string): ReviewRequestRecord[] {
-  const block = text ? tailBlock(text) : null;
-  if (!block) return [];
-  try {
-    const parsed = JSON.parse(block.json) as (Partial<ButtonApprovalBlock> & { v?: unknown }) | null;
-    if (typeof parsed !== "object" || parsed === null) return [];
-    if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT) return [];
-    if (parsed.sha !== sha || !Array.isArray(parsed.reviewRequests)) return [];
-    return parsed.reviewRequests
-      .filter(
-        (r): r is ReviewRequestRecord =>
-          typeof r === "object" &&
-          r !== null &&
-          Number.isSafeInteger(r.pr) &&
-          isNameList(r.users) &&
-          isNameList(r.teams) &&
-          (r.people === null || isNameList(r.people)) &&
-          (r.failed === undefined || typeof r.failed === "string"),
-      )
-      .slice(-MAX_STORED_REQUESTS)
-      .map((r) => ({ pr: r.pr, users: [...r.users], teams: [...r.teams], people: r.people === null ? null : [...r.people], ...(r.failed !== undefined ? { failed: r.failed.slice(0, 300) } : {}) }));
-  } catch {
-    return [];
-  }
+  const parsed = storedBlockAt(text, sha);
+  if (!parsed || !Array.isArray(parsed.reviewRequests)) return [];
+  return parsed.reviewRequests
+    .filter(
+      (r): r is ReviewRequestRecord =>
+        typeof r === "object" &&
+        r !== null &&
+        Number.isSafeInteger(r.pr) &&
+        isNameList(r.users) &&
+        isNameList(r.teams) &&
+        (r.people === null || isNameList(r.people)) &&
+        (r.failed === undefined || typeof r.failed === "string"),
+    )
+    .slice(-MAX_STORED_REQUESTS)
+    .map((r) => ({ pr: r.pr, users: [...r.users], teams: [...r.teams], people: r.people === null ? null : [...r.people], ...(r.failed !== undefined ? { failed: r.failed.slice(0, 300) } : {}) }));
 }
 
 /** Add a click, once per account (a second click by the same person changes nothing). */
