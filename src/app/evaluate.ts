@@ -6,7 +6,7 @@
 import type { Logger } from "probot";
 import { decide, strictest } from "../engine/decide.js";
 import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
-import { ASSISTED_LABEL } from "../engine/policy-defaults.js";
+import { ASSISTED_LABEL, DEFAULT_AGENT_LABEL, agentLabel } from "../engine/names.js";
 import { decisionAnnotations } from "../engine/render-guard.js";
 import { createHash } from "node:crypto";
 import type { Decision, Account, PolicyPreview } from "../engine/types.js";
@@ -123,7 +123,7 @@ function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
     labels.push({ name: agent, color: AGENT_LABEL_COLOR, description: "Work of a coding agent (agent-gate)" });
     if (per_agent)
       for (const a of d.detection.agents)
-        if (a.id !== "manual") labels.push({ name: `agent:${a.id}`, color: PER_AGENT_LABEL_COLOR, description: `Work of ${a.name} (agent-gate)`.slice(0, 100) });
+        if (a.id !== "manual") labels.push({ name: agentLabel(a.id), color: PER_AGENT_LABEL_COLOR, description: `Work of ${a.name} (agent-gate)`.slice(0, 100) });
   }
   if ((d.detection.assisted ?? []).length > 0) {
     labels.push({ name: ASSISTED_LABEL, color: ASSISTED_LABEL_COLOR, description: "Applies AI reviewers' suggestions (agent-gate)" });
@@ -238,7 +238,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   }
   app.rememberManualLabel(
     `${req.repo.owner}/${req.repo.repo}`,
-    first.policy.status === "ok" ? first.policy.policy.labels.agent : "agent-authored",
+    first.policy.status === "ok" ? first.policy.policy.labels.agent : DEFAULT_AGENT_LABEL,
     req.repo.defaultBranch,
     first.policy.source.description.includes(" (extends "),
   );

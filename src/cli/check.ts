@@ -8,7 +8,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { decide } from "../engine/decide.js";
-import { BUILTIN_DEFAULT_POLICY, POLICY_PATH } from "../engine/policy-defaults.js";
+import { BUILTIN_DEFAULT_POLICY } from "../engine/policy-defaults.js";
+import { POLICY_PATH } from "../engine/names.js";
 import { loadPolicy, parsePolicyDocument, policyHash, validatePolicyText } from "../engine/policy.js";
 import type { ChangedFile, Decision, HeadPolicyCheck, PolicySource, PolicyState, PullFacts } from "../engine/types.js";
 import { filesNeedingContent } from "../engine/guard.js";

@@ -3,6 +3,7 @@
  * is in ./simulate.ts and ./backtest.ts; src/cli/main.ts dispatches here.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { POLICY_PATH } from "../engine/names.js";
 import { renderCheck, renderJson, renderText } from "../engine/render.js";
 import { newLookupCache } from "../github/read-pull.js";
 import { renderBacktestText, runBacktest, strictestCandidate, type PullStateFilter } from "./backtest.js";
@@ -33,7 +34,7 @@ export const SIMULATE_HELP = `Usage: agent-gate simulate --repo OWNER/NAME --pr 
 
 The decision the agent-gate app would post for pull request N now, from GitHub's real data
 (commits, files, reviews, permissions, teams), read the way the app reads it. With --policy, the
-candidate file is applied instead of the default branch's .github/agent-policy.yml.
+candidate file is applied instead of the default branch's ${POLICY_PATH}.
 
 Options:
   --repo OWNER/NAME  the repository

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { escapeText } from "../engine/escape.js";
-import { POLICY_PATH } from "../engine/policy-defaults.js";
+import { POLICY_PATH } from "../engine/names.js";
 import { renderCheck, renderJson, renderText } from "../engine/render.js";
 import { CliError, DEFAULT_BASE_CANDIDATES, runCheck } from "./check.js";
 import type { CheckResult } from "./check.js";
@@ -43,7 +43,7 @@ with the same engine as the agent-gate GitHub App.
 Commands:
   check [--base REF] [--head REF] [--policy FILE] [--target BRANCH] [--format text|json|markdown]
                       judge the commits of base..head as the app would judge a pull request
-  validate [FILE]     validate a policy file (default: .github/agent-policy.yml)
+  validate [FILE]     validate a policy file (default: ${POLICY_PATH})
   simulate --repo OWNER/NAME --pr N [--policy FILE]
                       the decision the app would post for a pull request now (reads GitHub)
   backtest --repo OWNER/NAME --policy FILE [--last 50] [--state open|closed|all]
@@ -67,14 +67,14 @@ Options:
   --base REF        the branch the work would merge into
                     (default: the first of ${DEFAULT_BASE_CANDIDATES.join(", ")} that exists)
   --head REF        the work to judge (default: HEAD)
-  --policy FILE     apply this policy file instead of the base ref's .github/agent-policy.yml
+  --policy FILE     apply this policy file instead of the base ref's ${POLICY_PATH}
   --target BRANCH   branch name for the policy's \`targets\` rules when --base is not a branch
                     (default: the base ref's branch name, without refs/heads/ or origin/)
   --format FORMAT   text (default), json (every commit, file and the decision) or markdown
                     (the check run summary)
   -h, --help        show this help
 
-The policy comes from the BASE ref (\`git show BASE:.github/agent-policy.yml\`), never from the working
+The policy comes from the BASE ref (\`git show BASE:${POLICY_PATH}\`), never from the working
 tree or the head: a branch must not supply the rules that judge it. When the head changes the
 policy file, its copy is validated and reported, not applied. No policy file at the base ref: the
 built-in default applies (agent work needs one approval; agents may not change the policy file).
@@ -86,7 +86,7 @@ const VALIDATE_HELP = `Usage: agent-gate validate [FILE]
 
 Validates a policy file against the agent-gate policy schema. Prints each error as
 FILE:LINE:COLUMN: message (on stderr), or "FILE: valid policy (hash …)".
-Default FILE: .github/agent-policy.yml at the top of the current repository's working tree.
+Default FILE: ${POLICY_PATH} at the top of the current repository's working tree.
 
 Options:
   -h, --help   show this help

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { POLICY_PATH } from "../engine/policy-defaults.js";
+import { POLICY_PATH } from "../engine/names.js";
 import { formatPolicyError, loadPolicy } from "../engine/policy.js";
 import type { PolicyError } from "../engine/types.js";
 import { CliError } from "./check.js";

@@ -32,10 +32,8 @@ import { detectManual } from "./detect/manual.js";
 import { detectCommitMarkers, detectPullMarkers } from "./detect/marker.js";
 import { detectTrailers } from "./detect/trailer.js";
 import { UNKNOWN_BOT_AGENT } from "./detect/unknown-bot.js";
+import { DEFAULT_AGENT_LABEL } from "./names.js";
 import type { CommitDetection, CommitFacts, DetectedAgent, Detection, DetectionConfig, Policy, PullFacts } from "./types.js";
-
-/** The label a human applies when `labels.agent` is false (the manual signal still needs a name). */
-export const DEFAULT_MANUAL_LABEL = "agent-authored";
 
 // ───────────────────────────── per commit ─────────────────────────────
 
@@ -123,7 +121,8 @@ export function detectionConfigFromPolicy(policy: Policy): DetectionConfig {
     signals: [...policy.agents.signals],
     define: policy.agents.define,
     ignore: [...policy.agents.ignore],
-    manualLabel: policy.labels.agent === false ? DEFAULT_MANUAL_LABEL : policy.labels.agent,
+    // With `labels.agent: false` the manual signal still needs a name: the default label's.
+    manualLabel: policy.labels.agent === false ? DEFAULT_AGENT_LABEL : policy.labels.agent,
     // `?? default`: policies built by hand (tests, older callers) may lack the keys added in this release.
     trusted: [...(policy.agents.trusted ?? [])],
     unknownBots: policy.agents.unknown_bots ?? "agent",

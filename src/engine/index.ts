@@ -3,6 +3,7 @@
  * import from here; nothing in the engine does I/O.
  */
 export * from "./types.js";
+export * from "./names.js";
 export * from "./catalogue.js";
 export * from "./trailers.js";
 export * from "./detect.js";

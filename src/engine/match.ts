@@ -17,7 +17,7 @@
  * computed once per (directory, extension) of a PR.
  */
 import { Minimatch, braceExpand, type MinimatchOptions } from "minimatch";
-import { POLICY_PATH } from "./policy-defaults.js";
+import { POLICY_PATH } from "./names.js";
 import { PATH_SETS, expandPathSets, type PathSetName } from "./path-sets.js";
 import { rootRelative } from "./policy-patterns.js";
 import type { ChangedFile, FileOutcome, PathAction, PathRule, Policy } from "./types.js";

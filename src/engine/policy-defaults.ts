@@ -3,11 +3,10 @@
  * policy file exists anywhere. The JSON Schema's `default` annotations are generated from these
  * constants, so the documentation and the behaviour cannot disagree.
  */
+import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./names.js";
 import { SIGNAL_KINDS } from "./types.js";
 import type { AssistedMode, DependencyAction, EscalationAction, PathAction, Policy, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
 
-/** Where the policy lives in a repository (read from the default branch only, SPEC §1). */
-export const POLICY_PATH = ".github/agent-policy.yml";
 
 /** The only policy format version this engine understands. */
 export const POLICY_VERSION = 1;
@@ -20,9 +19,6 @@ export const DEFAULT_SIGNALS: readonly SignalKind[] = SIGNAL_KINDS;
 export const DEFAULT_UNKNOWN_BOTS: UnknownBotsMode = "agent";
 /** Commits applying AI review suggestions are shown and labelled, not gated. */
 export const DEFAULT_ASSISTED: AssistedMode = "report";
-export const DEFAULT_AGENT_LABEL = "agent-authored";
-/** The label of pull requests with AI-assisted commits (not configurable: it never gates by itself). */
-export const ASSISTED_LABEL = "agent-assisted";
 export const DEFAULT_PER_AGENT_LABELS = true;
 export const DEFAULT_ACTION: PathAction = "approve";
 /** An agent change that widens CI privileges cannot merge unless the policy says otherwise. */

@@ -13,10 +13,9 @@
 import { ASSISTED_MODES, PERMISSIONS, SIGNAL_KINDS, UNKNOWN_BOTS_MODES } from "./types.js";
 import { PATH_SETS, PATH_SET_NAMES } from "./path-sets.js";
 import { MAX_GLOB_LENGTH } from "./policy-patterns.js";
+import { AGENT_LABEL_PREFIX, ASSISTED_LABEL, DEFAULT_AGENT_LABEL, POLICY_PATH } from "./names.js";
 import {
-  ASSISTED_LABEL,
   DEFAULT_ACTION,
-  DEFAULT_AGENT_LABEL,
   DEFAULT_ASSISTED,
   DEFAULT_UNKNOWN_BOTS,
   DEFAULT_BUILTIN_AGENTS,
@@ -27,7 +26,6 @@ import {
   DEFAULT_REQUIREMENT,
   DEFAULT_REVIEW_FLOW,
   DEFAULT_SIGNALS,
-  POLICY_PATH,
   POLICY_VERSION,
 } from "./policy-defaults.js";
 
@@ -179,7 +177,7 @@ const agentDefinition: JsonSchema = {
     id: {
       type: "string",
       pattern: AGENT_ID_PATTERN,
-      maxLength: LABEL_MAX_LENGTH - "agent:".length,
+      maxLength: LABEL_MAX_LENGTH - AGENT_LABEL_PREFIX.length,
       description:
         "Identifier of the agent, used as the label suffix `agent:<id>`: lowercase letters, digits and hyphens.",
     },

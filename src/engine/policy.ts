@@ -15,7 +15,6 @@ import type { AgentDefinition, AssistedMode, DependencyAction, EscalationAction,
 import { PATH_SET_NAMES, isSetReference, pathSet } from "./path-sets.js";
 import {
   DEFAULT_ACTION,
-  DEFAULT_AGENT_LABEL,
   DEFAULT_ASSISTED,
   DEFAULT_UNKNOWN_BOTS,
   DEFAULT_BUILTIN_AGENTS,
@@ -28,6 +27,7 @@ import {
   DEFAULT_SIGNALS,
   POLICY_VERSION,
 } from "./policy-defaults.js";
+import { DEFAULT_AGENT_LABEL } from "./names.js";
 import {
   AGENT_ID_PATTERN,
   EXTENDS_PATTERN,
@@ -39,7 +39,8 @@ import {
 import { patternProblem, type PatternKind } from "./policy-patterns.js";
 import { escapeText, quote } from "./escape.js";
 
-export { POLICY_PATH, BUILTIN_DEFAULT_POLICY } from "./policy-defaults.js";
+export { BUILTIN_DEFAULT_POLICY } from "./policy-defaults.js";
+export { POLICY_PATH } from "./names.js";
 
 export interface SourcePosition {
   /** 1-based. */

@@ -19,6 +19,7 @@ import { copyRequirement } from "./requirement-keys.js";
 import { describeApprover, joinList, shortSha } from "./decide.js";
 import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
 import { escapeText } from "./escape.js";
+import { POLICY_PATH } from "./names.js";
 import type {
   ApprovalOutcome,
   Conclusion,
@@ -332,12 +333,12 @@ function summaryOf(d: Decision, limit: number, groups: RuleGroup[], surface: Ren
 
 function verdictSection(doc: BoundedDoc, d: Decision, surface: RenderSurface): void {
   if (d.policyErrors.length > 0 && !d.repairsPolicy) {
-    doc.line(`The policy file (${md(d.policy.source.description)}) is invalid, so every pull request fails until it is fixed: a broken file may hold the agents or rules that would have caught this one. Fix the errors below on the default branch; a pull request that the built-in catalogue does not flag as agent-authored and whose copy of \`.github/agent-policy.yml\` is valid passes as a repair.`);
+    doc.line(`The policy file (${md(d.policy.source.description)}) is invalid, so every pull request fails until it is fixed: a broken file may hold the agents or rules that would have caught this one. Fix the errors below on the default branch; a pull request that the built-in catalogue does not flag as agent-authored and whose copy of \`${POLICY_PATH}\` is valid passes as a repair.`);
     doc.line();
     return;
   }
   if (d.repairsPolicy) {
-    doc.line("The policy on the default branch is invalid. This pull request changes `.github/agent-policy.yml` to a valid version and no coding agent was detected by the built-in catalogue, so it may merge to repair the policy.");
+    doc.line(`The policy on the default branch is invalid. This pull request changes \`${POLICY_PATH}\` to a valid version and no coding agent was detected by the built-in catalogue, so it may merge to repair the policy.`);
     doc.line();
     return;
   }
@@ -364,7 +365,7 @@ function verdictSection(doc: BoundedDoc, d: Decision, surface: RenderSurface): v
       } else if (guardVerdict(d) !== undefined) {
         doc.line(guardVerdict(d)!);
       } else if (d.headPolicy?.status === "invalid") {
-        doc.line("This pull request changes `.github/agent-policy.yml` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.");
+        doc.line(`This pull request changes \`${POLICY_PATH}\` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.`);
       } else if (d.unverified.length > 0) {
         doc.line(d.agentAuthored
           ? "Agent-authored, and some facts needed for the decision could not be read, so it cannot pass (fail closed)."
@@ -403,7 +404,7 @@ function pullsSection(doc: BoundedDoc, pulls: PullVerdict[]): void {
 function headPolicySection(doc: BoundedDoc, head: HeadPolicyCheck | undefined, repairs: boolean): void {
   if (!head || repairs) return;
   if (head.status === "invalid") {
-    doc.line(`#### This pull request's \`.github/agent-policy.yml\` is invalid (${plural(head.errors.length, "error")})`);
+    doc.line(`#### This pull request's \`${POLICY_PATH}\` is invalid (${plural(head.errors.length, "error")})`);
     doc.line("It is not applied here (the policy comes from the default branch), but it would break every pull request once merged:");
     doc.line();
     doc.list(head.errors.map(policyErrorLine), "errors", 30);
@@ -508,7 +509,7 @@ function unknownBotsNote(doc: BoundedDoc, d: Decision): void {
     `**Unknown bot${logins.length === 1 ? "" : "s"}:** ${logins.slice(0, 10).map((l) => code(l, { max: 60 })).join(", ")}${logins.length > 10 ? ` +${logins.length - 10} more` : ""} ` +
       `wrote code in this pull request and ${logins.length === 1 ? "is" : "are"} neither a catalogued coding agent nor trusted automation` +
       `${gating ? ", so agent-gate treats " + (logins.length === 1 ? "it" : "them") + " as a coding agent" : " (reported, not gating: `agents.unknown_bots: report`)"}. ` +
-      "If it is automation and not an agent, add it to `agents.trusted` in `.github/agent-policy.yml` (a login or its numeric id); `agents.unknown_bots` sets what unknown bots do.",
+      `If it is automation and not an agent, add it to \`agents.trusted\` in \`${POLICY_PATH}\` (a login or its numeric id); \`agents.unknown_bots\` sets what unknown bots do.`,
   );
   doc.line();
 }
@@ -555,7 +556,7 @@ function requirementsSection(doc: BoundedDoc, d: Decision): void {
 
 /** The edited policy's effect on the other open agent PRs (a PR that changes `.github/agent-policy.yml`). */
 function policyPreviewLines(doc: BoundedDoc, p: PolicyPreview): void {
-  doc.line("#### Preview of this pull request's `.github/agent-policy.yml`");
+  doc.line(`#### Preview of this pull request's \`${POLICY_PATH}\``);
   if (p.unavailable !== undefined) doc.line(`No preview: ${md(p.unavailable, 400)}.`);
   else
     doc.line(

@@ -14,7 +14,7 @@
  */
 import { PERMISSIONS } from "../engine/types.js";
 import type { Account, ApprovalFacts, ChangedFile, CommitFacts, GitIdentity, HeadPolicyCheck, Permission, PolicyState, PullFacts, Requirement } from "../engine/types.js";
-import { POLICY_PATH } from "../engine/policy-defaults.js";
+import { CHECK_NAME, POLICY_PATH } from "../engine/names.js";
 import { BUILTIN_DETECTION_CONFIG, requirementsForFiles } from "../engine/decide.js";
 import { detectAgents, detectionConfigFromPolicy } from "../engine/detect.js";
 import { filesNeedingContent } from "../engine/guard.js";
@@ -46,7 +46,6 @@ import {
   type PullQueryResult,
 } from "./queries.js";
 
-export const CHECK_NAME = "agent-gate";
 /** GitHub lists at most this many files / commits of a PR (REST and GraphQL docs, "List pull request files"). */
 export const MAX_LISTED_FILES = 3000;
 export const MAX_LISTED_COMMITS = 250;

@@ -14,11 +14,9 @@
  */
 import type { Conclusion } from "../engine/types.js";
 import type { RepoRef, ExistingCheck } from "./read-pull.js";
-import { CHECK_NAME } from "./read-pull.js";
+import { APPROVE_ACTION, CHECK_NAME } from "../engine/names.js";
 import type { GitHub } from "./client.js";
 
-/** Action identifier and label of the Approve button (SPEC §1; GitHub caps label 20, identifier 20, description 40). */
-export const APPROVE_ACTION = { label: "Approve", identifier: "approve", description: "Approve this agent work at this commit" } as const;
 
 export interface CheckOutput {
   conclusion: Conclusion;

@@ -8,8 +8,7 @@
  * in the check run; one that does not changes nothing, and the check's text says why.
  */
 import type { Context } from "probot";
-import { CHECK_NAME } from "../../github/read-pull.js";
-import { APPROVE_ACTION } from "../../github/write-check.js";
+import { APPROVE_ACTION, CHECK_NAME } from "../../engine/names.js";
 import { addButtonApproval, type ButtonApproval } from "../../github/button-approvals.js";
 import { dropPendingClicks, evaluatePull, minimalFallback } from "../evaluate.js";
 import { shaKey, type AppState } from "../state.js";

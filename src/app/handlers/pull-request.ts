@@ -6,16 +6,17 @@
 import type { Context } from "probot";
 import { evaluatePull, fallbackFromPayload } from "../evaluate.js";
 import type { AppState } from "../state.js";
+import { AGENT_LABEL_PREFIX, DEFAULT_AGENT_LABEL } from "../../engine/names.js";
 
 export const PULL_REQUEST_ACTIONS = ["opened", "reopened", "synchronize", "edited", "ready_for_review", "labeled", "unlabeled"] as const;
 
 /** Ours: the repository's manual label as last read (default `agent-authored`) and any `agent:<id>`. */
 export function isOurLabel(app: AppState, repo: string, name: string, defaultBranch: string): boolean {
   const lower = name.toLowerCase();
-  if (lower.startsWith("agent:")) return true;
+  if (lower.startsWith(AGENT_LABEL_PREFIX)) return true;
   const manual = app.manualLabelOf(repo, defaultBranch);
   if (manual === undefined) return true; // unknown (or possibly stale) policy: its manual label could be this one
-  return lower === "agent-authored" || (manual !== false && lower === manual.toLowerCase());
+  return lower === DEFAULT_AGENT_LABEL || (manual !== false && lower === manual.toLowerCase());
 }
 
 /**
