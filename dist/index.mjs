@@ -43300,471 +43300,9 @@ function formatValidateErrors(errors) {
 // src/cli/github-commands.ts
 import { parseArgs } from "node:util";
 
-// src/github/client.ts
-function describeError(error) {
-  if (error && typeof error === "object") {
-    const e = error;
-    const status = typeof e.status === "number" ? `HTTP ${e.status}` : null;
-    const message = e.errors?.map((x) => x.message).filter(Boolean).join("; ") || e.message || "unknown error";
-    return status ? `${status}: ${message}` : message;
-  }
-  return String(error);
-}
-
-// src/github/read-contents.ts
-var MAX_CONTENT_FILES = 100;
-function contentsQuery(n) {
-  const vars = [];
-  const fields = [];
-  for (let i = 0; i < n; i++) {
-    vars.push(`$b${i}: String!`, `$h${i}: String!`);
-    fields.push(`b${i}: object(expression: $b${i}) { ...AgentGateBlob }`, `h${i}: object(expression: $h${i}) { ...AgentGateBlob }`);
-  }
-  return `query AgentGateContents($owner: String!, $name: String!, ${vars.join(", ")}) {
-  repository(owner: $owner, name: $name) {
-    ${fields.join("\n    ")}
-  }
-}
-fragment AgentGateBlob on GitObject { __typename ... on Blob { text isTruncated } }`;
-}
-async function readContents2(gh, repo, baseSha, headSha, files) {
-  if (files.length === 0) return { contents: [], unverified: [] };
-  if (files.length > MAX_CONTENT_FILES) {
-    return {
-      contents: [],
-      unverified: [`The pull request changes ${files.length} workflow, action or manifest files; agent-gate analyses at most ${MAX_CONTENT_FILES} per pull request, so their privilege and dependency changes could not be checked. Split the pull request.`]
-    };
-  }
-  const variables = { owner: repo.owner, name: repo.repo };
-  files.forEach((f, i) => {
-    variables[`b${i}`] = `${baseSha}:${f.previousPath ?? f.path}`;
-    variables[`h${i}`] = `${headSha}:${f.path}`;
-  });
-  let result;
-  try {
-    result = await gh.graphql(contentsQuery(files.length), variables);
-  } catch (error) {
-    return {
-      contents: [],
-      unverified: [`Could not read the changed workflow and manifest files (${describeError(error)}), so their privilege and dependency changes could not be checked. Re-run the agent-gate check once GitHub answers again.`]
-    };
-  }
-  const repoData = result.repository;
-  const contents = [];
-  const unverified = [];
-  files.forEach((f, i) => {
-    const text = (blob, which) => {
-      if (blob === null || blob === void 0) return null;
-      if (blob.__typename !== "Blob") {
-        unverified.push(`${f.path} at the ${which} is not a file (${blob.__typename}), so it could not be analysed.`);
-        return void 0;
-      }
-      if (blob.isTruncated || typeof blob.text !== "string") {
-        unverified.push(`${f.path} at the ${which} is ${blob.isTruncated ? "too large for GitHub to return in full" : "binary"}, so its privilege and dependency changes could not be checked.`);
-        return void 0;
-      }
-      return blob.text;
-    };
-    if (!repoData) {
-      unverified.push(`The repository could not be read for ${f.path}.`);
-      return;
-    }
-    const base = text(repoData[`b${i}`], "base");
-    const head = text(repoData[`h${i}`], "head");
-    if (base === void 0 || head === void 0) return;
-    if (head === null) {
-      unverified.push(`${f.path} was not found at the head commit ${headSha.slice(0, 7)}, so it could not be analysed. Re-run the check.`);
-      return;
-    }
-    contents.push({ path: f.path, base, head });
-  });
-  return { contents, unverified };
-}
-
-// src/github/button-approvals.ts
-function storedBlockAt(text, sha) {
-  const block = text ? tailBlock(text) : null;
-  if (!block) return null;
-  let parsed;
-  try {
-    parsed = JSON.parse(block.json);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== "object" || parsed === null) return null;
-  if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT || parsed.sha !== sha) return null;
-  return parsed;
-}
-var BUTTON_APPROVALS_FORMAT = 1;
-var OPEN = "<!-- agent-gate:approvals ";
-var TAIL = /^<!-- agent-gate:approvals (.*?) -->\s*$/s;
-function tailBlock(text) {
-  const at = text.lastIndexOf(OPEN);
-  if (at === -1) return null;
-  if (text.indexOf(OPEN) !== at) return null;
-  if (at !== 0 && !(at >= 2 && text.startsWith("\n\n", at - 2))) return null;
-  const m2 = TAIL.exec(text.slice(at));
-  if (!m2?.[1]) return null;
-  let start2 = at;
-  while (start2 > 0 && text[start2 - 1] === "\n") start2--;
-  return { start: start2, json: m2[1] };
-}
-function decodeButtonApprovals(text, sha) {
-  const parsed = storedBlockAt(text, sha);
-  if (!parsed || !Array.isArray(parsed.approvals)) return [];
-  return parsed.approvals.filter(
-    (a) => typeof a?.login === "string" && a.login.length > 0 && typeof a.at === "string" && typeof a.type === "string" && (a.id === null || Number.isSafeInteger(a.id))
-  ).map((a) => {
-    const seen = a.seenReview;
-    if (seen === void 0 || seen === null) return a;
-    const ok = typeof seen === "object" && Number.isSafeInteger(seen.id) && typeof seen.state === "string";
-    if (ok) return a;
-    const { seenReview: _dropped, ...rest } = a;
-    return rest;
-  });
-}
-
-// src/github/read-policy.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/github/queries.ts
-var ACTOR = `__typename login ... on User { databaseId } ... on Bot { databaseId }`;
-var GIT_ACTOR = `name email user { login databaseId }`;
-var COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } authors(first: 100) { totalCount nodes { ${GIT_ACTOR} } }`;
-var BLOB = `__typename ... on Blob { text isTruncated oid }`;
-var DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... on Commit { oid policyFile: file(path: $policyPath) { object { ${BLOB} } } } } }`;
-var PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
-var REVIEW = `databaseId author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
-var LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } ... on UnlabeledEvent { actor { __typename login } label { name } } }`;
-var PULL_QUERY = (
-  /* GraphQL */
-  `
-query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
-  repository(owner: $owner, name: $name) {
-    ${DEFAULT_BRANCH_POLICY}
-    labels(first: 100, query: "agent") { nodes { name } }
-    pullRequest(number: $number) {
-      number title body state url changedFiles
-      author { ${ACTOR} }
-      headRefName headRefOid baseRefName baseRefOid
-      labels(first: 100) { nodes { name } }
-      commits(first: 100) { ${PAGE} nodes { commit { ${COMMIT} } } }
-      files(first: 100) { ${PAGE} nodes { path changeType } }
-      reviews(first: 100) { ${PAGE} nodes { ${REVIEW} } }
-      labelEvents: timelineItems(last: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
-      head: commits(last: 1) {
-        nodes {
-          commit {
-            oid
-            # An "Update branch" merge is recognised from its parents, and the clicks stored in the approved
-            # parent's check come along (approval.keep_on_update_merge): no extra request for either.
-            parents(first: 2) {
-              totalCount
-              nodes {
-                oid
-                checkSuites(first: 10, filterBy: { appId: $appId }) {
-                  nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId text } } }
-                }
-              }
-            }
-            headPolicy: file(path: $policyPath) { object { ${BLOB} } }
-            checkSuites(first: 10, filterBy: { appId: $appId }) {
-              nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion title summary text } } }
-            }
-            associatedPullRequests(first: 100) { totalCount nodes { number state headRefOid } }
-          }
-        }
-      }
-    }
-  }
-  orgPolicy: repository(owner: $owner, name: ".github") {
-    object(expression: $orgExpression) { ${BLOB} }
-  }
-}`
-);
-var COMMITS_PAGE_QUERY = (
-  /* GraphQL */
-  `
-query AgentGateCommits($owner: String!, $name: String!, $number: Int!, $after: String!) {
-  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
-    commits(first: 100, after: $after) { ${PAGE} nodes { commit { ${COMMIT} } } }
-  } }
-}`
-);
-var FILES_PAGE_QUERY = (
-  /* GraphQL */
-  `
-query AgentGateFiles($owner: String!, $name: String!, $number: Int!, $after: String!) {
-  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
-    files(first: 100, after: $after) { ${PAGE} nodes { path changeType } }
-  } }
-}`
-);
-var REVIEWS_PAGE_QUERY = (
-  /* GraphQL */
-  `
-query AgentGateReviews($owner: String!, $name: String!, $number: Int!, $after: String!) {
-  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
-    reviews(first: 100, after: $after) { ${PAGE} nodes { ${REVIEW} } }
-  } }
-}`
-);
-var LABEL_EVENTS_PAGE_QUERY = (
-  /* GraphQL */
-  `
-query AgentGateLabelEvents($owner: String!, $name: String!, $number: Int!, $before: String!) {
-  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
-    labelEvents: timelineItems(last: 100, before: $before, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
-  } }
-}`
-);
-var BLOB_QUERY = (
-  /* GraphQL */
-  `
-query AgentGateBlob($owner: String!, $name: String!, $expression: String!) {
-  repository(owner: $owner, name: $name) { object(expression: $expression) { ${BLOB} } }
-}`
-);
-var POLICY_QUERY = (
-  /* GraphQL */
-  `
-query AgentGatePolicy($owner: String!, $name: String!, $policyPath: String!, $orgExpression: String!) {
-  repository(owner: $owner, name: $name) { ${DEFAULT_BRANCH_POLICY} }
-  orgPolicy: repository(owner: $owner, name: ".github") { object(expression: $orgExpression) { ${BLOB} } }
-}`
-);
-
-// src/github/read-policy.ts
-var MAX_EXTENDS_DEPTH = 5;
-var POLICY_CACHE_MAX = 256;
-var loadedCache = /* @__PURE__ */ new Map();
-var extendsCache = /* @__PURE__ */ new Map();
-var headCheckCache = /* @__PURE__ */ new Map();
-function cacheKey(parts) {
-  const h = createHash2("sha256");
-  for (const p of parts) h.update(String(p.length)).update(":").update(p);
-  return h.digest("base64");
-}
-function deepFreeze2(value) {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze2(v);
-  }
-  return value;
-}
-function memo(cache3, parts, compute) {
-  const key = cacheKey(parts);
-  const hit = cache3.get(key);
-  if (hit !== void 0) {
-    cache3.delete(key);
-    cache3.set(key, hit);
-    return hit;
-  }
-  const value = deepFreeze2(compute());
-  if (cache3.size >= POLICY_CACHE_MAX) cache3.delete(cache3.keys().next().value);
-  cache3.set(key, value);
-  return value;
-}
-function loadLayers2(layers) {
-  return memo(loadedCache, layers.flatMap((l) => [l.file, l.text]), () => loadPolicyLayers(layers));
-}
-function extendsOf(text, file) {
-  return memo(extendsCache, [file, text], () => {
-    try {
-      const parsed = parsePolicyDocument(text, file);
-      return parsed.ok ? parsed.doc.extends ?? null : null;
-    } catch {
-      return null;
-    }
-  });
-}
-var builtinHash = null;
-function fileName(owner, repo, ref, path5) {
-  return `${owner}/${repo}@${ref}:${path5}`;
-}
-function blobText(blob, file) {
-  if (!blob) return { missing: true };
-  if (blob.__typename !== "Blob") return { unreadable: `${file} is not a file (${blob.__typename})` };
-  if (blob.isTruncated || typeof blob.text !== "string") return { unreadable: `${file} is too large or binary to read` };
-  return { text: blob.text };
-}
-async function readBlob(gh, owner, repo, path5) {
-  const result = await gh.graphql(BLOB_QUERY, {
-    owner,
-    name: repo,
-    expression: `HEAD:${path5}`
-  });
-  return result.repository?.object ?? null;
-}
-async function readPolicy(gh, repoBlob, orgBlob) {
-  let first = repoBlob;
-  let kind = "repository";
-  let read = blobText(repoBlob.blob, fileName(repoBlob.owner, repoBlob.repo, repoBlob.ref, POLICY_PATH));
-  if ("missing" in read && orgBlob) {
-    first = orgBlob;
-    kind = "organization";
-    read = blobText(orgBlob.blob, fileName(orgBlob.owner, orgBlob.repo, orgBlob.ref, POLICY_PATH));
-  }
-  if ("missing" in read) {
-    return {
-      status: "ok",
-      policy: BUILTIN_DEFAULT_POLICY,
-      hash: builtinHash ??= policyHash(BUILTIN_DEFAULT_POLICY),
-      source: {
-        kind: "builtin",
-        description: orgBlob?.notFound ? `built-in default (no ${POLICY_PATH} on the default branch; no organization policy could be read: ${orgBlob.notFound})` : `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)`
-      }
-    };
-  }
-  const firstFile = fileName(first.owner, first.repo, first.ref, POLICY_PATH);
-  const source = { kind, description: firstFile };
-  if ("unreadable" in read) return { status: "unreadable", reason: read.unreadable, source };
-  const layers = [{ text: read.text, file: firstFile }];
-  const extended = [];
-  let at = { owner: first.owner, path: POLICY_PATH };
-  let text = read.text;
-  for (let depth = 0; ; depth++) {
-    const ext2 = extendsOf(text, layers[layers.length - 1].file);
-    if (!ext2) break;
-    const target = parseExtends(ext2, at);
-    if (!target) break;
-    const file = fileName(target.owner, target.repo, "HEAD", target.path);
-    if (depth >= MAX_EXTENDS_DEPTH || extended.includes(file)) {
-      return { status: "unreadable", reason: `_extends chain of ${firstFile} is longer than ${MAX_EXTENDS_DEPTH} or loops (at ${file})`, source };
-    }
-    let blob;
-    try {
-      blob = await readBlob(gh, target.owner, target.repo, target.path);
-    } catch (error) {
-      return { status: "unreadable", reason: `could not read ${file}, named by _extends (${describeError(error)})`, source };
-    }
-    const next = blobText(blob, file);
-    if ("missing" in next) return { status: "unreadable", reason: `${file}, named by _extends, does not exist or is not readable by the app`, source };
-    if ("unreadable" in next) return { status: "unreadable", reason: next.unreadable, source };
-    layers.push({ text: next.text, file });
-    extended.push(file);
-    at = { owner: target.owner, path: target.path };
-    text = next.text;
-  }
-  if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
-  let loaded;
-  try {
-    loaded = loadLayers2(layers);
-  } catch (error) {
-    return { status: "invalid", errors: [{ file: firstFile, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }], source };
-  }
-  return loaded.ok ? { status: "ok", policy: loaded.policy, hash: loaded.hash, source } : { status: "invalid", errors: loaded.errors, source };
-}
-function checkHeadPolicy(blob, file) {
-  const read = blobText(blob, file);
-  if ("missing" in read) return void 0;
-  if ("unreadable" in read) return { status: "invalid", errors: [{ file, line: 0, column: 0, message: read.unreadable }] };
-  let errors;
-  try {
-    errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
-  } catch (error) {
-    errors = [{ file, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }];
-  }
-  return errors.length === 0 ? { status: "valid" } : { status: "invalid", errors };
-}
-function loaderFault(error) {
-  const name = error instanceof Error ? error.name : "error";
-  const message = error instanceof Error ? error.message : String(error);
-  return `${name}: ${message.slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?")}`;
-}
-
-// src/github/update-merge.ts
-var COMPARE_MAX_FILES = 300;
-function updateMergeParent(head, headSha, baseSha, prCommits) {
-  const parents = head?.parents;
-  if (!head || head.oid !== headSha || !parents || parents.totalCount !== 2 || parents.nodes.length !== 2) return null;
-  const [p1, p2] = parents.nodes.map((p) => p.oid);
-  const from = p2 === baseSha ? p1 : p1 === baseSha ? p2 : null;
-  if (from === null || from === baseSha) return null;
-  return prCommits.some((c) => c.sha === from) ? from : null;
-}
-async function readUpdateMerge(gh, input2) {
-  const from = updateMergeParent(input2.head, input2.headSha, input2.baseSha, input2.commits);
-  if (from === null) return null;
-  const no = (reason) => ({ facts: { sha: input2.headSha, from, carried: false, reason }, clicks: [] });
-  const merge4 = input2.commits.find((c) => c.sha === input2.headSha);
-  if (!merge4) return no("the merge commit is not among the pull request's listed commits");
-  const only = { repository: input2.facts.repository, number: input2.facts.number ?? null, title: "", body: "", author: null, headRef: "", headSha: input2.headSha, baseRef: "", labels: [], commits: [merge4], files: [], unverified: [] };
-  for (const config2 of [detectionConfigFromPolicy(input2.policy), BUILTIN_DETECTION_CONFIG]) {
-    const d = detectAgents(only, { ...config2, signals: config2.signals.filter((s) => s === "identity" || s === "trailer"), manualLabel: false });
-    if (d.agentAuthored) return no(`the merge was made by an agent identity (${d.agents.map((a) => a.id).join(", ")})`);
-  }
-  let changed;
-  try {
-    const { data } = await gh.rest.repos.compareCommitsWithBasehead({ owner: input2.owner, repo: input2.repo, basehead: `${from}...${input2.headSha}`, per_page: 1 });
-    if (data.status !== "ahead") return no(`the approved head ${from.slice(0, 7)} is not an ancestor of the merge (compare status ${data.status})`);
-    changed = data.files ?? [];
-    if (changed.length >= COMPARE_MAX_FILES) return no(`the merge changes ${changed.length} or more files, past what GitHub's compare lists`);
-  } catch (error) {
-    return no(`the merge could not be compared with the approved head (${describeError(error)})`);
-  }
-  const prPaths = new Set(input2.files.flatMap((f) => [f.path, ...f.previousPath ? [f.previousPath] : []]));
-  const touched = changed.flatMap((f) => [f.filename, ...f.previous_filename ? [f.previous_filename] : []]).filter((p) => prPaths.has(p));
-  if (touched.length > 0) {
-    const list = touched.slice(0, 5).map((p) => `\`${p}\``).join(", ");
-    return no(`the merge changes ${touched.length === 1 ? "a file" : "files"} of the pull request (${list}${touched.length > 5 ? ", …" : ""}): a conflict resolution or a change of its own`);
-  }
-  const parent = input2.head?.parents?.nodes.find((p) => p.oid === from);
-  const runs = (parent?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns?.nodes ?? []);
-  const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
-  const clicks = run3 ? decodeButtonApprovals(run3.text, from) : [];
-  return { facts: { sha: input2.headSha, from, carried: true }, clicks };
-}
-
-// src/github/read-pull.ts
-var MAX_LISTED_FILES = 3e3;
-var MAX_LISTED_COMMITS = 250;
+// src/github/reviewers.ts
 function newLookupCache() {
   return { permissions: /* @__PURE__ */ new Map(), teams: /* @__PURE__ */ new Map() };
-}
-var RERUN = 'Re-run the agent-gate check ("Re-run" on the check) once GitHub answers again.';
-function restLogin(actor) {
-  return actor.__typename === "Bot" && !actor.login.toLowerCase().endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
-}
-function account(actor) {
-  return actor ? { login: restLogin(actor), id: actor.databaseId ?? null, type: actor.__typename } : null;
-}
-function identity(actor) {
-  return { name: actor?.name ?? "", email: actor?.email ?? "", login: actor?.user?.login ?? null, id: actor?.user?.databaseId ?? null };
-}
-function commitFacts(c) {
-  return { sha: c.oid, author: identity(c.author), committer: identity(c.committer), message: c.message, coAuthors: c.authors.nodes.slice(1).map(identity) };
-}
-function incompleteAuthors(commits) {
-  return commits.filter((c) => typeof c.authors.totalCount === "number" && c.authors.totalCount > c.authors.nodes.length).map((c) => `Commit ${c.oid.slice(0, 7)} names ${c.authors.totalCount} authors and co-authors; GitHub listed only ${c.authors.nodes.length}, so an approver could be a co-author that was not seen. Split the co-author trailers over several commits, then re-run.`);
-}
-var CHANGE_TYPES = {
-  ADDED: "added",
-  DELETED: "removed",
-  RENAMED: "renamed",
-  COPIED: "copied",
-  MODIFIED: "modified",
-  CHANGED: "changed"
-};
-async function restOfPages(gh, target, first, query, key, cap) {
-  const items2 = [...first.nodes];
-  let page = first.pageInfo;
-  while (page.hasNextPage && page.endCursor && items2.length < cap) {
-    const result = await gh.graphql(query, {
-      owner: target.owner,
-      name: target.repo,
-      number: target.number,
-      after: page.endCursor
-    });
-    const next = result.repository.pullRequest[key];
-    items2.push(...next.nodes);
-    page = next.pageInfo;
-  }
-  return items2;
-}
-async function restFiles(gh, target) {
-  const files = await gh.paginate(gh.rest.pulls.listFiles, { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 });
-  return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename ?? null, status: f.status }));
 }
 function latestReviews(reviews) {
   const byUser = /* @__PURE__ */ new Map();
@@ -43848,288 +43386,16 @@ async function qualify(gh, repo, requirements, headSha, candidates, cache3) {
     })
   );
 }
-function manualLabelOf(policy) {
-  const config2 = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
-  return config2.manualLabel === false ? null : config2.manualLabel;
-}
-async function labelProvenance(gh, target, first, label) {
-  const found = await newestLabelEvent(gh, target, first, label, (e) => e.__typename === "LabeledEvent");
-  if (found === void 0 || !found.actor) return { human: true, login: null };
-  return found.actor.__typename === "User" ? { human: true, login: found.actor.login } : { human: false, login: restLogin(found.actor) };
-}
-async function humanLabelRemovedByBot(gh, target, first, label) {
-  const wanted = label.toLowerCase();
-  if (!first || !first.pageInfo.hasPreviousPage && !first.nodes.some((e) => e?.label?.name.toLowerCase() === wanted)) return null;
-  const human = (e) => e.__typename === "LabeledEvent" ? !e.actor || e.actor.__typename === "User" : e.actor?.__typename === "User";
-  const found = await newestLabelEvent(gh, target, first, label, human);
-  if (found === void 0 || found.__typename !== "LabeledEvent") return null;
-  return { login: found.actor?.login ?? null };
-}
-async function newestLabelEvent(gh, target, first, label, accept) {
-  const wanted = label.toLowerCase();
-  let page = first;
-  for (let pages = 0; page && pages < MAX_LABEL_EVENT_PAGES; pages++) {
-    for (let i = page.nodes.length - 1; i >= 0; i--) {
-      const e = page.nodes[i];
-      if (!e || e.__typename !== "LabeledEvent" && e.__typename !== "UnlabeledEvent" || e.label?.name.toLowerCase() !== wanted) continue;
-      if (accept(e)) return e;
-    }
-    if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) break;
-    try {
-      const result = await gh.graphql(LABEL_EVENTS_PAGE_QUERY, {
-        owner: target.owner,
-        name: target.repo,
-        number: target.number,
-        before: page.pageInfo.startCursor
-      });
-      page = result.repository?.pullRequest?.labelEvents ?? null;
-    } catch {
-      break;
-    }
+
+// src/github/client.ts
+function describeError(error) {
+  if (error && typeof error === "object") {
+    const e = error;
+    const status = typeof e.status === "number" ? `HTTP ${e.status}` : null;
+    const message = e.errors?.map((x) => x.message).filter(Boolean).join("; ") || e.message || "unknown error";
+    return status ? `${status}: ${message}` : message;
   }
-  return void 0;
-}
-var MAX_LABEL_EVENT_PAGES = 10;
-async function readPull(gh, target, fallback, options2 = {}) {
-  const cache3 = options2.cache ?? newLookupCache();
-  let result;
-  let orgNotFound = false;
-  try {
-    result = await gh.graphql(PULL_QUERY, {
-      owner: target.owner,
-      name: target.repo,
-      number: target.number,
-      orgExpression: `HEAD:${POLICY_PATH}`,
-      policyPath: POLICY_PATH,
-      appId: target.appId,
-      checkName: CHECK_NAME
-    });
-  } catch (error) {
-    const partial = partialData(error);
-    if (!partial) {
-      if (repositoryNotFound(error)) return { ...unreadSnapshot(target, fallback, `The repository ${target.owner}/${target.repo} is not visible to this installation.`), inaccessible: true };
-      return unreadSnapshot(target, fallback, `Could not read pull request #${target.number} from GitHub (${describeError(error)}).`);
-    }
-    result = partial;
-    orgNotFound = true;
-  }
-  const pr = result.repository?.pullRequest;
-  if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
-  const unverified = [];
-  const policyState2 = options2.policyOverride ?? await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, options2.orgAccess);
-  let commits = pr.commits.nodes.map((n) => n.commit);
-  let files = [];
-  let reviews = [];
-  let commitsRead = true;
-  try {
-    commits = (await restOfPages(gh, target, pr.commits, COMMITS_PAGE_QUERY, "commits", MAX_LISTED_COMMITS)).map((n) => n.commit);
-  } catch (error) {
-    commitsRead = false;
-    unverified.push(`Could not list all commits of the pull request (${describeError(error)}). ${RERUN}`);
-  }
-  const commitCount = pr.commits.totalCount;
-  if (commitCount > MAX_LISTED_COMMITS)
-    unverified.push(`The pull request has ${commitCount} commits; GitHub lists at most ${MAX_LISTED_COMMITS}, so commits past that could not be checked for agents. Split the pull request.`);
-  else if (commitsRead && commits.length < commitCount)
-    unverified.push(`GitHub listed ${commits.length} of the pull request's ${commitCount} commits, so the others could not be checked for agents. ${RERUN}`);
-  unverified.push(...incompleteAuthors(commits));
-  let gqlFiles = [];
-  if (!pr.files) unverified.push(`GitHub did not list the changed files. ${RERUN}`);
-  else {
-    let filesRead = true;
-    try {
-      gqlFiles = await restOfPages(gh, target, pr.files, FILES_PAGE_QUERY, "files", MAX_LISTED_FILES);
-    } catch (error) {
-      filesRead = false;
-      unverified.push(`Could not list all changed files (${describeError(error)}). ${RERUN}`);
-    }
-    const fileCount = Math.max(pr.changedFiles ?? 0, pr.files.totalCount);
-    if (fileCount > MAX_LISTED_FILES)
-      unverified.push(`The pull request changes ${fileCount} files; GitHub lists at most ${MAX_LISTED_FILES}, so files past that could not be checked against the policy. Split the pull request.`);
-    else if (filesRead && gqlFiles.length < fileCount)
-      unverified.push(`GitHub listed ${gqlFiles.length} of the pull request's ${fileCount} changed files, so the others could not be checked against the policy. ${RERUN}`);
-  }
-  files = gqlFiles.map((f) => ({ path: f.path, status: CHANGE_TYPES[f.changeType] ?? "changed" }));
-  if (gqlFiles.some((f) => f.changeType === "RENAMED")) {
-    try {
-      files = await restFiles(gh, target);
-    } catch (error) {
-      unverified.push(`Could not read the old names of renamed files (${describeError(error)}). ${RERUN}`);
-    }
-  }
-  if (!pr.reviews) unverified.push(`GitHub did not list the reviews. ${RERUN}`);
-  else {
-    try {
-      reviews = await restOfPages(gh, target, pr.reviews, REVIEWS_PAGE_QUERY, "reviews", Number.POSITIVE_INFINITY);
-    } catch (error) {
-      unverified.push(`Could not list all reviews (${describeError(error)}). ${RERUN}`);
-    }
-  }
-  const head = pr.head.nodes[0]?.commit;
-  const runs = (head?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns?.nodes ?? []);
-  const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
-  const check2 = run3 ? { id: run3.databaseId, status: run3.status, conclusion: run3.conclusion?.toLowerCase() ?? null, title: run3.title, summary: run3.summary, text: run3.text } : null;
-  const headSha = pr.headRefOid;
-  if (!head || head.oid !== headSha)
-    unverified.push(`The head commit GitHub returned (${head ? head.oid.slice(0, 7) : "none"}) is not the pull request's head ${headSha.slice(0, 7)}; the pull request was probably pushed to while it was read. ${RERUN}`);
-  const twins = (head?.associatedPullRequests?.nodes ?? []).filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number).map((p) => p.number);
-  const associated = head?.associatedPullRequests;
-  if (associated && associated.totalCount > associated.nodes.length)
-    unverified.push(`${associated.totalCount} pull requests are associated with the head commit; only ${associated.nodes.length} could be listed, so an open pull request with the same head (whose stricter decision this check must carry) may have been missed. Close the extra pull requests, then re-run.`);
-  const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed") ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`) : void 0;
-  const commitList = commits.map(commitFacts);
-  const updateMerge = policyState2.status === "ok" && (policyState2.policy.reviewFlow?.keep_on_update_merge ?? false) ? await readUpdateMerge(gh, {
-    owner: target.owner,
-    repo: target.repo,
-    policy: policyState2.policy,
-    head,
-    commits: commitList,
-    headSha,
-    baseSha: pr.baseRefOid,
-    files,
-    facts: { repository: `${target.owner}/${target.repo}`, number: pr.number }
-  }) : null;
-  const carriedFrom = updateMerge?.facts.carried ? updateMerge.facts.from : null;
-  const stored = head?.oid === headSha ? decodeButtonApprovals(check2?.text, headSha) : [];
-  const kept = [...stored];
-  for (const click of updateMerge?.clicks ?? []) if (!kept.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) kept.push(click);
-  const latest = latestReviews(reviews);
-  const pending = options2.pendingClicks?.sha === headSha ? options2.pendingClicks.clicks : [];
-  const isSame = (a, b) => a.login.toLowerCase() === b.login.toLowerCase();
-  const buttonApprovals = [...kept.filter((s) => !pending.some((p) => isSame(s, p))), ...pending.map((c) => stampClick(c, latest))];
-  const candidates = [
-    // A review of the approved head counts at the carried-over merge as if given there.
-    ...latest.map((r) => ({
-      account: account(r.author),
-      source: "review",
-      commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : r.commit?.oid ?? "",
-      state: r.state,
-      canPush: r.authorCanPushToRepository,
-      reviewId: r.databaseId
-    })),
-    ...buttonApprovals.map((b) => ({
-      account: { login: b.login, id: b.id, type: b.type },
-      source: "button",
-      commitSha: headSha,
-      canPush: null,
-      ...b.seenReview !== void 0 ? { seenReview: b.seenReview } : {}
-    }))
-  ];
-  const approvals = await qualify(gh, target, () => applicableRequirements(policyState2, files, pr.baseRefName), headSha, candidates, cache3);
-  const allLabels = pr.labels.nodes.map((l) => l.name);
-  const manual = manualLabelOf(policyState2);
-  const onPull = manual === null ? void 0 : allLabels.find((l) => l.toLowerCase() === manual.toLowerCase());
-  const provenance = onPull === void 0 ? null : await labelProvenance(gh, target, pr.labelEvents, onPull);
-  let signalLabels = provenance?.human === false ? allLabels.filter((l) => l !== onPull) : allLabels;
-  const labelActors = provenance?.human && provenance.login !== null && onPull !== void 0 ? [{ label: onPull, login: provenance.login }] : [];
-  if (manual !== null && onPull === void 0) {
-    const stands = await humanLabelRemovedByBot(gh, target, pr.labelEvents, manual);
-    if (stands) {
-      signalLabels = [...allLabels, manual];
-      if (stands.login !== null) labelActors.push({ label: manual, login: stands.login });
-    }
-  }
-  const facts = {
-    repository: `${target.owner}/${target.repo}`,
-    number: pr.number,
-    title: pr.title,
-    body: pr.body ?? "",
-    author: account(pr.author),
-    headRef: pr.headRefName,
-    headSha,
-    baseRef: pr.baseRefName,
-    baseSha: pr.baseRefOid,
-    labels: signalLabels,
-    ...labelActors.length > 0 ? { labelActors } : {},
-    commits: commitList,
-    files,
-    unverified,
-    ...updateMerge ? { updateMerge: updateMerge.facts } : {}
-  };
-  const needed = policyState2.status === "ok" ? filesNeedingContent(files) : [];
-  if (needed.length > 0 && policyState2.status === "ok" && detectAgents(facts, detectionConfigFromPolicy(policyState2.policy)).agentAuthored) {
-    const read = await readContents2(gh, target, pr.baseRefOid, headSha, needed);
-    facts.contents = read.contents;
-    unverified.push(...read.unverified);
-  }
-  return {
-    facts,
-    state: pr.state,
-    url: pr.url,
-    approvals,
-    buttonApprovals,
-    check: head ? check2 : void 0,
-    policy: policyState2,
-    ...headPolicy ? { headPolicy } : {},
-    ...headPolicy?.status === "valid" && typeof head?.headPolicy?.object?.text === "string" && head.headPolicy.object.isTruncated !== true ? { headPolicyText: head.headPolicy.object.text } : {},
-    twins,
-    repoLabels: result.repository?.labels ? result.repository.labels.nodes.map((l) => l.name.toLowerCase()) : null,
-    labels: allLabels,
-    labelsTakenOff: takenOff(pr.labelEvents, allLabels)
-  };
-}
-function takenOff(events, onPull) {
-  const on = new Set(onPull.map((l) => l.toLowerCase()));
-  const applied = (events?.nodes ?? []).flatMap((e) => e?.__typename === "LabeledEvent" && e.label ? [e.label.name.toLowerCase()] : []);
-  return [...new Set(applied.filter((l) => !on.has(l)))];
-}
-function partialData(error) {
-  const e = error;
-  if (!e?.data || !Array.isArray(e.errors) || e.errors.length === 0) return null;
-  const onlyOrgMissing = e.errors.every((x) => x.type === "NOT_FOUND" && x.path?.[0] === "orgPolicy");
-  return onlyOrgMissing ? e.data : null;
-}
-function repositoryNotFound(error) {
-  const e = error;
-  return Array.isArray(e?.errors) && e.errors.some((x) => x.type === "NOT_FOUND" && x.path?.length === 1 && x.path[0] === "repository");
-}
-function unreadSnapshot(target, fb, why) {
-  const reason = `${why} ${RERUN}`;
-  return {
-    facts: {
-      repository: `${target.owner}/${target.repo}`,
-      number: target.number,
-      title: fb.title,
-      body: fb.body ?? "",
-      author: fb.author,
-      headRef: fb.headRef,
-      headSha: fb.headSha,
-      baseRef: fb.baseRef,
-      labels: fb.labels,
-      commits: [],
-      files: [],
-      unverified: [reason]
-    },
-    state: fb.state,
-    url: fb.url,
-    approvals: [],
-    buttonApprovals: [],
-    check: void 0,
-    policy: { status: "unreadable", reason, source: { kind: "repository", description: `${target.owner}/${target.repo}@${target.defaultBranch}:${POLICY_PATH}` } },
-    twins: [],
-    repoLabels: null,
-    labels: fb.labels,
-    labelsTakenOff: []
-  };
-}
-async function orgNotFoundReason(gh, owner, orgAccess) {
-  const selection = orgAccess ? await orgAccess(gh, owner) : null;
-  const repo = `${owner}/.github`;
-  if (selection === "all") return `${repo} does not exist (the app is installed on all of ${owner}'s repositories, so it would see it)`;
-  if (selection === "selected")
-    return `${repo} is missing, or not among the repositories selected for this installation (add it to the installation so that the organization's policy applies)`;
-  return `${repo} is missing, or not in this installation (add it to the installation so that the organization's policy applies)`;
-}
-async function policyFromRead(gh, target, branch, org, orgNotFound, orgAccess) {
-  if (!branch || branch.target?.__typename !== "Commit") {
-    return {
-      status: "unreadable",
-      reason: `GitHub did not name the default branch of ${target.owner}/${target.repo}, where the policy is read. ${RERUN}`,
-      source: { kind: "repository", description: `${target.owner}/${target.repo}:${POLICY_PATH}` }
-    };
-  }
-  const orgBlob = target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, orgAccess) } : {} };
-  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob);
+  return String(error);
 }
 
 // src/cli/github.ts
@@ -45817,7 +45083,7 @@ function normalizePaginatedListResponse(response) {
   const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
   if (!responseNeedsNormalization) return response;
   const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
+  const repositorySelection2 = response.data.repository_selection;
   const totalCount = response.data.total_count;
   const totalCommits = response.data.total_commits;
   delete response.data.incomplete_results;
@@ -45830,8 +45096,8 @@ function normalizePaginatedListResponse(response) {
   if (typeof incompleteResults !== "undefined") {
     response.data.incomplete_results = incompleteResults;
   }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
+  if (typeof repositorySelection2 !== "undefined") {
+    response.data.repository_selection = repositorySelection2;
   }
   response.data.total_count = totalCount;
   response.data.total_commits = totalCommits;
@@ -49707,7 +48973,7 @@ async function get2(cache3, options2) {
     token,
     createdAt,
     expiresAt,
-    repositorySelection,
+    repositorySelection2,
     permissionsString,
     singleFileName
   ] = result.split("|");
@@ -49727,7 +48993,7 @@ async function get2(cache3, options2) {
     repositoryIds: options2.repositoryIds,
     repositoryNames: options2.repositoryNames,
     singleFileName,
-    repositorySelection
+    repositorySelection: repositorySelection2
   };
 }
 async function set2(cache3, options2, data) {
@@ -49766,7 +49032,7 @@ function toTokenAuthentication({
   token,
   createdAt,
   expiresAt,
-  repositorySelection,
+  repositorySelection: repositorySelection2,
   permissions,
   repositoryIds,
   repositoryNames,
@@ -49781,7 +49047,7 @@ function toTokenAuthentication({
       permissions,
       createdAt,
       expiresAt,
-      repositorySelection
+      repositorySelection: repositorySelection2
     },
     repositoryIds ? { repositoryIds } : null,
     repositoryNames ? { repositoryNames } : null,
@@ -49835,7 +49101,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
         repositoryIds: repositoryIds2,
         repositoryNames: repositoryNames2,
         singleFileName: singleFileName2,
-        repositorySelection: repositorySelection2
+        repositorySelection: repositorySelection22
       } = result;
       return toTokenAuthentication({
         installationId: options2.installationId,
@@ -49843,7 +49109,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
         createdAt: createdAt2,
         expiresAt: expiresAt2,
         permissions: permissions2,
-        repositorySelection: repositorySelection2,
+        repositorySelection: repositorySelection22,
         repositoryIds: repositoryIds2,
         repositoryNames: repositoryNames2,
         singleFileName: singleFileName2
@@ -49885,7 +49151,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
     payload
   );
   const permissions = permissionsOptional || {};
-  const repositorySelection = repositorySelectionOptional || "all";
+  const repositorySelection2 = repositorySelectionOptional || "all";
   const repositoryIds = repositories ? repositories.map((r) => r.id) : void 0;
   const repositoryNames = repositories ? repositories.map((repo) => repo.name) : void 0;
   const createdAt = (/* @__PURE__ */ new Date()).toISOString();
@@ -49893,7 +49159,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
     token,
     createdAt,
     expiresAt,
-    repositorySelection,
+    repositorySelection: repositorySelection2,
     permissions,
     repositoryIds,
     repositoryNames
@@ -49907,7 +49173,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
     token,
     createdAt,
     expiresAt,
-    repositorySelection,
+    repositorySelection: repositorySelection2,
     permissions,
     repositoryIds,
     repositoryNames
@@ -50303,6 +49569,750 @@ function cliGitHub(options2) {
 // src/cli/simulate.ts
 import { readFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
+
+// src/github/read-contents.ts
+var MAX_CONTENT_FILES = 100;
+function contentsQuery(n) {
+  const vars = [];
+  const fields = [];
+  for (let i = 0; i < n; i++) {
+    vars.push(`$b${i}: String!`, `$h${i}: String!`);
+    fields.push(`b${i}: object(expression: $b${i}) { ...AgentGateBlob }`, `h${i}: object(expression: $h${i}) { ...AgentGateBlob }`);
+  }
+  return `query AgentGateContents($owner: String!, $name: String!, ${vars.join(", ")}) {
+  repository(owner: $owner, name: $name) {
+    ${fields.join("\n    ")}
+  }
+}
+fragment AgentGateBlob on GitObject { __typename ... on Blob { text isTruncated } }`;
+}
+async function readContents2(gh, repo, baseSha, headSha, files) {
+  if (files.length === 0) return { contents: [], unverified: [] };
+  if (files.length > MAX_CONTENT_FILES) {
+    return {
+      contents: [],
+      unverified: [`The pull request changes ${files.length} workflow, action or manifest files; agent-gate analyses at most ${MAX_CONTENT_FILES} per pull request, so their privilege and dependency changes could not be checked. Split the pull request.`]
+    };
+  }
+  const variables = { owner: repo.owner, name: repo.repo };
+  files.forEach((f, i) => {
+    variables[`b${i}`] = `${baseSha}:${f.previousPath ?? f.path}`;
+    variables[`h${i}`] = `${headSha}:${f.path}`;
+  });
+  let result;
+  try {
+    result = await gh.graphql(contentsQuery(files.length), variables);
+  } catch (error) {
+    return {
+      contents: [],
+      unverified: [`Could not read the changed workflow and manifest files (${describeError(error)}), so their privilege and dependency changes could not be checked. Re-run the agent-gate check once GitHub answers again.`]
+    };
+  }
+  const repoData = result.repository;
+  const contents = [];
+  const unverified = [];
+  files.forEach((f, i) => {
+    const text = (blob, which) => {
+      if (blob === null || blob === void 0) return null;
+      if (blob.__typename !== "Blob") {
+        unverified.push(`${f.path} at the ${which} is not a file (${blob.__typename}), so it could not be analysed.`);
+        return void 0;
+      }
+      if (blob.isTruncated || typeof blob.text !== "string") {
+        unverified.push(`${f.path} at the ${which} is ${blob.isTruncated ? "too large for GitHub to return in full" : "binary"}, so its privilege and dependency changes could not be checked.`);
+        return void 0;
+      }
+      return blob.text;
+    };
+    if (!repoData) {
+      unverified.push(`The repository could not be read for ${f.path}.`);
+      return;
+    }
+    const base = text(repoData[`b${i}`], "base");
+    const head = text(repoData[`h${i}`], "head");
+    if (base === void 0 || head === void 0) return;
+    if (head === null) {
+      unverified.push(`${f.path} was not found at the head commit ${headSha.slice(0, 7)}, so it could not be analysed. Re-run the check.`);
+      return;
+    }
+    contents.push({ path: f.path, base, head });
+  });
+  return { contents, unverified };
+}
+
+// src/github/button-approvals.ts
+function storedBlockAt(text, sha) {
+  const block = text ? tailBlock(text) : null;
+  if (!block) return null;
+  let parsed;
+  try {
+    parsed = JSON.parse(block.json);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== "object" || parsed === null) return null;
+  if (("v" in parsed ? parsed.v : 1) !== BUTTON_APPROVALS_FORMAT || parsed.sha !== sha) return null;
+  return parsed;
+}
+var BUTTON_APPROVALS_FORMAT = 1;
+var OPEN = "<!-- agent-gate:approvals ";
+var TAIL = /^<!-- agent-gate:approvals (.*?) -->\s*$/s;
+function tailBlock(text) {
+  const at = text.lastIndexOf(OPEN);
+  if (at === -1) return null;
+  if (text.indexOf(OPEN) !== at) return null;
+  if (at !== 0 && !(at >= 2 && text.startsWith("\n\n", at - 2))) return null;
+  const m2 = TAIL.exec(text.slice(at));
+  if (!m2?.[1]) return null;
+  let start2 = at;
+  while (start2 > 0 && text[start2 - 1] === "\n") start2--;
+  return { start: start2, json: m2[1] };
+}
+function decodeButtonApprovals(text, sha) {
+  const parsed = storedBlockAt(text, sha);
+  if (!parsed || !Array.isArray(parsed.approvals)) return [];
+  return parsed.approvals.filter(
+    (a) => typeof a?.login === "string" && a.login.length > 0 && typeof a.at === "string" && typeof a.type === "string" && (a.id === null || Number.isSafeInteger(a.id))
+  ).map((a) => {
+    const seen = a.seenReview;
+    if (seen === void 0 || seen === null) return a;
+    const ok = typeof seen === "object" && Number.isSafeInteger(seen.id) && typeof seen.state === "string";
+    if (ok) return a;
+    const { seenReview: _dropped, ...rest } = a;
+    return rest;
+  });
+}
+
+// src/github/read-policy.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/github/queries.ts
+var ACTOR = `__typename login ... on User { databaseId } ... on Bot { databaseId }`;
+var GIT_ACTOR = `name email user { login databaseId }`;
+var COMMIT = `oid message author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} } authors(first: 100) { totalCount nodes { ${GIT_ACTOR} } }`;
+var BLOB = `__typename ... on Blob { text isTruncated oid }`;
+var DEFAULT_BRANCH_POLICY = `defaultBranchRef { name target { __typename ... on Commit { oid policyFile: file(path: $policyPath) { object { ${BLOB} } } } } }`;
+var PAGE = `pageInfo { hasNextPage endCursor } totalCount`;
+var REVIEW = `databaseId author { ${ACTOR} } state submittedAt authorCanPushToRepository commit { oid }`;
+var LABEL_EVENTS = `pageInfo { hasPreviousPage startCursor } nodes { __typename ... on LabeledEvent { actor { __typename login } label { name } } ... on UnlabeledEvent { actor { __typename login } label { name } } }`;
+var PULL_QUERY = (
+  /* GraphQL */
+  `
+query AgentGatePull($owner: String!, $name: String!, $number: Int!, $policyPath: String!, $appId: Int!, $checkName: String!, $orgExpression: String!) {
+  repository(owner: $owner, name: $name) {
+    ${DEFAULT_BRANCH_POLICY}
+    labels(first: 100, query: "agent") { nodes { name } }
+    pullRequest(number: $number) {
+      number title body state url changedFiles
+      author { ${ACTOR} }
+      headRefName headRefOid baseRefName baseRefOid
+      labels(first: 100) { nodes { name } }
+      commits(first: 100) { ${PAGE} nodes { commit { ${COMMIT} } } }
+      files(first: 100) { ${PAGE} nodes { path changeType } }
+      reviews(first: 100) { ${PAGE} nodes { ${REVIEW} } }
+      labelEvents: timelineItems(last: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
+      head: commits(last: 1) {
+        nodes {
+          commit {
+            oid
+            # An "Update branch" merge is recognised from its parents, and the clicks stored in the approved
+            # parent's check come along (approval.keep_on_update_merge): no extra request for either.
+            parents(first: 2) {
+              totalCount
+              nodes {
+                oid
+                checkSuites(first: 10, filterBy: { appId: $appId }) {
+                  nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId text } } }
+                }
+              }
+            }
+            headPolicy: file(path: $policyPath) { object { ${BLOB} } }
+            checkSuites(first: 10, filterBy: { appId: $appId }) {
+              nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion title summary text } } }
+            }
+            associatedPullRequests(first: 100) { totalCount nodes { number state headRefOid } }
+          }
+        }
+      }
+    }
+  }
+  orgPolicy: repository(owner: $owner, name: ".github") {
+    object(expression: $orgExpression) { ${BLOB} }
+  }
+}`
+);
+var COMMITS_PAGE_QUERY = (
+  /* GraphQL */
+  `
+query AgentGateCommits($owner: String!, $name: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    commits(first: 100, after: $after) { ${PAGE} nodes { commit { ${COMMIT} } } }
+  } }
+}`
+);
+var FILES_PAGE_QUERY = (
+  /* GraphQL */
+  `
+query AgentGateFiles($owner: String!, $name: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    files(first: 100, after: $after) { ${PAGE} nodes { path changeType } }
+  } }
+}`
+);
+var REVIEWS_PAGE_QUERY = (
+  /* GraphQL */
+  `
+query AgentGateReviews($owner: String!, $name: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    reviews(first: 100, after: $after) { ${PAGE} nodes { ${REVIEW} } }
+  } }
+}`
+);
+var LABEL_EVENTS_PAGE_QUERY = (
+  /* GraphQL */
+  `
+query AgentGateLabelEvents($owner: String!, $name: String!, $number: Int!, $before: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    labelEvents: timelineItems(last: 100, before: $before, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) { ${LABEL_EVENTS} }
+  } }
+}`
+);
+var BLOB_QUERY = (
+  /* GraphQL */
+  `
+query AgentGateBlob($owner: String!, $name: String!, $expression: String!) {
+  repository(owner: $owner, name: $name) { object(expression: $expression) { ${BLOB} } }
+}`
+);
+var POLICY_QUERY = (
+  /* GraphQL */
+  `
+query AgentGatePolicy($owner: String!, $name: String!, $policyPath: String!, $orgExpression: String!) {
+  repository(owner: $owner, name: $name) { ${DEFAULT_BRANCH_POLICY} }
+  orgPolicy: repository(owner: $owner, name: ".github") { object(expression: $orgExpression) { ${BLOB} } }
+}`
+);
+
+// src/github/read-policy.ts
+var MAX_EXTENDS_DEPTH = 5;
+var POLICY_CACHE_MAX = 256;
+var loadedCache = /* @__PURE__ */ new Map();
+var extendsCache = /* @__PURE__ */ new Map();
+var headCheckCache = /* @__PURE__ */ new Map();
+function cacheKey(parts) {
+  const h = createHash2("sha256");
+  for (const p of parts) h.update(String(p.length)).update(":").update(p);
+  return h.digest("base64");
+}
+function deepFreeze2(value) {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze2(v);
+  }
+  return value;
+}
+function memo(cache3, parts, compute) {
+  const key = cacheKey(parts);
+  const hit = cache3.get(key);
+  if (hit !== void 0) {
+    cache3.delete(key);
+    cache3.set(key, hit);
+    return hit;
+  }
+  const value = deepFreeze2(compute());
+  if (cache3.size >= POLICY_CACHE_MAX) cache3.delete(cache3.keys().next().value);
+  cache3.set(key, value);
+  return value;
+}
+function loadLayers2(layers) {
+  return memo(loadedCache, layers.flatMap((l) => [l.file, l.text]), () => loadPolicyLayers(layers));
+}
+function extendsOf(text, file) {
+  return memo(extendsCache, [file, text], () => {
+    try {
+      const parsed = parsePolicyDocument(text, file);
+      return parsed.ok ? parsed.doc.extends ?? null : null;
+    } catch {
+      return null;
+    }
+  });
+}
+var builtinHash = null;
+function fileName(owner, repo, ref, path5) {
+  return `${owner}/${repo}@${ref}:${path5}`;
+}
+function blobText(blob, file) {
+  if (!blob) return { missing: true };
+  if (blob.__typename !== "Blob") return { unreadable: `${file} is not a file (${blob.__typename})` };
+  if (blob.isTruncated || typeof blob.text !== "string") return { unreadable: `${file} is too large or binary to read` };
+  return { text: blob.text };
+}
+async function readBlob(gh, owner, repo, path5) {
+  const result = await gh.graphql(BLOB_QUERY, {
+    owner,
+    name: repo,
+    expression: `HEAD:${path5}`
+  });
+  return result.repository?.object ?? null;
+}
+async function readPolicy(gh, repoBlob, orgBlob) {
+  let first = repoBlob;
+  let kind = "repository";
+  let read = blobText(repoBlob.blob, fileName(repoBlob.owner, repoBlob.repo, repoBlob.ref, POLICY_PATH));
+  if ("missing" in read && orgBlob) {
+    first = orgBlob;
+    kind = "organization";
+    read = blobText(orgBlob.blob, fileName(orgBlob.owner, orgBlob.repo, orgBlob.ref, POLICY_PATH));
+  }
+  if ("missing" in read) {
+    return {
+      status: "ok",
+      policy: BUILTIN_DEFAULT_POLICY,
+      hash: builtinHash ??= policyHash(BUILTIN_DEFAULT_POLICY),
+      source: {
+        kind: "builtin",
+        description: orgBlob?.notFound ? `built-in default (no ${POLICY_PATH} on the default branch; no organization policy could be read: ${orgBlob.notFound})` : `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)`
+      }
+    };
+  }
+  const firstFile = fileName(first.owner, first.repo, first.ref, POLICY_PATH);
+  const source = { kind, description: firstFile };
+  if ("unreadable" in read) return { status: "unreadable", reason: read.unreadable, source };
+  const layers = [{ text: read.text, file: firstFile }];
+  const extended = [];
+  let at = { owner: first.owner, path: POLICY_PATH };
+  let text = read.text;
+  for (let depth = 0; ; depth++) {
+    const ext2 = extendsOf(text, layers[layers.length - 1].file);
+    if (!ext2) break;
+    const target = parseExtends(ext2, at);
+    if (!target) break;
+    const file = fileName(target.owner, target.repo, "HEAD", target.path);
+    if (depth >= MAX_EXTENDS_DEPTH || extended.includes(file)) {
+      return { status: "unreadable", reason: `_extends chain of ${firstFile} is longer than ${MAX_EXTENDS_DEPTH} or loops (at ${file})`, source };
+    }
+    let blob;
+    try {
+      blob = await readBlob(gh, target.owner, target.repo, target.path);
+    } catch (error) {
+      return { status: "unreadable", reason: `could not read ${file}, named by _extends (${describeError(error)})`, source };
+    }
+    const next = blobText(blob, file);
+    if ("missing" in next) return { status: "unreadable", reason: `${file}, named by _extends, does not exist or is not readable by the app`, source };
+    if ("unreadable" in next) return { status: "unreadable", reason: next.unreadable, source };
+    layers.push({ text: next.text, file });
+    extended.push(file);
+    at = { owner: target.owner, path: target.path };
+    text = next.text;
+  }
+  if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
+  let loaded;
+  try {
+    loaded = loadLayers2(layers);
+  } catch (error) {
+    return { status: "invalid", errors: [{ file: firstFile, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }], source };
+  }
+  return loaded.ok ? { status: "ok", policy: loaded.policy, hash: loaded.hash, source } : { status: "invalid", errors: loaded.errors, source };
+}
+function checkHeadPolicy(blob, file) {
+  const read = blobText(blob, file);
+  if ("missing" in read) return void 0;
+  if ("unreadable" in read) return { status: "invalid", errors: [{ file, line: 0, column: 0, message: read.unreadable }] };
+  let errors;
+  try {
+    errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
+  } catch (error) {
+    errors = [{ file, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }];
+  }
+  return errors.length === 0 ? { status: "valid" } : { status: "invalid", errors };
+}
+function loaderFault(error) {
+  const name = error instanceof Error ? error.name : "error";
+  const message = error instanceof Error ? error.message : String(error);
+  return `${name}: ${message.slice(0, 200).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?")}`;
+}
+
+// src/github/update-merge.ts
+var COMPARE_MAX_FILES = 300;
+function updateMergeParent(head, headSha, baseSha, prCommits) {
+  const parents = head?.parents;
+  if (!head || head.oid !== headSha || !parents || parents.totalCount !== 2 || parents.nodes.length !== 2) return null;
+  const [p1, p2] = parents.nodes.map((p) => p.oid);
+  const from = p2 === baseSha ? p1 : p1 === baseSha ? p2 : null;
+  if (from === null || from === baseSha) return null;
+  return prCommits.some((c) => c.sha === from) ? from : null;
+}
+async function readUpdateMerge(gh, input2) {
+  const from = updateMergeParent(input2.head, input2.headSha, input2.baseSha, input2.commits);
+  if (from === null) return null;
+  const no = (reason) => ({ facts: { sha: input2.headSha, from, carried: false, reason }, clicks: [] });
+  const merge4 = input2.commits.find((c) => c.sha === input2.headSha);
+  if (!merge4) return no("the merge commit is not among the pull request's listed commits");
+  const only = { repository: input2.facts.repository, number: input2.facts.number ?? null, title: "", body: "", author: null, headRef: "", headSha: input2.headSha, baseRef: "", labels: [], commits: [merge4], files: [], unverified: [] };
+  for (const config2 of [detectionConfigFromPolicy(input2.policy), BUILTIN_DETECTION_CONFIG]) {
+    const d = detectAgents(only, { ...config2, signals: config2.signals.filter((s) => s === "identity" || s === "trailer"), manualLabel: false });
+    if (d.agentAuthored) return no(`the merge was made by an agent identity (${d.agents.map((a) => a.id).join(", ")})`);
+  }
+  let changed;
+  try {
+    const { data } = await gh.rest.repos.compareCommitsWithBasehead({ owner: input2.owner, repo: input2.repo, basehead: `${from}...${input2.headSha}`, per_page: 1 });
+    if (data.status !== "ahead") return no(`the approved head ${from.slice(0, 7)} is not an ancestor of the merge (compare status ${data.status})`);
+    changed = data.files ?? [];
+    if (changed.length >= COMPARE_MAX_FILES) return no(`the merge changes ${changed.length} or more files, past what GitHub's compare lists`);
+  } catch (error) {
+    return no(`the merge could not be compared with the approved head (${describeError(error)})`);
+  }
+  const prPaths = new Set(input2.files.flatMap((f) => [f.path, ...f.previousPath ? [f.previousPath] : []]));
+  const touched = changed.flatMap((f) => [f.filename, ...f.previous_filename ? [f.previous_filename] : []]).filter((p) => prPaths.has(p));
+  if (touched.length > 0) {
+    const list = touched.slice(0, 5).map((p) => `\`${p}\``).join(", ");
+    return no(`the merge changes ${touched.length === 1 ? "a file" : "files"} of the pull request (${list}${touched.length > 5 ? ", …" : ""}): a conflict resolution or a change of its own`);
+  }
+  const parent = input2.head?.parents?.nodes.find((p) => p.oid === from);
+  const runs = (parent?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns?.nodes ?? []);
+  const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
+  const clicks = run3 ? decodeButtonApprovals(run3.text, from) : [];
+  return { facts: { sha: input2.headSha, from, carried: true }, clicks };
+}
+
+// src/github/rest-login.ts
+function restLogin(actor) {
+  return actor.__typename === "Bot" && !actor.login.toLowerCase().endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+
+// src/github/label-provenance.ts
+function manualLabelOf(policy) {
+  const config2 = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
+  return config2.manualLabel === false ? null : config2.manualLabel;
+}
+async function labelProvenance(gh, target, first, label) {
+  const found = await newestLabelEvent(gh, target, first, label, (e) => e.__typename === "LabeledEvent");
+  if (found === void 0 || !found.actor) return { human: true, login: null };
+  return found.actor.__typename === "User" ? { human: true, login: found.actor.login } : { human: false, login: restLogin(found.actor) };
+}
+async function humanLabelRemovedByBot(gh, target, first, label) {
+  const wanted = label.toLowerCase();
+  if (!first || !first.pageInfo.hasPreviousPage && !first.nodes.some((e) => e?.label?.name.toLowerCase() === wanted)) return null;
+  const human = (e) => e.__typename === "LabeledEvent" ? !e.actor || e.actor.__typename === "User" : e.actor?.__typename === "User";
+  const found = await newestLabelEvent(gh, target, first, label, human);
+  if (found === void 0 || found.__typename !== "LabeledEvent") return null;
+  return { login: found.actor?.login ?? null };
+}
+async function newestLabelEvent(gh, target, first, label, accept) {
+  const wanted = label.toLowerCase();
+  let page = first;
+  for (let pages = 0; page && pages < MAX_LABEL_EVENT_PAGES; pages++) {
+    for (let i = page.nodes.length - 1; i >= 0; i--) {
+      const e = page.nodes[i];
+      if (!e || e.__typename !== "LabeledEvent" && e.__typename !== "UnlabeledEvent" || e.label?.name.toLowerCase() !== wanted) continue;
+      if (accept(e)) return e;
+    }
+    if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) break;
+    try {
+      const result = await gh.graphql(LABEL_EVENTS_PAGE_QUERY, {
+        owner: target.owner,
+        name: target.repo,
+        number: target.number,
+        before: page.pageInfo.startCursor
+      });
+      page = result.repository?.pullRequest?.labelEvents ?? null;
+    } catch {
+      break;
+    }
+  }
+  return void 0;
+}
+var MAX_LABEL_EVENT_PAGES = 10;
+function takenOff(events, onPull) {
+  const on = new Set(onPull.map((l) => l.toLowerCase()));
+  const applied = (events?.nodes ?? []).flatMap((e) => e?.__typename === "LabeledEvent" && e.label ? [e.label.name.toLowerCase()] : []);
+  return [...new Set(applied.filter((l) => !on.has(l)))];
+}
+
+// src/github/read-repo-policy.ts
+var RERUN = 'Re-run the agent-gate check ("Re-run" on the check) once GitHub answers again.';
+function partialData(error) {
+  const e = error;
+  if (!e?.data || !Array.isArray(e.errors) || e.errors.length === 0) return null;
+  const onlyOrgMissing = e.errors.every((x) => x.type === "NOT_FOUND" && x.path?.[0] === "orgPolicy");
+  return onlyOrgMissing ? e.data : null;
+}
+async function orgNotFoundReason(gh, owner, orgAccess) {
+  const selection = orgAccess ? await orgAccess(gh, owner) : null;
+  const repo = `${owner}/.github`;
+  if (selection === "all") return `${repo} does not exist (the app is installed on all of ${owner}'s repositories, so it would see it)`;
+  if (selection === "selected")
+    return `${repo} is missing, or not among the repositories selected for this installation (add it to the installation so that the organization's policy applies)`;
+  return `${repo} is missing, or not in this installation (add it to the installation so that the organization's policy applies)`;
+}
+async function policyFromRead(gh, target, branch, org, orgNotFound, orgAccess) {
+  if (!branch || branch.target?.__typename !== "Commit") {
+    return {
+      status: "unreadable",
+      reason: `GitHub did not name the default branch of ${target.owner}/${target.repo}, where the policy is read. ${RERUN}`,
+      source: { kind: "repository", description: `${target.owner}/${target.repo}:${POLICY_PATH}` }
+    };
+  }
+  const orgBlob = target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, orgAccess) } : {} };
+  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob);
+}
+
+// src/github/read-pull.ts
+var MAX_LISTED_FILES = 3e3;
+var MAX_LISTED_COMMITS = 250;
+function account(actor) {
+  return actor ? { login: restLogin(actor), id: actor.databaseId ?? null, type: actor.__typename } : null;
+}
+function identity(actor) {
+  return { name: actor?.name ?? "", email: actor?.email ?? "", login: actor?.user?.login ?? null, id: actor?.user?.databaseId ?? null };
+}
+function commitFacts(c) {
+  return { sha: c.oid, author: identity(c.author), committer: identity(c.committer), message: c.message, coAuthors: c.authors.nodes.slice(1).map(identity) };
+}
+function incompleteAuthors(commits) {
+  return commits.filter((c) => typeof c.authors.totalCount === "number" && c.authors.totalCount > c.authors.nodes.length).map((c) => `Commit ${c.oid.slice(0, 7)} names ${c.authors.totalCount} authors and co-authors; GitHub listed only ${c.authors.nodes.length}, so an approver could be a co-author that was not seen. Split the co-author trailers over several commits, then re-run.`);
+}
+var CHANGE_TYPES = {
+  ADDED: "added",
+  DELETED: "removed",
+  RENAMED: "renamed",
+  COPIED: "copied",
+  MODIFIED: "modified",
+  CHANGED: "changed"
+};
+async function restOfPages(gh, target, first, query, key, cap) {
+  const items2 = [...first.nodes];
+  let page = first.pageInfo;
+  while (page.hasNextPage && page.endCursor && items2.length < cap) {
+    const result = await gh.graphql(query, {
+      owner: target.owner,
+      name: target.repo,
+      number: target.number,
+      after: page.endCursor
+    });
+    const next = result.repository.pullRequest[key];
+    items2.push(...next.nodes);
+    page = next.pageInfo;
+  }
+  return items2;
+}
+async function restFiles(gh, target) {
+  const files = await gh.paginate(gh.rest.pulls.listFiles, { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 });
+  return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename ?? null, status: f.status }));
+}
+async function readPull(gh, target, fallback, options2 = {}) {
+  const cache3 = options2.cache ?? newLookupCache();
+  let result;
+  let orgNotFound = false;
+  try {
+    result = await gh.graphql(PULL_QUERY, {
+      owner: target.owner,
+      name: target.repo,
+      number: target.number,
+      orgExpression: `HEAD:${POLICY_PATH}`,
+      policyPath: POLICY_PATH,
+      appId: target.appId,
+      checkName: CHECK_NAME
+    });
+  } catch (error) {
+    const partial = partialData(error);
+    if (!partial) {
+      if (repositoryNotFound(error)) return { ...unreadSnapshot(target, fallback, `The repository ${target.owner}/${target.repo} is not visible to this installation.`), inaccessible: true };
+      return unreadSnapshot(target, fallback, `Could not read pull request #${target.number} from GitHub (${describeError(error)}).`);
+    }
+    result = partial;
+    orgNotFound = true;
+  }
+  const pr = result.repository?.pullRequest;
+  if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
+  const unverified = [];
+  const policyState2 = options2.policyOverride ?? await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, options2.orgAccess);
+  let commits = pr.commits.nodes.map((n) => n.commit);
+  let files = [];
+  let reviews = [];
+  let commitsRead = true;
+  try {
+    commits = (await restOfPages(gh, target, pr.commits, COMMITS_PAGE_QUERY, "commits", MAX_LISTED_COMMITS)).map((n) => n.commit);
+  } catch (error) {
+    commitsRead = false;
+    unverified.push(`Could not list all commits of the pull request (${describeError(error)}). ${RERUN}`);
+  }
+  const commitCount = pr.commits.totalCount;
+  if (commitCount > MAX_LISTED_COMMITS)
+    unverified.push(`The pull request has ${commitCount} commits; GitHub lists at most ${MAX_LISTED_COMMITS}, so commits past that could not be checked for agents. Split the pull request.`);
+  else if (commitsRead && commits.length < commitCount)
+    unverified.push(`GitHub listed ${commits.length} of the pull request's ${commitCount} commits, so the others could not be checked for agents. ${RERUN}`);
+  unverified.push(...incompleteAuthors(commits));
+  let gqlFiles = [];
+  if (!pr.files) unverified.push(`GitHub did not list the changed files. ${RERUN}`);
+  else {
+    let filesRead = true;
+    try {
+      gqlFiles = await restOfPages(gh, target, pr.files, FILES_PAGE_QUERY, "files", MAX_LISTED_FILES);
+    } catch (error) {
+      filesRead = false;
+      unverified.push(`Could not list all changed files (${describeError(error)}). ${RERUN}`);
+    }
+    const fileCount = Math.max(pr.changedFiles ?? 0, pr.files.totalCount);
+    if (fileCount > MAX_LISTED_FILES)
+      unverified.push(`The pull request changes ${fileCount} files; GitHub lists at most ${MAX_LISTED_FILES}, so files past that could not be checked against the policy. Split the pull request.`);
+    else if (filesRead && gqlFiles.length < fileCount)
+      unverified.push(`GitHub listed ${gqlFiles.length} of the pull request's ${fileCount} changed files, so the others could not be checked against the policy. ${RERUN}`);
+  }
+  files = gqlFiles.map((f) => ({ path: f.path, status: CHANGE_TYPES[f.changeType] ?? "changed" }));
+  if (gqlFiles.some((f) => f.changeType === "RENAMED")) {
+    try {
+      files = await restFiles(gh, target);
+    } catch (error) {
+      unverified.push(`Could not read the old names of renamed files (${describeError(error)}). ${RERUN}`);
+    }
+  }
+  if (!pr.reviews) unverified.push(`GitHub did not list the reviews. ${RERUN}`);
+  else {
+    try {
+      reviews = await restOfPages(gh, target, pr.reviews, REVIEWS_PAGE_QUERY, "reviews", Number.POSITIVE_INFINITY);
+    } catch (error) {
+      unverified.push(`Could not list all reviews (${describeError(error)}). ${RERUN}`);
+    }
+  }
+  const head = pr.head.nodes[0]?.commit;
+  const runs = (head?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns?.nodes ?? []);
+  const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
+  const check2 = run3 ? { id: run3.databaseId, status: run3.status, conclusion: run3.conclusion?.toLowerCase() ?? null, title: run3.title, summary: run3.summary, text: run3.text } : null;
+  const headSha = pr.headRefOid;
+  if (!head || head.oid !== headSha)
+    unverified.push(`The head commit GitHub returned (${head ? head.oid.slice(0, 7) : "none"}) is not the pull request's head ${headSha.slice(0, 7)}; the pull request was probably pushed to while it was read. ${RERUN}`);
+  const twins = (head?.associatedPullRequests?.nodes ?? []).filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number).map((p) => p.number);
+  const associated = head?.associatedPullRequests;
+  if (associated && associated.totalCount > associated.nodes.length)
+    unverified.push(`${associated.totalCount} pull requests are associated with the head commit; only ${associated.nodes.length} could be listed, so an open pull request with the same head (whose stricter decision this check must carry) may have been missed. Close the extra pull requests, then re-run.`);
+  const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed") ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`) : void 0;
+  const commitList = commits.map(commitFacts);
+  const updateMerge = policyState2.status === "ok" && (policyState2.policy.reviewFlow?.keep_on_update_merge ?? false) ? await readUpdateMerge(gh, {
+    owner: target.owner,
+    repo: target.repo,
+    policy: policyState2.policy,
+    head,
+    commits: commitList,
+    headSha,
+    baseSha: pr.baseRefOid,
+    files,
+    facts: { repository: `${target.owner}/${target.repo}`, number: pr.number }
+  }) : null;
+  const carriedFrom = updateMerge?.facts.carried ? updateMerge.facts.from : null;
+  const stored = head?.oid === headSha ? decodeButtonApprovals(check2?.text, headSha) : [];
+  const kept = [...stored];
+  for (const click of updateMerge?.clicks ?? []) if (!kept.some((a) => a.login.toLowerCase() === click.login.toLowerCase())) kept.push(click);
+  const latest = latestReviews(reviews);
+  const pending = options2.pendingClicks?.sha === headSha ? options2.pendingClicks.clicks : [];
+  const isSame = (a, b) => a.login.toLowerCase() === b.login.toLowerCase();
+  const buttonApprovals = [...kept.filter((s) => !pending.some((p) => isSame(s, p))), ...pending.map((c) => stampClick(c, latest))];
+  const candidates = [
+    // A review of the approved head counts at the carried-over merge as if given there.
+    ...latest.map((r) => ({
+      account: account(r.author),
+      source: "review",
+      commitSha: carriedFrom !== null && r.commit?.oid === carriedFrom ? headSha : r.commit?.oid ?? "",
+      state: r.state,
+      canPush: r.authorCanPushToRepository,
+      reviewId: r.databaseId
+    })),
+    ...buttonApprovals.map((b) => ({
+      account: { login: b.login, id: b.id, type: b.type },
+      source: "button",
+      commitSha: headSha,
+      canPush: null,
+      ...b.seenReview !== void 0 ? { seenReview: b.seenReview } : {}
+    }))
+  ];
+  const approvals = await qualify(gh, target, () => applicableRequirements(policyState2, files, pr.baseRefName), headSha, candidates, cache3);
+  const allLabels = pr.labels.nodes.map((l) => l.name);
+  const manual = manualLabelOf(policyState2);
+  const onPull = manual === null ? void 0 : allLabels.find((l) => l.toLowerCase() === manual.toLowerCase());
+  const provenance = onPull === void 0 ? null : await labelProvenance(gh, target, pr.labelEvents, onPull);
+  let signalLabels = provenance?.human === false ? allLabels.filter((l) => l !== onPull) : allLabels;
+  const labelActors = provenance?.human && provenance.login !== null && onPull !== void 0 ? [{ label: onPull, login: provenance.login }] : [];
+  if (manual !== null && onPull === void 0) {
+    const stands = await humanLabelRemovedByBot(gh, target, pr.labelEvents, manual);
+    if (stands) {
+      signalLabels = [...allLabels, manual];
+      if (stands.login !== null) labelActors.push({ label: manual, login: stands.login });
+    }
+  }
+  const facts = {
+    repository: `${target.owner}/${target.repo}`,
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? "",
+    author: account(pr.author),
+    headRef: pr.headRefName,
+    headSha,
+    baseRef: pr.baseRefName,
+    baseSha: pr.baseRefOid,
+    labels: signalLabels,
+    ...labelActors.length > 0 ? { labelActors } : {},
+    commits: commitList,
+    files,
+    unverified,
+    ...updateMerge ? { updateMerge: updateMerge.facts } : {}
+  };
+  const needed = policyState2.status === "ok" ? filesNeedingContent(files) : [];
+  if (needed.length > 0 && policyState2.status === "ok" && detectAgents(facts, detectionConfigFromPolicy(policyState2.policy)).agentAuthored) {
+    const read = await readContents2(gh, target, pr.baseRefOid, headSha, needed);
+    facts.contents = read.contents;
+    unverified.push(...read.unverified);
+  }
+  return {
+    facts,
+    state: pr.state,
+    url: pr.url,
+    approvals,
+    buttonApprovals,
+    check: head ? check2 : void 0,
+    policy: policyState2,
+    ...headPolicy ? { headPolicy } : {},
+    ...headPolicy?.status === "valid" && typeof head?.headPolicy?.object?.text === "string" && head.headPolicy.object.isTruncated !== true ? { headPolicyText: head.headPolicy.object.text } : {},
+    twins,
+    repoLabels: result.repository?.labels ? result.repository.labels.nodes.map((l) => l.name.toLowerCase()) : null,
+    labels: allLabels,
+    labelsTakenOff: takenOff(pr.labelEvents, allLabels)
+  };
+}
+function repositoryNotFound(error) {
+  const e = error;
+  return Array.isArray(e?.errors) && e.errors.some((x) => x.type === "NOT_FOUND" && x.path?.length === 1 && x.path[0] === "repository");
+}
+function unreadSnapshot(target, fb, why) {
+  const reason = `${why} ${RERUN}`;
+  return {
+    facts: {
+      repository: `${target.owner}/${target.repo}`,
+      number: target.number,
+      title: fb.title,
+      body: fb.body ?? "",
+      author: fb.author,
+      headRef: fb.headRef,
+      headSha: fb.headSha,
+      baseRef: fb.baseRef,
+      labels: fb.labels,
+      commits: [],
+      files: [],
+      unverified: [reason]
+    },
+    state: fb.state,
+    url: fb.url,
+    approvals: [],
+    buttonApprovals: [],
+    check: void 0,
+    policy: { status: "unreadable", reason, source: { kind: "repository", description: `${target.owner}/${target.repo}@${target.defaultBranch}:${POLICY_PATH}` } },
+    twins: [],
+    repoLabels: null,
+    labels: fb.labels,
+    labelsTakenOff: []
+  };
+}
+
+// src/cli/simulate.ts
 function parseRepoArg(value) {
   const m2 = value ? /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(value) : null;
   if (!m2) throw new GitHubCliError(`--repo must be OWNER/NAME (got ${JSON.stringify(value ?? "")})`);

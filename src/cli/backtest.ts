@@ -10,7 +10,7 @@
 import { CONCLUSION_SEVERITY } from "../engine/decide.js";
 import type { Conclusion, PolicyState } from "../engine/types.js";
 import { describeError, type GitHub } from "../github/client.js";
-import { newLookupCache } from "../github/read-pull.js";
+import { newLookupCache } from "../github/reviewers.js";
 import { GitHubCliError } from "./github.js";
 import { simulatePull, type RepoArg } from "./simulate.js";
 

@@ -10,7 +10,8 @@ import { decide } from "../engine/decide.js";
 import { loadPolicy } from "../engine/policy.js";
 import type { Decision, PolicyState } from "../engine/types.js";
 import { describeError, type GitHub } from "../github/client.js";
-import { readPull, type LookupCache, type PullSnapshot } from "../github/read-pull.js";
+import { readPull, type PullSnapshot } from "../github/read-pull.js";
+import type { LookupCache } from "../github/reviewers.js";
 import { GitHubCliError } from "./github.js";
 
 export interface RepoArg {

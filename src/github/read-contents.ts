@@ -12,7 +12,7 @@
  */
 import type { ChangedFile, FileContent } from "../engine/types.js";
 import { describeError, type GitHub } from "./client.js";
-import type { RepoRef } from "./read-pull.js";
+import type { RepoRef } from "./refs.js";
 
 /** More files than this in one PR are not analysed (one request must stay a reasonable size). */
 export const MAX_CONTENT_FILES = 100;

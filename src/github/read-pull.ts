@@ -9,73 +9,54 @@
  * (GraphQL has no previous name), `_extends`, and permission / team look-ups for approvers whose
  * approval could count.
  *
+ * Its parts live beside it: refs.ts (the target and check vocabulary the writer shares),
+ * reviewers.ts (permission and team look-ups), label-provenance.ts (who put the manual label on),
+ * read-repo-policy.ts (the policy from the read, and alone for pushes), rest-login.ts.
+ *
  * Nothing here throws for a read failure: what cannot be read becomes `facts.unverified` or
  * `PolicyState.unreadable`, so the decision fails closed (SPEC §4) instead of crashing or passing.
  */
-import { PERMISSIONS } from "../engine/types.js";
-import type { Account, ApprovalFacts, ChangedFile, CommitFacts, GitIdentity, HeadPolicyCheck, Permission, PolicyState, PullFacts, Requirement } from "../engine/types.js";
+import type { Account, ApprovalFacts, ChangedFile, CommitFacts, GitIdentity, HeadPolicyCheck, PolicyState, PullFacts } from "../engine/types.js";
 import { CHECK_NAME, POLICY_PATH } from "../engine/names.js";
-import { BUILTIN_DETECTION_CONFIG, requirementsForFiles } from "../engine/decide.js";
 import { detectAgents, detectionConfigFromPolicy } from "../engine/detect.js";
 import { filesNeedingContent } from "../engine/guard.js";
 import { readContents } from "./read-contents.js";
 import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";
 import { describeError, type GitHub } from "./client.js";
-import { checkHeadPolicy, readPolicy } from "./read-policy.js";
+import { checkHeadPolicy } from "./read-policy.js";
 import { readUpdateMerge } from "./update-merge.js";
+import type { ExistingCheck, PullTarget } from "./refs.js";
+import { applicableRequirements, latestReviews, newLookupCache, qualify, stampClick, type Candidate, type LookupCache } from "./reviewers.js";
+import { humanLabelRemovedByBot, labelProvenance, manualLabelOf, takenOff } from "./label-provenance.js";
+import { partialData, policyFromRead, RERUN, type OrgAccess } from "./read-repo-policy.js";
+import { restLogin } from "./rest-login.js";
 import {
   COMMITS_PAGE_QUERY,
   FILES_PAGE_QUERY,
-  LABEL_EVENTS_PAGE_QUERY,
-  POLICY_QUERY,
   PULL_QUERY,
   REVIEWS_PAGE_QUERY,
   type GqlActor,
   type GqlCheckRun,
-  type GqlBlob,
   type GqlCommit,
-  type GqlDefaultBranch,
   type GqlFile,
   type GqlGitActor,
-  type GqlLabelEvent,
-  type GqlLabelEvents,
   type GqlPage,
   type GqlPull,
   type GqlReview,
-  type PolicyQueryResult,
   type PullQueryResult,
 } from "./queries.js";
+
+// The reader's entry point stays here; the pieces it is made of live in their own modules and are
+// re-exported for the callers that know them from here.
+export type { ExistingCheck, PullTarget, RepoRef } from "./refs.js";
+export { newLookupCache, type LookupCache } from "./reviewers.js";
+export type { LabelProvenance } from "./label-provenance.js";
+export { partialData, readRepoPolicy, repositorySelection, type OrgAccess } from "./read-repo-policy.js";
+export { restLogin } from "./rest-login.js";
 
 /** GitHub lists at most this many files / commits of a PR (REST and GraphQL docs, "List pull request files"). */
 export const MAX_LISTED_FILES = 3000;
 export const MAX_LISTED_COMMITS = 250;
-
-export interface RepoRef {
-  owner: string;
-  repo: string;
-}
-
-export interface PullTarget extends RepoRef {
-  number: number;
-  /**
-   * From the webhook payload (`repository.default_branch`): only a fallback for messages when the PR
-   * cannot be read. Where the policy is read comes from GitHub's `defaultBranchRef` in the same read
-   * (issue 8 point 15: a redelivered old payload may name a branch that is no longer the default).
-   */
-  defaultBranch: string;
-  /** This app's id: only its own check suite is ours. */
-  appId: number;
-}
-
-/** The app's `agent-gate` run on the head SHA, as last written. */
-export interface ExistingCheck {
-  id: number;
-  status: string;
-  conclusion: string | null;
-  title: string | null;
-  summary: string | null;
-  text: string | null;
-}
 
 export interface PullSnapshot {
   facts: PullFacts;
@@ -109,15 +90,6 @@ export interface PullSnapshot {
   inaccessible?: true;
 }
 
-/** Per-evaluation cache of permission and team look-ups (one evaluation may judge several PRs). */
-export interface LookupCache {
-  permissions: Map<string, Promise<Permission | "none" | null>>;
-  teams: Map<string, Promise<boolean | null>>;
-}
-export function newLookupCache(): LookupCache {
-  return { permissions: new Map(), teams: new Map() };
-}
-
 /** What the reader falls back on when the PR cannot be read at all (taken from the webhook payload). */
 export interface PullFallback {
   title: string;
@@ -141,23 +113,7 @@ export function defaultBranchPolicyExpression(defaultBranch: string): string {
   return `refs/heads/${defaultBranch}:${POLICY_PATH}`;
 }
 
-const RERUN = "Re-run the agent-gate check (\"Re-run\" on the check) once GitHub answers again.";
-
 // ─── mapping GraphQL to engine facts ───
-
-/**
- * The REST spelling of an actor's login. GraphQL's `Bot.login` is the App's slug without the "[bot]"
- * suffix that REST, webhooks (`sender`, `pull_request.user`), noreply e-mails and policy files
- * (`agents.ignore`, `logins`, `users`) carry: REST `dependabot[bot]` is GraphQL `dependabot`
- * (chdsbd/kodiak#288: "The v3 API returns the name, appended with `[bot]` … the v4 api simply returns
- * "kodiakhq""; fullsend-ai/fullsend#6205: a `Bot` review author read back as `fullsend-ai-review`).
- * Re-adding it here, the one place GraphQL actors enter the app, means the engine, the summary, the
- * audit log and the stored Approve clicks (webhook `sender.login`) all compare one spelling.
- * (`GitActor.user` is typed `User`, so commit identities never carry a Bot login.)
- */
-export function restLogin(actor: { __typename: string; login: string }): string {
-  return actor.__typename === "Bot" && !actor.login.toLowerCase().endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
-}
 
 function account(actor: GqlActor | null): Account | null {
   return actor ? { login: restLogin(actor), id: actor.databaseId ?? null, type: actor.__typename } : null;
@@ -227,208 +183,6 @@ async function restFiles(gh: GitHub, target: PullTarget): Promise<ChangedFile[]>
   const files = await gh.paginate(gh.rest.pulls.listFiles, { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 });
   return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename ?? null, status: f.status }));
 }
-
-// ─── reviewers ───
-
-/** Each user's latest opinionated review (GitHub's rule: a COMMENTED review neither grants nor withdraws). */
-function latestReviews(reviews: GqlReview[]): GqlReview[] {
-  const byUser = new Map<string, GqlReview>();
-  for (const r of reviews) {
-    if (!r.author || r.state === "PENDING") continue;
-    const key = r.author.login.toLowerCase();
-    const prev = byUser.get(key);
-    if (r.state === "COMMENTED" && prev) continue;
-    byUser.set(key, r);
-  }
-  return [...byUser.values()];
-}
-
-/**
- * The requirements the decision will apply to this PR's files (the engine's own grouping): reviewers
- * are looked up only against these. A requirement elsewhere in the policy (say, maintainers for
- * `infra/**`) cannot count an approval on a PR that does not touch its paths, so it must not cost a
- * permission or team request here.
- */
-function applicableRequirements(policy: PolicyState, files: readonly ChangedFile[], baseRef: string): Requirement[] {
-  return policy.status === "ok" ? requirementsForFiles(policy.policy, files, baseRef) : [];
-}
-
-const rank = (p: Permission | "none") => (p === "none" ? -1 : PERMISSIONS.indexOf(p));
-
-async function lookUpPermission(gh: GitHub, repo: RepoRef, login: string, cache: LookupCache): Promise<Permission | "none" | null> {
-  const key = `${repo.owner}/${repo.repo}#${login.toLowerCase()}`;
-  let p = cache.permissions.get(key);
-  if (!p) {
-    p = gh.rest.repos
-      .getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login })
-      .then(({ data }) => {
-        // `role_name` carries triage/maintain and custom roles' base; `permission` only admin/write/read/none.
-        const role = data.role_name as string;
-        if ((PERMISSIONS as readonly string[]).includes(role)) return role as Permission;
-        return (PERMISSIONS as readonly string[]).includes(data.permission) ? (data.permission as Permission) : "none";
-      })
-      .catch((error: { status?: number }) => (error.status === 404 ? "none" : null));
-    cache.permissions.set(key, p);
-  }
-  return p;
-}
-
-async function isTeamMember(gh: GitHub, team: string, login: string, cache: LookupCache): Promise<boolean | null> {
-  const key = `${team.toLowerCase()}#${login.toLowerCase()}`;
-  let p = cache.teams.get(key);
-  if (!p) {
-    const [org = "", slug = ""] = team.split("/");
-    p = gh.rest.teams
-      .getMembershipForUserInOrg({ org, team_slug: slug, username: login })
-      .then(({ data }) => data.state === "active")
-      .catch((error: { status?: number }) => (error.status === 404 ? false : null));
-    cache.teams.set(key, p);
-  }
-  return p;
-}
-
-interface Candidate {
-  account: Account;
-  source: "review" | "button";
-  commitSha: string;
-  state?: string;
-  canPush: boolean | null;
-  reviewId?: number | null;
-  seenReview?: { id: number; state: string } | null;
-}
-
-/** A pending click with the clicker's latest review as GitHub lists it now (see ButtonApproval.seenReview). */
-function stampClick(click: ButtonApproval, latest: readonly GqlReview[]): ButtonApproval {
-  const mine = latest.find((r) => r.author?.login.toLowerCase() === click.login.toLowerCase());
-  const seenReview = mine && typeof mine.databaseId === "number" ? { id: mine.databaseId, state: mine.state } : null;
-  return { ...click, seenReview };
-}
-
-/**
- * Fill permission and teams of each candidate against `requirements()`, the requirements the decision applies to
- * this PR. Look-ups happen only for approvals that could count (a User's APPROVED review or click, at
- * the head SHA unless some requirement accepts stale ones, and only when some requirement applies);
- * the others get `null` (unknown) — the engine refuses them for their state, or needs no approval.
- */
-async function qualify(gh: GitHub, repo: RepoRef, requirements: () => readonly Requirement[], headSha: string, candidates: Candidate[], cache: LookupCache): Promise<ApprovalFacts[]> {
-  const plausible = (c: Candidate) => c.account.type === "User" && (c.source === "button" || c.state === "APPROVED");
-  // Matching the files to find the requirements costs a pass over them: only when some approval could count.
-  const reqs = candidates.some(plausible) ? requirements() : [];
-  const minRank = Math.min(...reqs.map((r) => rank(r.min_permission)));
-  const maxRank = Math.max(...reqs.map((r) => rank(r.min_permission)));
-  const teams = [...new Set(reqs.flatMap((r) => r.teams))];
-  const acceptsStale = reqs.some((r) => !r.dismiss_on_push);
-  return Promise.all(
-    candidates.map(async (c): Promise<ApprovalFacts> => {
-      const base = {
-        account: c.account,
-        source: c.source,
-        commitSha: c.commitSha,
-        ...(c.state ? { state: c.state } : {}),
-        ...(c.reviewId !== undefined ? { reviewId: c.reviewId } : {}),
-        ...(c.seenReview !== undefined ? { seenReview: c.seenReview } : {}),
-      };
-      const couldCount = reqs.length > 0 && plausible(c) && (c.commitSha === headSha || acceptsStale);
-      if (!couldCount) return { ...base, permission: null, teams: null };
-      let permission: Permission | "none" | null;
-      let permissionNote: string | undefined;
-      // `authorCanPushToRepository` = write or more (GraphQL PullRequestReview): enough when no
-      // requirement asks for more than write, and no requirement accepts less than write that
-      // a non-pusher could still meet. `false` is only "below write" (read or triage; the REST
-      // permission endpoint would tell which, for a request that cannot change the outcome):
-      // the bound is passed with words that do not claim a role we did not read.
-      if (c.canPush === true && maxRank <= rank("write")) permission = "write";
-      else if (c.canPush === false && minRank >= rank("write")) {
-        permission = "triage";
-        permissionNote = "cannot push to the repository (read or triage permission)";
-      } else permission = await lookUpPermission(gh, repo, c.account.login, cache);
-      let memberOf: string[] | null = [];
-      for (const team of teams) {
-        const member = await isTeamMember(gh, team, c.account.login, cache);
-        if (member === null) {
-          memberOf = null;
-          break;
-        }
-        if (member) memberOf.push(team);
-      }
-      return { ...base, permission, ...(permissionNote ? { permissionNote } : {}), teams: memberOf };
-    }),
-  );
-}
-
-// ─── who put the manual label on ───
-
-/** The label whose presence is the manual signal under this policy (as the engine will judge it). */
-function manualLabelOf(policy: PolicyState): string | null {
-  const config = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
-  return config.manualLabel === false ? null : config.manualLabel;
-}
-
-export type LabelProvenance = { human: true; login: string | null } | { human: false; login: string };
-
-/**
- * Who last put `label` on the PR. SPEC §2 signal 5 is "a human put the label on": the app's own
- * label (and one put on by any other app or by Actions' GITHUB_TOKEN, all `Bot` actors) is not a
- * human's decision. Without this, the label the app adds to agent PRs would fire the manual signal on
- * the next evaluation and keep a PR gated after its real signals are gone (force-push).
- * The latest LABELED event decides (a human re-adding a label after a bot did counts). Events older
- * than the first window are paged backwards only when needed. Fails closed: an event that cannot be
- * found or read, or a deleted actor, counts as a human's (the PR stays gated).
- */
-async function labelProvenance(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string): Promise<LabelProvenance> {
-  const found = await newestLabelEvent(gh, target, first, label, (e) => e.__typename === "LabeledEvent");
-  if (found === undefined || !found.actor) return { human: true, login: null };
-  return found.actor.__typename === "User" ? { human: true, login: found.actor.login } : { human: false, login: restLogin(found.actor) };
-}
-
-/**
- * The manual label is NOT on the PR: did a human put it on and only a bot take it off? Then it still
- * counts (the human who put it on, or null). Only a human's decision undoes a human's decision: an
- * agent whose app token can edit labels must not lift the gate a reviewer set. The newest event of
- * the label made by a person decides — put on: it stands; taken off: it is gone. An UNLABELED event
- * whose actor was deleted is not taken for a person's (fail closed: the label stands).
- */
-async function humanLabelRemovedByBot(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string): Promise<{ login: string | null } | null> {
-  // Cheap exit: no event of the label in the first window and nothing older → never labeled.
-  const wanted = label.toLowerCase();
-  if (!first || (!first.pageInfo.hasPreviousPage && !first.nodes.some((e) => e?.label?.name.toLowerCase() === wanted))) return null;
-  const human = (e: GqlLabelEvent) => (e.__typename === "LabeledEvent" ? !e.actor || e.actor.__typename === "User" : e.actor?.__typename === "User");
-  const found = await newestLabelEvent(gh, target, first, label, human);
-  if (found === undefined || found.__typename !== "LabeledEvent") return null;
-  return { login: found.actor?.login ?? null };
-}
-
-/**
- * The newest LABELED or UNLABELED event of `label` that `accept`s, paging backwards as far as
- * MAX_LABEL_EVENT_PAGES; undefined when none was found (or a page could not be read).
- */
-async function newestLabelEvent(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string, accept: (e: GqlLabelEvent) => boolean): Promise<GqlLabelEvent | undefined> {
-  const wanted = label.toLowerCase();
-  let page = first;
-  for (let pages = 0; page && pages < MAX_LABEL_EVENT_PAGES; pages++) {
-    for (let i = page.nodes.length - 1; i >= 0; i--) {
-      const e = page.nodes[i];
-      if (!e || (e.__typename !== "LabeledEvent" && e.__typename !== "UnlabeledEvent") || e.label?.name.toLowerCase() !== wanted) continue;
-      if (accept(e)) return e;
-    }
-    if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) break;
-    try {
-      const result = await gh.graphql<{ repository: { pullRequest: { labelEvents: GqlLabelEvents | null } | null } | null }>(LABEL_EVENTS_PAGE_QUERY, {
-        owner: target.owner,
-        name: target.repo,
-        number: target.number,
-        before: page.pageInfo.startCursor,
-      });
-      page = result.repository?.pullRequest?.labelEvents ?? null;
-    } catch {
-      break;
-    }
-  }
-  return undefined;
-}
-
-/** A PR with more label changes than this many pages of 100 is judged as if a human put the label on. */
-const MAX_LABEL_EVENT_PAGES = 10;
 
 // ─── the reader ───
 
@@ -667,24 +421,6 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   };
 }
 
-function takenOff(events: GqlLabelEvents | null, onPull: string[]): string[] {
-  const on = new Set(onPull.map((l) => l.toLowerCase()));
-  const applied = (events?.nodes ?? []).flatMap((e) => (e?.__typename === "LabeledEvent" && e.label ? [e.label.name.toLowerCase()] : []));
-  return [...new Set(applied.filter((l) => !on.has(l)))];
-}
-
-/**
- * @octokit/graphql throws on any `errors` entry, with the partial `data` attached. A missing org
- * `.github` repository is such an error (type NOT_FOUND at path ["orgPolicy"]) and means "no org
- * policy", not a failure; any other error is a failure.
- */
-export function partialData<T extends { orgPolicy: unknown }>(error: unknown): T | null {
-  const e = error as { errors?: { type?: string; path?: (string | number)[] }[]; data?: T };
-  if (!e?.data || !Array.isArray(e.errors) || e.errors.length === 0) return null;
-  const onlyOrgMissing = e.errors.every((x) => x.type === "NOT_FOUND" && x.path?.[0] === "orgPolicy");
-  return onlyOrgMissing ? e.data : null;
-}
-
 /**
  * GitHub's NOT_FOUND for the repository itself: the installation does not reach it (not selected,
  * uninstalled, another account's — a webhook the app should not act on). Nothing can be written
@@ -723,79 +459,6 @@ function unreadSnapshot(target: PullTarget, fb: PullFallback, why: string): Pull
     labels: fb.labels,
     labelsTakenOff: [],
   };
-}
-
-/** The policy alone (one GraphQL request, plus `_extends`): for direct pushes, which have no PR. */
-export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: string, orgAccess?: OrgAccess): Promise<{ policy: PolicyState; defaultBranch: string | null }> {
-  let result: PolicyQueryResult;
-  let orgNotFound = false;
-  try {
-    result = await gh.graphql<PolicyQueryResult>(POLICY_QUERY, { owner: repo.owner, name: repo.repo, policyPath: POLICY_PATH, orgExpression: `HEAD:${POLICY_PATH}` });
-  } catch (error) {
-    const partial = partialData<PolicyQueryResult>(error);
-    if (!partial) return { policy: { status: "unreadable", reason: `Could not read the policy (${describeError(error)}).`, source: { kind: "repository", description: `${repo.owner}/${repo.repo}@${defaultBranch}:${POLICY_PATH}` } }, defaultBranch: null };
-    result = partial;
-    orgNotFound = true;
-  }
-  const branch = result.repository?.defaultBranchRef ?? null;
-  return { policy: await policyFromRead(gh, { ...repo, defaultBranch }, branch, result.orgPolicy, orgNotFound, orgAccess), defaultBranch: branch?.name ?? null };
-}
-
-/**
- * How the installation reaches the organisation's repositories (`repository_selection` of "List
- * repositories accessible to the app installation": `all` or `selected`), or null when unknown. Only
- * used to say WHY `<org>/.github` could not be read; a stale answer changes words, never a decision.
- */
-export type OrgAccess = (gh: GitHub, owner: string) => Promise<"all" | "selected" | null>;
-
-/** One request, cached by the caller (AppState) per owner: see `OrgAccess`. */
-export async function repositorySelection(gh: GitHub): Promise<"all" | "selected" | null> {
-  try {
-    const { data } = await gh.rest.apps.listReposAccessibleToInstallation({ per_page: 1 });
-    const selection = (data as { repository_selection?: string }).repository_selection;
-    return selection === "all" || selection === "selected" ? selection : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * GitHub answers NOT_FOUND for `<org>/.github` both when it does not exist and when it is private and
- * not in this installation (an installation token cannot tell them apart: docs "Authenticating as a
- * GitHub App installation" — a token reaches only the installation's repositories). The installation's
- * `repository_selection` can: with `all`, every repository of the owner is in the installation, so the
- * repository is missing; with `selected`, it is missing or was not selected.
- */
-async function orgNotFoundReason(gh: GitHub, owner: string, orgAccess?: OrgAccess): Promise<string> {
-  const selection = orgAccess ? await orgAccess(gh, owner) : null;
-  const repo = `${owner}/.github`;
-  if (selection === "all") return `${repo} does not exist (the app is installed on all of ${owner}'s repositories, so it would see it)`;
-  if (selection === "selected")
-    return `${repo} is missing, or not among the repositories selected for this installation (add it to the installation so that the organization's policy applies)`;
-  return `${repo} is missing, or not in this installation (add it to the installation so that the organization's policy applies)`;
-}
-
-/** The policy state from the one read: the default branch as GitHub names it now, and its file. */
-async function policyFromRead(
-  gh: GitHub,
-  target: RepoRef & { defaultBranch: string },
-  branch: GqlDefaultBranch | null,
-  org: { object: GqlBlob | null } | null,
-  orgNotFound: boolean,
-  orgAccess?: OrgAccess,
-): Promise<PolicyState> {
-  if (!branch || branch.target?.__typename !== "Commit") {
-    return {
-      status: "unreadable",
-      reason: `GitHub did not name the default branch of ${target.owner}/${target.repo}, where the policy is read. ${RERUN}`,
-      source: { kind: "repository", description: `${target.owner}/${target.repo}:${POLICY_PATH}` },
-    };
-  }
-  const orgBlob =
-    target.repo === ".github"
-      ? null
-      : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...(orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, orgAccess) } : {}) };
-  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob);
 }
 
 export type { GqlPull };

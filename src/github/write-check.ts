@@ -13,7 +13,7 @@
  * stops firing (e.g. the agent's commits were squashed away) should not silently un-mark a PR.
  */
 import type { Conclusion } from "../engine/types.js";
-import type { RepoRef, ExistingCheck } from "./read-pull.js";
+import type { RepoRef, ExistingCheck } from "./refs.js";
 import { APPROVE_ACTION, CHECK_NAME } from "../engine/names.js";
 import type { GitHub } from "./client.js";
 

@@ -2,7 +2,7 @@
  * One spelling of a Bot's login across GitHub's APIs. GraphQL's `Bot.login` has no "[bot]" suffix
  * (`copilot-swe-agent`), REST, webhooks, noreply e-mails and policy files have it
  * (`copilot-swe-agent[bot]`); the fake reproduces that (test/fake-github/README.md). The reader puts
- * the suffix back (src/github/read-pull.ts `restLogin`), so detection, the contributor list, the
+ * the suffix back (src/github/rest-login.ts `restLogin`), so detection, the contributor list, the
  * approvals list, stored clicks and the audit log all say `name[bot]` — once.
  */
 import { beforeAll, describe, expect, test } from "vitest";
