@@ -8,7 +8,7 @@ import type { Logger } from "probot";
 import { startFakeGitHub, type FakeGitHub, type World } from "./fake-github/index.js";
 import { createAppOctokit } from "../src/github/octokit.js";
 import type { GitHub } from "../src/github/client.js";
-import { evaluatePull, minimalFallback } from "../src/app/evaluate.js";
+import { evaluatePull, minimalFallback } from "../src/app/flows/evaluate.js";
 import { AppState, shaKey } from "../src/app/state.js";
 import { AUDIT_CLICK, type ClickAudit } from "../src/app/audit.js";
 

@@ -1,9 +1,9 @@
-/** src/app/retry.ts (automatic re-evaluation) and src/app/payload-guard.ts, in process; timers faked, nothing sleeps. */
+/** src/app/flows/retry.ts (automatic re-evaluation) and src/app/payload-guard.ts, in process; timers faked, nothing sleeps. */
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import type { Logger } from "probot";
-import { EvaluationRetries, gaveUpNote, retryOptionsFromEnv, type RetryAudit } from "../src/app/retry.js";
+import { EvaluationRetries, gaveUpNote, retryOptionsFromEnv, type RetryAudit } from "../src/app/flows/retry.js";
 import { payloadProblem } from "../src/app/payload-guard.js";
-import { coalesceKey, nextCursor, recoveryOptionsFromEnv } from "../src/app/recover.js";
+import { coalesceKey, nextCursor, recoveryOptionsFromEnv } from "../src/app/flows/recover.js";
 
 const lines: RetryAudit[] = [];
 const log = { info: () => undefined, warn: () => undefined } as unknown as Logger;

@@ -30,7 +30,7 @@ import type { ShutdownLog } from "./shutdown.js";
 import { createAppOctokit } from "../github/octokit.js";
 import { SharedStateHealth, createSharedLimiters } from "../github/limiter.js";
 import { createLog, startupProblem } from "./log.js";
-import { recoveryOptionsFromEnv } from "./recover.js";
+import { recoveryOptionsFromEnv } from "./flows/recover.js";
 
 function readDotEnv(path: string): Record<string, string> {
   try {

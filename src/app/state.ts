@@ -7,7 +7,7 @@ import type { GitHub } from "../github/client.js";
 import { repositorySelection, type OrgAccess } from "../github/read-pull.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
-import type { EvaluationRetries } from "./retry.js";
+import type { EvaluationRetries } from "./flows/retry.js";
 import type { ShaLock } from "./sha-lock.js";
 
 const LABEL_CACHE_MAX = 10_000;

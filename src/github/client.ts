@@ -115,7 +115,7 @@ const transientlyFailed = new WeakSet<object>();
 /**
  * Whether a request of the work counted in `counts` failed for good (after Octokit's retries) in a
  * way that may pass by itself: then what the work could not read is worth reading again later
- * (src/app/retry.ts). Answers the app expects (404 missing file, 304, 422) are not such failures.
+ * (src/app/flows/retry.ts). Answers the app expects (404 missing file, 304, 422) are not such failures.
  */
 export function sawTransientFailure(counts: RequestCounts): boolean {
   return transientlyFailed.has(counts);

@@ -299,7 +299,7 @@ describe("audit trail (docs/audit.md)", () => {
     const { tables } = readAuditDoc();
     const lines = auditLines();
     const types = new Set(lines.map((l) => (l.audit as Json).type));
-    // `retry`: the read and write faults below are re-evaluated by themselves (src/app/retry.ts).
+    // `retry`: the read and write faults below are re-evaluated by themselves (src/app/flows/retry.ts).
     expect([...types].sort()).toEqual(["approve_click", "decision", "direct_push", "retry"]);
     for (const line of lines) {
       const type = (line.audit as Json).type as string;

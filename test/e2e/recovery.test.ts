@@ -3,7 +3,7 @@
  * the middle of a burst (the fake GitHub answers slowly, so evaluations are in flight); GitHub recorded
  * each delivery as it was answered (2xx: delivered; no answer: failed). A new process recovers the
  * recent deliveries from GitHub itself (`GET /app/hook/deliveries`, then each one's payload,
- * src/app/recover.ts) and every PR ends right. The kill is deterministic: it happens while a proxy holds
+ * src/app/flows/recover.ts) and every PR ends right. The kill is deterministic: it happens while a proxy holds
  * one check write of the first process on the wire (so that evaluation, at least, is cut off). The fake serves both endpoints as GitHub does (JWT only,
  * cursor pagination, validated against the OpenAPI description). Nothing sleeps.
  */

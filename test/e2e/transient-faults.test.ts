@@ -2,7 +2,7 @@
  * Issue 8 point 13: transient GitHub faults must not leave a wrong check behind. The real app against
  * the fake GitHub failing 15 % of requests (5xx, 429, secondary limits, resets, GraphQL 200-with-errors):
  * an evaluation that could not read what it needed writes the fail-closed check and re-evaluates by
- * itself (src/app/retry.ts), so every PR converges to its right conclusion; when the faults do not
+ * itself (src/app/flows/retry.ts), so every PR converges to its right conclusion; when the faults do not
  * stop, it gives up visibly (check text, audit line, metric). No sleeps: the back-off base is 1 ms
  * (AGENT_GATE_RETRY_BASE_MS) and the test waits on the fake's state, re-checked as the app logs.
  */

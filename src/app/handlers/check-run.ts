@@ -10,7 +10,7 @@
 import type { Context } from "probot";
 import { APPROVE_ACTION, CHECK_NAME } from "../../engine/names.js";
 import { addButtonApproval, type ButtonApproval } from "../../github/button-approvals.js";
-import { dropPendingClicks, evaluatePull, minimalFallback } from "../evaluate.js";
+import { dropPendingClicks, evaluatePull, minimalFallback } from "../flows/evaluate.js";
 import { shaKey, type AppState } from "../state.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
 

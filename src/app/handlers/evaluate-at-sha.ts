@@ -4,7 +4,7 @@
  * check carries the strictest decision among every open PR at the SHA (SPEC §4 "one SHA, several PRs").
  */
 import type { Context } from "probot";
-import { evaluatePull, minimalFallback, type RepoContext } from "../evaluate.js";
+import { evaluatePull, minimalFallback, type RepoContext } from "../flows/evaluate.js";
 import type { AppState } from "../state.js";
 
 /** Evaluate `open` (open PRs whose head is `sha`, e.g. from `pullsAtSha`); nothing when it is empty. */

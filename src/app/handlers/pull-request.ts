@@ -4,7 +4,7 @@
  * neither does a bot putting our label on (our own label write included), see `cannotChangeOutcome`.
  */
 import type { Context } from "probot";
-import { evaluatePull, fallbackFromPayload } from "../evaluate.js";
+import { evaluatePull, fallbackFromPayload } from "../flows/evaluate.js";
 import type { AppState } from "../state.js";
 import { AGENT_LABEL_PREFIX, DEFAULT_AGENT_LABEL } from "../../engine/names.js";
 

@@ -24,8 +24,8 @@
  * payload needs only the JWT and handles the event right here, where we can pace and bound it.
  */
 import type { Probot } from "probot";
-import type { GitHub } from "../github/client.js";
-import type { AppState } from "./state.js";
+import type { GitHub } from "../../github/client.js";
+import type { AppState } from "../state.js";
 
 export const RECOVER_MINUTES_ENV = "AGENT_GATE_RECOVER_MINUTES";
 export const RECOVER_MAX_ENV = "AGENT_GATE_RECOVER_MAX";

@@ -5,18 +5,18 @@
  * cannot be resolved, it fails closed.
  */
 import type { Logger } from "probot";
-import { decide, strictest } from "../engine/decide.js";
-import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../engine/render.js";
-import type { Decision } from "../engine/types.js";
-import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
-import { withUnspacedQueries } from "../github/octokit.js";
-import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../github/queries.js";
-import { newLookupCache, readPull } from "../github/read-pull.js";
-import { writeCheck, type CheckOutput } from "../github/write-check.js";
-import { decisionAudit, logDecision } from "./audit.js";
+import { decide, strictest } from "../../engine/decide.js";
+import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../../engine/render.js";
+import type { Decision } from "../../engine/types.js";
+import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
+import { withUnspacedQueries } from "../../github/octokit.js";
+import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../../github/queries.js";
+import { newLookupCache, readPull } from "../../github/read-pull.js";
+import { writeCheck, type CheckOutput } from "../../github/write-check.js";
+import { decisionAudit, logDecision } from "../audit.js";
 import { minimalFallback, type RepoContext } from "./evaluate.js";
-import { assertLeaseHeld } from "./sha-lock.js";
-import { shaKey, type AppState } from "./state.js";
+import { assertLeaseHeld } from "../sha-lock.js";
+import { shaKey, type AppState } from "../state.js";
 
 export interface MergeGroupRequest {
   gh: GitHub;

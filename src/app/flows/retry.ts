@@ -15,10 +15,10 @@
  * - the last attempt that still fails says so in the check text (`gaveUpNote`), in an audit line
  *   (`type: "retry"`, `outcome: "gave_up"`) and in `agent_gate_evaluation_retries_total{outcome="gave_up"}`.
  * Nothing here is needed for correctness after a restart: pending timers are dropped at shutdown, and
- * start-up recovery (src/app/recover.ts) re-evaluates recent deliveries anyway.
+ * start-up recovery (src/app/flows/recover.ts) re-evaluates recent deliveries anyway.
  */
 import type { Logger } from "probot";
-import { AUDIT_SCHEMA } from "./audit.js";
+import { AUDIT_SCHEMA } from "../audit.js";
 
 /** Environment variables (docs/deploy.md). */
 export const RETRY_BASE_ENV = "AGENT_GATE_RETRY_BASE_MS";

@@ -4,24 +4,24 @@
  * The app adds no policy logic: facts in, `decide()` / `strictest()` / `renderCheck()` out.
  */
 import type { Logger } from "probot";
-import { decide, strictest } from "../engine/decide.js";
-import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../engine/render.js";
-import { ASSISTED_LABEL, DEFAULT_AGENT_LABEL, agentLabel } from "../engine/names.js";
-import { decisionAnnotations } from "../engine/render-guard.js";
+import { decide, strictest } from "../../engine/decide.js";
+import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render.js";
+import { ASSISTED_LABEL, DEFAULT_AGENT_LABEL, agentLabel } from "../../engine/names.js";
+import { decisionAnnotations } from "../../engine/render-guard.js";
 import { createHash } from "node:crypto";
-import type { Decision, Account, PolicyPreview } from "../engine/types.js";
-import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodePolicyPreview, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../github/button-approvals.js";
-import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../github/client.js";
-import { withUnspacedQueries } from "../github/octokit.js";
-import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../github/read-pull.js";
-import { addLabels, findRun, writeCheck, type LabelSpec } from "../github/write-check.js";
-import { decisionAudit, logClick, logDecision } from "./audit.js";
-import type { FollowUp } from "./keyed-queue.js";
+import type { Decision, Account, PolicyPreview } from "../../engine/types.js";
+import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodePolicyPreview, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../../github/button-approvals.js";
+import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../../github/client.js";
+import { withUnspacedQueries } from "../../github/octokit.js";
+import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../../github/read-pull.js";
+import { addLabels, findRun, writeCheck, type LabelSpec } from "../../github/write-check.js";
+import { decisionAudit, logClick, logDecision } from "../audit.js";
+import type { FollowUp } from "../keyed-queue.js";
 import { gaveUpNote } from "./retry.js";
 import { requestReviewsOnce } from "./review-requests.js";
 import { previewPolicy } from "./policy-preview.js";
-import { assertLeaseHeld, ShaLockLostError, ShaLockTimeoutError } from "./sha-lock.js";
-import { shaKey, type AppState } from "./state.js";
+import { assertLeaseHeld, ShaLockLostError, ShaLockTimeoutError } from "../sha-lock.js";
+import { shaKey, type AppState } from "../state.js";
 
 export interface RepoContext extends RepoRef {
   defaultBranch: string;
@@ -42,7 +42,7 @@ export interface EvaluateRequest {
 /**
  * Queue an evaluation of the PR's head SHA (serialised and coalesced per repository + SHA). When it
  * fails — in the evaluation, or before it (the cross-replica lock could not be had) — the check may
- * be stale or missing: the SHA is re-evaluated later by itself (src/app/retry.ts).
+ * be stale or missing: the SHA is re-evaluated later by itself (src/app/flows/retry.ts).
  */
 export function evaluatePull(app: AppState, req: EvaluateRequest): Promise<void> {
   return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha), () => runEvaluation(app, req)).catch((error: unknown) => {
@@ -141,12 +141,12 @@ async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void 
     // Once this evaluation's decision is on the check, a later fault (a label write) leaves a check
     // that is true: only the retry below runs then. Before it, the check may be stale: fail closed.
     if (!progress.checkWritten) await failClosed(app, { ...req, gh }, error);
-    // The check may be stale now (e.g. its write failed): evaluatePull re-evaluates it later (src/app/retry.ts).
+    // The check may be stale now (e.g. its write failed): evaluatePull re-evaluates it later (src/app/flows/retry.ts).
     throw error;
   }
 }
 
-/** Ask for an automatic re-evaluation of `sha` (src/app/retry.ts); no-op without retries (tests). */
+/** Ask for an automatic re-evaluation of `sha` (src/app/flows/retry.ts); no-op without retries (tests). */
 function scheduleRetry(app: AppState, req: EvaluateRequest, sha: string, reason: string): void {
   const trigger = req.trigger.startsWith("retry:") ? req.trigger : `retry:${req.trigger}`;
   app.retries?.failed(
@@ -253,7 +253,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   // 2c. A PR that edits the policy file: the edited file's effect on the other open PRs, once per head SHA.
   const policyPreview = await previewOnce(app, req, reads, snapshots, decisions, decodePolicyPreview(first.check?.text, sha));
   const combined = strictest(decisions);
-  // A transient fault (after Octokit's retries) left facts unread: evaluate again later (src/app/retry.ts);
+  // A transient fault (after Octokit's retries) left facts unread: evaluate again later (src/app/flows/retry.ts);
   // the last allowed attempt says in the check that it gave up.
   const transient = sawTransientFailure(counter) && combined.unverified.length > 0;
   const retryKey = shaKey(req.repo.owner, req.repo.repo, sha);

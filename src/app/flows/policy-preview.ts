@@ -10,12 +10,12 @@
  * head). Never a write to those PRs; never a change to the policy PR's own conclusion.
  */
 import type { Logger } from "probot";
-import { decide } from "../engine/decide.js";
-import { POLICY_PATH } from "../engine/names.js";
-import { loadPolicy } from "../engine/policy.js";
-import type { Decision, PolicyPreview, PolicyState } from "../engine/types.js";
-import { describeError, type GitHub } from "../github/client.js";
-import { newLookupCache, readPull, type PullSnapshot } from "../github/read-pull.js";
+import { decide } from "../../engine/decide.js";
+import { POLICY_PATH } from "../../engine/names.js";
+import { loadPolicy } from "../../engine/policy.js";
+import type { Decision, PolicyPreview, PolicyState } from "../../engine/types.js";
+import { describeError, type GitHub } from "../../github/client.js";
+import { newLookupCache, readPull, type PullSnapshot } from "../../github/read-pull.js";
 import type { RepoContext } from "./evaluate.js";
 
 /** Open PRs looked at per preview (the summary names the bound). */

@@ -5,18 +5,18 @@
  * line. No agent: no write at all.
  */
 import type { Logger } from "probot";
-import { detectAgents, detectionConfigFromPolicy } from "../engine/detect.js";
-import { BUILTIN_DETECTION_CONFIG } from "../engine/decide.js";
-import { code, md } from "../engine/render.js";
-import type { CommitFacts, Detection, PolicyState } from "../engine/types.js";
-import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../github/client.js";
-import { withUnspacedQueries } from "../github/octokit.js";
-import { readRepoPolicy } from "../github/read-pull.js";
-import { findRun, writeCheck } from "../github/write-check.js";
-import { logPush } from "./audit.js";
+import { detectAgents, detectionConfigFromPolicy } from "../../engine/detect.js";
+import { BUILTIN_DETECTION_CONFIG } from "../../engine/decide.js";
+import { code, md } from "../../engine/render.js";
+import type { CommitFacts, Detection, PolicyState } from "../../engine/types.js";
+import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
+import { withUnspacedQueries } from "../../github/octokit.js";
+import { readRepoPolicy } from "../../github/read-pull.js";
+import { findRun, writeCheck } from "../../github/write-check.js";
+import { logPush } from "../audit.js";
 import type { RepoContext } from "./evaluate.js";
-import { assertLeaseHeld } from "./sha-lock.js";
-import { shaKey, type AppState } from "./state.js";
+import { assertLeaseHeld } from "../sha-lock.js";
+import { shaKey, type AppState } from "../state.js";
 
 /** GitHub puts at most 20 commits in a push payload (webhook docs, `push`: "commits … maximum of 20"). */
 export const PUSH_PAYLOAD_MAX_COMMITS = 20;

@@ -9,12 +9,12 @@
  * that moment only, to name the people who may approve. Re-evaluations at the same SHA cost nothing.
  */
 import type { Logger } from "probot";
-import { mayApprovePeople, planReviewRequest, type ReviewRequestPlan } from "../engine/review-requests.js";
-import type { Decision, Policy } from "../engine/types.js";
-import type { ReviewRequestRecord } from "../github/button-approvals.js";
-import { describeError, type GitHub } from "../github/client.js";
-import type { PullSnapshot, RepoRef } from "../github/read-pull.js";
-import { assertLeaseHeld } from "./sha-lock.js";
+import { mayApprovePeople, planReviewRequest, type ReviewRequestPlan } from "../../engine/review-requests.js";
+import type { Decision, Policy } from "../../engine/types.js";
+import type { ReviewRequestRecord } from "../../github/button-approvals.js";
+import { describeError, type GitHub } from "../../github/client.js";
+import type { PullSnapshot, RepoRef } from "../../github/read-pull.js";
+import { assertLeaseHeld } from "../sha-lock.js";
 
 export interface ReviewRequestInput {
   /** The event's Octokit: the request is a write (spaced per installation like the check write). */
