@@ -1,10 +1,10 @@
 /**
- * KeyedQueue (src/app/keyed-queue.ts): one job at a time per key, bursts coalesced into one follow-up
+ * KeyedQueue (src/app/runtime/keyed-queue.ts): one job at a time per key, bursts coalesced into one follow-up
  * per kind, failures isolated, nothing left behind. Jobs are driven by hand-resolved promises, so the
  * tests control every interleaving without timers.
  */
 import { describe, expect, test } from "vitest";
-import { KeyedQueue } from "../src/app/keyed-queue.js";
+import { KeyedQueue } from "../src/app/runtime/keyed-queue.js";
 
 interface Gate {
   promise: Promise<void>;

@@ -9,8 +9,8 @@ import { startFakeGitHub, type FakeGitHub, type World } from "./fake-github/inde
 import { createAppOctokit } from "../src/github/octokit.js";
 import type { GitHub } from "../src/github/client.js";
 import { evaluatePull, minimalFallback } from "../src/app/flows/evaluate.js";
-import { AppState, shaKey } from "../src/app/state.js";
-import { AUDIT_CLICK, type ClickAudit } from "../src/app/audit.js";
+import { AppState, shaKey } from "../src/app/runtime/state.js";
+import { AUDIT_CLICK, type ClickAudit } from "../src/app/runtime/audit.js";
 
 let fake: FakeGitHub;
 let w: World;

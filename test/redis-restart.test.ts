@@ -3,7 +3,7 @@
  * in the middle of a burst and restarted EMPTY on the same port. A Redis loss must cost nothing but
  * time: the shared write limiter (src/github/limiter.ts) falls back to local spacing and shares again
  * once Redis answers (no settings to restore, unlike Bottleneck's clustering: SETTINGS_KEY_NOT_FOUND),
- * the per-SHA lock (src/app/sha-lock.ts) fails closed while Redis is away and the evaluations it
+ * the per-SHA lock (src/app/runtime/sha-lock.ts) fails closed while Redis is away and the evaluations it
  * stopped are re-evaluated by themselves (src/app/flows/retry.ts), and GET /healthz says `degraded` during
  * the outage. Throttling is on (writes ≥ 1 s apart per installation), so the burst spans several
  * installations. Nothing sleeps: waits are on webhook answers, the fake's state and /healthz.

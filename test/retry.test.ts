@@ -1,8 +1,8 @@
-/** src/app/flows/retry.ts (automatic re-evaluation) and src/app/payload-guard.ts, in process; timers faked, nothing sleeps. */
+/** src/app/flows/retry.ts (automatic re-evaluation) and src/app/runtime/payload-guard.ts, in process; timers faked, nothing sleeps. */
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import type { Logger } from "probot";
 import { EvaluationRetries, gaveUpNote, retryOptionsFromEnv, type RetryAudit } from "../src/app/flows/retry.js";
-import { payloadProblem } from "../src/app/payload-guard.js";
+import { payloadProblem } from "../src/app/runtime/payload-guard.js";
 import { coalesceKey, nextCursor, recoveryOptionsFromEnv } from "../src/app/flows/recover.js";
 
 const lines: RetryAudit[] = [];

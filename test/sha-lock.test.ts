@@ -1,5 +1,5 @@
 /**
- * The cross-replica lock per repository + SHA (src/app/sha-lock.ts), against a REAL redis-server
+ * The cross-replica lock per repository + SHA (src/app/runtime/sha-lock.ts), against a REAL redis-server
  * (test/helpers/redis-server.ts): mutual exclusion across connections, token-safe release, bounded
  * waiting that hands the event to the holder, renewal past the ttl, refusal to write once the lease is
  * lost, and the KeyedQueue guard with its follow-up outside the lock.
@@ -10,8 +10,8 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { KeyedQueue } from "../src/app/keyed-queue.js";
-import { assertLeaseHeld, ShaLock, ShaLockLostError, ShaLockTimeoutError, type Lease, type ShaLockLog, type ShaLockOptions } from "../src/app/sha-lock.js";
+import { KeyedQueue } from "../src/app/runtime/keyed-queue.js";
+import { assertLeaseHeld, ShaLock, ShaLockLostError, ShaLockTimeoutError, type Lease, type ShaLockLog, type ShaLockOptions } from "../src/app/runtime/sha-lock.js";
 import { redisServerAvailable, startRedisServer, type RedisServer } from "./helpers/redis-server.js";
 
 /** False (one loud notice) only where no redis-server can be had; under CI it must run. */

@@ -3,7 +3,7 @@
  * (src/app/main.ts) and `probot run lib/app/index.js` work. One thin handler per event (SPEC §5).
  */
 import type { ApplicationFunction, Context } from "probot";
-import { AppState } from "./state.js";
+import { AppState } from "./runtime/state.js";
 import { onPullRequest, PULL_REQUEST_ACTIONS } from "./handlers/pull-request.js";
 import { onPullRequestReview, REVIEW_ACTIONS } from "./handlers/pull-request-review.js";
 import { onPullRequestClosed } from "./handlers/pull-request-closed.js";
@@ -12,13 +12,13 @@ import { onCheckSuiteRerequested } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPush } from "./handlers/push.js";
 import { onInstallationCreated, onInstallationRepositoriesAdded } from "./handlers/installation.js";
-import { observabilityHandler } from "./http.js";
-import { AppMetrics, observeHandler } from "./metrics.js";
+import { observabilityHandler } from "./runtime/http.js";
+import { AppMetrics, observeHandler } from "./runtime/metrics.js";
 import { EvaluationRetries, retryOptionsFromEnv } from "./flows/retry.js";
 import { recoverDeliveries, type RecoveryOptions } from "./flows/recover.js";
-import { payloadProblem } from "./payload-guard.js";
-import { createRedisShaLock } from "./sha-lock.js";
-import type { ShutdownRegistrar } from "./shutdown.js";
+import { payloadProblem } from "./runtime/payload-guard.js";
+import { createRedisShaLock } from "./runtime/sha-lock.js";
+import type { ShutdownRegistrar } from "./runtime/shutdown.js";
 import { SharedStateHealth } from "../github/limiter.js";
 
 /**

@@ -25,11 +25,11 @@ import { parseEnv } from "node:util";
 import { run } from "probot";
 import type { ApplicationFunction } from "probot";
 import agentGate, { type AgentGateOptions } from "./index.js";
-import { HttpRequests, InFlight, drainMsFromEnv, gracefulShutdown, trackHandlers } from "./shutdown.js";
-import type { ShutdownLog } from "./shutdown.js";
+import { HttpRequests, InFlight, drainMsFromEnv, gracefulShutdown, trackHandlers } from "./runtime/shutdown.js";
+import type { ShutdownLog } from "./runtime/shutdown.js";
 import { createAppOctokit } from "../github/octokit.js";
 import { SharedStateHealth, createSharedLimiters } from "../github/limiter.js";
-import { createLog, startupProblem } from "./log.js";
+import { createLog, startupProblem } from "./runtime/log.js";
 import { recoveryOptionsFromEnv } from "./flows/recover.js";
 
 function readDotEnv(path: string): Record<string, string> {

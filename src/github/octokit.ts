@@ -110,7 +110,7 @@ interface EventAuthOptions {
  * least-recently-used map bounded by MAX_EVENT_OCTOKITS, and answers that installation's later
  * deliveries. What is per evaluation is not on the Octokit: request counts ride in each evaluation's
  * own view of it (`countingOctokit`, src/github/client.ts), metrics hooks are installed once per
- * instance (src/app/metrics.ts).
+ * instance (src/app/runtime/metrics.ts).
  * Deliveries without an installation and `installation` events (Probot answers those with an
  * unauthenticated Octokit when the app was uninstalled or suspended) still get Probot's own answer.
  */

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown (src/app/shutdown.ts, docs/deploy.md "Stopping and draining"): the real app process
+ * Graceful shutdown (src/app/runtime/shutdown.ts, docs/deploy.md "Stopping and draining"): the real app process
  * gets SIGTERM while a delivery is being evaluated. The evaluation is held deterministically on the wire:
  * the app talks to the fake GitHub through a proxy that keeps the check write until the test lets it go.
  * Nothing sleeps: every wait is on a request reaching the proxy, a log line, a webhook answer or the exit.
@@ -9,7 +9,7 @@ import { startFakeGitHub, type FakeGitHub, type World } from "../fake-github/ind
 import { startApp, untilStdout, type AppProcess } from "../helpers/app-process.js";
 import { CHECK_WRITE, GUARD_MS, startHoldingProxy, withGuard, type HoldingProxy } from "../helpers/holding-proxy.js";
 import { deliver, pullRequestEvent } from "../helpers/webhooks.js";
-import { InFlight, gracefulShutdown, signalExitCode, type HttpRequests } from "../../src/app/shutdown.js";
+import { InFlight, gracefulShutdown, signalExitCode, type HttpRequests } from "../../src/app/runtime/shutdown.js";
 
 /** Resolves with the first stdout line of the app containing `text` (already logged or to come). */
 function logLine(app: AppProcess, text: string): Promise<string> {

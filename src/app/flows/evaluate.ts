@@ -15,13 +15,13 @@ import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, 
 import { withUnspacedQueries } from "../../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../../github/read-pull.js";
 import { addLabels, findRun, writeCheck, type LabelSpec } from "../../github/write-check.js";
-import { decisionAudit, logClick, logDecision } from "../audit.js";
-import type { FollowUp } from "../keyed-queue.js";
+import { decisionAudit, logClick, logDecision } from "../runtime/audit.js";
+import type { FollowUp } from "../runtime/keyed-queue.js";
 import { gaveUpNote } from "./retry.js";
 import { requestReviewsOnce } from "./review-requests.js";
 import { previewPolicy } from "./policy-preview.js";
-import { assertLeaseHeld, ShaLockLostError, ShaLockTimeoutError } from "../sha-lock.js";
-import { shaKey, type AppState } from "../state.js";
+import { assertLeaseHeld, ShaLockLostError, ShaLockTimeoutError } from "../runtime/sha-lock.js";
+import { shaKey, type AppState } from "../runtime/state.js";
 
 export interface RepoContext extends RepoRef {
   defaultBranch: string;
@@ -267,7 +267,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   // 4. Write the check (create it when the SHA has none; PATCH only when changed).
   const rendered = renderCheck(combined);
   const output = { conclusion: combined.conclusion, title: rendered.title, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests, policyPreview), ...annotationsOf(combined, rendered.summary) };
-  // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/sha-lock.ts).
+  // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/runtime/sha-lock.ts).
   assertLeaseHeld();
   const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);
   progress.checkWritten = true;

@@ -13,10 +13,10 @@ import { withUnspacedQueries } from "../../github/octokit.js";
 import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../../github/queries.js";
 import { newLookupCache, readPull } from "../../github/read-pull.js";
 import { writeCheck, type CheckOutput } from "../../github/write-check.js";
-import { decisionAudit, logDecision } from "../audit.js";
+import { decisionAudit, logDecision } from "../runtime/audit.js";
 import { minimalFallback, type RepoContext } from "./evaluate.js";
-import { assertLeaseHeld } from "../sha-lock.js";
-import { shaKey, type AppState } from "../state.js";
+import { assertLeaseHeld } from "../runtime/sha-lock.js";
+import { shaKey, type AppState } from "../runtime/state.js";
 
 export interface MergeGroupRequest {
   gh: GitHub;

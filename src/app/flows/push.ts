@@ -13,10 +13,10 @@ import { countingOctokit, describeError, newRequestCounts, type GitHub, type Req
 import { withUnspacedQueries } from "../../github/octokit.js";
 import { readRepoPolicy } from "../../github/read-pull.js";
 import { findRun, writeCheck } from "../../github/write-check.js";
-import { logPush } from "../audit.js";
+import { logPush } from "../runtime/audit.js";
 import type { RepoContext } from "./evaluate.js";
-import { assertLeaseHeld } from "../sha-lock.js";
-import { shaKey, type AppState } from "../state.js";
+import { assertLeaseHeld } from "../runtime/sha-lock.js";
+import { shaKey, type AppState } from "../runtime/state.js";
 
 /** GitHub puts at most 20 commits in a push payload (webhook docs, `push`: "commits … maximum of 20"). */
 export const PUSH_PAYLOAD_MAX_COMMITS = 20;

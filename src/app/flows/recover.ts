@@ -25,7 +25,7 @@
  */
 import type { Probot } from "probot";
 import type { GitHub } from "../../github/client.js";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 
 export const RECOVER_MINUTES_ENV = "AGENT_GATE_RECOVER_MINUTES";
 export const RECOVER_MAX_ENV = "AGENT_GATE_RECOVER_MAX";

@@ -9,7 +9,7 @@
  * - bounded exponential back-off with jitter: attempt n waits `baseMs · 2^(n−1)` times a random factor
  *   in [0.5, 1.5), at most `capMs`; at most `attempts` re-evaluations per commit;
  * - per commit (repository + head SHA) coalesced: one timer per SHA at a time; the re-evaluation goes
- *   through the same KeyedQueue as every event (src/app/keyed-queue.ts), so it is serialised with them
+ *   through the same KeyedQueue as every event (src/app/runtime/keyed-queue.ts), so it is serialised with them
  *   and merged into a waiting evaluation of the SHA;
  * - an evaluation of the SHA that read everything clears the SHA's count (and its timer);
  * - the last attempt that still fails says so in the check text (`gaveUpNote`), in an audit line
@@ -18,7 +18,7 @@
  * start-up recovery (src/app/flows/recover.ts) re-evaluates recent deliveries anyway.
  */
 import type { Logger } from "probot";
-import { AUDIT_SCHEMA } from "../audit.js";
+import { AUDIT_SCHEMA } from "../runtime/audit.js";
 
 /** Environment variables (docs/deploy.md). */
 export const RETRY_BASE_ENV = "AGENT_GATE_RETRY_BASE_MS";

@@ -14,7 +14,7 @@ import type { Decision, Policy } from "../../engine/types.js";
 import type { ReviewRequestRecord } from "../../github/button-approvals.js";
 import { describeError, type GitHub } from "../../github/client.js";
 import type { PullSnapshot, RepoRef } from "../../github/read-pull.js";
-import { assertLeaseHeld } from "../sha-lock.js";
+import { assertLeaseHeld } from "../runtime/sha-lock.js";
 
 export interface ReviewRequestInput {
   /** The event's Octokit: the request is a write (spaced per installation like the check write). */

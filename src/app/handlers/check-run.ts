@@ -11,7 +11,7 @@ import type { Context } from "probot";
 import { APPROVE_ACTION, CHECK_NAME } from "../../engine/names.js";
 import { addButtonApproval, type ButtonApproval } from "../../github/button-approvals.js";
 import { dropPendingClicks, evaluatePull, minimalFallback } from "../flows/evaluate.js";
-import { shaKey, type AppState } from "../state.js";
+import { shaKey, type AppState } from "../runtime/state.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
 
 type CheckRunContext = Context<"check_run.requested_action"> | Context<"check_run.rerequested">;

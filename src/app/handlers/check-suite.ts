@@ -1,6 +1,6 @@
 /** `check_suite` rerequested → evaluate again, for our app's suite only (another app's costs no request). */
 import type { Context } from "probot";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 import { evaluateOpenPullsAt } from "./evaluate-at-sha.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
 

@@ -5,7 +5,7 @@
  */
 import type { Context } from "probot";
 import { evaluatePull, minimalFallback, type RepoContext } from "../flows/evaluate.js";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 
 /** Evaluate `open` (open PRs whose head is `sha`, e.g. from `pullsAtSha`); nothing when it is empty. */
 export async function evaluateOpenPullsAt(app: AppState, context: Pick<Context, "octokit" | "log">, repo: RepoContext, sha: string, open: number[], trigger: string): Promise<void> {

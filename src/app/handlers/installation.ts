@@ -18,7 +18,7 @@
 import type { Context } from "probot";
 import { describeError } from "../../github/client.js";
 import { evaluatePull, fallbackFromPayload } from "../flows/evaluate.js";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 
 /** Open PRs evaluated per repository and event: GitHub's largest page, the most recently updated first. */
 export const INSTALL_PULLS_PER_REPO = 100;

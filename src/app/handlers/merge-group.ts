@@ -1,7 +1,7 @@
 /** `merge_group` checks_requested → `agent-gate` on the group's head SHA (SPEC §5). */
 import type { Context } from "probot";
 import { evaluateMergeGroup } from "../flows/merge-group.js";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 
 export async function onMergeGroup(app: AppState, context: Context<"merge_group.checks_requested">): Promise<void> {
   const { payload } = context;

@@ -6,7 +6,7 @@
  * open twin exists.
  */
 import type { Context } from "probot";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 import { evaluateOpenPullsAt } from "./evaluate-at-sha.js";
 import { pullsAtSha } from "./pulls-at-sha.js";
 

@@ -1,6 +1,6 @@
 /** `pull_request_review` submitted, edited, dismissed → evaluate (SPEC §5). */
 import type { Context } from "probot";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 import { evaluateOpenPull } from "./pull-request.js";
 
 export const REVIEW_ACTIONS = ["submitted", "edited", "dismissed"] as const;

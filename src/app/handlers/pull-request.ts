@@ -5,7 +5,7 @@
  */
 import type { Context } from "probot";
 import { evaluatePull, fallbackFromPayload } from "../flows/evaluate.js";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 import { AGENT_LABEL_PREFIX, DEFAULT_AGENT_LABEL } from "../../engine/names.js";
 
 export const PULL_REQUEST_ACTIONS = ["opened", "reopened", "synchronize", "edited", "ready_for_review", "labeled", "unlabeled"] as const;

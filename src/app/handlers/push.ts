@@ -1,7 +1,7 @@
 /** `push` to the default branch → report agent commits pushed without a PR (SPEC §5). Other refs: no request. */
 import type { Context } from "probot";
 import { reportPush } from "../flows/push.js";
-import type { AppState } from "../state.js";
+import type { AppState } from "../runtime/state.js";
 
 export async function onPush(app: AppState, context: Context<"push">): Promise<void> {
   const { payload } = context;

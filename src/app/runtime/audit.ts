@@ -7,9 +7,9 @@
  * one count), so the two never disagree.
  */
 import type { Logger } from "probot";
-import type { Decision, Detection, PolicySource } from "../engine/types.js";
-import { ruleName } from "../engine/render.js";
-import type { RequestCounts } from "../github/client.js";
+import type { Decision, Detection, PolicySource } from "../../engine/types.js";
+import { ruleName } from "../../engine/render.js";
+import type { RequestCounts } from "../../github/client.js";
 import type { AppMetrics } from "./metrics.js";
 
 export const AUDIT_DECISION = "agent-gate decision";

@@ -2,12 +2,12 @@
  * What the app keeps in memory between events. Nothing here is needed for correctness after a restart
  * (check runs hold the durable state); it only serialises work and saves requests.
  */
-import type { ButtonApproval } from "../github/button-approvals.js";
-import type { GitHub } from "../github/client.js";
-import { repositorySelection, type OrgAccess } from "../github/read-pull.js";
+import type { ButtonApproval } from "../../github/button-approvals.js";
+import type { GitHub } from "../../github/client.js";
+import { repositorySelection, type OrgAccess } from "../../github/read-pull.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
-import type { EvaluationRetries } from "./flows/retry.js";
+import type { EvaluationRetries } from "../flows/retry.js";
 import type { ShaLock } from "./sha-lock.js";
 
 const LABEL_CACHE_MAX = 10_000;

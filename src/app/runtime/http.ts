@@ -12,7 +12,7 @@
  * - `GET /metrics`: Prometheus text exposition of this instance's registry (docs/metrics.md).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { SharedStateProblem } from "../github/limiter.js";
+import type { SharedStateProblem } from "../../github/limiter.js";
 import type { AppMetrics } from "./metrics.js";
 
 export const HEALTHZ_PATH = "/healthz";

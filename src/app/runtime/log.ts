@@ -17,8 +17,8 @@ import { Writable } from "node:stream";
 import { getPrivateKey } from "@probot/get-private-key";
 import { getTransformStream } from "@probot/pino";
 import { pino, type Logger } from "pino";
-import { recoveryOptionsFromEnv } from "./flows/recover.js";
-import { retryOptionsFromEnv } from "./flows/retry.js";
+import { recoveryOptionsFromEnv } from "../flows/recover.js";
+import { retryOptionsFromEnv } from "../flows/retry.js";
 
 /** A writable over process.stdout that turns into a sink once stdout is gone (EPIPE, closed). */
 export function safeStdout(stdout: NodeJS.WriteStream = process.stdout): Writable {

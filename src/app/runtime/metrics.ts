@@ -6,7 +6,7 @@
  * Names and labels are documented in docs/metrics.md; test/e2e/observability.test.ts scrapes them.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { requestKind, type GitHub, type RequestKind } from "../github/client.js";
+import { requestKind, type GitHub, type RequestKind } from "../../github/client.js";
 
 export const CONCLUSIONS = ["success", "failure", "neutral", "action_required"] as const;
 
