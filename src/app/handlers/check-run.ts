@@ -12,7 +12,7 @@ import { APPROVE_ACTION, CHECK_NAME } from "../../engine/names.js";
 import { addButtonApproval, type ButtonApproval } from "../../github/button-approvals.js";
 import { dropPendingClicks, evaluatePull, minimalFallback } from "../flows/evaluate.js";
 import { shaKey, type AppState } from "../runtime/state.js";
-import { pullsAtSha } from "./pulls-at-sha.js";
+import { pullsAtSha } from "../../github/pulls-at-sha.js";
 
 type CheckRunContext = Context<"check_run.requested_action"> | Context<"check_run.rerequested">;
 

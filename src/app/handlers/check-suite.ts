@@ -2,7 +2,7 @@
 import type { Context } from "probot";
 import type { AppState } from "../runtime/state.js";
 import { evaluateOpenPullsAt } from "./evaluate-at-sha.js";
-import { pullsAtSha } from "./pulls-at-sha.js";
+import { pullsAtSha } from "../../github/pulls-at-sha.js";
 
 export async function onCheckSuiteRerequested(app: AppState, context: Context<"check_suite.rerequested">): Promise<void> {
   const { payload } = context;

@@ -8,7 +8,7 @@
 import type { Context } from "probot";
 import type { AppState } from "../runtime/state.js";
 import { evaluateOpenPullsAt } from "./evaluate-at-sha.js";
-import { pullsAtSha } from "./pulls-at-sha.js";
+import { pullsAtSha } from "../../github/pulls-at-sha.js";
 
 export async function onPullRequestClosed(app: AppState, context: Context<"pull_request.closed">): Promise<void> {
   const { payload } = context;

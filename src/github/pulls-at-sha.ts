@@ -4,8 +4,8 @@
  * docs: "pull_requests … does not include pull requests from forks"), so when it is empty we ask
  * "List pull requests associated with a commit".
  */
-import type { GitHub } from "../../github/client.js";
-import type { RepoRef } from "../../github/read-pull.js";
+import type { GitHub } from "./client.js";
+import type { RepoRef } from "./read-pull.js";
 
 export async function pullsAtSha(gh: GitHub, repo: RepoRef, sha: string, fromPayload: { number: number; head: { sha: string } }[]): Promise<number[]> {
   const listed = fromPayload.filter((p) => p.head.sha === sha).map((p) => p.number);
