@@ -13,6 +13,7 @@
  * stops firing (e.g. the agent's commits were squashed away) should not silently un-mark a PR.
  */
 import type { Conclusion } from "../engine/types.js";
+import type { LabelSpec } from "../engine/labels.js";
 import type { RepoRef, ExistingCheck } from "./refs.js";
 import { APPROVE_ACTION, CHECK_NAME } from "../engine/names.js";
 import type { GitHub } from "./client.js";
@@ -141,11 +142,8 @@ export async function completeCheck(gh: GitHub, repo: RepoRef, run: ExistingChec
 
 // ─── labels ───
 
-export interface LabelSpec {
-  name: string;
-  color: string;
-  description: string;
-}
+/** What a label is to the writer; the plan of which ones comes from the engine (engine/labels.ts). */
+export type { LabelSpec };
 
 /**
  * Add the labels missing from the PR (one request), creating first those missing from the repository.

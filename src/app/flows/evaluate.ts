@@ -6,7 +6,8 @@
 import type { Logger } from "probot";
 import { decide, strictest } from "../../engine/decide.js";
 import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render.js";
-import { ASSISTED_LABEL, DEFAULT_AGENT_LABEL, agentLabel } from "../../engine/names.js";
+import { DEFAULT_AGENT_LABEL } from "../../engine/names.js";
+import { labelPlan } from "../../engine/labels.js";
 import { decisionAnnotations } from "../../engine/render-guard.js";
 import { createHash } from "node:crypto";
 import type { Decision, Account, PolicyPreview } from "../../engine/types.js";
@@ -14,7 +15,7 @@ import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, deco
 import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../../github/client.js";
 import { withUnspacedQueries } from "../../github/octokit.js";
 import { newLookupCache, readPull, type PullFallback, type PullSnapshot, type RepoRef } from "../../github/read-pull.js";
-import { addLabels, findRun, writeCheck, type LabelSpec } from "../../github/write-check.js";
+import { addLabels, findRun, writeCheck } from "../../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "../runtime/audit.js";
 import type { FollowUp } from "../runtime/keyed-queue.js";
 import { gaveUpNote } from "./retry.js";
@@ -102,33 +103,6 @@ function annotationsOf(d: Decision, summary: string): { summary: string; annotat
   const key = `<!-- agent-gate annotations ${createHash("sha256").update(JSON.stringify(annotations)).digest("hex").slice(0, 16)} -->`;
   if (utf8Length(summary) + utf8Length(key) + 1 > CHECK_OUTPUT_MAX) return { summary, annotations };
   return { summary: `${summary}\n${key}`, annotations, annotationsKey: key };
-}
-
-const AGENT_LABEL_COLOR = "5319e7";
-const PER_AGENT_LABEL_COLOR = "d4c5f9";
-
-const ASSISTED_LABEL_COLOR = "c5def5";
-
-/**
- * `labels.agent` (and `agent:<id>`) on agent-authored PRs; `agent-assisted` on PRs with commits that
- * apply AI reviewers' suggestions (SPEC §2), whether or not they gate. `labels.agent: false` turns
- * every label of agent-gate off.
- */
-function labelsFor(s: PullSnapshot, d: Decision): LabelSpec[] {
-  if (s.policy.status !== "ok") return [];
-  const { agent, per_agent } = s.policy.policy.labels;
-  if (agent === false) return [];
-  const labels: LabelSpec[] = [];
-  if (d.agentAuthored) {
-    labels.push({ name: agent, color: AGENT_LABEL_COLOR, description: "Work of a coding agent (agent-gate)" });
-    if (per_agent)
-      for (const a of d.detection.agents)
-        if (a.id !== "manual") labels.push({ name: agentLabel(a.id), color: PER_AGENT_LABEL_COLOR, description: `Work of ${a.name} (agent-gate)`.slice(0, 100) });
-  }
-  if ((d.detection.assisted ?? []).length > 0) {
-    labels.push({ name: ASSISTED_LABEL, color: ASSISTED_LABEL_COLOR, description: "Applies AI reviewers' suggestions (agent-gate)" });
-  }
-  return labels;
 }
 
 async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
@@ -247,7 +221,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   //    The label we add is not a signal (the reader passes the manual label only when a human put it
   //    on), so the decision is the same before and after our labels land: nothing to anticipate.
   const decisions = snapshots.map(decideSnapshot);
-  const labelPlans = snapshots.map((s, i) => (s.state === "OPEN" && s.facts.number != null ? labelsFor(s, decisions[i]!) : []));
+  const labelPlans = snapshots.map((s, i) => (s.state === "OPEN" && s.facts.number != null ? labelPlan(s.policy, decisions[i]!) : []));
   // 2b. Review requests on action_required, once per PR and head SHA (remembered in the check run).
   const reviewRequests = await requestReviewsOnce({ gh: req.gh, reads, log: req.log, repo: req.repo, sha, snapshots, decisions, stored: decodeReviewRequests(first.check?.text, sha) });
   // 2c. A PR that edits the policy file: the edited file's effect on the other open PRs, once per head SHA.
