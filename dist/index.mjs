@@ -31604,6 +31604,17 @@ var BUILTIN_DEFAULT_POLICY = deepFreeze({
   default: DEFAULT_ACTION
 });
 
+// src/engine/rule-name.ts
+function ruleName(rule, unruled = "default") {
+  if (rule === null) return unruled;
+  if (rule === "policy-file") return "policy-file guard";
+  return `rule ${rule + 1}`;
+}
+function ruleNameCapitalized(rule, unruled = "default") {
+  const name = ruleName(rule, unruled);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 // src/engine/dependencies/javascript.ts
 var import_yaml = __toESM(require_dist(), 1);
 
@@ -37907,7 +37918,7 @@ function disqualification(a, req, facts, policyConfig, contributors) {
 function requirementLabel(r) {
   if (r.kind === "workflows") return "workflow escalation requirement";
   if (r.kind === "dependencies") return "dependency requirement";
-  return r.rule === null ? "default requirement" : `rule ${r.rule + 1}`;
+  return ruleName(r.rule, "default requirement");
 }
 function evaluateApprovals(input2, pending, contributors, blocked) {
   const policy = input2.policy.status === "ok" ? input2.policy.policy : null;
@@ -38186,14 +38197,9 @@ function plural(n, one, many = one + "s") {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 var ICON = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
-function ruleName(rule) {
-  if (rule === null) return "default";
-  if (rule === "policy-file") return "policy-file guard";
-  return `rule ${rule + 1}`;
-}
 function requirementName(r) {
   if (r.kind) return `${requirementKindName(r.kind)} requirement`;
-  return r.rule === null ? "default requirement (`approval`)" : `rule ${r.rule + 1}'s requirement`;
+  return r.rule === null ? "default requirement (`approval`)" : `${ruleName(r.rule)}'s requirement`;
 }
 function policyErrorLine(e) {
   const where = e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file;
@@ -38472,7 +38478,7 @@ function requirementsSection(doc, d) {
       const needs = `${r.requirement.count} × ${md(describeApprover(r.requirement, r.requirement.count), 400)}`;
       const by = r.approvedBy.length > 0 ? r.approvedBy.slice(0, 10).map(user).join(", ") + (r.approvedBy.length > 10 ? ` +${r.approvedBy.length - 10}` : "") : "—";
       const status = r.met ? "✅ met" : `🔒 ${plural(r.missing, "more approval")} needed`;
-      return `| ${r.kind ? requirementKindName(r.kind) : r.rule === null ? "default" : `rule ${r.rule + 1}`} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
+      return `| ${r.kind ? requirementKindName(r.kind) : ruleName(r.rule)} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
     }),
     "requirements",
     40
@@ -38663,7 +38669,7 @@ function renderText(d, options2 = {}) {
     for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
   }
   for (const r of d.requirements) {
-    const head = `${r.kind ? `${requirementKindName(r.kind)} requirement` : r.rule === null ? "Default requirement" : `Rule ${r.rule + 1} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
+    const head = `${r.kind ? `${requirementKindName(r.kind)} requirement` : `${ruleNameCapitalized(r.rule)} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
     out.push("", `${head} — ${r.met ? "met" : `${r.missing} more needed`} (${plural(r.files.length, "file")})`);
     if (r.approvedBy.length > 0) out.push(`  approved by: ${r.approvedBy.map((a) => "@" + s(a)).join(", ")}`);
   }

@@ -8,6 +8,7 @@ import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from ".
 import { compilePolicy, matchFiles, pathSetsMatcher } from "./match.js";
 import { DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION } from "./policy-defaults.js";
 import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./names.js";
+import { ruleName } from "./rule-name.js";
 import { analyzeGuard, filesNeedingContent } from "./guard.js";
 import { isAnalysedWorkflowFile } from "./workflows/escalations.js";
 import { isAnalysedManifest } from "./dependencies/index.js";
@@ -452,7 +453,7 @@ function disqualification(a: ApprovalFacts, req: Requirement, facts: PullFacts, 
 function requirementLabel(r: PendingRequirement): string {
   if (r.kind === "workflows") return "workflow escalation requirement";
   if (r.kind === "dependencies") return "dependency requirement";
-  return r.rule === null ? "default requirement" : `rule ${r.rule + 1}`;
+  return ruleName(r.rule, "default requirement");
 }
 
 function evaluateApprovals(

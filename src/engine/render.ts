@@ -20,6 +20,7 @@ import { describeApprover, joinList, shortSha } from "./decide.js";
 import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
 import { escapeText } from "./escape.js";
 import { POLICY_PATH } from "./names.js";
+import { ruleName, ruleNameCapitalized } from "./rule-name.js";
 import type {
   ApprovalOutcome,
   Conclusion,
@@ -198,16 +199,11 @@ function plural(n: number, one: string, many = one + "s"): string {
 
 const ICON: Record<Conclusion, string> = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
 
-/** "rule 3" is the third entry under `paths:` (1-based for people; JSON keeps the 0-based index). */
-export function ruleName(rule: FileOutcome["rule"]): string {
-  if (rule === null) return "default";
-  if (rule === "policy-file") return "policy-file guard";
-  return `rule ${rule + 1}`;
-}
+export { ruleName } from "./rule-name.js";
 
 function requirementName(r: RequirementOutcome): string {
   if (r.kind) return `${requirementKindName(r.kind)} requirement`;
-  return r.rule === null ? "default requirement (`approval`)" : `rule ${r.rule + 1}'s requirement`;
+  return r.rule === null ? "default requirement (`approval`)" : `${ruleName(r.rule)}'s requirement`;
 }
 
 function policyErrorLine(e: PolicyError): string {
@@ -545,7 +541,7 @@ function requirementsSection(doc: BoundedDoc, d: Decision): void {
       const needs = `${r.requirement.count} × ${md(describeApprover(r.requirement, r.requirement.count), 400)}`;
       const by = r.approvedBy.length > 0 ? r.approvedBy.slice(0, 10).map(user).join(", ") + (r.approvedBy.length > 10 ? ` +${r.approvedBy.length - 10}` : "") : "—";
       const status = r.met ? "✅ met" : `🔒 ${plural(r.missing, "more approval")} needed`;
-      return `| ${r.kind ? requirementKindName(r.kind) : r.rule === null ? "default" : `rule ${r.rule + 1}`} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
+      return `| ${r.kind ? requirementKindName(r.kind) : ruleName(r.rule)} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
     }),
     "requirements",
     40,
@@ -771,7 +767,7 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
     for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
   }
   for (const r of d.requirements) {
-    const head = `${r.kind ? `${requirementKindName(r.kind)} requirement` : r.rule === null ? "Default requirement" : `Rule ${r.rule + 1} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
+    const head = `${r.kind ? `${requirementKindName(r.kind)} requirement` : `${ruleNameCapitalized(r.rule)} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
     out.push("", `${head} — ${r.met ? "met" : `${r.missing} more needed`} (${plural(r.files.length, "file")})`);
     if (r.approvedBy.length > 0) out.push(`  approved by: ${r.approvedBy.map((a) => "@" + s(a)).join(", ")}`);
   }
