@@ -38010,6 +38010,17 @@ function joinList(items2, max = Infinity) {
   return `${items2.slice(0, -1).join(", ")} and ${items2[items2.length - 1]}`;
 }
 
+// src/engine/policy-errors.ts
+function errorLocation(file, line, column) {
+  return line > 0 ? `${file}:${line}:${column}` : file;
+}
+function policyErrorLocation(e) {
+  return errorLocation(e.file, e.line, e.column);
+}
+function formatPolicyError(e) {
+  return `${escapeText(errorLocation(e.file, e.line, e.column))}: ${escapeText(e.message)}`;
+}
+
 // src/engine/render-guard.ts
 var bold = (e, s) => e.strong ? e.strong(s) : `**${s}**`;
 var ANNOTATIONS_PER_REQUEST = 50;
@@ -38056,7 +38067,7 @@ function guardSections(d, e) {
     out.push({
       heading: `Could not analyse (${g.errors.length})`,
       intro: "These changed files cannot be parsed, so what they grant or install could not be checked; no approval can pass them (fail closed):",
-      items: g.errors.map((x) => `- ${e.code(x.line > 0 ? `${x.path}:${x.line}:${x.column}` : x.path)} ${e.md(x.message, 600)}`),
+      items: g.errors.map((x) => `- ${e.code(errorLocation(x.path, x.line, x.column))} ${e.md(x.message, 600)}`),
       noun: "errors",
       cap: 30
     });
@@ -38202,8 +38213,7 @@ function requirementName(r) {
   return r.rule === null ? "default requirement (`approval`)" : `${ruleName(r.rule)}'s requirement`;
 }
 function policyErrorLine(e) {
-  const where = e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file;
-  return `- ${code(where)} ${md(e.message, 1e3)}`;
+  return `- ${code(policyErrorLocation(e))} ${md(e.message, 1e3)}`;
 }
 function fileLabel(f) {
   return f.previousPath ? `${code(f.path)} (renamed from ${code(f.previousPath)})` : code(f.path);
@@ -38651,11 +38661,11 @@ function renderText(d, options2 = {}) {
   }
   if (d.policyErrors.length > 0) {
     out.push("", `Policy errors (${d.policyErrors.length}):`);
-    for (const e of d.policyErrors) out.push(`  ${s(e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file)}: ${s(e.message)}`);
+    for (const e of d.policyErrors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
   }
   if (d.headPolicy?.status === "invalid") {
     out.push("", "The changed policy file is invalid:");
-    for (const e of d.headPolicy.errors) out.push(`  ${s(`${e.file}:${e.line}:${e.column}`)}: ${s(e.message)}`);
+    for (const e of d.headPolicy.errors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
   }
   out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
   for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
@@ -42830,11 +42840,6 @@ function validatePolicyText(text, file) {
   } catch (error) {
     return [internalError(file, error)];
   }
-}
-function formatPolicyError(e) {
-  const file = escapeText(e.file);
-  const message = escapeText(e.message);
-  return e.line > 0 ? `${file}:${e.line}:${e.column}: ${message}` : `${file}: ${message}`;
 }
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;

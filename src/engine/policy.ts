@@ -925,12 +925,7 @@ export function validatePolicyText(text: string, file: string): PolicyError[] {
   }
 }
 
-/** `file:line:column: message`, the format compilers use (editors and CI annotations link it). */
-export function formatPolicyError(e: PolicyError): string {
-  const file = escapeText(e.file);
-  const message = escapeText(e.message);
-  return e.line > 0 ? `${file}:${e.line}:${e.column}: ${message}` : `${file}: ${message}`;
-}
+export { formatPolicyError } from "./policy-errors.js";
 
 // ───────────────────────────── hash and _extends ─────────────────────────────
 

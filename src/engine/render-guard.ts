@@ -4,6 +4,7 @@
  * here and added by render.ts's size-bounded document; untrusted text goes through `md`/`code`.
  */
 import { pathSet } from "./path-sets.js";
+import { errorLocation } from "./policy-errors.js";
 import type { Decision, FileOutcome, GuardOutcome } from "./types.js";
 import type { EscalationKind } from "./workflows/escalations.js";
 
@@ -83,7 +84,7 @@ export function guardSections(d: Decision, e: Escape): GuardSection[] {
     out.push({
       heading: `Could not analyse (${g.errors.length})`,
       intro: "These changed files cannot be parsed, so what they grant or install could not be checked; no approval can pass them (fail closed):",
-      items: g.errors.map((x) => `- ${e.code(x.line > 0 ? `${x.path}:${x.line}:${x.column}` : x.path)} ${e.md(x.message, 600)}`),
+      items: g.errors.map((x) => `- ${e.code(errorLocation(x.path, x.line, x.column))} ${e.md(x.message, 600)}`),
       noun: "errors",
       cap: 30,
     });

@@ -21,6 +21,7 @@ import { guardSections, guardVerdict, requirementKindName } from "./render-guard
 import { escapeText } from "./escape.js";
 import { POLICY_PATH } from "./names.js";
 import { ruleName, ruleNameCapitalized } from "./rule-name.js";
+import { policyErrorLocation } from "./policy-errors.js";
 import type {
   ApprovalOutcome,
   Conclusion,
@@ -207,8 +208,7 @@ function requirementName(r: RequirementOutcome): string {
 }
 
 function policyErrorLine(e: PolicyError): string {
-  const where = e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file;
-  return `- ${code(where)} ${md(e.message, 1000)}`;
+  return `- ${code(policyErrorLocation(e))} ${md(e.message, 1000)}`;
 }
 
 function fileLabel(f: FileOutcome): string {
@@ -749,11 +749,11 @@ export function renderText(d: Decision, options: RenderTextOptions = {}): string
   }
   if (d.policyErrors.length > 0) {
     out.push("", `Policy errors (${d.policyErrors.length}):`);
-    for (const e of d.policyErrors) out.push(`  ${s(e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file)}: ${s(e.message)}`);
+    for (const e of d.policyErrors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
   }
   if (d.headPolicy?.status === "invalid") {
     out.push("", "The changed policy file is invalid:");
-    for (const e of d.headPolicy.errors) out.push(`  ${s(`${e.file}:${e.line}:${e.column}`)}: ${s(e.message)}`);
+    for (const e of d.headPolicy.errors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
   }
   out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
   for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
