@@ -56,9 +56,10 @@ test("with 15 % of GitHub requests failing, every PR converges to the right conc
   fake.faults.inject({ graphql: true, times: 4, status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] } });
   fake.faults.random({ rate: 0.15, seed: 8013, skip: notTokens });
   const statuses = [await send(deliveries[0]!), ...(await Promise.all(deliveries.slice(1).map((d) => send(d))))];
-  // Every delivery is answered (500 when a write failed for good: the app retries that too; 202 when
-  // a loaded machine took Probot past its 9 s).
-  for (const s of statuses) expect([200, 202, 500]).toContain(s);
+  // Every delivery is answered: 200, 202 when a loaded machine took Probot past its 9 s, or the
+  // status of a GitHub request that failed for good (@octokit/webhooks answers with the error's
+  // status: 500, or the injected 403/429/5xx) — the app re-evaluates those SHAs by itself.
+  for (const s of statuses) expect(s === 200 || s === 202 || (s >= 400 && s <= 599), `delivery answered ${s}`).toBe(true);
   const wrong = () => expected.filter((e) => conclusionOf(e.repo, e.sha) !== e.want);
   // A label write that failed is re-evaluated after the check is already right: wait for both.
   const unlabelled = () => expected.filter((e) => e.agent && w.labelsOn(e.repo, 1).length < 2);
