@@ -14,6 +14,7 @@
  */
 import type { Conclusion } from "../engine/types.js";
 import type { LabelSpec } from "../engine/labels.js";
+import type { CheckAnnotation } from "../engine/render-guard.js";
 import type { RepoRef, ExistingCheck } from "./refs.js";
 import { APPROVE_ACTION, CHECK_NAME } from "../engine/names.js";
 import type { GitHub } from "./client.js";
@@ -31,16 +32,6 @@ export interface CheckOutput {
    */
   annotations?: CheckAnnotation[];
   annotationsKey?: string;
-}
-
-/** One `output.annotations[]` item (REST "Create a check run"). */
-export interface CheckAnnotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  annotation_level: "notice" | "warning" | "failure";
-  title: string;
-  message: string;
 }
 
 /** The annotations to send with this write: none when the existing run already has this set. */
