@@ -486,6 +486,21 @@ describe("faults", () => {
     expect(fake.faults.pending()).toEqual([]);
   });
 
+  it("a fault scoped to a repository is taken only by requests about it (REST path, GraphQL variables)", async () => {
+    const f = fake.faults.inject({ repo: "acme/other", route: "/repos/{owner}/{repo}", status: 502 });
+    expect((await api("GET", "/repos/acme/api")).status).toBe(200);
+    expect(f.hits).toBe(0);
+    const g = fake.faults.inject({ repo: "acme/other", graphql: true, status: 502 });
+    const gql = (variables: Record<string, string>) =>
+      fetch(`${fake.url}/api/graphql`, { method: "POST", headers: { authorization: `bearer ${token}` }, body: JSON.stringify({ query: "query Q($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }", variables }) });
+    expect((await gql({ owner: "acme", name: "api" })).status).toBe(200);
+    expect(g.hits).toBe(0);
+    expect((await gql({ owner: "acme", name: "other" })).status).toBe(502);
+    expect(g.hits).toBe(1);
+    fake.faults.clear();
+    takeViolations();
+  });
+
   it("sends GitHub's secondary rate limit and can drop the connection", async () => {
     fake.faults.inject({ graphql: true, secondaryRateLimit: true, retryAfter: 7 });
     const res = await fetch(`${fake.url}/api/graphql`, { method: "POST", headers: { authorization: `bearer ${token}` }, body: JSON.stringify({ query: "{ viewer { login } }" }) });

@@ -303,7 +303,7 @@ describe("robustness", () => {
   test("GraphQL 502 after retries → not success, says what failed and how to re-run", async () => {
     const repo = newRepo();
     const pr = agentPull(repo);
-    const fault = fake.faults.inject({ graphql: "AgentGatePull", status: 502, times: 10 });
+    const fault = fake.faults.inject({ repo, graphql: "AgentGatePull", status: 502, times: 10 });
     expect(await send(pullRequestEvent(w, repo, pr.number, "opened"))).toBe(200);
     fake.faults.clear();
     expect(fault.hits).toBeGreaterThan(1); // plugin-retry retried
@@ -316,7 +316,7 @@ describe("robustness", () => {
   test("GraphQL secondary rate limit is retried", async () => {
     const repo = newRepo();
     const pr = agentPull(repo);
-    fake.faults.inject({ graphql: "AgentGatePull", status: 403, secondaryRateLimit: true, times: 1 });
+    fake.faults.inject({ repo, graphql: "AgentGatePull", status: 403, secondaryRateLimit: true, times: 1 });
     await send(pullRequestEvent(w, repo, pr.number, "opened"));
     fake.faults.clear();
     expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
@@ -328,7 +328,7 @@ describe("robustness", () => {
   async function openedWithGraphqlErrors(body: unknown) {
     const repo = newRepo();
     const pr = agentPull(repo);
-    const fault = fake.faults.inject({ graphql: "AgentGatePull", status: 200, times: 1, body });
+    const fault = fake.faults.inject({ repo, graphql: "AgentGatePull", status: 200, times: 1, body });
     await send(pullRequestEvent(w, repo, pr.number, "opened"));
     fake.faults.clear();
     expect(fault.hits).toBe(1);

@@ -224,7 +224,7 @@ describe("approvals", () => {
     const repo = newRepo({ [POLICY]: "version: 1\napproval:\n  min_permission: maintain\n" }, { alice: "maintain" });
     const pr = agentPull(repo);
     w.review(repo, pr.number, "alice", "APPROVED");
-    fake.faults.inject({ operationId: "repos/get-collaborator-permission-level", status: 500, times: 20 });
+    fake.faults.inject({ repo, operationId: "repos/get-collaborator-permission-level", status: 500, times: 20 });
     await send(pullRequestEvent(w, repo, pr.number, "opened"));
     let run = gate(repo, pr.headSha);
     expect(run.conclusion).toBe("action_required");
@@ -304,7 +304,7 @@ describe("fail closed", () => {
     const repo = newRepo();
     const pr = agentPull(repo);
     w.review(repo, pr.number, "alice", "APPROVED");
-    fake.faults.inject({ graphql: "AgentGatePull", status: 200, times: 5, body: { data: null, errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration", path: ["repository"] }] } });
+    fake.faults.inject({ repo, graphql: "AgentGatePull", status: 200, times: 5, body: { data: null, errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration", path: ["repository"] }] } });
     await send(pullRequestEvent(w, repo, pr.number, "opened"));
     const run = gate(repo, pr.headSha);
     expect(run.conclusion).toBe("failure");
@@ -317,7 +317,7 @@ describe("fail closed", () => {
     for (let i = 0; i < 150; i++) files[`src/f${i}.ts`] = `${i}\n`;
     const pr = agentPull(repo, files);
     w.review(repo, pr.number, "alice", "APPROVED");
-    fake.faults.inject({ graphql: "AgentGateFiles", status: 502, times: 20 });
+    fake.faults.inject({ repo, graphql: "AgentGateFiles", status: 502, times: 20 });
     await send(pullRequestEvent(w, repo, pr.number, "opened"));
     const run = gate(repo, pr.headSha);
     expect(run.conclusion).toBe("failure");
@@ -395,7 +395,7 @@ describe("merge groups", () => {
     const a = agentPull(repo, { "src/m1.ts": "1\n" });
     w.review(repo, a.number, "alice", "APPROVED");
     const group = w.enqueue(repo, [a.number]);
-    fake.faults.inject({ graphql: "AgentGatePull", status: 502, times: 20 });
+    fake.faults.inject({ repo, graphql: "AgentGatePull", status: 502, times: 20 });
     await send(mergeGroupChecksRequested(w, repo, group));
     expect(gate(repo, group.headSha).conclusion).not.toBe("success");
   });

@@ -191,7 +191,7 @@ describe("point 17: an evaluation that throws never leaves a stale passing check
     expect(gate(repo, pr.headSha).conclusion).toBe("success");
     const withdrawn = reviewEvent(w, repo, pr.number, w.review(repo, pr.number, "alice", "CHANGES_REQUESTED").id);
     // 422 is not retried by Octokit: the evaluation's own write fails once and the evaluation throws.
-    e2e.fake.faults.inject({ operationId: "checks/update", status: 422, times: 1 });
+    e2e.fake.faults.inject({ repo, operationId: "checks/update", status: 422, times: 1 });
     expect(await e2e.send(withdrawn)).not.toBe(200);
     const run = gate(repo, pr.headSha);
     expect(run.conclusion).not.toBe("success");

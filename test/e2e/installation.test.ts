@@ -53,7 +53,7 @@ describe("a check on every open PR from the moment of installation", () => {
     const fine = e2e.newRepo({}, {}, "newco");
     e2e.agentPull(broken);
     const pr = e2e.agentPull(fine);
-    e2e.fake.faults.inject({ operationId: "pulls/list", status: 404, times: 1 });
+    e2e.fake.faults.inject({ repo: broken, operationId: "pulls/list", status: 404, times: 1 });
     await e2e.sendOk(installationRepositoriesAdded(e2e.fake, "newco", [broken, fine]));
     expect(e2e.gate(fine, pr.headSha).conclusion).toBe("action_required");
   });

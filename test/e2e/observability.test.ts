@@ -245,11 +245,11 @@ beforeAll(async () => {
   //    (the decision fails closed, unverified); an installation whose token cannot be minted (the
   //    JWT-authenticated request fails, the handler throws) — error paths log the most.
   const failing = w.addPull("acme/obs", { author: AGENT, head: "copilot/fail", commits: [{ message: "x", files: { "src/f.ts": "f\n" } }] });
-  fake.faults.inject({ operationId: "checks/create", status: 500, times: 10 });
+  fake.faults.inject({ repo: "acme/obs", operationId: "checks/create", status: 500, times: 10 });
   await send(pullRequestEvent(w, "acme/obs", failing.number, "opened"));
   fake.faults.clear();
   const unreadable = w.addPull("acme/obs", { author: AGENT, head: "copilot/unreadable", commits: [{ message: "u", files: { "src/u.ts": "u\n" } }] });
-  fake.faults.inject({ graphql: "AgentGatePull", status: 502, times: 10 });
+  fake.faults.inject({ repo: "acme/obs", graphql: "AgentGatePull", status: 502, times: 10 });
   await send(pullRequestEvent(w, "acme/obs", unreadable.number, "opened"));
   fake.faults.clear();
   w.addRepo("globex/obs", { files: { "README.md": "# g\n" } });

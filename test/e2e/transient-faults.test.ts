@@ -81,7 +81,8 @@ test("a read failure writes the fail-closed check, then the re-evaluation turns 
   const repo = newRepo();
   const pr = w.addPull(repo, { author: "alice", head: "h", commits: [{ message: "x", author: "alice", files: { "a.txt": "a\n" } }] });
   // The PR query answers 200 with errors four times: plugin-retry's three retries are used up too.
-  fake.faults.inject({ graphql: true, times: 4, status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] } });
+  // Scoped to this repository: the first test's label re-evaluations may still be reading.
+  fake.faults.inject({ graphql: true, repo, times: 4, status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] } });
   expect(await send(pullRequestEvent(w, repo, pr.number, "opened"))).toBe(200);
   await untilStdout(app, () => (conclusionOf(repo, pr.headSha) === "success" ? true : undefined), "the re-evaluation's success", 20_000);
   // First the fail-closed check, then the re-evaluation's update of the same run.
@@ -98,7 +99,7 @@ test("a read failure writes the fail-closed check, then the re-evaluation turns 
 test("faults that do not stop: bounded attempts, then it gives up visibly (check text, audit, metric)", async () => {
   const repo = newRepo();
   const pr = w.addPull(repo, { author: "alice", head: "g", commits: [{ message: "x", author: "alice", files: { "a.txt": "a\n" } }] });
-  fake.faults.inject({ graphql: true, times: 1_000, status: 502 });
+  fake.faults.inject({ graphql: true, repo, times: 1_000, status: 502 });
   expect(await send(pullRequestEvent(w, repo, pr.number, "opened"))).toBe(200);
   const gaveUp = await untilStdout(
     app,

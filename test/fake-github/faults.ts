@@ -11,6 +11,12 @@ export interface FaultSpec {
   operationId?: string;
   /** true: any GraphQL request; a string: GraphQL requests with that operation name. */
   graphql?: boolean | string;
+  /**
+   * Only requests about this repository ("owner/name"): REST by its `{owner}`/`{repo}` path
+   * parameters, GraphQL by its `owner`/`name` variables. Lets a test's fault not be taken by
+   * another test's work still in flight in the same app.
+   */
+  repo?: string;
   /** How many matching requests fail (default 1). */
   times?: number;
   /** Status to answer (default 500). */
@@ -39,6 +45,8 @@ export interface FaultTarget {
   operationId: string | null;
   graphqlOperation: string | null;
   isGraphql: boolean;
+  /** "owner/name" the request is about, when it says (see FaultSpec.repo). */
+  repo?: string | null;
 }
 
 export type FaultAction =
@@ -161,6 +169,7 @@ export class Faults {
 }
 
 function matches(f: Fault, t: FaultTarget): boolean {
+  if (f.repo !== undefined && f.repo.toLowerCase() !== (t.repo ?? "").toLowerCase()) return false;
   if (f.graphql !== undefined) {
     if (!t.isGraphql) return false;
     if (typeof f.graphql === "string" && f.graphql !== t.graphqlOperation) return false;

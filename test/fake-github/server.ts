@@ -218,7 +218,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const opName = typeof (body as { query?: unknown } | undefined)?.query === "string"
           ? (/\b(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec((body as { query: string }).query)?.[1] ?? null)
           : null;
-        const fault = faults.take({ method, route: "graphql", operationId: null, graphqlOperation: opName, isGraphql: true });
+        const vars = (body as { variables?: { owner?: unknown; name?: unknown } } | undefined)?.variables;
+        const gqlRepo = typeof vars?.owner === "string" && typeof vars.name === "string" ? `${vars.owner}/${vars.name}` : null;
+        const fault = faults.take({ method, route: "graphql", operationId: null, graphqlOperation: opName, isGraphql: true, repo: gqlRepo });
         if (fault) {
           record.faulted = true;
           record.status = applyFault(res, fault);
@@ -267,7 +269,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       record.route = op.template;
       record.operationId = op.operationId;
       const opDocs = { documentationUrl: op.documentationUrl };
-      const fault = faults.take({ method, route: op.template, operationId: op.operationId, graphqlOperation: null, isGraphql: false });
+      const restRepo = params.owner !== undefined && params.repo !== undefined ? `${params.owner}/${params.repo}` : null;
+      const fault = faults.take({ method, route: op.template, operationId: op.operationId, graphqlOperation: null, isGraphql: false, repo: restRepo });
       if (fault) {
         record.faulted = true;
         record.status = applyFault(res, fault);
