@@ -66,6 +66,19 @@ export async function findRun(gh: GitHub, repo: RepoRef, sha: string, appId: num
     : null;
 }
 
+export interface CheckWrite {
+  /** The event's Octokit (writes are spaced per installation). */
+  gh: GitHub;
+  repo: RepoRef;
+  sha: string;
+  /** The run as read: null = none on the SHA; undefined = the read could not say (looked up first). */
+  existing: ExistingCheck | null | undefined;
+  appId: number;
+  output: CheckOutput;
+  /** The check's "Details" link (the PR), or null for none. */
+  detailsUrl: string | null;
+}
+
 /**
  * Write the outcome on the SHA's one run: PATCH it in place when it exists (nothing when unchanged),
  * else create it already completed. Creating it `in_progress` first and completing it after would cost
@@ -74,15 +87,8 @@ export async function findRun(gh: GitHub, repo: RepoRef, sha: string, appId: num
  * `existing` undefined = the read could not say: the run is looked up first, so a failing read never
  * piles up runs on the SHA. Returns whether it wrote.
  */
-export async function writeCheck(
-  gh: GitHub,
-  repo: RepoRef,
-  sha: string,
-  existing: ExistingCheck | null | undefined,
-  appId: number,
-  out: CheckOutput,
-  detailsUrl: string | null,
-): Promise<boolean> {
+export async function writeCheck(write: CheckWrite): Promise<boolean> {
+  const { gh, repo, sha, existing, appId, output: out, detailsUrl } = write;
   const found = existing === undefined ? await findRun(gh, repo, sha, appId) : existing;
   const known = createdRuns.get(runKey(repo, sha));
   const run = found ?? (known !== undefined ? { id: known, status: "unknown", conclusion: null, title: null, summary: null, text: null } : null);
@@ -138,18 +144,26 @@ export type { LabelSpec };
 
 /**
  * Add the labels missing from the PR (one request), creating first those missing from the repository.
- * `repoLabels` null = unknown: try to create, "already_exists" (422) is fine. `takenOff` (lower-cased):
- * labels somebody removed from this PR, never put back. Returns the names added.
+ * Returns the names added.
  */
-export async function addLabels(
-  gh: GitHub,
-  repo: RepoRef,
-  number: number,
-  wanted: LabelSpec[],
-  onPull: string[],
-  repoLabels: string[] | null,
-  takenOff: readonly string[] = [],
-): Promise<string[]> {
+export interface LabelWrite {
+  /** The event's Octokit (writes are spaced per installation). */
+  gh: GitHub;
+  repo: RepoRef;
+  /** The pull request (an issue number to the labels API). */
+  number: number;
+  /** The labels the engine planned (engine/labels.ts). */
+  wanted: readonly LabelSpec[];
+  /** Every label on the PR now. */
+  onPull: readonly string[];
+  /** The repository's agent labels, lower-cased; null = unknown (create, 422 "already_exists" is fine). */
+  repoLabels: readonly string[] | null;
+  /** Labels (lower-cased) somebody took off this PR: never put back. */
+  takenOff?: readonly string[];
+}
+
+export async function addLabels(write: LabelWrite): Promise<string[]> {
+  const { gh, repo, number, wanted, onPull, repoLabels, takenOff = [] } = write;
   const skip = new Set([...onPull.map((l) => l.toLowerCase()), ...takenOff]);
   const missing = wanted.filter((l) => !skip.has(l.name.toLowerCase()));
   if (missing.length === 0) return [];

@@ -163,7 +163,8 @@ async function failClosed(app: AppState, req: EvaluateRequest, error: unknown): 
       "Re-run the agent-gate check (\"Re-run\" on the check). If it fails again, tell the app's operators: the app's log has the error.",
     ].join("\n");
     assertLeaseHeld();
-    await writeCheck(req.gh, req.repo, sha, run, app.appId, { conclusion: "failure", title: EVALUATION_FAILED_TITLE, summary, text: withButtonApprovals("", { sha, approvals: kept, ...(reviewRequests.length > 0 ? { reviewRequests } : {}) }) }, null);
+    const text = withButtonApprovals("", { sha, approvals: kept, ...(reviewRequests.length > 0 ? { reviewRequests } : {}) });
+    await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: run, appId: app.appId, output: { conclusion: "failure", title: EVALUATION_FAILED_TITLE, summary, text }, detailsUrl: null });
   } catch (writeError) {
     req.log.error({ repo, sha, err: writeError }, "agent-gate: could not write the failure after a failed evaluation");
   }
@@ -243,13 +244,13 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   const output = { conclusion: combined.conclusion, title: rendered.title, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests, policyPreview), ...annotationsOf(combined, rendered.summary) };
   // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/runtime/sha-lock.ts).
   assertLeaseHeld();
-  const wrote = await writeCheck(req.gh, req.repo, sha, first.check, app.appId, output, first.url || null);
+  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: first.check, appId: app.appId, output, detailsUrl: first.url || null });
   progress.checkWritten = true;
 
   // 5. Labels, per agent PR, added once.
   for (const [i, s] of snapshots.entries()) {
     if (s.facts.number == null || labelPlans[i]!.length === 0) continue;
-    await addLabels(req.gh, req.repo, s.facts.number, labelPlans[i]!, s.labels, s.repoLabels, s.labelsTakenOff);
+    await addLabels({ gh: req.gh, repo: req.repo, number: s.facts.number, wanted: labelPlans[i]!, onPull: s.labels, repoLabels: s.repoLabels, takenOff: s.labelsTakenOff });
   }
 
   // 6. Audit: one line per PR decision, one per click handled.

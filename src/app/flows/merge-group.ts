@@ -116,7 +116,7 @@ async function mergeGroupCheck(app: AppState, req: MergeGroupRequest, counter: R
   const combined = strictest(decisions);
   const output = queueOutput(decisions, combined);
   assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-  const wrote = await writeCheck(req.gh, req.repo, req.headSha, undefined, app.appId, output, null);
+  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha: req.headSha, existing: undefined, appId: app.appId, output, detailsUrl: null });
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: { ...counter } }), app.metrics);

@@ -130,7 +130,7 @@ async function pushReport(app: AppState, req: PushRequest, counter: RequestCount
     } else {
       const out = renderPush(detection, commits, req.pusher, policy, unverified);
       assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-      await writeCheck(req.gh, req.repo, req.after, existing, app.appId, { conclusion: "neutral", ...out }, null);
+      await writeCheck({ gh: req.gh, repo: req.repo, sha: req.after, existing, appId: app.appId, output: { conclusion: "neutral", ...out }, detailsUrl: null });
       conclusion = "neutral";
     }
   }
