@@ -130,6 +130,18 @@ export async function requestBudget(h, rows) {
     const q2 = byKind(apiRequests(fake, since));
     rows.push(row("requests: same event again (review already requested at this SHA)", fmt(q2), "1 (the read)", q2.rest + q2.graphql + q2.conditional === 1));
 
+    // Issue 12: GitHub refuses the whole request (422) when one user is not a collaborator: one read per
+    // requested user (who can be asked), then one retry without the others; never more.
+    w.addRepo("acme/budget-refused", { files: { "README.md": "x\n", ".github/agent-policy.yml": "version: 1\napproval:\n  users: [alice, outsider]\n" }, collaborators: { alice: "write" } });
+    const fp = w.addPull("acme/budget-refused", { author: AGENT, head: "copilot/bench-refused", commits: [{ message: "Hundred files", files }] });
+    await h.deliver(app.url, app.secret, ...h.pullRequestEvent(w, "acme/budget-refused", fp.number, "opened"));
+    w.pushToPull("acme/budget-refused", fp.number, { message: "Edit", author: AGENT, files: { "src/f0.ts": "export const f = -1;\n" } });
+    since = fake.lastSeq();
+    await h.deliver(app.url, app.secret, ...h.pullRequestEvent(w, "acme/budget-refused", fp.number, "synchronize"));
+    const f = byKind(apiRequests(fake, since));
+    const asked = w.pull("acme/budget-refused", fp.number).requestedReviewers.join(",") === "alice";
+    rows.push(row("requests: synchronize, review request refused (422: a user is not a collaborator), retried once", fmt(f), "≤ 6 (1 read + check write + 2 review requests + 1 read per requested user)", asked && f.rest + f.graphql + f.conditional <= 6));
+
     // Issue 12: an "Update branch" merge with approval.keep_on_update_merge costs one more read (the compare).
     w.addRepo("acme/budget-merge", { files: { "README.md": "x\n", ".github/agent-policy.yml": "version: 1\napproval:\n  keep_on_update_merge: true\n" }, collaborators: { alice: "write", bob: "write" } });
     const mp = w.addPull("acme/budget-merge", { author: AGENT, head: "copilot/bench-merge", commits: [{ message: "Hundred files", files }] });

@@ -13,6 +13,7 @@ import {
   MAX_STORED_CLICKS,
   addButtonApproval,
   decodeButtonApprovals,
+  decodeReviewRequests,
   encodeButtonApprovals,
   withButtonApprovals,
   type ButtonApproval,
@@ -68,6 +69,16 @@ describe("round trip", () => {
       approvals: [{ login: "ok", id: 5, type: "User", at: "t" }, { login: "", id: 1, type: "User", at: "t" }, { login: "x", id: "7", type: "User", at: "t" }, { login: "y", id: 1.5, type: "User", at: "t" }, { id: 1, type: "User", at: "t" }, null, "alice"],
     });
     expect(decodeButtonApprovals(`x\n\n<!-- agent-gate:approvals ${odd} -->`, HEAD)).toEqual([{ login: "ok", id: 5, type: "User", at: "t" }]);
+  });
+});
+
+describe("stored review requests", () => {
+  it("the users and teams GitHub could not be asked read back; a malformed `refused` drops the record", () => {
+    const made = { pr: 3, users: ["bob"], teams: ["acme/platform"], people: null, refused: { users: ["outsider"], teams: ["acme/outside"] } };
+    const stored = withButtonApprovals("x", { sha: HEAD, approvals: [], reviewRequests: [made, { pr: 4, users: [], teams: [], people: null }] });
+    expect(decodeReviewRequests(stored, HEAD)).toEqual([made, { pr: 4, users: [], teams: [], people: null }]);
+    const odd = JSON.stringify({ sha: HEAD, approvals: [], reviewRequests: [{ ...made, refused: { users: "outsider", teams: [] } }, { ...made, pr: 5, refused: null }, { ...made, pr: 6 }] });
+    expect(decodeReviewRequests(`x\n\n<!-- agent-gate:approvals ${odd} -->`, HEAD).map((r) => r.pr)).toEqual([6]);
   });
 });
 

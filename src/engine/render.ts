@@ -575,8 +575,10 @@ function updateMergeLines(doc: BoundedDoc, u: UpdateMergeFacts, baseRef: string)
 /** Who was asked to review (once per head commit) and, when they come to ≤ 10 people, who may approve. */
 function reviewRequestLines(doc: BoundedDoc, r: ReviewRequestNote): void {
   const asked = [...r.users.map(user), ...r.teams.map((t) => `team ${code(t)}`)];
-  if (r.failed !== undefined) doc.line(`Review could not be requested from ${joinList(asked, 10)}: ${md(r.failed, 300)}`);
-  else doc.line(`Review requested from ${joinList(asked, 10)} (once for this commit).`);
+  if (asked.length > 0 && r.failed !== undefined) doc.line(`Review could not be requested from ${joinList(asked, 10)}: ${md(r.failed, 300)}`);
+  else if (asked.length > 0) doc.line(`Review requested from ${joinList(asked, 10)} (once for this commit).`);
+  const refused = r.refused ? [...r.refused.users.map(user), ...r.refused.teams.map((t) => `team ${code(t)}`)] : [];
+  if (refused.length > 0) doc.line(`Review could not be requested from ${joinList(refused, 10)}: not a collaborator of this repository (GitHub requests reviews only from people and teams with access to it).`);
   if (r.people !== null && r.people.length > 0) doc.line(`Who may approve: ${joinList(r.people.map(user), 10)}.`);
   doc.line();
 }

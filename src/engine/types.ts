@@ -426,6 +426,12 @@ export interface ReviewRequestNote {
   people: string[] | null;
   /** Set when GitHub refused the request: what it said. */
   failed?: string;
+  /**
+   * Users and teams ("org/slug") left out of the request because GitHub cannot request them: not
+   * collaborators of the repository (or not visible to the app), found after GitHub refused the
+   * whole request (422); the others were asked again once without them.
+   */
+  refused?: { users: string[]; teams: string[] };
 }
 
 /** The workflow privilege and dependency analysis of one agent-authored PR (issue 11 §2, §3). */

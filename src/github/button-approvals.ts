@@ -87,6 +87,8 @@ export interface ReviewRequestRecord {
   people: string[] | null;
   /** Set when GitHub refused the request: what it said. */
   failed?: string;
+  /** Left out because GitHub cannot request them (not collaborators), after a refused request. */
+  refused?: { users: string[]; teams: string[] };
 }
 
 /** Bounds of a stored review request (a policy names a handful of teams and users). */
@@ -201,10 +203,18 @@ export function decodeReviewRequests(text: string | null | undefined, sha: strin
         isNameList(r.users) &&
         isNameList(r.teams) &&
         (r.people === null || isNameList(r.people)) &&
-        (r.failed === undefined || typeof r.failed === "string"),
+        (r.failed === undefined || typeof r.failed === "string") &&
+        (r.refused === undefined || (typeof r.refused === "object" && r.refused !== null && isNameList(r.refused.users) && isNameList(r.refused.teams))),
     )
     .slice(-MAX_STORED_REQUESTS)
-    .map((r) => ({ pr: r.pr, users: [...r.users], teams: [...r.teams], people: r.people === null ? null : [...r.people], ...(r.failed !== undefined ? { failed: r.failed.slice(0, 300) } : {}) }));
+    .map((r) => ({
+      pr: r.pr,
+      users: [...r.users],
+      teams: [...r.teams],
+      people: r.people === null ? null : [...r.people],
+      ...(r.failed !== undefined ? { failed: r.failed.slice(0, 300) } : {}),
+      ...(r.refused !== undefined ? { refused: { users: [...r.refused.users], teams: [...r.refused.teams] } } : {}),
+    }));
 }
 
 /** Add a click, once per account (a second click by the same person changes nothing). */

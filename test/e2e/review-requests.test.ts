@@ -103,8 +103,78 @@ describe("review requests on action_required", () => {
     const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [outsider]") });
     const pr = e2e.agentPull(repo);
     await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
-    expect(plain(e2e.gate(repo, pr.headSha).output.summary)).toContain("Review could not be requested from @outsider: GitHub refused the review request");
+    // GitHub refused the whole request (422); the one read says outsider is not a collaborator: no one is left to ask.
+    expect(requestWrites(repo)).toHaveLength(1);
+    expect(requestWrites(repo)[0]!.status).toBe(422);
+    expect(plain(e2e.gate(repo, pr.headSha).output.summary)).toContain("Review could not be requested from @outsider: not a collaborator of this repository");
     await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "edited"));
     expect(requestWrites(repo)).toHaveLength(1);
+  });
+});
+
+describe("review requests GitHub refuses (422 for the whole request)", () => {
+  const reads = (repo: string, op: string) => e2e.apiRequests().filter((r) => r.operationId === op && r.path.includes(`/${repo}`));
+
+  test("asks once more without the non-collaborator and the team without access; never a third time", async () => {
+    w.addTeam("acme/outside", ["gina"], { repos: [] });
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [bob, outsider]\n  teams: [acme/platform, acme/outside]") });
+    const pr = e2e.agentPull(repo);
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = e2e.gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("action_required");
+    // One refused write, one read per requested user and team, one retry that GitHub accepts.
+    expect(requestWrites(repo).map((r) => r.status)).toEqual([422, 201]);
+    expect(reads(repo, "repos/check-collaborator")).toHaveLength(2);
+    expect(reads(repo, "teams/check-permissions-for-repo-in-org")).toHaveLength(2);
+    expect(w.pull(repo, pr.number).requestedReviewers).toEqual(["bob"]);
+    expect(w.pull(repo, pr.number).requestedTeams).toEqual(["platform"]);
+    const summary = plain(run.output.summary);
+    expect(summary).toContain("Review requested from @bob and team `acme/platform` (once for this commit).");
+    expect(summary).toContain("Review could not be requested from @outsider and team `acme/outside`: not a collaborator of this repository");
+    // Who may approve still names the people: outsider (no access) is not one of them; the teams' members are.
+    expect(summary).toContain("Who may approve: @bob, @erin, @frank and @gina.");
+    expect(summary).not.toContain("GitHub refused");
+
+    // Re-evaluation at the same SHA: nothing is read or written for the request again.
+    const before = e2e.apiRequests().length;
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "edited"));
+    expect(requestWrites(repo)).toHaveLength(2);
+    expect(reads(repo, "repos/check-collaborator")).toHaveLength(2);
+    expect(e2e.apiRequests().slice(before).filter((r) => (r.operationId ?? "").startsWith("teams/") || r.operationId === "repos/check-collaborator")).toEqual([]);
+    expect(plain(e2e.gate(repo, pr.headSha).output.summary)).toContain("Review could not be requested from @outsider and team `acme/outside`");
+  });
+
+  test("a refusal for another reason is not retried", async () => {
+    // Only a user GitHub can request, but the write is refused anyway (a fault): the reads find no one to leave out, so no retry.
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [bob]") });
+    const pr = e2e.agentPull(repo);
+    e2e.fake.faults.inject({ operationId: "pulls/request-reviewers", repo, status: 422, times: 1 });
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    expect(requestWrites(repo)).toHaveLength(1);
+    expect(plain(e2e.gate(repo, pr.headSha).output.summary)).toContain("Review could not be requested from @bob: GitHub refused the review request");
+    expect(w.pull(repo, pr.number).requestedReviewers).toEqual([]);
+  });
+
+  test("the PR's author is never in the request (GitHub refuses the author), and the others are asked", async () => {
+    // A human opened the agent's PR; exclude_contributors off makes them a candidate approver by policy.
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [alice, bob]\n  exclude_contributors: false") });
+    const pr = w.addPull(repo, { author: "alice", head: `copilot/change-${e2e.nextNumber()}`, commits: [{ message: "Change", files: { "src/a.ts": "a\n" }, author: "copilot-swe-agent[bot]" }] });
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    expect(e2e.gate(repo, pr.headSha).conclusion).toBe("action_required");
+    expect(requestWrites(repo).map((r) => r.status)).toEqual([201]);
+    expect(w.pull(repo, pr.number).requestedReviewers).toEqual(["bob"]);
+  });
+
+  test("when nobody can be requested, nobody is asked again and the decision is unchanged", async () => {
+    const repo = e2e.newRepo({ [POLICY]: policyFile("  users: [outsider, stranger]\n  teams: [acme/nowhere]") });
+    w.addTeam("acme/nowhere", ["hank"], { repos: [] });
+    const pr = e2e.agentPull(repo);
+    await e2e.sendOk(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = e2e.gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("action_required");
+    expect(requestWrites(repo).map((r) => r.status)).toEqual([422]);
+    const summary = plain(run.output.summary);
+    expect(summary).toContain("Review could not be requested from @outsider, @stranger and team `acme/nowhere`: not a collaborator");
+    expect(summary).not.toContain("Review requested from");
   });
 });

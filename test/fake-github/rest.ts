@@ -365,10 +365,12 @@ const getPull: Handler = withRepo((ctx, repo) => {
 });
 
 /**
- * "Request reviewers for a pull request" (REST docs): 422 when a reviewer is the PR's author ("Review
- * cannot be requested from pull request author.") or not a collaborator ("Reviews may only be requested
- * from collaborators. One or more of the users or teams you specified is not a collaborator of the
- * <repo> repository."); a request already pending is kept once. Answers 201 with the pull request.
+ * "Request reviewers for a pull request" (REST docs): 422 for the WHOLE request when one reviewer is
+ * the PR's author ("Review cannot be requested from pull request author.") or is not a collaborator
+ * (a user without access to the repository, a team without access to it or that the token cannot
+ * see): GitHub's message names neither, and nobody is requested. Only teams are wrong: "One or more
+ * of the teams you specified is not a collaborator …"; otherwise "… of the users or teams …" (both
+ * messages as GitHub answers them). A request already pending is kept once. 201 with the pull request.
  */
 const requestReviewers: Handler = withRepo((ctx, repo) => {
   const pull = pullOf(ctx, repo);
@@ -380,11 +382,15 @@ const requestReviewers: Handler = withRepo((ctx, repo) => {
     return { status: 422, body: error(ctx, 422, "Review cannot be requested from pull request author.") };
   }
   const notCollaborator = users.filter((u) => ctx.world.permissionOf(repo.fullName, u) === "none");
-  const noTeam = teams.filter((t) => !ctx.world.team(repo.owner, t));
+  const noTeam = teams.filter((t) => {
+    const team = ctx.world.team(repo.owner, t);
+    return !team || !ctx.world.teamHasRepo(team, repo.fullName);
+  });
   if (notCollaborator.length > 0 || noTeam.length > 0) {
+    const who = notCollaborator.length === 0 ? "teams" : "users or teams";
     return {
       status: 422,
-      body: error(ctx, 422, `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${repo.fullName} repository.`),
+      body: error(ctx, 422, `Reviews may only be requested from collaborators. One or more of the ${who} you specified is not a collaborator of the ${repo.fullName} repository.`),
     };
   }
   for (const u of users) if (!pull.requestedReviewers.some((x) => x.toLowerCase() === u.toLowerCase())) pull.requestedReviewers.push(ctx.world.ensureUser(u).login);
@@ -603,6 +609,31 @@ const teamMembership: Handler = (ctx) => {
   };
 };
 
+/**
+ * "Check if a user is a repository collaborator" (REST docs): 204 when the user is a collaborator
+ * (direct, through a team or the organization's base permission), 404 when not — on a public
+ * repository too, where anyone can read: the same notion as review requests' "collaborators".
+ */
+const checkCollaborator: Handler = withRepo((ctx, repo) => {
+  const user = ctx.world.user(ctx.params.username ?? "");
+  if (!user || ctx.world.permissionOf(repo.fullName, user.login) === "none") return notFound(ctx);
+  return { status: 204 };
+});
+
+/**
+ * "Check team permissions for a repository" (REST docs): 204 when the team has access (without the
+ * repository media type), 404 when it has none, does not exist, or is of another organization than
+ * the installation's (the token cannot see it).
+ */
+const checkTeamRepo: Handler = (ctx) => {
+  const org = ctx.params.org ?? "";
+  if (ctx.auth.kind === "installation" && ctx.auth.token.account.toLowerCase() !== org.toLowerCase()) return notFound(ctx);
+  const team = ctx.world.team(org, ctx.params.team_slug ?? "");
+  const repo = repoOf(ctx);
+  if (!team || !repo || !ctx.world.teamHasRepo(team, repo.fullName)) return notFound(ctx);
+  return { status: 204 };
+};
+
 // ───────────── app ─────────────
 
 const getApp: Handler = (ctx) => ({ status: 200, body: ctx.shapes.app(appIdOf(ctx)) });
@@ -687,5 +718,7 @@ export const HANDLERS: Record<string, Handler> = {
   "issues/remove-label": removeIssueLabel,
   "repos/get-collaborator-permission-level": collaboratorPermission,
   "teams/get-membership-for-user-in-org": teamMembership,
+  "repos/check-collaborator": checkCollaborator,
+  "teams/check-permissions-for-repo-in-org": checkTeamRepo,
   "rate-limit/get": rateLimit,
 };

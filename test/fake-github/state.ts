@@ -37,6 +37,12 @@ export interface TeamState {
   /** Member logins as given (compare case-insensitively). */
   members: string[];
   maintainers: string[];
+  /**
+   * Repositories the team has access to (lower-case full names). Undefined: every repository of its
+   * organization — the fake's shortcut for tests that do not care; GitHub gives a team access to a
+   * repository only when someone adds it.
+   */
+  repos?: Set<string>;
 }
 
 export interface OrgState {
@@ -437,7 +443,7 @@ export class World {
   }
 
   /** `addTeam("acme/platform", ["alice"])` — creates the org and the users as needed. */
-  addTeam(orgSlash: string, members: string[] = [], opts: { name?: string; maintainers?: string[] } = {}): TeamState {
+  addTeam(orgSlash: string, members: string[] = [], opts: { name?: string; maintainers?: string[]; repos?: string[] } = {}): TeamState {
     const [orgLogin, slug] = splitSlash(orgSlash, "org/team-slug");
     const org = this.addOrg(orgLogin);
     let team = org.teams.get(lower(slug));
@@ -447,7 +453,14 @@ export class World {
     }
     for (const m of [...members, ...(opts.maintainers ?? [])]) this.addTeamMember(orgSlash, m);
     for (const m of opts.maintainers ?? []) if (!team.maintainers.some((x) => lower(x) === lower(m))) team.maintainers.push(m);
+    if (opts.repos) team.repos = new Set(opts.repos.map(lower));
     return team;
+  }
+
+  /** Whether the team can see the repository (its access, see `TeamState.repos`). */
+  teamHasRepo(team: TeamState, fullName: string): boolean {
+    if (!team.repos) return lower(fullName.split("/")[0] ?? "") === lower(team.org);
+    return team.repos.has(lower(fullName));
   }
 
   addTeamMember(orgSlash: string, login: string): void {

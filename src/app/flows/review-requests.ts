@@ -7,6 +7,13 @@
  * Cost (SPEC §8): one write (`POST …/requested_reviewers`), only when a request is made; when the
  * requirement names teams, one read per team (`GET /orgs/{org}/teams/{slug}/members`, first page) at
  * that moment only, to name the people who may approve. Re-evaluations at the same SHA cost nothing.
+ *
+ * GitHub refuses the WHOLE request (422, "Reviews may only be requested from collaborators …",
+ * naming nobody) when one user or team cannot be requested, so nobody would be asked. Only then, the
+ * app reads who can be (one read per requested user, `GET …/collaborators/{u}`, and per requested
+ * team, `GET /orgs/{org}/teams/{slug}/repos/{owner}/{repo}`) and asks once more without the others:
+ * at most one retry, never a loop, and only when the reads left someone out (a refusal for another
+ * reason is not retried). The PR's author is never in the request (GitHub always refuses them).
  */
 import type { Logger } from "probot";
 import { mayApprovePeople, planReviewRequest, type ReviewRequestPlan } from "../../engine/review-requests.js";
@@ -48,6 +55,29 @@ async function teamMembers(reads: GitHub, owner: string, plan: ReviewRequestPlan
   return out;
 }
 
+interface Requestable {
+  users: string[];
+  teams: string[];
+  refused: { users: string[]; teams: string[] };
+}
+
+/**
+ * Which of the refused request's users and teams GitHub can request: users who are collaborators of
+ * the repository, teams with access to it (and visible to the installation). A read that fails for
+ * another reason than 404 leaves that one out too: asking again with someone GitHub may refuse would
+ * lose the whole retry, and the decision does not depend on who was asked.
+ */
+async function requestable(reads: GitHub, repo: RepoRef, users: readonly string[], teams: readonly string[]): Promise<Requestable> {
+  const ok = (p: Promise<unknown>) => p.then(() => true, () => false);
+  const userOk = await Promise.all(users.map((username) => ok(reads.rest.repos.checkCollaborator({ owner: repo.owner, repo: repo.repo, username }))));
+  const teamOk = await Promise.all(teams.map((team_slug) => ok(reads.rest.teams.checkPermissionsForRepoInOrg({ org: repo.owner, team_slug, owner: repo.owner, repo: repo.repo }))));
+  return {
+    users: users.filter((_, i) => userOk[i]),
+    teams: teams.filter((_, i) => teamOk[i]),
+    refused: { users: users.filter((_, i) => !userOk[i]), teams: teams.filter((_, i) => !teamOk[i]) },
+  };
+}
+
 /**
  * Make the review requests due at this SHA and note each on its decision. Returns every request to
  * store in the check run (the ones read back plus the new ones). Never throws for GitHub's answer:
@@ -66,23 +96,47 @@ export async function requestReviewsOnce(input: ReviewRequestInput): Promise<Rev
       continue;
     }
     const policy: Policy = s.policy.policy;
-    const plan = planReviewRequest(d, policy, repo.owner);
+    const author = s.facts.author?.login.toLowerCase();
+    const planned = planReviewRequest(d, policy, repo.owner);
+    // GitHub refuses a request naming the PR's author, whatever the rest: never ask them.
+    const plan = { ...planned, users: planned.users.filter((u) => u.toLowerCase() !== author) };
     if (plan.users.length === 0 && plan.teams.length === 0) continue;
-    const people = mayApprovePeople(d, policy, plan, plan.teams.length > 0 ? await teamMembers(input.reads, repo.owner, plan) : new Map());
-    const record: ReviewRequestRecord = { pr: number, users: plan.users, teams: plan.teams.map((t) => `${repo.owner}/${t}`), people };
-    assertLeaseHeld();
-    try {
+    const members = plan.teams.length > 0 ? await teamMembers(input.reads, repo.owner, plan) : new Map<string, string[]>();
+    const record: ReviewRequestRecord = { pr: number, users: plan.users, teams: plan.teams.map((t) => `${repo.owner}/${t}`), people: mayApprovePeople(d, policy, plan, members) };
+    const ask = async (users: readonly string[], teams: readonly string[]) => {
+      assertLeaseHeld();
       await input.gh.rest.pulls.requestReviewers({
         owner: repo.owner,
         repo: repo.repo,
         pull_number: number,
-        ...(plan.users.length > 0 ? { reviewers: plan.users } : {}),
-        ...(plan.teams.length > 0 ? { team_reviewers: plan.teams } : {}),
+        ...(users.length > 0 ? { reviewers: [...users] } : {}),
+        ...(teams.length > 0 ? { team_reviewers: [...teams] } : {}),
       });
-      input.log.info({ repo: `${repo.owner}/${repo.repo}`, pr: number, sha: input.sha, reviewers: plan.users, teams: record.teams }, "agent-gate: review requested");
+      input.log.info({ repo: `${repo.owner}/${repo.repo}`, pr: number, sha: input.sha, reviewers: users, teams: record.teams }, "agent-gate: review requested");
+    };
+    try {
+      await ask(plan.users, plan.teams);
     } catch (error) {
-      record.failed = `GitHub refused the review request (${describeError(error)})`;
+      const refusal = `GitHub refused the review request (${describeError(error)})`;
       input.log.warn({ repo: `${repo.owner}/${repo.repo}`, pr: number, sha: input.sha, err: describeError(error) }, "agent-gate: review request refused");
+      const can = (error as { status?: number }).status === 422 ? await requestable(input.reads, repo, plan.users, plan.teams) : null;
+      if (!can || can.refused.users.length + can.refused.teams.length === 0) record.failed = refusal;
+      else {
+        const left = { ...plan, users: can.users, teams: can.teams };
+        record.users = left.users;
+        record.teams = left.teams.map((t) => `${repo.owner}/${t}`);
+        record.refused = { users: can.refused.users, teams: can.refused.teams.map((t) => `${repo.owner}/${t}`) };
+        // The refused teams' members may still qualify on their own access: only refused users go.
+        record.people = mayApprovePeople(d, policy, { ...plan, users: can.users }, members);
+        if (left.users.length + left.teams.length > 0) {
+          try {
+            await ask(left.users, left.teams);
+          } catch (again) {
+            record.failed = `GitHub refused the review request (${describeError(again)})`;
+            input.log.warn({ repo: `${repo.owner}/${repo.repo}`, pr: number, sha: input.sha, err: describeError(again) }, "agent-gate: review request refused again");
+          }
+        }
+      }
     }
     records.push(record);
     d.reviewRequest = note(record);
@@ -91,5 +145,5 @@ export async function requestReviewsOnce(input: ReviewRequestInput): Promise<Rev
 }
 
 function note(r: ReviewRequestRecord): NonNullable<Decision["reviewRequest"]> {
-  return { users: r.users, teams: r.teams, people: r.people, ...(r.failed !== undefined ? { failed: r.failed } : {}) };
+  return { users: r.users, teams: r.teams, people: r.people, ...(r.failed !== undefined ? { failed: r.failed } : {}), ...(r.refused !== undefined ? { refused: r.refused } : {}) };
 }
