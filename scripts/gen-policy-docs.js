@@ -204,7 +204,7 @@ export function renderReference(schema) {
   return lines.join("\n").replace(/\n+$/, "\n");
 }
 
-/** The "Named path sets" section, from the schema's `definitions.path-sets` (src/engine/path-sets.ts). */
+/** The "Named path sets" section, from the schema's `definitions.path-sets` (src/engine/policy/path-sets.ts). */
 function renderPathSets(schema) {
   const sets = schema.definitions?.["path-sets"];
   if (!sets) return [];

@@ -10,7 +10,7 @@ import type { DecideInput } from "../src/engine/decide.js";
 import { detectAgents } from "../src/engine/detect.js";
 import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide.js";
 import { compilePolicy, matchFiles } from "../src/engine/match.js";
-import { loadPolicy } from "../src/engine/policy.js";
+import { loadPolicy } from "../src/engine/policy/load.js";
 import { renderCheck } from "../src/engine/render.js";
 import type { ApprovalFacts, CommitFacts, Decision, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { decodeButtonApprovals, encodeButtonApprovals, withButtonApprovals } from "../src/github/button-approvals.js";

@@ -17,7 +17,7 @@ import { bundleAction, DIST_FILE } from "../scripts/gen-action-dist.js";
 import { DOC_FILE as AGENTS_DOC, renderAgentsDoc } from "../scripts/gen-agents-docs.js";
 import { DOC_FILE as POLICY_DOC, collectKeys, readSchema, renderPolicyDoc } from "../scripts/gen-policy-docs.js";
 import { CATALOGUE, TRUSTED_AUTOMATION } from "../src/engine/catalogue.js";
-import { BUILTIN_DEFAULT_POLICY, formatPolicyError, loadPolicy } from "../src/engine/policy.js";
+import { BUILTIN_DEFAULT_POLICY, formatPolicyError, loadPolicy } from "../src/engine/policy/load.js";
 import { MAX_LISTED_COMMITS, MAX_LISTED_FILES } from "../src/github/read-pull.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide.js";
-import { formatPolicyError, loadPolicy } from "../src/engine/policy.js";
+import { formatPolicyError, loadPolicy } from "../src/engine/policy/load.js";
 import type { ApprovalFacts, Conclusion, Decision, Permission, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

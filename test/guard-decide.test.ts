@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide.js";
 import { compilePolicy, matchFiles, pathSetsMatcher } from "../src/engine/match.js";
-import { PATH_SETS } from "../src/engine/path-sets.js";
-import { BUILTIN_DEFAULT_POLICY } from "../src/engine/policy-defaults.js";
-import { loadPolicy } from "../src/engine/policy.js";
+import { PATH_SETS } from "../src/engine/policy/path-sets.js";
+import { BUILTIN_DEFAULT_POLICY } from "../src/engine/policy/defaults.js";
+import { loadPolicy } from "../src/engine/policy/load.js";
 import { renderCheck, renderJson, renderText } from "../src/engine/render.js";
 import { decisionAnnotations } from "../src/engine/render-guard.js";
 import { sanitize } from "../src/engine/render.js";

@@ -12,7 +12,7 @@ import { detectAgents } from "../src/engine/detect.js";
 import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide.js";
 import { escapeText, hasUnsafeText } from "../src/engine/escape.js";
 import { compilePolicy, matchFiles } from "../src/engine/match.js";
-import { loadPolicy, formatPolicyError } from "../src/engine/policy.js";
+import { loadPolicy, formatPolicyError } from "../src/engine/policy/load.js";
 import { renderCheck, renderText } from "../src/engine/render.js";
 import { coAuthorEmails, parseIdentity, parseNoreplyEmail, parseTrailers } from "../src/engine/trailers.js";
 import { decodeButtonApprovals, withButtonApprovals } from "../src/github/button-approvals.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide.js";
-import { loadPolicy } from "../src/engine/policy.js";
-import { errorLocation, formatPolicyError, policyErrorLocation } from "../src/engine/policy-errors.js";
+import { loadPolicy } from "../src/engine/policy/load.js";
+import { errorLocation, formatPolicyError, policyErrorLocation } from "../src/engine/policy/errors.js";
 import { renderCheck, renderText } from "../src/engine/render.js";
 import type { PolicyError } from "../src/engine/types.js";
 import { humanPull, ok, policy } from "./helpers/decision-fixtures.js";

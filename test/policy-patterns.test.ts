@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide.js";
 import { escapeText, hasUnsafeText, quote } from "../src/engine/escape.js";
-import { formatPolicyError, loadPolicy } from "../src/engine/policy.js";
+import { formatPolicyError, loadPolicy } from "../src/engine/policy/load.js";
 import type { Policy } from "../src/engine/types.js";
 import { agentPull, ok } from "./helpers/decision-fixtures.js";
 

@@ -14,9 +14,9 @@ import {
   policyHash,
   suggest,
   validatePolicyText,
-} from "../src/engine/policy.js";
-import type { LoadResult } from "../src/engine/policy.js";
-import { POLICY_SCHEMA } from "../src/engine/policy-schema.js";
+} from "../src/engine/policy/load.js";
+import type { LoadResult } from "../src/engine/policy/load.js";
+import { POLICY_SCHEMA } from "../src/engine/policy/schema.js";
 import type { Policy, PolicyError } from "../src/engine/types.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/policies/${name}`, import.meta.url), "utf8");

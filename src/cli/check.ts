@@ -8,9 +8,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { decide } from "../engine/decide.js";
-import { BUILTIN_DEFAULT_POLICY } from "../engine/policy-defaults.js";
+import { BUILTIN_DEFAULT_POLICY } from "../engine/policy/defaults.js";
 import { POLICY_PATH } from "../engine/names.js";
-import { loadPolicy, parsePolicyDocument, policyHash, validatePolicyText } from "../engine/policy.js";
+import { loadPolicy, parsePolicyDocument, policyHash, validatePolicyText } from "../engine/policy/load.js";
 import type { ChangedFile, Decision, HeadPolicyCheck, PolicySource, PolicyState, PullFacts } from "../engine/types.js";
 import { filesNeedingContent } from "../engine/guard.js";
 import type { FileContent } from "../engine/types.js";

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { POLICY_PATH } from "../engine/names.js";
-import { formatPolicyError, loadPolicy } from "../engine/policy.js";
+import { formatPolicyError, loadPolicy } from "../engine/policy/load.js";
 import type { PolicyError } from "../engine/types.js";
 import { CliError } from "./check.js";
 import { GitError, openRepository } from "./git.js";

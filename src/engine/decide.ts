@@ -6,7 +6,7 @@ import { aiReviewerOf } from "./ai-reviewers.js";
 import { requirementGroupKey } from "./requirement-keys.js";
 import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from "./detect.js";
 import { compilePolicy, matchFiles, pathSetsMatcher } from "./match.js";
-import { DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION } from "./policy-defaults.js";
+import { DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION } from "./policy/defaults.js";
 import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./names.js";
 import { ruleName } from "./rule-name.js";
 import { analyzeGuard, filesNeedingContent } from "./guard.js";

@@ -3,7 +3,7 @@
  * dependency additions, from the base and head texts the adapter read (`PullFacts.contents`).
  */
 import { analyzeManifestChange, isAnalysedManifest } from "./dependencies/index.js";
-import { DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION } from "./policy-defaults.js";
+import { DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION } from "./policy/defaults.js";
 import type { ChangedFile, FileContent, GuardOutcome, Policy } from "./types.js";
 import { analyzeWorkflowChange, isAnalysedWorkflowFile } from "./workflows/escalations.js";
 

@@ -18,8 +18,8 @@
  */
 import { Minimatch, braceExpand, type MinimatchOptions } from "minimatch";
 import { POLICY_PATH } from "./names.js";
-import { PATH_SETS, expandPathSets, type PathSetName } from "./path-sets.js";
-import { rootRelative } from "./policy-patterns.js";
+import { PATH_SETS, expandPathSets, type PathSetName } from "./policy/path-sets.js";
+import { rootRelative } from "./policy/patterns.js";
 import type { ChangedFile, FileOutcome, PathAction, PathRule, Policy } from "./types.js";
 
 const MM_OPTIONS: MinimatchOptions = { dot: true, nonegate: true, nocomment: true };
@@ -143,7 +143,7 @@ function compileRules(paths: PathRule[], defaultAction: PathAction): CompiledPol
 function compileList(patterns: string[]): { positives: CompiledGlob[]; negatives: CompiledGlob[] } {
   const positives: CompiledGlob[] = [];
   const negatives: CompiledGlob[] = [];
-  // Named sets (`@ci`, `!@ci`) stand for their member globs (src/engine/path-sets.ts); the matched
+  // Named sets (`@ci`, `!@ci`) stand for their member globs (src/engine/policy/path-sets.ts); the matched
   // pattern is shown as "@ci (.github/workflows/**)" so the summary says which set decided.
   for (const { pattern: p, set } of expandPathSets(patterns)) {
     const negated = p.startsWith("!");
@@ -192,7 +192,7 @@ const ANYWHERE: GlobKey = { segments: [], name: null, ext: null };
 function compileGlob(source: string): CompiledGlob {
   let mm: Minimatch | undefined;
   // A leading "/" anchors at the repository root, as in CODEOWNERS (SPEC §3); every pattern is
-  // anchored there already, so it is dropped (src/engine/policy-patterns.ts).
+  // anchored there already, so it is dropped (src/engine/policy/patterns.ts).
   const glob = rootRelative(source);
   // Paths that are not in the normal form the fast path assumes (never seen in practice) and
   // patterns it does not handle go to minimatch itself.

@@ -21,7 +21,7 @@ import { guardSections, guardVerdict, requirementKindName } from "./render-guard
 import { escapeText } from "./escape.js";
 import { POLICY_PATH } from "./names.js";
 import { ruleName, ruleNameCapitalized } from "./rule-name.js";
-import { policyErrorLocation } from "./policy-errors.js";
+import { policyErrorLocation } from "./policy/errors.js";
 import type {
   ApprovalOutcome,
   Conclusion,

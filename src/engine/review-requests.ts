@@ -10,7 +10,7 @@
  */
 import { BUILTIN_DETECTION_CONFIG } from "./decide.js";
 import { identifyAgentAccount, detectionConfigFromPolicy } from "./detect.js";
-import { DEFAULT_REVIEW_FLOW } from "./policy-defaults.js";
+import { DEFAULT_REVIEW_FLOW } from "./policy/defaults.js";
 import type { Decision, Policy } from "./types.js";
 
 export interface ReviewRequestPlan {

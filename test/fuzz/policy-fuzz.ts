@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { hasUnsafeText } from "../../src/engine/escape.js";
 import { compilePolicy, matchFiles } from "../../src/engine/match.js";
-import { formatPolicyError, loadPolicy, validatePolicyText } from "../../src/engine/policy.js";
+import { formatPolicyError, loadPolicy, validatePolicyText } from "../../src/engine/policy/load.js";
 
 export interface FuzzFinding {
   iteration: number;

@@ -1,5 +1,5 @@
 /** Builders of engine inputs for the decision, matching and rendering tests. */
-import { BUILTIN_DEFAULT_POLICY } from "../../src/engine/policy-defaults.js";
+import { BUILTIN_DEFAULT_POLICY } from "../../src/engine/policy/defaults.js";
 import type {
   Account,
   ApprovalFacts,

@@ -12,7 +12,7 @@
 import type { Logger } from "probot";
 import { decide } from "../../engine/decide.js";
 import { POLICY_PATH } from "../../engine/names.js";
-import { loadPolicy } from "../../engine/policy.js";
+import { loadPolicy } from "../../engine/policy/load.js";
 import type { Decision, PolicyPreview, PolicyState } from "../../engine/types.js";
 import { describeError, type GitHub } from "../../github/client.js";
 import { newLookupCache, readPull, type PullSnapshot } from "../../github/read-pull.js";

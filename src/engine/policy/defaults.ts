@@ -3,9 +3,9 @@
  * policy file exists anywhere. The JSON Schema's `default` annotations are generated from these
  * constants, so the documentation and the behaviour cannot disagree.
  */
-import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./names.js";
-import { SIGNAL_KINDS } from "./types.js";
-import type { AssistedMode, DependencyAction, EscalationAction, PathAction, Policy, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
+import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "../names.js";
+import { SIGNAL_KINDS } from "../types.js";
+import type { AssistedMode, DependencyAction, EscalationAction, PathAction, Policy, Requirement, ReviewFlow, SignalKind, UnknownBotsMode } from "../types.js";
 
 
 /** The only policy format version this engine understands. */

@@ -7,7 +7,7 @@
  * Members that an agent or tool reads in any directory (AGENTS.md, CLAUDE.md, package.json …) are
  * written `**` + `/name`, which also matches the repository root.
  */
-import { POLICY_PATH } from "./names.js";
+import { POLICY_PATH } from "../names.js";
 
 export type PathSetName = "@control-plane" | "@ci" | "@dependencies";
 

@@ -4,8 +4,8 @@
  * error that is not tied to a position (line 0: an unreadable file, a failed `_extends`) is located
  * by its file alone, never as `file:0:0`.
  */
-import { escapeText } from "./escape.js";
-import type { PolicyError } from "./types.js";
+import { escapeText } from "../escape.js";
+import type { PolicyError } from "../types.js";
 
 /** `file:line:column`, or `file` alone when there is no position (line 0). Not escaped: the caller escapes for its medium. */
 export function errorLocation(file: string, line: number, column: number): string {

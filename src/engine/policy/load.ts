@@ -6,12 +6,12 @@
  * policy, and every error names the file, the line and column of the offending key or value, and
  * what was expected (SPEC §3: "a typo must never silently weaken a policy").
  */
-import { requirementFromPolicy } from "./requirement-keys.js";
+import { requirementFromPolicy } from "../requirement-keys.js";
 import { createHash } from "node:crypto";
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import { CORE_SCHEMA, Type, YAMLException, load } from "js-yaml";
-import type { AgentDefinition, AssistedMode, DependencyAction, EscalationAction, PathRule, Policy, PolicyError, ReviewFlow, SignalKind, UnknownBotsMode } from "./types.js";
+import type { AgentDefinition, AssistedMode, DependencyAction, EscalationAction, PathRule, Policy, PolicyError, ReviewFlow, SignalKind, UnknownBotsMode } from "../types.js";
 import { PATH_SET_NAMES, isSetReference, pathSet } from "./path-sets.js";
 import {
   DEFAULT_ACTION,
@@ -26,8 +26,8 @@ import {
   DEFAULT_REVIEW_FLOW,
   DEFAULT_SIGNALS,
   POLICY_VERSION,
-} from "./policy-defaults.js";
-import { DEFAULT_AGENT_LABEL } from "./names.js";
+} from "./defaults.js";
+import { DEFAULT_AGENT_LABEL } from "../names.js";
 import {
   AGENT_ID_PATTERN,
   EXTENDS_PATTERN,
@@ -35,12 +35,12 @@ import {
   POLICY_SCHEMA,
   SIGNATURE_KEYS,
   TEAM_PATTERN,
-} from "./policy-schema.js";
-import { patternProblem, type PatternKind } from "./policy-patterns.js";
-import { escapeText, quote } from "./escape.js";
+} from "./schema.js";
+import { patternProblem, type PatternKind } from "./patterns.js";
+import { escapeText, quote } from "../escape.js";
 
-export { BUILTIN_DEFAULT_POLICY } from "./policy-defaults.js";
-export { POLICY_PATH } from "./names.js";
+export { BUILTIN_DEFAULT_POLICY } from "./defaults.js";
+export { POLICY_PATH } from "../names.js";
 
 export interface SourcePosition {
   /** 1-based. */
@@ -718,7 +718,7 @@ function semanticErrors(doc: PolicyDocument): PolicyError[] {
   return out;
 }
 
-/** Every glob that could never match (src/engine/policy-patterns.ts), at its own line and column. */
+/** Every glob that could never match (src/engine/policy/patterns.ts), at its own line and column. */
 function patternErrors(doc: PolicyDocument): PolicyError[] {
   const out: PolicyError[] = [];
   const check = (pointer: string, kind: PatternKind) => {
@@ -925,7 +925,7 @@ export function validatePolicyText(text: string, file: string): PolicyError[] {
   }
 }
 
-export { formatPolicyError } from "./policy-errors.js";
+export { formatPolicyError } from "./errors.js";
 
 // ───────────────────────────── hash and _extends ─────────────────────────────
 

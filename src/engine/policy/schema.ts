@@ -8,12 +8,12 @@
  * Draft-07 because it is the draft editors' YAML/JSON language servers support best, and ajv 8's
  * default draft. Every object has `additionalProperties: false`: SPEC §3 says a typo must never
  * silently weaken a policy. Every property has a `description`: docs/policy.md is generated from
- * them, and the `default` annotations come from `policy-defaults.ts`, the values the loader applies.
+ * them, and the `default` annotations come from `policy/defaults.ts`, the values the loader applies.
  */
-import { ASSISTED_MODES, PERMISSIONS, SIGNAL_KINDS, UNKNOWN_BOTS_MODES } from "./types.js";
+import { ASSISTED_MODES, PERMISSIONS, SIGNAL_KINDS, UNKNOWN_BOTS_MODES } from "../types.js";
 import { PATH_SETS, PATH_SET_NAMES } from "./path-sets.js";
-import { MAX_GLOB_LENGTH } from "./policy-patterns.js";
-import { AGENT_LABEL_PREFIX, ASSISTED_LABEL, DEFAULT_AGENT_LABEL, POLICY_PATH } from "./names.js";
+import { MAX_GLOB_LENGTH } from "./patterns.js";
+import { AGENT_LABEL_PREFIX, ASSISTED_LABEL, DEFAULT_AGENT_LABEL, POLICY_PATH } from "../names.js";
 import {
   DEFAULT_ACTION,
   DEFAULT_ASSISTED,
@@ -27,7 +27,7 @@ import {
   DEFAULT_REVIEW_FLOW,
   DEFAULT_SIGNALS,
   POLICY_VERSION,
-} from "./policy-defaults.js";
+} from "./defaults.js";
 
 /** An agent id becomes the label suffix `agent:<id>`, so it is kept to label-safe characters. */
 export const AGENT_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$";
@@ -266,7 +266,7 @@ export const POLICY_SCHEMA = {
   type: "object",
   additionalProperties: false,
   required: ["version"],
-  // The built-in named sets usable in `paths[].match` (src/engine/path-sets.ts), each member with its
+  // The built-in named sets usable in `paths[].match` (src/engine/policy/path-sets.ts), each member with its
   // source: for editors and for the "Named path sets" section of docs/policy.md (generated from here).
   definitions: {
     "path-sets": {
