@@ -31045,7 +31045,7 @@ function detectionConfigFromPolicy(policy) {
 }
 var configByPolicy = /* @__PURE__ */ new WeakMap();
 
-// src/engine/path-sets.ts
+// src/engine/policy/path-sets.ts
 var GH_COPILOT = "https://docs.github.com/en/copilot/how-tos/configure-custom-instructions/add-repository-instructions";
 var CLAUDE_MEMORY = "https://code.claude.com/docs/en/memory";
 var CODEOWNERS = "https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners#codeowners-file-location";
@@ -31172,7 +31172,7 @@ function expandPathSets(patterns) {
   return out;
 }
 
-// src/engine/policy-patterns.ts
+// src/engine/policy/patterns.ts
 var MAX_GLOB_LENGTH = 1024;
 var MAX_BRACE_ALTERNATIVES = 256;
 function rootRelative(pattern) {
@@ -31531,7 +31531,7 @@ function outcomeFor(matcher, file) {
   return out;
 }
 
-// src/engine/policy-defaults.ts
+// src/engine/policy/defaults.ts
 var POLICY_VERSION = 1;
 var DEFAULT_ENABLED = true;
 var DEFAULT_BUILTIN_AGENTS = true;
@@ -38010,7 +38010,7 @@ function joinList(items2, max = Infinity) {
   return `${items2.slice(0, -1).join(", ")} and ${items2[items2.length - 1]}`;
 }
 
-// src/engine/policy-errors.ts
+// src/engine/policy/errors.ts
 function errorLocation(file, line, column) {
   return line > 0 ? `${file}:${line}:${column}` : file;
 }
@@ -38019,6 +38019,9 @@ function policyErrorLocation(e) {
 }
 function formatPolicyError(e) {
   return `${escapeText(errorLocation(e.file, e.line, e.column))}: ${escapeText(e.message)}`;
+}
+function safeError(e) {
+  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
 }
 
 // src/engine/render-guard.ts
@@ -38772,9 +38775,739 @@ function renderJson(d) {
 import { readFile } from "node:fs/promises";
 import path3 from "node:path";
 
-// src/engine/policy.ts
-var import_ajv = __toESM(require_ajv(), 1);
+// src/engine/policy/pointers.ts
+function isPlainObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function escapePointer(key) {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function unescapePointer(token) {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+function parentPointer(pointer) {
+  return pointer.slice(0, pointer.lastIndexOf("/"));
+}
+function valueAt(root, pointer) {
+  let v = root;
+  if (pointer === "") return v;
+  for (const token of pointer.slice(1).split("/").map(unescapePointer)) {
+    if (Array.isArray(v)) v = v[Number(token)];
+    else if (isPlainObject(v)) v = v[token];
+    else return void 0;
+  }
+  return v;
+}
+function describePointer(pointer) {
+  if (pointer === "") return "top level";
+  let out = "";
+  for (const token of pointer.slice(1).split("/").map(unescapePointer)) {
+    if (/^\d+$/.test(token)) out += `[${token}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(token)) out += out === "" ? token : `.${token}`;
+    else out += `[${quote(token)}]`;
+  }
+  return out;
+}
+
+// src/engine/policy/effective.ts
+function strings(value, fallback) {
+  return Array.isArray(value) ? value.map(String) : [...fallback];
+}
+function reviewFlowOf(approval) {
+  const flag = (key) => typeof approval[key] === "boolean" ? approval[key] : DEFAULT_REVIEW_FLOW[key];
+  return { request_reviews: flag("request_reviews"), keep_on_update_merge: flag("keep_on_update_merge") };
+}
+function applyDefaults(value) {
+  const obj = (v) => isPlainObject(v) ? v : {};
+  const agents = obj(value["agents"]);
+  const labels = obj(value["labels"]);
+  const define2 = (Array.isArray(agents["define"]) ? agents["define"] : []).map((raw) => {
+    const entry = obj(raw);
+    const id = String(entry["id"]);
+    return {
+      id,
+      name: typeof entry["name"] === "string" ? entry["name"] : id,
+      logins: strings(entry["logins"], []),
+      emails: strings(entry["emails"], []),
+      branches: strings(entry["branches"], []),
+      markers: strings(entry["markers"], [])
+    };
+  });
+  const paths = (Array.isArray(value["paths"]) ? value["paths"] : []).map((raw) => {
+    const entry = obj(raw);
+    const rule = { match: strings(entry["match"], []), action: entry["action"] };
+    if (entry["targets"] !== void 0) rule.targets = strings(entry["targets"], []);
+    if (entry["reason"] !== void 0) rule.reason = String(entry["reason"]);
+    if (isPlainObject(entry["approval"])) rule.approval = requirementFromPolicy(entry["approval"]);
+    return rule;
+  });
+  const labelAgent = labels["agent"];
+  const workflows = obj(value["workflows"]);
+  const deps = obj(value["dependencies"]);
+  const dependencies = {
+    action: typeof deps["action"] === "string" ? deps["action"] : DEFAULT_DEPENDENCY_ACTION
+  };
+  if (isPlainObject(deps["approval"])) dependencies.approval = requirementFromPolicy(deps["approval"]);
+  return {
+    version: POLICY_VERSION,
+    enabled: typeof value["enabled"] === "boolean" ? value["enabled"] : DEFAULT_ENABLED,
+    agents: {
+      builtin: typeof agents["builtin"] === "boolean" ? agents["builtin"] : DEFAULT_BUILTIN_AGENTS,
+      signals: strings(agents["signals"], DEFAULT_SIGNALS),
+      define: define2,
+      ignore: strings(agents["ignore"], []),
+      trusted: (Array.isArray(agents["trusted"]) ? agents["trusted"] : []).flatMap(
+        (t) => typeof t === "string" || typeof t === "number" ? [t] : []
+      ),
+      unknown_bots: typeof agents["unknown_bots"] === "string" ? agents["unknown_bots"] : DEFAULT_UNKNOWN_BOTS,
+      assisted: typeof agents["assisted"] === "string" ? agents["assisted"] : DEFAULT_ASSISTED
+    },
+    labels: {
+      agent: typeof labelAgent === "string" || labelAgent === false ? labelAgent : DEFAULT_AGENT_LABEL,
+      per_agent: typeof labels["per_agent"] === "boolean" ? labels["per_agent"] : DEFAULT_PER_AGENT_LABELS
+    },
+    approval: {
+      ...DEFAULT_REQUIREMENT,
+      teams: [...DEFAULT_REQUIREMENT.teams],
+      users: [...DEFAULT_REQUIREMENT.users],
+      ...requirementFromPolicy(obj(value["approval"]))
+    },
+    reviewFlow: reviewFlowOf(obj(value["approval"])),
+    workflows: {
+      escalation: typeof workflows["escalation"] === "string" ? workflows["escalation"] : DEFAULT_WORKFLOW_ESCALATION
+    },
+    dependencies,
+    paths,
+    default: typeof value["default"] === "string" ? value["default"] : DEFAULT_ACTION
+  };
+}
+
+// src/engine/policy/hash.ts
 import { createHash } from "node:crypto";
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== void 0).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function policyHash(policy) {
+  return createHash("sha256").update(canonicalJson(policy)).digest("hex");
+}
+
+// src/engine/policy/validate.ts
+var import_ajv = __toESM(require_ajv(), 1);
+
+// src/engine/policy/schema.ts
+var AGENT_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$";
+var TEAM_PATTERN = "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$";
+var LOGIN_PATTERN = "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*$";
+var EXTENDS_PATTERN = "^(?:[A-Za-z\\d](?:[A-Za-z\\d]|-(?=[A-Za-z\\d])){0,38}/)?[-_.\\w]+(?::[-_./\\w]+\\.ya?ml)?$";
+var LABEL_MAX_LENGTH = 50;
+var PATH_ACTIONS = ["block", "approve", "allow"];
+var stringList = (description, item, extra = {}) => ({
+  description,
+  type: "array",
+  items: item,
+  ...extra
+});
+var glob = {
+  type: "string",
+  minLength: 1,
+  maxLength: MAX_GLOB_LENGTH,
+  description: "A minimatch glob (matched with `dot: true`); a leading `!` excludes; a leading `/` anchors at the repository root (as in CODEOWNERS — every pattern is anchored there, so `/action.yml` and `action.yml` are the same). Patterns that could never match a path are errors: empty, `./x`, `../x`, backslashes, `//`, a trailing `/`."
+};
+function requirementSchema(topLevel) {
+  const inherit = (key) => topLevel ? "" : ` Defaults to the top-level \`approval.${key}\`.`;
+  const dflt = (value) => topLevel ? { default: value } : {};
+  return {
+    type: "object",
+    additionalProperties: false,
+    description: topLevel ? "The default requirement for agent-authored pull requests: who must approve, and how many of them. Applies to every changed file whose rule is `approve` (and to files no rule matches when `default` is `approve`)." : "A stricter (or different) requirement for the files this rule matches. Keys given here replace the top-level `approval` keys one by one; keys left out keep the top-level value. Only allowed with `action: approve`.",
+    properties: {
+      count: {
+        type: "integer",
+        minimum: 1,
+        description: "How many distinct qualifying humans must approve at the pull request's current head commit." + inherit("count"),
+        ...dflt(DEFAULT_REQUIREMENT.count)
+      },
+      min_permission: {
+        type: "string",
+        enum: [...PERMISSIONS],
+        description: "The lowest repository permission an approver must have: `read`, `triage`, `write`, `maintain` or `admin` (each includes the ones before it)." + inherit("min_permission"),
+        ...dflt(DEFAULT_REQUIREMENT.min_permission)
+      },
+      teams: stringList(
+        "When not empty, an approver must be a member of at least one of these teams, written `org/team-slug`. With both `teams` and `users` set, being in either is enough." + inherit("teams"),
+        {
+          type: "string",
+          pattern: TEAM_PATTERN,
+          description: "A team as `org/team-slug`, e.g. `acme/platform`."
+        },
+        { uniqueItems: true, ...dflt([...DEFAULT_REQUIREMENT.teams]) }
+      ),
+      users: stringList(
+        "When not empty, an approver must be one of these GitHub logins (or in one of `teams`)." + inherit("users"),
+        {
+          type: "string",
+          pattern: LOGIN_PATTERN,
+          maxLength: 39,
+          description: "A GitHub user login, without `@`."
+        },
+        { uniqueItems: true, ...dflt([...DEFAULT_REQUIREMENT.users]) }
+      ),
+      exclude_contributors: {
+        type: "boolean",
+        description: "When true, the pull request's opener and every author, committer or co-author of its commits cannot approve it: the people who produced the change do not review it." + inherit("exclude_contributors"),
+        ...dflt(DEFAULT_REQUIREMENT.exclude_contributors)
+      },
+      dismiss_on_push: {
+        type: "boolean",
+        description: "When true, only approvals given at the current head commit count: a push after an approval needs a new approval." + inherit("dismiss_on_push"),
+        ...dflt(DEFAULT_REQUIREMENT.dismiss_on_push)
+      },
+      ...topLevel ? REVIEW_FLOW_PROPERTIES : {}
+    }
+  };
+}
+var REVIEW_FLOW_PROPERTIES = {
+  request_reviews: {
+    type: "boolean",
+    description: "When true, a pull request whose check is `action_required` gets a review request (REST `requested_reviewers`) for the `teams` and `users` of each unmet requirement, once per head commit: never from the PR's contributors, bots or agent identities, never on a blocked pull request, and nobody when the requirement names neither teams nor users. Only teams of the repository's own organization can be requested.",
+    default: DEFAULT_REVIEW_FLOW.request_reviews
+  },
+  keep_on_update_merge: {
+    type: "boolean",
+    description: `When true, approvals (reviews and Approve clicks) given at a head commit still count after an "Update branch" merge: a new head that is a merge commit whose parents are that head and the current tip of the base branch, and that changes none of the pull request's files (for every file the PR changes, the new head has the same content as the approved head; nothing else differs from the base tip). Never when the merge resolves a conflict, slips in a change, or is made by an agent identity. The summary and the audit log name the commit the approvals came from.`,
+    default: DEFAULT_REVIEW_FLOW.keep_on_update_merge
+  }
+};
+var SIGNATURE_KEYS = ["logins", "emails", "branches", "markers"];
+var agentDefinition = {
+  type: "object",
+  additionalProperties: false,
+  description: "An agent of this organisation. A pull request is agent-authored when any of its signatures is seen. At least one of `logins`, `emails`, `branches` or `markers` is required.",
+  required: ["id"],
+  properties: {
+    id: {
+      type: "string",
+      pattern: AGENT_ID_PATTERN,
+      maxLength: LABEL_MAX_LENGTH - AGENT_LABEL_PREFIX.length,
+      description: "Identifier of the agent, used as the label suffix `agent:<id>`: lowercase letters, digits and hyphens."
+    },
+    name: {
+      type: "string",
+      minLength: 1,
+      description: "Display name shown in the check summary. Defaults to `id`."
+    },
+    logins: stringList(
+      "GitHub logins of the agent's accounts (pull request author, commit author or committer). Exact, case-insensitive.",
+      { type: "string", minLength: 1, description: "A GitHub login, e.g. `acme-agent[bot]`." }
+    ),
+    emails: stringList(
+      "Git emails of the agent, as commit author, committer or `Co-authored-by:` trailer. Globs allowed, case-insensitive.",
+      { type: "string", minLength: 1, maxLength: MAX_GLOB_LENGTH, description: "An email address or a glob, e.g. `*@agents.acme.example`." }
+    ),
+    branches: stringList("Head branch globs the agent pushes to, e.g. `acme-ai/**`.", {
+      ...glob,
+      description: "A head branch name or minimatch glob, without `refs/heads/`. Globs that could never match a branch name are errors: empty, a leading or trailing `/`, `//`, `.` or `..` segments, backslashes."
+    }),
+    markers: stringList(
+      "Text the agent leaves in a pull request body or a commit message, e.g. `Generated by ACME Agent`. Matched as a substring.",
+      { type: "string", minLength: 1, description: "A marker text." }
+    )
+  },
+  // `properties: { x: true }` restates the key so that ajv's strictRequired accepts the `required`.
+  anyOf: SIGNATURE_KEYS.map((key) => ({ required: [key], properties: { [key]: true } }))
+};
+var pathRule = {
+  type: "object",
+  additionalProperties: false,
+  description: "A rule for changed files. For each changed file (both names of a rename) the first rule whose `match` (and `targets`, if given) applies decides the file's action.",
+  required: ["match", "action"],
+  properties: {
+    match: stringList(
+      `Globs of changed file paths this rule applies to (minimatch with \`dot: true\`; \`!pattern\` excludes). A built-in named set stands for all its members: ${PATH_SET_NAMES.map((n) => `\`${n}\``).join(", ")} (also excluded with \`!\`, e.g. \`!@ci\`); every member is listed under "Named path sets" below.`,
+      glob,
+      { minItems: 1 }
+    ),
+    targets: stringList(
+      "When given, the rule applies only to pull requests into these base branches (globs on the branch name, e.g. `release/**`). Left out: every base branch.",
+      { ...glob, description: "A base branch name or glob, without `refs/heads/`." },
+      { minItems: 1 }
+    ),
+    action: {
+      type: "string",
+      enum: [...PATH_ACTIONS],
+      description: `\`block\`: agent pull requests touching these files cannot merge, whatever the approvals. \`approve\`: they need approval (the top-level \`approval\`, or this rule's own). \`allow\`: no approval needed. The policy file itself (\`${POLICY_PATH}\`) always needs at least \`approve\`.`
+    },
+    reason: {
+      type: "string",
+      minLength: 1,
+      description: "Why the rule exists; shown in the check summary next to the files it matched."
+    },
+    approval: requirementSchema(false)
+  },
+  // SPEC §3: a rule's own `approval` only makes sense on an `approve` rule. Written with
+  // `dependencies` (draft-07) so the loader can recognise the failure and name the rule's action.
+  // (A missing `action` is already reported by `required`.)
+  dependencies: {
+    approval: {
+      properties: { action: { const: "approve" } }
+    }
+  }
+};
+var POLICY_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "agent-gate policy",
+  description: `The agent-gate policy, \`${POLICY_PATH}\` on the repository's default branch (or in the organisation's \`.github\` repository): which coding agents are recognised, how their pull requests are labelled, and which approvals their changes need before they can merge.`,
+  type: "object",
+  additionalProperties: false,
+  required: ["version"],
+  // The built-in named sets usable in `paths[].match` (src/engine/policy/path-sets.ts), each member with its
+  // source: for editors and for the "Named path sets" section of docs/policy.md (generated from here).
+  definitions: {
+    "path-sets": {
+      description: "The built-in named path sets: write the name (e.g. `@ci`) in a rule's `match`; it stands for every member glob.",
+      properties: Object.fromEntries(
+        PATH_SETS.map((set3) => [
+          set3.name,
+          {
+            description: `${set3.title}. Why it matters: ${set3.why}.`,
+            anyOf: set3.members.map((m2) => ({ const: m2.pattern, description: `${m2.what}. Source: ${m2.source}` }))
+          }
+        ])
+      )
+    }
+  },
+  properties: {
+    version: {
+      const: POLICY_VERSION,
+      description: "Format version of this file. Must be `1`, in every file (including files pulled in with `_extends`)."
+    },
+    _extends: {
+      type: "string",
+      pattern: EXTENDS_PATTERN,
+      description: "Pull in a shared policy (Probot's convention): `repo` (a repository of the same owner), `owner/repo`, or `owner/repo:path/to/file.yml`; without a path, the same path as this file. Top-level keys of this file replace the extended file's keys whole: a list is replaced, never concatenated, and an object such as `approval` or `agents` is replaced entirely, not merged key by key."
+    },
+    enabled: {
+      type: "boolean",
+      default: DEFAULT_ENABLED,
+      description: 'When false, agent-gate does not gate this repository: the check concludes `neutral` ("disabled by policy").'
+    },
+    agents: {
+      type: "object",
+      additionalProperties: false,
+      description: "Which coding agents are recognised, and by which signals.",
+      properties: {
+        builtin: {
+          type: "boolean",
+          default: DEFAULT_BUILTIN_AGENTS,
+          description: "Use agent-gate's built-in catalogue of coding agents (GitHub Copilot, OpenAI Codex, Claude Code, Devin, Cursor, Jules, Amazon Q, Aider, OpenHands, Sweep, Gemini …)."
+        },
+        signals: stringList(
+          "Which kinds of signal make a pull request agent-authored: `identity` (author, committer or opener is an agent account or email), `trailer` (a `Co-authored-by:` trailer names an agent), `branch` (the head branch has an agent's prefix), `marker` (an agent's footer in the body or a commit message), `manual` (a human applied the agent label), `unknown-bot` (a GitHub App bot that is neither a catalogued agent nor trusted automation authored or committed code; see `unknown_bots`).",
+          { type: "string", enum: [...SIGNAL_KINDS], description: "A signal kind." },
+          { uniqueItems: true, default: [...DEFAULT_SIGNALS] }
+        ),
+        define: stringList("Extra agents of this organisation, recognised in addition to the catalogue.", agentDefinition, {
+          default: []
+        }),
+        ignore: stringList(
+          "Logins that are never treated as agents, even when the catalogue or `define` lists them.",
+          { type: "string", minLength: 1, description: "A GitHub login, e.g. `some-helper[bot]`." },
+          { uniqueItems: true, default: [] }
+        ),
+        trusted: stringList(
+          "Automation accounts that write code and are not coding agents, in addition to agent-gate's built-in list (dependabot, renovate, github-actions, pre-commit-ci, release and backport bots … — see docs/agents.md). A bot listed here is never an `unknown-bot`. It does not override the catalogue: use `ignore` for that.",
+          {
+            description: "A GitHub login (e.g. `acme-release[bot]`) or a numeric account id.",
+            anyOf: [
+              { type: "string", minLength: 1, description: "A GitHub login, e.g. `acme-release[bot]`." },
+              { type: "integer", minimum: 1, description: "A numeric GitHub account id (survives a rename)." }
+            ]
+          },
+          { uniqueItems: true, default: [] }
+        ),
+        unknown_bots: {
+          type: "string",
+          enum: [...UNKNOWN_BOTS_MODES],
+          default: DEFAULT_UNKNOWN_BOTS,
+          description: `What a GitHub App bot account (type Bot, or a \`<id>+<login>[bot]@users.noreply.github.com\` e-mail) that authors or commits code in the pull request, and is neither a catalogued agent nor trusted automation, is: \`agent\` (the \`unknown-bot\` signal: gated like an agent — fail closed), \`report\` (shown and labelled \`${ASSISTED_LABEL}\` like assisted commits, not gating), \`ignore\` (not shown). A bot that only comments or reviews never counts.`
+        },
+        assisted: {
+          type: "string",
+          enum: [...ASSISTED_MODES],
+          default: DEFAULT_ASSISTED,
+          description: `What commits that apply an AI reviewer's suggestions (Copilot code review and Autofix, gemini-code-assist, CodeRabbit, Greptile, Sourcery …, written by the AI and applied by a human) do: \`report\` (shown in the summary and labelled \`${ASSISTED_LABEL}\`, not gating), \`gate\` (gated like agent-authored work), \`ignore\` (not shown). A commit authored by such a bot is agent work whatever this says.`
+        }
+      }
+    },
+    labels: {
+      type: "object",
+      additionalProperties: false,
+      description: "Labels agent-gate puts on agent-authored pull requests.",
+      properties: {
+        agent: {
+          description: "The label for agent-authored pull requests, created with a colour and description when missing. A human applying it marks a pull request as agent-authored (the `manual` signal). `false`: no label.",
+          default: DEFAULT_AGENT_LABEL,
+          anyOf: [
+            { type: "string", minLength: 1, maxLength: LABEL_MAX_LENGTH, description: "A label name." },
+            { const: false, description: "No label." }
+          ]
+        },
+        per_agent: {
+          type: "boolean",
+          default: DEFAULT_PER_AGENT_LABELS,
+          description: "Also label the pull request `agent:<id>` for each agent detected."
+        }
+      }
+    },
+    approval: requirementSchema(true),
+    workflows: {
+      type: "object",
+      additionalProperties: false,
+      description: "Workflow privilege analysis: when an agent-authored pull request changes a GitHub Actions workflow or action metadata file, agent-gate compares its base and head versions and reports every escalation (wider `permissions`, new `pull_request_target` / `workflow_run` / `issue_comment` triggers, `secrets: inherit` or newly referenced secrets, `${{ github.event.* }}` in `run:` scripts, third-party actions not pinned to a full commit SHA, self-hosted runners) as check-run annotations on the offending lines.",
+      properties: {
+        escalation: {
+          type: "string",
+          enum: ["block", "approve", "report"],
+          default: DEFAULT_WORKFLOW_ESCALATION,
+          description: "`block`: an agent change that widens CI privileges cannot merge. `approve`: it also needs the requirement of the rule that matches the file and at least one approver with `maintain` permission. `report`: annotations and summary only."
+        }
+      }
+    },
+    dependencies: {
+      type: "object",
+      additionalProperties: false,
+      description: "Dependency additions: packages (and version ranges) that an agent-authored pull request adds or changes in a recognised manifest or lock file (npm, pnpm, Yarn, pip, Poetry, uv, Pipenv, Go, Cargo, Maven, Gradle, Bundler, Composer, NuGet) are listed per ecosystem. Edits that touch only scripts or metadata add nothing. A changed manifest that cannot be parsed fails the check.",
+      properties: {
+        action: {
+          type: "string",
+          enum: ["report", "approve", "block"],
+          default: DEFAULT_DEPENDENCY_ACTION,
+          description: "`report`: list them in the summary only. `approve`: the pull request also needs `dependencies.approval` (or the top-level `approval`). `block`: agent pull requests that add or change dependencies cannot merge."
+        },
+        approval: {
+          ...requirementSchema(false),
+          description: "The requirement for dependency changes (only with `action: approve`). Keys given here replace the top-level `approval` keys one by one."
+        }
+      }
+    },
+    paths: stringList(
+      "Rules for changed files, in order: for each file the first rule that matches decides. Files no rule matches get `default`.",
+      pathRule,
+      { default: [] }
+    ),
+    default: {
+      type: "string",
+      enum: [...PATH_ACTIONS],
+      default: DEFAULT_ACTION,
+      description: "The action for changed files that no rule in `paths` matches: `approve`, `allow` or `block`."
+    }
+  }
+};
+
+// src/engine/policy/wording.ts
+var PATTERN_PHRASES = {
+  [TEAM_PATTERN]: ['a team written "org/team-slug"', 'teams written "org/team-slug"'],
+  [LOGIN_PATTERN]: [
+    'a GitHub login (letters, digits and single hyphens, no "@")',
+    'GitHub logins (letters, digits and single hyphens, no "@")'
+  ],
+  [AGENT_ID_PATTERN]: [
+    "an id of lowercase letters, digits and hyphens, starting with a letter or digit",
+    "ids of lowercase letters, digits and hyphens"
+  ],
+  [EXTENDS_PATTERN]: [
+    'a repository to extend: "repo", "owner/repo" or "owner/repo:path/to/file.yml"',
+    'repositories written "repo", "owner/repo" or "owner/repo:path/to/file.yml"'
+  ]
+};
+function describeSchema(schema2, plural3 = false) {
+  if ("const" in schema2) return JSON.stringify(schema2["const"]);
+  if (Array.isArray(schema2["enum"])) {
+    const values = schema2["enum"].map(String).join(", ");
+    return plural3 ? `values from: ${values}` : `one of: ${values}`;
+  }
+  if (Array.isArray(schema2["anyOf"])) {
+    return schema2["anyOf"].map((s) => describeSchema(s, plural3)).join(" or ");
+  }
+  switch (schema2["type"]) {
+    case "integer": {
+      const min = typeof schema2["minimum"] === "number" ? ` ≥ ${schema2["minimum"]}` : "";
+      return (plural3 ? "integers" : "an integer") + min;
+    }
+    case "boolean":
+      return "true or false";
+    case "string": {
+      const pattern = typeof schema2["pattern"] === "string" ? PATTERN_PHRASES[schema2["pattern"]] : void 0;
+      if (pattern !== void 0) return plural3 ? pattern[1] : pattern[0];
+      const max = typeof schema2["maxLength"] === "number" ? ` of at most ${schema2["maxLength"]} characters` : "";
+      const nonEmpty = schema2["minLength"] === 1 ? "non-empty " : "";
+      return (plural3 ? `${nonEmpty}strings` : `a ${nonEmpty}string`) + max;
+    }
+    case "array": {
+      const items2 = isPlainObject(schema2["items"]) ? describeSchema(schema2["items"], true) : "values";
+      const nonEmpty = typeof schema2["minItems"] === "number" && schema2["minItems"] > 0 ? "non-empty " : "";
+      return plural3 ? `lists of ${items2}` : `a ${nonEmpty}list of ${items2}`;
+    }
+    case "object": {
+      const keys = isPlainObject(schema2["properties"]) ? Object.keys(schema2["properties"]) : [];
+      const withKeys = keys.length > 0 ? ` with keys ${keys.join(", ")}` : "";
+      return plural3 ? `mappings${withKeys}` : `a mapping${withKeys}`;
+    }
+    default:
+      return "a valid value";
+  }
+}
+function describeValue(value) {
+  if (value === null || value === void 0) return "an empty value";
+  if (typeof value === "string") {
+    return quote(value, 60);
+  }
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
+  if (typeof value === "object") return "a mapping";
+  return String(value);
+}
+function editDistance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+function suggest(word, candidates) {
+  const normal = (s) => s.toLowerCase().replace(/[-_\s]/g, "");
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(normal(word), normal(candidate));
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const tolerance = Math.max(1, Math.floor(word.length / 3));
+  return best !== void 0 && bestDistance <= tolerance ? best : void 0;
+}
+function didYouMean(word, candidates) {
+  if (typeof word !== "string") return "";
+  const hit = suggest(word, candidates);
+  return hit !== void 0 && hit !== word ? ` — did you mean "${hit}"?` : "";
+}
+
+// src/engine/policy/validate.ts
+var compiled;
+function schemaValidator() {
+  compiled ??= new import_ajv.Ajv({ allErrors: true, verbose: true, strict: true }).compile(POLICY_SCHEMA);
+  return compiled;
+}
+function errorAt(doc, position, message) {
+  return safeError({ file: doc.file, line: position.line, column: position.column, message });
+}
+function schemaErrors(doc, errors) {
+  const anyOfPaths = errors.filter((e) => e.keyword === "anyOf").map((e) => `${e.schemaPath}/`);
+  const relevant = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  const out = [];
+  const valueErrors = /* @__PURE__ */ new Map();
+  for (const e of relevant) {
+    const where = describePointer(e.instancePath);
+    const parent = e.parentSchema ?? {};
+    if (e.schemaPath.includes("/dependencies/approval/")) {
+      const rule = parentPointer(e.instancePath);
+      out.push(
+        errorAt(
+          doc,
+          doc.keyPositionOf(`${rule}/approval`),
+          `"approval" at ${describePointer(rule)} is only allowed on a rule with action: approve (this rule's action is ${describeValue(e.data)}) — remove it, or make the action "approve"`
+        )
+      );
+    } else if (e.keyword === "additionalProperties") {
+      const key = String(e.params.additionalProperty);
+      const allowed = isPlainObject(parent["properties"]) ? Object.keys(parent["properties"]) : [];
+      out.push(
+        errorAt(
+          doc,
+          doc.keyPositionOf(`${e.instancePath}/${escapePointer(key)}`),
+          `unknown key ${quote(key)} at ${where} — expected one of: ${allowed.join(", ")}${didYouMean(key, allowed)}`
+        )
+      );
+    } else if (e.keyword === "required") {
+      const missing = String(e.params.missingProperty);
+      const properties = isPlainObject(parent["properties"]) ? parent["properties"] : {};
+      const expected = properties[missing] !== void 0 ? ` (${describeSchema(properties[missing])})` : "";
+      const message = e.instancePath === "" && missing === "version" ? `missing "version: 1" at top level — every policy file must declare its format version, "version: 1"` : `missing required key "${missing}" at ${where}${expected}`;
+      out.push(errorAt(doc, doc.positionOf(e.instancePath), message));
+    } else if (e.keyword === "anyOf" && e.schemaPath.endsWith("/items/anyOf") && e.instancePath.includes("/define/")) {
+      const id = valueAt(doc.value, `${e.instancePath}/id`);
+      const named = typeof id === "string" ? `agent ${quote(id)}` : "agent";
+      out.push(
+        errorAt(
+          doc,
+          doc.positionOf(e.instancePath),
+          `${named} at ${where} has no signature — expected at least one of: ${SIGNATURE_KEYS.join(", ")}`
+        )
+      );
+    } else if (e.keyword === "uniqueItems") {
+      const { i, j } = e.params;
+      const [first, second] = i < j ? [i, j] : [j, i];
+      const item = valueAt(doc.value, `${e.instancePath}/${second}`);
+      out.push(
+        errorAt(
+          doc,
+          doc.positionOf(`${e.instancePath}/${second}`),
+          `duplicate item ${describeValue(item)} at ${where}[${second}] (already at [${first}]) — each value may appear only once`
+        )
+      );
+    } else if (!valueErrors.has(e.instancePath) || e.keyword === "anyOf") {
+      valueErrors.set(e.instancePath, e);
+    }
+  }
+  for (const [pointer, e] of valueErrors) {
+    const where = describePointer(pointer);
+    const parent = e.parentSchema ?? {};
+    const data = e.data;
+    let message;
+    if (pointer === "/version" && typeof data === "number") {
+      message = `unsupported policy version ${data} at version — this agent-gate reads "version: 1" only`;
+    } else if (pointer === "/version") {
+      message = `expected the number 1 at version, got ${describeValue(data)} — write "version: 1"`;
+    } else {
+      const enumValues = Array.isArray(parent["enum"]) ? parent["enum"].map(String) : [];
+      message = `expected ${describeSchema(parent)} at ${where}, got ${describeValue(data)}${didYouMean(data, enumValues)}`;
+    }
+    const position = data === null ? doc.keyPositionOf(pointer) : doc.positionOf(pointer);
+    out.push(errorAt(doc, position, message));
+  }
+  return out;
+}
+function semanticErrors(doc) {
+  const out = [];
+  const define2 = valueAt(doc.value, "/agents/define");
+  if (Array.isArray(define2)) {
+    const firstIndex = /* @__PURE__ */ new Map();
+    define2.forEach((entry, i) => {
+      const id = isPlainObject(entry) ? entry["id"] : void 0;
+      if (typeof id !== "string") return;
+      const first = firstIndex.get(id);
+      if (first === void 0) {
+        firstIndex.set(id, i);
+        return;
+      }
+      out.push(
+        errorAt(
+          doc,
+          doc.positionOf(`/agents/define/${i}/id`),
+          `duplicate agent id ${quote(id)} at agents.define[${i}].id (already defined at agents.define[${first}]) — ids must be unique: they name the label agent:<id>`
+        )
+      );
+    });
+  }
+  const deps = valueAt(doc.value, "/dependencies");
+  if (isPlainObject(deps) && deps["approval"] !== void 0 && deps["action"] !== "approve") {
+    out.push(
+      errorAt(
+        doc,
+        doc.keyPositionOf("/dependencies/approval"),
+        `"approval" at dependencies is only allowed with dependencies.action: approve (the action is ${describeValue(deps["action"] ?? DEFAULT_DEPENDENCY_ACTION)}) — remove it, or set "action: approve"`
+      )
+    );
+  }
+  const rules = valueAt(doc.value, "/paths");
+  if (Array.isArray(rules)) {
+    rules.forEach((rule, i) => {
+      const list = isPlainObject(rule) ? rule["match"] : void 0;
+      if (!Array.isArray(list)) return;
+      list.forEach((p, j) => {
+        if (typeof p !== "string" || !isSetReference(p)) return;
+        const name = p.startsWith("!") ? p.slice(1) : p;
+        if (pathSet(name)) return;
+        out.push(
+          errorAt(
+            doc,
+            doc.positionOf(`/paths/${i}/match/${j}`),
+            `unknown path set "${name}" at paths[${i}].match[${j}] — expected one of: ${PATH_SET_NAMES.join(", ")}${didYouMean(name, [...PATH_SET_NAMES])}`
+          )
+        );
+      });
+    });
+  }
+  const paths = valueAt(doc.value, "/paths");
+  if (Array.isArray(paths)) {
+    paths.forEach((rule, i) => {
+      if (!isPlainObject(rule)) return;
+      for (const key of ["match", "targets"]) {
+        const list = rule[key];
+        if (!Array.isArray(list) || list.length === 0) continue;
+        if (list.every((p) => typeof p === "string" && p.startsWith("!"))) {
+          out.push(
+            errorAt(
+              doc,
+              doc.positionOf(`/paths/${i}/${key}`),
+              `paths[${i}].${key} has only exclusion patterns ("!…"), so it matches nothing — expected at least one pattern without "!" (e.g. "**" to mean "everything except")`
+            )
+          );
+        }
+      }
+    });
+  }
+  out.push(...patternErrors(doc));
+  return out;
+}
+function patternErrors(doc) {
+  const out = [];
+  const check2 = (pointer, kind) => {
+    const list = valueAt(doc.value, pointer);
+    if (!Array.isArray(list)) return;
+    list.forEach((p, j) => {
+      if (typeof p !== "string") return;
+      const found = patternProblem(p, kind);
+      if (!found) return;
+      const hint = found.suggestion !== void 0 ? ` — did you mean ${quote(found.suggestion)}?` : "";
+      out.push(errorAt(doc, doc.positionOf(`${pointer}/${j}`), `pattern ${quote(p)} at ${describePointer(`${pointer}/${j}`)} can never match: ${found.problem}${hint}`));
+    });
+  };
+  const paths = valueAt(doc.value, "/paths");
+  if (Array.isArray(paths)) {
+    paths.forEach((_, i) => {
+      check2(`/paths/${i}/match`, "path");
+      check2(`/paths/${i}/targets`, "base-branch");
+    });
+  }
+  const define2 = valueAt(doc.value, "/agents/define");
+  if (Array.isArray(define2)) define2.forEach((_, i) => check2(`/agents/define/${i}/branches`, "head-branch"));
+  return out;
+}
+function byPosition(a, b) {
+  return a.file === b.file ? a.line - b.line || a.column - b.column : 0;
+}
+function validatePolicyDocument(doc) {
+  const { value } = doc;
+  if (value === void 0 || value === null) {
+    return [
+      errorAt(
+        doc,
+        { line: 1, column: 1 },
+        'the policy file is empty — expected a mapping of policy keys, starting with "version: 1"'
+      )
+    ];
+  }
+  if (!isPlainObject(value)) {
+    const keys = Object.keys(POLICY_SCHEMA.properties).join(", ");
+    return [errorAt(doc, doc.positionOf(""), `expected a mapping with keys ${keys} at top level, got ${describeValue(value)}`)];
+  }
+  const validate3 = schemaValidator();
+  const errors = validate3(value) ? [] : schemaErrors(doc, validate3.errors ?? []);
+  return [...errors, ...semanticErrors(doc)].sort(byPosition);
+}
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -41842,335 +42575,13 @@ var {
   safeDump
 } = yaml;
 
-// src/engine/policy-schema.ts
-var AGENT_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$";
-var TEAM_PATTERN = "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$";
-var LOGIN_PATTERN = "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*$";
-var EXTENDS_PATTERN = "^(?:[A-Za-z\\d](?:[A-Za-z\\d]|-(?=[A-Za-z\\d])){0,38}/)?[-_.\\w]+(?::[-_./\\w]+\\.ya?ml)?$";
-var LABEL_MAX_LENGTH = 50;
-var PATH_ACTIONS = ["block", "approve", "allow"];
-var stringList = (description, item, extra = {}) => ({
-  description,
-  type: "array",
-  items: item,
-  ...extra
-});
-var glob = {
-  type: "string",
-  minLength: 1,
-  maxLength: MAX_GLOB_LENGTH,
-  description: "A minimatch glob (matched with `dot: true`); a leading `!` excludes; a leading `/` anchors at the repository root (as in CODEOWNERS — every pattern is anchored there, so `/action.yml` and `action.yml` are the same). Patterns that could never match a path are errors: empty, `./x`, `../x`, backslashes, `//`, a trailing `/`."
-};
-function requirementSchema(topLevel) {
-  const inherit = (key) => topLevel ? "" : ` Defaults to the top-level \`approval.${key}\`.`;
-  const dflt = (value) => topLevel ? { default: value } : {};
-  return {
-    type: "object",
-    additionalProperties: false,
-    description: topLevel ? "The default requirement for agent-authored pull requests: who must approve, and how many of them. Applies to every changed file whose rule is `approve` (and to files no rule matches when `default` is `approve`)." : "A stricter (or different) requirement for the files this rule matches. Keys given here replace the top-level `approval` keys one by one; keys left out keep the top-level value. Only allowed with `action: approve`.",
-    properties: {
-      count: {
-        type: "integer",
-        minimum: 1,
-        description: "How many distinct qualifying humans must approve at the pull request's current head commit." + inherit("count"),
-        ...dflt(DEFAULT_REQUIREMENT.count)
-      },
-      min_permission: {
-        type: "string",
-        enum: [...PERMISSIONS],
-        description: "The lowest repository permission an approver must have: `read`, `triage`, `write`, `maintain` or `admin` (each includes the ones before it)." + inherit("min_permission"),
-        ...dflt(DEFAULT_REQUIREMENT.min_permission)
-      },
-      teams: stringList(
-        "When not empty, an approver must be a member of at least one of these teams, written `org/team-slug`. With both `teams` and `users` set, being in either is enough." + inherit("teams"),
-        {
-          type: "string",
-          pattern: TEAM_PATTERN,
-          description: "A team as `org/team-slug`, e.g. `acme/platform`."
-        },
-        { uniqueItems: true, ...dflt([...DEFAULT_REQUIREMENT.teams]) }
-      ),
-      users: stringList(
-        "When not empty, an approver must be one of these GitHub logins (or in one of `teams`)." + inherit("users"),
-        {
-          type: "string",
-          pattern: LOGIN_PATTERN,
-          maxLength: 39,
-          description: "A GitHub user login, without `@`."
-        },
-        { uniqueItems: true, ...dflt([...DEFAULT_REQUIREMENT.users]) }
-      ),
-      exclude_contributors: {
-        type: "boolean",
-        description: "When true, the pull request's opener and every author, committer or co-author of its commits cannot approve it: the people who produced the change do not review it." + inherit("exclude_contributors"),
-        ...dflt(DEFAULT_REQUIREMENT.exclude_contributors)
-      },
-      dismiss_on_push: {
-        type: "boolean",
-        description: "When true, only approvals given at the current head commit count: a push after an approval needs a new approval." + inherit("dismiss_on_push"),
-        ...dflt(DEFAULT_REQUIREMENT.dismiss_on_push)
-      },
-      ...topLevel ? REVIEW_FLOW_PROPERTIES : {}
-    }
-  };
-}
-var REVIEW_FLOW_PROPERTIES = {
-  request_reviews: {
-    type: "boolean",
-    description: "When true, a pull request whose check is `action_required` gets a review request (REST `requested_reviewers`) for the `teams` and `users` of each unmet requirement, once per head commit: never from the PR's contributors, bots or agent identities, never on a blocked pull request, and nobody when the requirement names neither teams nor users. Only teams of the repository's own organization can be requested.",
-    default: DEFAULT_REVIEW_FLOW.request_reviews
-  },
-  keep_on_update_merge: {
-    type: "boolean",
-    description: `When true, approvals (reviews and Approve clicks) given at a head commit still count after an "Update branch" merge: a new head that is a merge commit whose parents are that head and the current tip of the base branch, and that changes none of the pull request's files (for every file the PR changes, the new head has the same content as the approved head; nothing else differs from the base tip). Never when the merge resolves a conflict, slips in a change, or is made by an agent identity. The summary and the audit log name the commit the approvals came from.`,
-    default: DEFAULT_REVIEW_FLOW.keep_on_update_merge
-  }
-};
-var SIGNATURE_KEYS = ["logins", "emails", "branches", "markers"];
-var agentDefinition = {
-  type: "object",
-  additionalProperties: false,
-  description: "An agent of this organisation. A pull request is agent-authored when any of its signatures is seen. At least one of `logins`, `emails`, `branches` or `markers` is required.",
-  required: ["id"],
-  properties: {
-    id: {
-      type: "string",
-      pattern: AGENT_ID_PATTERN,
-      maxLength: LABEL_MAX_LENGTH - AGENT_LABEL_PREFIX.length,
-      description: "Identifier of the agent, used as the label suffix `agent:<id>`: lowercase letters, digits and hyphens."
-    },
-    name: {
-      type: "string",
-      minLength: 1,
-      description: "Display name shown in the check summary. Defaults to `id`."
-    },
-    logins: stringList(
-      "GitHub logins of the agent's accounts (pull request author, commit author or committer). Exact, case-insensitive.",
-      { type: "string", minLength: 1, description: "A GitHub login, e.g. `acme-agent[bot]`." }
-    ),
-    emails: stringList(
-      "Git emails of the agent, as commit author, committer or `Co-authored-by:` trailer. Globs allowed, case-insensitive.",
-      { type: "string", minLength: 1, maxLength: MAX_GLOB_LENGTH, description: "An email address or a glob, e.g. `*@agents.acme.example`." }
-    ),
-    branches: stringList("Head branch globs the agent pushes to, e.g. `acme-ai/**`.", {
-      ...glob,
-      description: "A head branch name or minimatch glob, without `refs/heads/`. Globs that could never match a branch name are errors: empty, a leading or trailing `/`, `//`, `.` or `..` segments, backslashes."
-    }),
-    markers: stringList(
-      "Text the agent leaves in a pull request body or a commit message, e.g. `Generated by ACME Agent`. Matched as a substring.",
-      { type: "string", minLength: 1, description: "A marker text." }
-    )
-  },
-  // `properties: { x: true }` restates the key so that ajv's strictRequired accepts the `required`.
-  anyOf: SIGNATURE_KEYS.map((key) => ({ required: [key], properties: { [key]: true } }))
-};
-var pathRule = {
-  type: "object",
-  additionalProperties: false,
-  description: "A rule for changed files. For each changed file (both names of a rename) the first rule whose `match` (and `targets`, if given) applies decides the file's action.",
-  required: ["match", "action"],
-  properties: {
-    match: stringList(
-      `Globs of changed file paths this rule applies to (minimatch with \`dot: true\`; \`!pattern\` excludes). A built-in named set stands for all its members: ${PATH_SET_NAMES.map((n) => `\`${n}\``).join(", ")} (also excluded with \`!\`, e.g. \`!@ci\`); every member is listed under "Named path sets" below.`,
-      glob,
-      { minItems: 1 }
-    ),
-    targets: stringList(
-      "When given, the rule applies only to pull requests into these base branches (globs on the branch name, e.g. `release/**`). Left out: every base branch.",
-      { ...glob, description: "A base branch name or glob, without `refs/heads/`." },
-      { minItems: 1 }
-    ),
-    action: {
-      type: "string",
-      enum: [...PATH_ACTIONS],
-      description: `\`block\`: agent pull requests touching these files cannot merge, whatever the approvals. \`approve\`: they need approval (the top-level \`approval\`, or this rule's own). \`allow\`: no approval needed. The policy file itself (\`${POLICY_PATH}\`) always needs at least \`approve\`.`
-    },
-    reason: {
-      type: "string",
-      minLength: 1,
-      description: "Why the rule exists; shown in the check summary next to the files it matched."
-    },
-    approval: requirementSchema(false)
-  },
-  // SPEC §3: a rule's own `approval` only makes sense on an `approve` rule. Written with
-  // `dependencies` (draft-07) so the loader can recognise the failure and name the rule's action.
-  // (A missing `action` is already reported by `required`.)
-  dependencies: {
-    approval: {
-      properties: { action: { const: "approve" } }
-    }
-  }
-};
-var POLICY_SCHEMA = {
-  $schema: "http://json-schema.org/draft-07/schema#",
-  title: "agent-gate policy",
-  description: `The agent-gate policy, \`${POLICY_PATH}\` on the repository's default branch (or in the organisation's \`.github\` repository): which coding agents are recognised, how their pull requests are labelled, and which approvals their changes need before they can merge.`,
-  type: "object",
-  additionalProperties: false,
-  required: ["version"],
-  // The built-in named sets usable in `paths[].match` (src/engine/path-sets.ts), each member with its
-  // source: for editors and for the "Named path sets" section of docs/policy.md (generated from here).
-  definitions: {
-    "path-sets": {
-      description: "The built-in named path sets: write the name (e.g. `@ci`) in a rule's `match`; it stands for every member glob.",
-      properties: Object.fromEntries(
-        PATH_SETS.map((set3) => [
-          set3.name,
-          {
-            description: `${set3.title}. Why it matters: ${set3.why}.`,
-            anyOf: set3.members.map((m2) => ({ const: m2.pattern, description: `${m2.what}. Source: ${m2.source}` }))
-          }
-        ])
-      )
-    }
-  },
-  properties: {
-    version: {
-      const: POLICY_VERSION,
-      description: "Format version of this file. Must be `1`, in every file (including files pulled in with `_extends`)."
-    },
-    _extends: {
-      type: "string",
-      pattern: EXTENDS_PATTERN,
-      description: "Pull in a shared policy (Probot's convention): `repo` (a repository of the same owner), `owner/repo`, or `owner/repo:path/to/file.yml`; without a path, the same path as this file. Top-level keys of this file replace the extended file's keys whole: a list is replaced, never concatenated, and an object such as `approval` or `agents` is replaced entirely, not merged key by key."
-    },
-    enabled: {
-      type: "boolean",
-      default: DEFAULT_ENABLED,
-      description: 'When false, agent-gate does not gate this repository: the check concludes `neutral` ("disabled by policy").'
-    },
-    agents: {
-      type: "object",
-      additionalProperties: false,
-      description: "Which coding agents are recognised, and by which signals.",
-      properties: {
-        builtin: {
-          type: "boolean",
-          default: DEFAULT_BUILTIN_AGENTS,
-          description: "Use agent-gate's built-in catalogue of coding agents (GitHub Copilot, OpenAI Codex, Claude Code, Devin, Cursor, Jules, Amazon Q, Aider, OpenHands, Sweep, Gemini …)."
-        },
-        signals: stringList(
-          "Which kinds of signal make a pull request agent-authored: `identity` (author, committer or opener is an agent account or email), `trailer` (a `Co-authored-by:` trailer names an agent), `branch` (the head branch has an agent's prefix), `marker` (an agent's footer in the body or a commit message), `manual` (a human applied the agent label), `unknown-bot` (a GitHub App bot that is neither a catalogued agent nor trusted automation authored or committed code; see `unknown_bots`).",
-          { type: "string", enum: [...SIGNAL_KINDS], description: "A signal kind." },
-          { uniqueItems: true, default: [...DEFAULT_SIGNALS] }
-        ),
-        define: stringList("Extra agents of this organisation, recognised in addition to the catalogue.", agentDefinition, {
-          default: []
-        }),
-        ignore: stringList(
-          "Logins that are never treated as agents, even when the catalogue or `define` lists them.",
-          { type: "string", minLength: 1, description: "A GitHub login, e.g. `some-helper[bot]`." },
-          { uniqueItems: true, default: [] }
-        ),
-        trusted: stringList(
-          "Automation accounts that write code and are not coding agents, in addition to agent-gate's built-in list (dependabot, renovate, github-actions, pre-commit-ci, release and backport bots … — see docs/agents.md). A bot listed here is never an `unknown-bot`. It does not override the catalogue: use `ignore` for that.",
-          {
-            description: "A GitHub login (e.g. `acme-release[bot]`) or a numeric account id.",
-            anyOf: [
-              { type: "string", minLength: 1, description: "A GitHub login, e.g. `acme-release[bot]`." },
-              { type: "integer", minimum: 1, description: "A numeric GitHub account id (survives a rename)." }
-            ]
-          },
-          { uniqueItems: true, default: [] }
-        ),
-        unknown_bots: {
-          type: "string",
-          enum: [...UNKNOWN_BOTS_MODES],
-          default: DEFAULT_UNKNOWN_BOTS,
-          description: `What a GitHub App bot account (type Bot, or a \`<id>+<login>[bot]@users.noreply.github.com\` e-mail) that authors or commits code in the pull request, and is neither a catalogued agent nor trusted automation, is: \`agent\` (the \`unknown-bot\` signal: gated like an agent — fail closed), \`report\` (shown and labelled \`${ASSISTED_LABEL}\` like assisted commits, not gating), \`ignore\` (not shown). A bot that only comments or reviews never counts.`
-        },
-        assisted: {
-          type: "string",
-          enum: [...ASSISTED_MODES],
-          default: DEFAULT_ASSISTED,
-          description: `What commits that apply an AI reviewer's suggestions (Copilot code review and Autofix, gemini-code-assist, CodeRabbit, Greptile, Sourcery …, written by the AI and applied by a human) do: \`report\` (shown in the summary and labelled \`${ASSISTED_LABEL}\`, not gating), \`gate\` (gated like agent-authored work), \`ignore\` (not shown). A commit authored by such a bot is agent work whatever this says.`
-        }
-      }
-    },
-    labels: {
-      type: "object",
-      additionalProperties: false,
-      description: "Labels agent-gate puts on agent-authored pull requests.",
-      properties: {
-        agent: {
-          description: "The label for agent-authored pull requests, created with a colour and description when missing. A human applying it marks a pull request as agent-authored (the `manual` signal). `false`: no label.",
-          default: DEFAULT_AGENT_LABEL,
-          anyOf: [
-            { type: "string", minLength: 1, maxLength: LABEL_MAX_LENGTH, description: "A label name." },
-            { const: false, description: "No label." }
-          ]
-        },
-        per_agent: {
-          type: "boolean",
-          default: DEFAULT_PER_AGENT_LABELS,
-          description: "Also label the pull request `agent:<id>` for each agent detected."
-        }
-      }
-    },
-    approval: requirementSchema(true),
-    workflows: {
-      type: "object",
-      additionalProperties: false,
-      description: "Workflow privilege analysis: when an agent-authored pull request changes a GitHub Actions workflow or action metadata file, agent-gate compares its base and head versions and reports every escalation (wider `permissions`, new `pull_request_target` / `workflow_run` / `issue_comment` triggers, `secrets: inherit` or newly referenced secrets, `${{ github.event.* }}` in `run:` scripts, third-party actions not pinned to a full commit SHA, self-hosted runners) as check-run annotations on the offending lines.",
-      properties: {
-        escalation: {
-          type: "string",
-          enum: ["block", "approve", "report"],
-          default: DEFAULT_WORKFLOW_ESCALATION,
-          description: "`block`: an agent change that widens CI privileges cannot merge. `approve`: it also needs the requirement of the rule that matches the file and at least one approver with `maintain` permission. `report`: annotations and summary only."
-        }
-      }
-    },
-    dependencies: {
-      type: "object",
-      additionalProperties: false,
-      description: "Dependency additions: packages (and version ranges) that an agent-authored pull request adds or changes in a recognised manifest or lock file (npm, pnpm, Yarn, pip, Poetry, uv, Pipenv, Go, Cargo, Maven, Gradle, Bundler, Composer, NuGet) are listed per ecosystem. Edits that touch only scripts or metadata add nothing. A changed manifest that cannot be parsed fails the check.",
-      properties: {
-        action: {
-          type: "string",
-          enum: ["report", "approve", "block"],
-          default: DEFAULT_DEPENDENCY_ACTION,
-          description: "`report`: list them in the summary only. `approve`: the pull request also needs `dependencies.approval` (or the top-level `approval`). `block`: agent pull requests that add or change dependencies cannot merge."
-        },
-        approval: {
-          ...requirementSchema(false),
-          description: "The requirement for dependency changes (only with `action: approve`). Keys given here replace the top-level `approval` keys one by one."
-        }
-      }
-    },
-    paths: stringList(
-      "Rules for changed files, in order: for each file the first rule that matches decides. Files no rule matches get `default`.",
-      pathRule,
-      { default: [] }
-    ),
-    default: {
-      type: "string",
-      enum: [...PATH_ACTIONS],
-      default: DEFAULT_ACTION,
-      description: "The action for changed files that no rule in `paths` matches: `approve`, `allow` or `block`."
-    }
-  }
-};
-
-// src/engine/policy.ts
+// src/engine/policy/yaml.ts
 var YAML_SCHEMA = CORE_SCHEMA.extend({
   // js-yaml's own merge type (lib/type/merge.js), restated because @types/js-yaml omits `types`;
   // the loader recognises merge keys by this tag.
   implicit: [new Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data) => data === "<<" || data === null })]
 });
 var MAX_POLICY_VALUES = 1e5;
-function isPlainObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-function escapePointer(key) {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function unescapePointer(token) {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-function parentPointer(pointer) {
-  return pointer.slice(0, pointer.lastIndexOf("/"));
-}
 function skipSeparation(text, from) {
   let i = from;
   while (i < text.length) {
@@ -42405,396 +42816,8 @@ function parsePolicyDocument(text, file) {
     }
   };
 }
-var compiled;
-function schemaValidator() {
-  compiled ??= new import_ajv.Ajv({ allErrors: true, verbose: true, strict: true }).compile(POLICY_SCHEMA);
-  return compiled;
-}
-function describePointer(pointer) {
-  if (pointer === "") return "top level";
-  let out = "";
-  for (const token of pointer.slice(1).split("/").map(unescapePointer)) {
-    if (/^\d+$/.test(token)) out += `[${token}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(token)) out += out === "" ? token : `.${token}`;
-    else out += `[${quote(token)}]`;
-  }
-  return out;
-}
-var PATTERN_PHRASES = {
-  [TEAM_PATTERN]: ['a team written "org/team-slug"', 'teams written "org/team-slug"'],
-  [LOGIN_PATTERN]: [
-    'a GitHub login (letters, digits and single hyphens, no "@")',
-    'GitHub logins (letters, digits and single hyphens, no "@")'
-  ],
-  [AGENT_ID_PATTERN]: [
-    "an id of lowercase letters, digits and hyphens, starting with a letter or digit",
-    "ids of lowercase letters, digits and hyphens"
-  ],
-  [EXTENDS_PATTERN]: [
-    'a repository to extend: "repo", "owner/repo" or "owner/repo:path/to/file.yml"',
-    'repositories written "repo", "owner/repo" or "owner/repo:path/to/file.yml"'
-  ]
-};
-function describeSchema(schema2, plural3 = false) {
-  if ("const" in schema2) return JSON.stringify(schema2["const"]);
-  if (Array.isArray(schema2["enum"])) {
-    const values = schema2["enum"].map(String).join(", ");
-    return plural3 ? `values from: ${values}` : `one of: ${values}`;
-  }
-  if (Array.isArray(schema2["anyOf"])) {
-    return schema2["anyOf"].map((s) => describeSchema(s, plural3)).join(" or ");
-  }
-  switch (schema2["type"]) {
-    case "integer": {
-      const min = typeof schema2["minimum"] === "number" ? ` ≥ ${schema2["minimum"]}` : "";
-      return (plural3 ? "integers" : "an integer") + min;
-    }
-    case "boolean":
-      return "true or false";
-    case "string": {
-      const pattern = typeof schema2["pattern"] === "string" ? PATTERN_PHRASES[schema2["pattern"]] : void 0;
-      if (pattern !== void 0) return plural3 ? pattern[1] : pattern[0];
-      const max = typeof schema2["maxLength"] === "number" ? ` of at most ${schema2["maxLength"]} characters` : "";
-      const nonEmpty = schema2["minLength"] === 1 ? "non-empty " : "";
-      return (plural3 ? `${nonEmpty}strings` : `a ${nonEmpty}string`) + max;
-    }
-    case "array": {
-      const items2 = isPlainObject(schema2["items"]) ? describeSchema(schema2["items"], true) : "values";
-      const nonEmpty = typeof schema2["minItems"] === "number" && schema2["minItems"] > 0 ? "non-empty " : "";
-      return plural3 ? `lists of ${items2}` : `a ${nonEmpty}list of ${items2}`;
-    }
-    case "object": {
-      const keys = isPlainObject(schema2["properties"]) ? Object.keys(schema2["properties"]) : [];
-      const withKeys = keys.length > 0 ? ` with keys ${keys.join(", ")}` : "";
-      return plural3 ? `mappings${withKeys}` : `a mapping${withKeys}`;
-    }
-    default:
-      return "a valid value";
-  }
-}
-function describeValue(value) {
-  if (value === null || value === void 0) return "an empty value";
-  if (typeof value === "string") {
-    return quote(value, 60);
-  }
-  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
-  if (typeof value === "object") return "a mapping";
-  return String(value);
-}
-function editDistance(a, b) {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-function suggest(word, candidates) {
-  const normal = (s) => s.toLowerCase().replace(/[-_\s]/g, "");
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(normal(word), normal(candidate));
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  const tolerance = Math.max(1, Math.floor(word.length / 3));
-  return best !== void 0 && bestDistance <= tolerance ? best : void 0;
-}
-function didYouMean(word, candidates) {
-  if (typeof word !== "string") return "";
-  const hit = suggest(word, candidates);
-  return hit !== void 0 && hit !== word ? ` — did you mean "${hit}"?` : "";
-}
-function valueAt(root, pointer) {
-  let v = root;
-  if (pointer === "") return v;
-  for (const token of pointer.slice(1).split("/").map(unescapePointer)) {
-    if (Array.isArray(v)) v = v[Number(token)];
-    else if (isPlainObject(v)) v = v[token];
-    else return void 0;
-  }
-  return v;
-}
-function errorAt(doc, position, message) {
-  return safeError({ file: doc.file, line: position.line, column: position.column, message });
-}
-function safeError(e) {
-  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
-}
-function schemaErrors(doc, errors) {
-  const anyOfPaths = errors.filter((e) => e.keyword === "anyOf").map((e) => `${e.schemaPath}/`);
-  const relevant = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath.startsWith(p)));
-  const out = [];
-  const valueErrors = /* @__PURE__ */ new Map();
-  for (const e of relevant) {
-    const where = describePointer(e.instancePath);
-    const parent = e.parentSchema ?? {};
-    if (e.schemaPath.includes("/dependencies/approval/")) {
-      const rule = parentPointer(e.instancePath);
-      out.push(
-        errorAt(
-          doc,
-          doc.keyPositionOf(`${rule}/approval`),
-          `"approval" at ${describePointer(rule)} is only allowed on a rule with action: approve (this rule's action is ${describeValue(e.data)}) — remove it, or make the action "approve"`
-        )
-      );
-    } else if (e.keyword === "additionalProperties") {
-      const key = String(e.params.additionalProperty);
-      const allowed = isPlainObject(parent["properties"]) ? Object.keys(parent["properties"]) : [];
-      out.push(
-        errorAt(
-          doc,
-          doc.keyPositionOf(`${e.instancePath}/${escapePointer(key)}`),
-          `unknown key ${quote(key)} at ${where} — expected one of: ${allowed.join(", ")}${didYouMean(key, allowed)}`
-        )
-      );
-    } else if (e.keyword === "required") {
-      const missing = String(e.params.missingProperty);
-      const properties = isPlainObject(parent["properties"]) ? parent["properties"] : {};
-      const expected = properties[missing] !== void 0 ? ` (${describeSchema(properties[missing])})` : "";
-      const message = e.instancePath === "" && missing === "version" ? `missing "version: 1" at top level — every policy file must declare its format version, "version: 1"` : `missing required key "${missing}" at ${where}${expected}`;
-      out.push(errorAt(doc, doc.positionOf(e.instancePath), message));
-    } else if (e.keyword === "anyOf" && e.schemaPath.endsWith("/items/anyOf") && e.instancePath.includes("/define/")) {
-      const id = valueAt(doc.value, `${e.instancePath}/id`);
-      const named = typeof id === "string" ? `agent ${quote(id)}` : "agent";
-      out.push(
-        errorAt(
-          doc,
-          doc.positionOf(e.instancePath),
-          `${named} at ${where} has no signature — expected at least one of: ${SIGNATURE_KEYS.join(", ")}`
-        )
-      );
-    } else if (e.keyword === "uniqueItems") {
-      const { i, j } = e.params;
-      const [first, second] = i < j ? [i, j] : [j, i];
-      const item = valueAt(doc.value, `${e.instancePath}/${second}`);
-      out.push(
-        errorAt(
-          doc,
-          doc.positionOf(`${e.instancePath}/${second}`),
-          `duplicate item ${describeValue(item)} at ${where}[${second}] (already at [${first}]) — each value may appear only once`
-        )
-      );
-    } else if (!valueErrors.has(e.instancePath) || e.keyword === "anyOf") {
-      valueErrors.set(e.instancePath, e);
-    }
-  }
-  for (const [pointer, e] of valueErrors) {
-    const where = describePointer(pointer);
-    const parent = e.parentSchema ?? {};
-    const data = e.data;
-    let message;
-    if (pointer === "/version" && typeof data === "number") {
-      message = `unsupported policy version ${data} at version — this agent-gate reads "version: 1" only`;
-    } else if (pointer === "/version") {
-      message = `expected the number 1 at version, got ${describeValue(data)} — write "version: 1"`;
-    } else {
-      const enumValues = Array.isArray(parent["enum"]) ? parent["enum"].map(String) : [];
-      message = `expected ${describeSchema(parent)} at ${where}, got ${describeValue(data)}${didYouMean(data, enumValues)}`;
-    }
-    const position = data === null ? doc.keyPositionOf(pointer) : doc.positionOf(pointer);
-    out.push(errorAt(doc, position, message));
-  }
-  return out;
-}
-function semanticErrors(doc) {
-  const out = [];
-  const define2 = valueAt(doc.value, "/agents/define");
-  if (Array.isArray(define2)) {
-    const firstIndex = /* @__PURE__ */ new Map();
-    define2.forEach((entry, i) => {
-      const id = isPlainObject(entry) ? entry["id"] : void 0;
-      if (typeof id !== "string") return;
-      const first = firstIndex.get(id);
-      if (first === void 0) {
-        firstIndex.set(id, i);
-        return;
-      }
-      out.push(
-        errorAt(
-          doc,
-          doc.positionOf(`/agents/define/${i}/id`),
-          `duplicate agent id ${quote(id)} at agents.define[${i}].id (already defined at agents.define[${first}]) — ids must be unique: they name the label agent:<id>`
-        )
-      );
-    });
-  }
-  const deps = valueAt(doc.value, "/dependencies");
-  if (isPlainObject(deps) && deps["approval"] !== void 0 && deps["action"] !== "approve") {
-    out.push(
-      errorAt(
-        doc,
-        doc.keyPositionOf("/dependencies/approval"),
-        `"approval" at dependencies is only allowed with dependencies.action: approve (the action is ${describeValue(deps["action"] ?? DEFAULT_DEPENDENCY_ACTION)}) — remove it, or set "action: approve"`
-      )
-    );
-  }
-  const rules = valueAt(doc.value, "/paths");
-  if (Array.isArray(rules)) {
-    rules.forEach((rule, i) => {
-      const list = isPlainObject(rule) ? rule["match"] : void 0;
-      if (!Array.isArray(list)) return;
-      list.forEach((p, j) => {
-        if (typeof p !== "string" || !isSetReference(p)) return;
-        const name = p.startsWith("!") ? p.slice(1) : p;
-        if (pathSet(name)) return;
-        out.push(
-          errorAt(
-            doc,
-            doc.positionOf(`/paths/${i}/match/${j}`),
-            `unknown path set "${name}" at paths[${i}].match[${j}] — expected one of: ${PATH_SET_NAMES.join(", ")}${didYouMean(name, [...PATH_SET_NAMES])}`
-          )
-        );
-      });
-    });
-  }
-  const paths = valueAt(doc.value, "/paths");
-  if (Array.isArray(paths)) {
-    paths.forEach((rule, i) => {
-      if (!isPlainObject(rule)) return;
-      for (const key of ["match", "targets"]) {
-        const list = rule[key];
-        if (!Array.isArray(list) || list.length === 0) continue;
-        if (list.every((p) => typeof p === "string" && p.startsWith("!"))) {
-          out.push(
-            errorAt(
-              doc,
-              doc.positionOf(`/paths/${i}/${key}`),
-              `paths[${i}].${key} has only exclusion patterns ("!…"), so it matches nothing — expected at least one pattern without "!" (e.g. "**" to mean "everything except")`
-            )
-          );
-        }
-      }
-    });
-  }
-  out.push(...patternErrors(doc));
-  return out;
-}
-function patternErrors(doc) {
-  const out = [];
-  const check2 = (pointer, kind) => {
-    const list = valueAt(doc.value, pointer);
-    if (!Array.isArray(list)) return;
-    list.forEach((p, j) => {
-      if (typeof p !== "string") return;
-      const found = patternProblem(p, kind);
-      if (!found) return;
-      const hint = found.suggestion !== void 0 ? ` — did you mean ${quote(found.suggestion)}?` : "";
-      out.push(errorAt(doc, doc.positionOf(`${pointer}/${j}`), `pattern ${quote(p)} at ${describePointer(`${pointer}/${j}`)} can never match: ${found.problem}${hint}`));
-    });
-  };
-  const paths = valueAt(doc.value, "/paths");
-  if (Array.isArray(paths)) {
-    paths.forEach((_, i) => {
-      check2(`/paths/${i}/match`, "path");
-      check2(`/paths/${i}/targets`, "base-branch");
-    });
-  }
-  const define2 = valueAt(doc.value, "/agents/define");
-  if (Array.isArray(define2)) define2.forEach((_, i) => check2(`/agents/define/${i}/branches`, "head-branch"));
-  return out;
-}
-function byPosition(a, b) {
-  return a.file === b.file ? a.line - b.line || a.column - b.column : 0;
-}
-function validatePolicyDocument(doc) {
-  const { value } = doc;
-  if (value === void 0 || value === null) {
-    return [
-      errorAt(
-        doc,
-        { line: 1, column: 1 },
-        'the policy file is empty — expected a mapping of policy keys, starting with "version: 1"'
-      )
-    ];
-  }
-  if (!isPlainObject(value)) {
-    const keys = Object.keys(POLICY_SCHEMA.properties).join(", ");
-    return [errorAt(doc, doc.positionOf(""), `expected a mapping with keys ${keys} at top level, got ${describeValue(value)}`)];
-  }
-  const validate3 = schemaValidator();
-  const errors = validate3(value) ? [] : schemaErrors(doc, validate3.errors ?? []);
-  return [...errors, ...semanticErrors(doc)].sort(byPosition);
-}
-function strings(value, fallback) {
-  return Array.isArray(value) ? value.map(String) : [...fallback];
-}
-function reviewFlowOf(approval) {
-  const flag = (key) => typeof approval[key] === "boolean" ? approval[key] : DEFAULT_REVIEW_FLOW[key];
-  return { request_reviews: flag("request_reviews"), keep_on_update_merge: flag("keep_on_update_merge") };
-}
-function applyDefaults(value) {
-  const obj = (v) => isPlainObject(v) ? v : {};
-  const agents = obj(value["agents"]);
-  const labels = obj(value["labels"]);
-  const define2 = (Array.isArray(agents["define"]) ? agents["define"] : []).map((raw) => {
-    const entry = obj(raw);
-    const id = String(entry["id"]);
-    return {
-      id,
-      name: typeof entry["name"] === "string" ? entry["name"] : id,
-      logins: strings(entry["logins"], []),
-      emails: strings(entry["emails"], []),
-      branches: strings(entry["branches"], []),
-      markers: strings(entry["markers"], [])
-    };
-  });
-  const paths = (Array.isArray(value["paths"]) ? value["paths"] : []).map((raw) => {
-    const entry = obj(raw);
-    const rule = { match: strings(entry["match"], []), action: entry["action"] };
-    if (entry["targets"] !== void 0) rule.targets = strings(entry["targets"], []);
-    if (entry["reason"] !== void 0) rule.reason = String(entry["reason"]);
-    if (isPlainObject(entry["approval"])) rule.approval = requirementFromPolicy(entry["approval"]);
-    return rule;
-  });
-  const labelAgent = labels["agent"];
-  const workflows = obj(value["workflows"]);
-  const deps = obj(value["dependencies"]);
-  const dependencies = {
-    action: typeof deps["action"] === "string" ? deps["action"] : DEFAULT_DEPENDENCY_ACTION
-  };
-  if (isPlainObject(deps["approval"])) dependencies.approval = requirementFromPolicy(deps["approval"]);
-  return {
-    version: POLICY_VERSION,
-    enabled: typeof value["enabled"] === "boolean" ? value["enabled"] : DEFAULT_ENABLED,
-    agents: {
-      builtin: typeof agents["builtin"] === "boolean" ? agents["builtin"] : DEFAULT_BUILTIN_AGENTS,
-      signals: strings(agents["signals"], DEFAULT_SIGNALS),
-      define: define2,
-      ignore: strings(agents["ignore"], []),
-      trusted: (Array.isArray(agents["trusted"]) ? agents["trusted"] : []).flatMap(
-        (t) => typeof t === "string" || typeof t === "number" ? [t] : []
-      ),
-      unknown_bots: typeof agents["unknown_bots"] === "string" ? agents["unknown_bots"] : DEFAULT_UNKNOWN_BOTS,
-      assisted: typeof agents["assisted"] === "string" ? agents["assisted"] : DEFAULT_ASSISTED
-    },
-    labels: {
-      agent: typeof labelAgent === "string" || labelAgent === false ? labelAgent : DEFAULT_AGENT_LABEL,
-      per_agent: typeof labels["per_agent"] === "boolean" ? labels["per_agent"] : DEFAULT_PER_AGENT_LABELS
-    },
-    approval: {
-      ...DEFAULT_REQUIREMENT,
-      teams: [...DEFAULT_REQUIREMENT.teams],
-      users: [...DEFAULT_REQUIREMENT.users],
-      ...requirementFromPolicy(obj(value["approval"]))
-    },
-    reviewFlow: reviewFlowOf(obj(value["approval"])),
-    workflows: {
-      escalation: typeof workflows["escalation"] === "string" ? workflows["escalation"] : DEFAULT_WORKFLOW_ESCALATION
-    },
-    dependencies,
-    paths,
-    default: typeof value["default"] === "string" ? value["default"] : DEFAULT_ACTION
-  };
-}
+
+// src/engine/policy/load.ts
 function loadPolicyLayers(layers) {
   try {
     return loadLayers(layers);
@@ -42842,23 +42865,6 @@ function validatePolicyText(text, file) {
   } catch (error) {
     return [internalError(file, error)];
   }
-}
-function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isPlainObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== void 0).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-function policyHash(policy) {
-  return createHash("sha256").update(canonicalJson(policy)).digest("hex");
-}
-function parseExtends(value, from) {
-  if (!new RegExp(EXTENDS_PATTERN, "u").test(value)) return null;
-  const [repoPart, path5] = value.includes(":") ? [value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)] : [value, from.path];
-  const slash = repoPart.indexOf("/");
-  return slash >= 0 ? { owner: repoPart.slice(0, slash), repo: repoPart.slice(slash + 1), path: path5 } : { owner: from.owner, repo: repoPart, path: path5 };
 }
 
 // src/cli/git.ts
@@ -47943,7 +47949,7 @@ throttling.triggersNotification = triggersNotification;
 var VERSION10 = "4.1.0";
 
 // node_modules/@probot/octokit-plugin-config/dist-src/util/get-config-file.js
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var SUPPORTED_FILE_EXTENSIONS = ["json", "yml", "yaml"];
 async function getConfigFile(octokit, { owner, repo, path: path5, ref }) {
   const fileExtension = path5.split(".").pop().toLowerCase();
@@ -48001,7 +48007,7 @@ async function getConfigFile(octokit, { owner, repo, path: path5, ref }) {
   }
   let config2;
   try {
-    config2 = import_yaml3.default.parse(data, { logLevel: "error" }) || {};
+    config2 = import_yaml5.default.parse(data, { logLevel: "error" }) || {};
   } catch (error) {
     throw new Error(
       `[@probot/octokit-plugin-config] Configuration could not be parsed from ${url} (invalid YAML)`,
@@ -49529,7 +49535,7 @@ var import_bottleneck = __toESM(require_lib(), 1);
 var import_pino_http = __toESM(require_logger(), 1);
 
 // node_modules/probot/lib/manifest-creation.js
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // node_modules/probot/lib/helpers/get-payload.js
 var textDecoder = new TextDecoder("utf-8", { fatal: false });
@@ -49698,6 +49704,14 @@ function decodeButtonApprovals(text, sha) {
 
 // src/github/read-policy.ts
 import { createHash as createHash2 } from "node:crypto";
+
+// src/engine/policy/extends.ts
+function parseExtends(value, from) {
+  if (!new RegExp(EXTENDS_PATTERN, "u").test(value)) return null;
+  const [repoPart, path5] = value.includes(":") ? [value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)] : [value, from.path];
+  const slash = repoPart.indexOf("/");
+  return slash >= 0 ? { owner: repoPart.slice(0, slash), repo: repoPart.slice(slash + 1), path: path5 } : { owner: from.owner, repo: repoPart, path: path5 };
+}
 
 // src/github/queries.ts
 var ACTOR = `__typename login ... on User { databaseId } ... on Bot { databaseId }`;

@@ -3,18 +3,17 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import {
   BUILTIN_DEFAULT_POLICY,
-  MAX_POLICY_VALUES,
   POLICY_PATH,
-  describePointer,
   formatPolicyError,
   loadPolicy,
   loadPolicyLayers,
-  parseExtends,
-  parsePolicyDocument,
-  policyHash,
-  suggest,
   validatePolicyText,
 } from "../src/engine/policy/load.js";
+import { parseExtends } from "../src/engine/policy/extends.js";
+import { policyHash } from "../src/engine/policy/hash.js";
+import { describePointer } from "../src/engine/policy/pointers.js";
+import { suggest } from "../src/engine/policy/wording.js";
+import { MAX_POLICY_VALUES, parsePolicyDocument } from "../src/engine/policy/yaml.js";
 import type { LoadResult } from "../src/engine/policy/load.js";
 import { POLICY_SCHEMA } from "../src/engine/policy/schema.js";
 import type { Policy, PolicyError } from "../src/engine/types.js";

@@ -6,9 +6,11 @@
  * agent can push to must never supply the rules that judge it.
  */
 import { createHash } from "node:crypto";
-import { loadPolicyLayers, parseExtends, parsePolicyDocument, validatePolicyText, POLICY_PATH, type LoadResult } from "../engine/policy/load.js";
+import { loadPolicyLayers, validatePolicyText, POLICY_PATH, type LoadResult } from "../engine/policy/load.js";
 import { BUILTIN_DEFAULT_POLICY } from "../engine/policy/defaults.js";
-import { policyHash } from "../engine/policy/load.js";
+import { parseExtends } from "../engine/policy/extends.js";
+import { policyHash } from "../engine/policy/hash.js";
+import { parsePolicyDocument } from "../engine/policy/yaml.js";
 import type { HeadPolicyCheck, PolicyError, PolicySource, PolicyState } from "../engine/types.js";
 import type { GitHub } from "./client.js";
 import { describeError } from "./client.js";

@@ -21,3 +21,12 @@ export function policyErrorLocation(e: PolicyError): string {
 export function formatPolicyError(e: PolicyError): string {
   return `${escapeText(errorLocation(e.file, e.line, e.column))}: ${escapeText(e.message)}`;
 }
+
+/**
+ * Every error leaves the loader escaped (src/engine/escape.ts): its message quotes the file's text
+ * and its file name comes from `_extends`, and each must stay one line without control or bidi
+ * characters wherever it is shown (terminal, check summary, log line).
+ */
+export function safeError(e: PolicyError): PolicyError {
+  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
+}
