@@ -43319,93 +43319,6 @@ function formatValidateErrors(errors) {
 // src/cli/github-commands.ts
 import { parseArgs } from "node:util";
 
-// src/github/reviewers.ts
-function newLookupCache() {
-  return { permissions: /* @__PURE__ */ new Map(), teams: /* @__PURE__ */ new Map() };
-}
-function latestReviews(reviews) {
-  const byUser = /* @__PURE__ */ new Map();
-  for (const r of reviews) {
-    if (!r.author || r.state === "PENDING") continue;
-    const key = r.author.login.toLowerCase();
-    const prev = byUser.get(key);
-    if (r.state === "COMMENTED" && prev) continue;
-    byUser.set(key, r);
-  }
-  return [...byUser.values()];
-}
-function applicableRequirements(policy, files, baseRef) {
-  return policy.status === "ok" ? requirementsForFiles(policy.policy, files, baseRef) : [];
-}
-var rank2 = (p) => p === "none" ? -1 : PERMISSIONS.indexOf(p);
-async function lookUpPermission(gh, repo, login, cache3) {
-  const key = `${repo.owner}/${repo.repo}#${login.toLowerCase()}`;
-  let p = cache3.permissions.get(key);
-  if (!p) {
-    p = gh.rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login }).then(({ data }) => {
-      const role = data.role_name;
-      if (PERMISSIONS.includes(role)) return role;
-      return PERMISSIONS.includes(data.permission) ? data.permission : "none";
-    }).catch((error) => error.status === 404 ? "none" : null);
-    cache3.permissions.set(key, p);
-  }
-  return p;
-}
-async function isTeamMember(gh, team, login, cache3) {
-  const key = `${team.toLowerCase()}#${login.toLowerCase()}`;
-  let p = cache3.teams.get(key);
-  if (!p) {
-    const [org = "", slug = ""] = team.split("/");
-    p = gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login }).then(({ data }) => data.state === "active").catch((error) => error.status === 404 ? false : null);
-    cache3.teams.set(key, p);
-  }
-  return p;
-}
-function stampClick(click, latest) {
-  const mine = latest.find((r) => r.author?.login.toLowerCase() === click.login.toLowerCase());
-  const seenReview = mine && typeof mine.databaseId === "number" ? { id: mine.databaseId, state: mine.state } : null;
-  return { ...click, seenReview };
-}
-async function qualify(gh, repo, requirements, headSha, candidates, cache3) {
-  const plausible = (c) => c.account.type === "User" && (c.source === "button" || c.state === "APPROVED");
-  const reqs = candidates.some(plausible) ? requirements() : [];
-  const minRank = Math.min(...reqs.map((r) => rank2(r.min_permission)));
-  const maxRank = Math.max(...reqs.map((r) => rank2(r.min_permission)));
-  const teams = [...new Set(reqs.flatMap((r) => r.teams))];
-  const acceptsStale = reqs.some((r) => !r.dismiss_on_push);
-  return Promise.all(
-    candidates.map(async (c) => {
-      const base = {
-        account: c.account,
-        source: c.source,
-        commitSha: c.commitSha,
-        ...c.state ? { state: c.state } : {},
-        ...c.reviewId !== void 0 ? { reviewId: c.reviewId } : {},
-        ...c.seenReview !== void 0 ? { seenReview: c.seenReview } : {}
-      };
-      const couldCount = reqs.length > 0 && plausible(c) && (c.commitSha === headSha || acceptsStale);
-      if (!couldCount) return { ...base, permission: null, teams: null };
-      let permission;
-      let permissionNote;
-      if (c.canPush === true && maxRank <= rank2("write")) permission = "write";
-      else if (c.canPush === false && minRank >= rank2("write")) {
-        permission = "triage";
-        permissionNote = "cannot push to the repository (read or triage permission)";
-      } else permission = await lookUpPermission(gh, repo, c.account.login, cache3);
-      let memberOf = [];
-      for (const team of teams) {
-        const member = await isTeamMember(gh, team, c.account.login, cache3);
-        if (member === null) {
-          memberOf = null;
-          break;
-        }
-        if (member) memberOf.push(team);
-      }
-      return { ...base, permission, ...permissionNote ? { permissionNote } : {}, teams: memberOf };
-    })
-  );
-}
-
 // src/github/client.ts
 function describeError(error) {
   if (error && typeof error === "object") {
@@ -49702,9 +49615,6 @@ function decodeButtonApprovals(text, sha) {
   });
 }
 
-// src/github/read-policy.ts
-import { createHash as createHash2 } from "node:crypto";
-
 // src/engine/policy/extends.ts
 function parseExtends(value, from) {
   if (!new RegExp(EXTENDS_PATTERN, "u").test(value)) return null;
@@ -49822,49 +49732,6 @@ query AgentGatePolicy($owner: String!, $name: String!, $policyPath: String!, $or
 
 // src/github/read-policy.ts
 var MAX_EXTENDS_DEPTH = 5;
-var POLICY_CACHE_MAX = 256;
-var loadedCache = /* @__PURE__ */ new Map();
-var extendsCache = /* @__PURE__ */ new Map();
-var headCheckCache = /* @__PURE__ */ new Map();
-function cacheKey(parts) {
-  const h = createHash2("sha256");
-  for (const p of parts) h.update(String(p.length)).update(":").update(p);
-  return h.digest("base64");
-}
-function deepFreeze2(value) {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze2(v);
-  }
-  return value;
-}
-function memo(cache3, parts, compute) {
-  const key = cacheKey(parts);
-  const hit = cache3.get(key);
-  if (hit !== void 0) {
-    cache3.delete(key);
-    cache3.set(key, hit);
-    return hit;
-  }
-  const value = deepFreeze2(compute());
-  if (cache3.size >= POLICY_CACHE_MAX) cache3.delete(cache3.keys().next().value);
-  cache3.set(key, value);
-  return value;
-}
-function loadLayers2(layers) {
-  return memo(loadedCache, layers.flatMap((l) => [l.file, l.text]), () => loadPolicyLayers(layers));
-}
-function extendsOf(text, file) {
-  return memo(extendsCache, [file, text], () => {
-    try {
-      const parsed = parsePolicyDocument(text, file);
-      return parsed.ok ? parsed.doc.extends ?? null : null;
-    } catch {
-      return null;
-    }
-  });
-}
-var builtinHash = null;
 function fileName(owner, repo, ref, path5) {
   return `${owner}/${repo}@${ref}:${path5}`;
 }
@@ -49882,7 +49749,7 @@ async function readBlob(gh, owner, repo, path5) {
   });
   return result.repository?.object ?? null;
 }
-async function readPolicy(gh, repoBlob, orgBlob) {
+async function readPolicy(gh, repoBlob, orgBlob, policies) {
   let first = repoBlob;
   let kind = "repository";
   let read = blobText(repoBlob.blob, fileName(repoBlob.owner, repoBlob.repo, repoBlob.ref, POLICY_PATH));
@@ -49895,7 +49762,7 @@ async function readPolicy(gh, repoBlob, orgBlob) {
     return {
       status: "ok",
       policy: BUILTIN_DEFAULT_POLICY,
-      hash: builtinHash ??= policyHash(BUILTIN_DEFAULT_POLICY),
+      hash: policies.builtinHash(),
       source: {
         kind: "builtin",
         description: orgBlob?.notFound ? `built-in default (no ${POLICY_PATH} on the default branch; no organization policy could be read: ${orgBlob.notFound})` : `built-in default (no ${POLICY_PATH} on the default branch nor in the organization's .github repository)`
@@ -49910,7 +49777,7 @@ async function readPolicy(gh, repoBlob, orgBlob) {
   let at = { owner: first.owner, path: POLICY_PATH };
   let text = read.text;
   for (let depth = 0; ; depth++) {
-    const ext2 = extendsOf(text, layers[layers.length - 1].file);
+    const ext2 = policies.extendsOf(text, layers[layers.length - 1].file);
     if (!ext2) break;
     const target = parseExtends(ext2, at);
     if (!target) break;
@@ -49935,19 +49802,19 @@ async function readPolicy(gh, repoBlob, orgBlob) {
   if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
   let loaded;
   try {
-    loaded = loadLayers2(layers);
+    loaded = policies.load(layers);
   } catch (error) {
     return { status: "invalid", errors: [{ file: firstFile, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }], source };
   }
   return loaded.ok ? { status: "ok", policy: loaded.policy, hash: loaded.hash, source } : { status: "invalid", errors: loaded.errors, source };
 }
-function checkHeadPolicy(blob, file) {
+function checkHeadPolicy(blob, file, policies) {
   const read = blobText(blob, file);
   if ("missing" in read) return void 0;
   if ("unreadable" in read) return { status: "invalid", errors: [{ file, line: 0, column: 0, message: read.unreadable }] };
   let errors;
   try {
-    errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
+    errors = policies.validate(read.text, file);
   } catch (error) {
     errors = [{ file, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }];
   }
@@ -50000,6 +49867,93 @@ async function readUpdateMerge(gh, input2) {
   const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
   const clicks = run3 ? decodeButtonApprovals(run3.text, from) : [];
   return { facts: { sha: input2.headSha, from, carried: true }, clicks };
+}
+
+// src/github/reviewers.ts
+function newLookupCache() {
+  return { permissions: /* @__PURE__ */ new Map(), teams: /* @__PURE__ */ new Map() };
+}
+function latestReviews(reviews) {
+  const byUser = /* @__PURE__ */ new Map();
+  for (const r of reviews) {
+    if (!r.author || r.state === "PENDING") continue;
+    const key = r.author.login.toLowerCase();
+    const prev = byUser.get(key);
+    if (r.state === "COMMENTED" && prev) continue;
+    byUser.set(key, r);
+  }
+  return [...byUser.values()];
+}
+function applicableRequirements(policy, files, baseRef) {
+  return policy.status === "ok" ? requirementsForFiles(policy.policy, files, baseRef) : [];
+}
+var rank2 = (p) => p === "none" ? -1 : PERMISSIONS.indexOf(p);
+async function lookUpPermission(gh, repo, login, cache3) {
+  const key = `${repo.owner}/${repo.repo}#${login.toLowerCase()}`;
+  let p = cache3.permissions.get(key);
+  if (!p) {
+    p = gh.rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login }).then(({ data }) => {
+      const role = data.role_name;
+      if (PERMISSIONS.includes(role)) return role;
+      return PERMISSIONS.includes(data.permission) ? data.permission : "none";
+    }).catch((error) => error.status === 404 ? "none" : null);
+    cache3.permissions.set(key, p);
+  }
+  return p;
+}
+async function isTeamMember(gh, team, login, cache3) {
+  const key = `${team.toLowerCase()}#${login.toLowerCase()}`;
+  let p = cache3.teams.get(key);
+  if (!p) {
+    const [org = "", slug = ""] = team.split("/");
+    p = gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login }).then(({ data }) => data.state === "active").catch((error) => error.status === 404 ? false : null);
+    cache3.teams.set(key, p);
+  }
+  return p;
+}
+function stampClick(click, latest) {
+  const mine = latest.find((r) => r.author?.login.toLowerCase() === click.login.toLowerCase());
+  const seenReview = mine && typeof mine.databaseId === "number" ? { id: mine.databaseId, state: mine.state } : null;
+  return { ...click, seenReview };
+}
+async function qualify(gh, repo, requirements, headSha, candidates, cache3) {
+  const plausible = (c) => c.account.type === "User" && (c.source === "button" || c.state === "APPROVED");
+  const reqs = candidates.some(plausible) ? requirements() : [];
+  const minRank = Math.min(...reqs.map((r) => rank2(r.min_permission)));
+  const maxRank = Math.max(...reqs.map((r) => rank2(r.min_permission)));
+  const teams = [...new Set(reqs.flatMap((r) => r.teams))];
+  const acceptsStale = reqs.some((r) => !r.dismiss_on_push);
+  return Promise.all(
+    candidates.map(async (c) => {
+      const base = {
+        account: c.account,
+        source: c.source,
+        commitSha: c.commitSha,
+        ...c.state ? { state: c.state } : {},
+        ...c.reviewId !== void 0 ? { reviewId: c.reviewId } : {},
+        ...c.seenReview !== void 0 ? { seenReview: c.seenReview } : {}
+      };
+      const couldCount = reqs.length > 0 && plausible(c) && (c.commitSha === headSha || acceptsStale);
+      if (!couldCount) return { ...base, permission: null, teams: null };
+      let permission;
+      let permissionNote;
+      if (c.canPush === true && maxRank <= rank2("write")) permission = "write";
+      else if (c.canPush === false && minRank >= rank2("write")) {
+        permission = "triage";
+        permissionNote = "cannot push to the repository (read or triage permission)";
+      } else permission = await lookUpPermission(gh, repo, c.account.login, cache3);
+      let memberOf = [];
+      for (const team of teams) {
+        const member = await isTeamMember(gh, team, c.account.login, cache3);
+        if (member === null) {
+          memberOf = null;
+          break;
+        }
+        if (member) memberOf.push(team);
+      }
+      return { ...base, permission, ...permissionNote ? { permissionNote } : {}, teams: memberOf };
+    })
+  );
 }
 
 // src/github/rest-login.ts
@@ -50072,7 +50026,7 @@ async function orgNotFoundReason(gh, owner, orgAccess) {
     return `${repo} is missing, or not among the repositories selected for this installation (add it to the installation so that the organization's policy applies)`;
   return `${repo} is missing, or not in this installation (add it to the installation so that the organization's policy applies)`;
 }
-async function policyFromRead(gh, target, branch, org, orgNotFound, orgAccess) {
+async function policyFromRead(gh, target, branch, org, orgNotFound, context) {
   if (!branch || branch.target?.__typename !== "Commit") {
     return {
       status: "unreadable",
@@ -50080,8 +50034,8 @@ async function policyFromRead(gh, target, branch, org, orgNotFound, orgAccess) {
       source: { kind: "repository", description: `${target.owner}/${target.repo}:${POLICY_PATH}` }
     };
   }
-  const orgBlob = target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, orgAccess) } : {} };
-  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob);
+  const orgBlob = target.repo === ".github" ? null : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, context.orgAccess) } : {} };
+  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob, context.policies);
 }
 
 // src/github/read-pull.ts
@@ -50127,7 +50081,7 @@ async function restFiles(gh, target) {
   const files = await gh.paginate(gh.rest.pulls.listFiles, { owner: target.owner, repo: target.repo, pull_number: target.number, per_page: 100 });
   return files.map((f) => ({ path: f.filename, previousPath: f.previous_filename ?? null, status: f.status }));
 }
-async function readPull(gh, target, fallback, options2 = {}) {
+async function readPull(gh, target, fallback, options2) {
   const cache3 = options2.cache ?? newLookupCache();
   let result;
   let orgNotFound = false;
@@ -50153,7 +50107,7 @@ async function readPull(gh, target, fallback, options2 = {}) {
   const pr = result.repository?.pullRequest;
   if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
   const unverified = [];
-  const policyState2 = options2.policyOverride ?? await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, options2.orgAccess);
+  const policyState2 = options2.policyOverride ?? await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, { policies: options2.policies, ...options2.orgAccess ? { orgAccess: options2.orgAccess } : {} });
   let commits = pr.commits.nodes.map((n) => n.commit);
   let files = [];
   let reviews = [];
@@ -50213,7 +50167,7 @@ async function readPull(gh, target, fallback, options2 = {}) {
   const associated = head?.associatedPullRequests;
   if (associated && associated.totalCount > associated.nodes.length)
     unverified.push(`${associated.totalCount} pull requests are associated with the head commit; only ${associated.nodes.length} could be listed, so an open pull request with the same head (whose stricter decision this check must carry) may have been missed. Close the extra pull requests, then re-run.`);
-  const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed") ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`) : void 0;
+  const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed") ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`, options2.policies) : void 0;
   const commitList = commits.map(commitFacts);
   const updateMerge = policyState2.status === "ok" && (policyState2.policy.reviewFlow?.keep_on_update_merge ?? false) ? await readUpdateMerge(gh, {
     owner: target.owner,
@@ -50339,6 +50293,72 @@ function unreadSnapshot(target, fb, why) {
   };
 }
 
+// src/github/policy-cache.ts
+import { createHash as createHash2 } from "node:crypto";
+var POLICY_CACHE_MAX = 256;
+function cacheKey(parts) {
+  const h = createHash2("sha256");
+  for (const p of parts) h.update(String(p.length)).update(":").update(p);
+  return h.digest("base64");
+}
+function deepFreeze2(value) {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze2(v);
+  }
+  return value;
+}
+function memo(cache3, max, parts, compute) {
+  const key = cacheKey(parts);
+  const hit = cache3.get(key);
+  if (hit !== void 0) {
+    cache3.delete(key);
+    cache3.set(key, hit);
+    return hit;
+  }
+  const value = deepFreeze2(compute());
+  if (cache3.size >= max) cache3.delete(cache3.keys().next().value);
+  cache3.set(key, value);
+  return value;
+}
+var PolicyCache = class {
+  constructor(max = POLICY_CACHE_MAX) {
+    this.max = max;
+  }
+  max;
+  loaded = /* @__PURE__ */ new Map();
+  extendsValues = /* @__PURE__ */ new Map();
+  headChecks = /* @__PURE__ */ new Map();
+  builtin = null;
+  /** `loadPolicyLayers`, one shared (frozen) result per distinct input. Throws what the loader throws. */
+  load(layers) {
+    return memo(this.loaded, this.max, layers.flatMap((l) => [l.file, l.text]), () => loadPolicyLayers(layers));
+  }
+  /** The `_extends` value of a policy text, or null (none, or a parse error reported by the load). */
+  extendsOf(text, file) {
+    return memo(this.extendsValues, this.max, [file, text], () => {
+      try {
+        const parsed = parsePolicyDocument(text, file);
+        return parsed.ok ? parsed.doc.extends ?? null : null;
+      } catch {
+        return null;
+      }
+    });
+  }
+  /** The errors of the PR head's copy of the policy (`validatePolicyText`), per file and text. Throws what it throws. */
+  validate(text, file) {
+    return memo(this.headChecks, this.max, [file, text], () => validatePolicyText(text, file));
+  }
+  /** The built-in default policy's hash, computed once. */
+  builtinHash() {
+    return this.builtin ??= policyHash(BUILTIN_DEFAULT_POLICY);
+  }
+  /** Entries held, per cache (for tests of the bound). */
+  get size() {
+    return { loaded: this.loaded.size, extends: this.extendsValues.size, headChecks: this.headChecks.size };
+  }
+};
+
 // src/cli/simulate.ts
 function parseRepoArg(value) {
   const m2 = value ? /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(value) : null;
@@ -50365,9 +50385,12 @@ async function defaultBranchOf(gh, repo) {
     throw new GitHubCliError(`cannot read repository ${repo.owner}/${repo.repo} (${describeError(error)})`);
   }
 }
-async function simulatePull(gh, target, policy, cache3) {
+function newReadCaches() {
+  return { cache: newLookupCache(), policies: new PolicyCache() };
+}
+async function simulatePull(gh, target, policy, caches) {
   const fallback = { title: "", body: "", author: null, headRef: "", headSha: "", baseRef: "", labels: [], url: "", state: "OPEN" };
-  const snapshot = await readPull(gh, target, fallback, { cache: cache3, ...policy ? { policyOverride: policy } : {} });
+  const snapshot = await readPull(gh, target, fallback, { ...caches, ...policy ? { policyOverride: policy } : {} });
   const decision = decide({ facts: snapshot.facts, policy: snapshot.policy, approvals: snapshot.approvals, ...snapshot.headPolicy ? { headPolicy: snapshot.headPolicy } : {} });
   return { snapshot, decision };
 }
@@ -50394,12 +50417,12 @@ async function listPulls(gh, repo, state, last) {
 }
 async function runBacktest(input2) {
   const pulls = await listPulls(input2.gh, input2.repo, input2.state, input2.last);
-  const cache3 = newLookupCache();
+  const caches = newReadCaches();
   const rows = [];
   for (const [i, p] of pulls.entries()) {
     const target = { ...input2.repo, number: p.number, defaultBranch: input2.defaultBranch, appId: input2.appId };
-    const current = await simulatePull(input2.gh, target, void 0, cache3);
-    const candidate = await simulatePull(input2.gh, target, input2.candidate, cache3);
+    const current = await simulatePull(input2.gh, target, void 0, caches);
+    const candidate = await simulatePull(input2.gh, target, input2.candidate, caches);
     const from = current.decision.conclusion;
     const to = candidate.decision.conclusion;
     rows.push({
@@ -50545,7 +50568,7 @@ async function simulateCommand(args, io) {
   }
   const { gh } = cliGitHub({ env: io.env, ...io.ghToken ? { ghToken: io.ghToken } : {} });
   const defaultBranch = await defaultBranchOf(gh, repo);
-  const { snapshot, decision } = await simulatePull(gh, { ...repo, number, defaultBranch, appId }, candidate, newLookupCache());
+  const { snapshot, decision } = await simulatePull(gh, { ...repo, number, defaultBranch, appId }, candidate, newReadCaches());
   const notes = [`Simulated pull request ${repo.owner}/${repo.repo}#${number} (${snapshot.state.toLowerCase()}), head ${decision.headSha.slice(0, 12)}, policy ${snapshot.policy.source.description}.`];
   if (appId === 0) notes.push("Approve-button clicks were not read (no --app-id / AGENT_GATE_APP_ID): only reviews count here.");
   if (snapshot.twins.length > 0) notes.push(`Other open pull requests share this head commit (${snapshot.twins.map((n) => `#${n}`).join(", ")}): the app's check carries the strictest of their decisions.`);

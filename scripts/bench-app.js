@@ -370,7 +370,7 @@ async function querySpacing(h, rows) {
   try {
     const { Probot } = await import("probot");
     const lib = (p) => import(pathToFileURL(join(root, "lib", "github", p)).href);
-    const { createAppOctokit, withUnspacedQueries } = await lib("octokit.js");
+    const { createAppOctokit, QueryOctokits, withUnspacedQueries } = await lib("octokit.js");
     const { newRequestCounts } = await lib("client.js");
     fake.state.addRepo("spacing/r", { files: { "README.md": "x\n" } });
     const installationId = fake.state.installationFor("spacing").id;
@@ -378,7 +378,7 @@ async function querySpacing(h, rows) {
     const appOctokit = await probot.auth();
     // What Probot's webhook transform does for each event (octokit-auth-probot, "event-octokit").
     const gh = await appOctokit.auth({ type: "event-octokit", event: { id: "bench", name: "pull_request", payload: { action: "opened", installation: { id: installationId } } } });
-    const reads = await withUnspacedQueries(gh, newRequestCounts());
+    const reads = await withUnspacedQueries(new QueryOctokits(), gh, newRequestCounts());
     const query = "query Repo($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { name } }";
     await gh.rest.repos.get({ owner: "spacing", repo: "r" }); // the installation token, minted once, outside the timings
     const rate = async (n, send) => {

@@ -15,6 +15,7 @@ import { renderCheck } from "../src/engine/render.js";
 import type { ApprovalFacts, CommitFacts, Decision, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { decodeButtonApprovals, encodeButtonApprovals, withButtonApprovals } from "../src/github/button-approvals.js";
 import { readPolicy } from "../src/github/read-policy.js";
+import { PolicyCache } from "../src/github/policy-cache.js";
 import { defaultBranchPolicyExpression, partialData, readPull } from "../src/github/read-pull.js";
 import type { GitHub } from "../src/github/client.js";
 import { HEAD, OLD, agentPull, approval, commit, human, humanPull, ok } from "./helpers/decision-fixtures.js";
@@ -130,14 +131,14 @@ describe("policy source (readPolicy): default branch, org fallback only without 
   const orgBlob = (b: ReturnType<typeof blob> | null) => ({ owner: "acme", repo: ".github", ref: "HEAD", blob: b });
 
   it("the org file applies only when the repository has none", async () => {
-    const repoStrict = await readPolicy(noNetwork, repoBlob(blob("version: 1\ndefault: block\n")), orgBlob(blob("version: 1\nenabled: false\n")));
+    const repoStrict = await readPolicy(noNetwork, repoBlob(blob("version: 1\ndefault: block\n")), orgBlob(blob("version: 1\nenabled: false\n")), new PolicyCache());
     expect(repoStrict).toMatchObject({ status: "ok", source: { kind: "repository" }, policy: { default: "block", enabled: true } });
-    const fromOrg = await readPolicy(noNetwork, repoBlob(null), orgBlob(blob("version: 1\ndefault: block\n")));
+    const fromOrg = await readPolicy(noNetwork, repoBlob(null), orgBlob(blob("version: 1\ndefault: block\n")), new PolicyCache());
     expect(fromOrg).toMatchObject({ status: "ok", source: { kind: "organization" }, policy: { default: "block" } });
   });
 
   it("an invalid repository file is not replaced by the org's (or the built-in) policy", async () => {
-    const s = await readPolicy(noNetwork, repoBlob(blob("version: 1\ndefault: alow\n")), orgBlob(blob("version: 1\nenabled: false\n")));
+    const s = await readPolicy(noNetwork, repoBlob(blob("version: 1\ndefault: alow\n")), orgBlob(blob("version: 1\nenabled: false\n")), new PolicyCache());
     expect(s.status).toBe("invalid");
   });
 
@@ -147,7 +148,7 @@ describe("policy source (readPolicy): default branch, org fallback only without 
       { __typename: "Blob", text: null, isTruncated: false, oid: "1" },
       { __typename: "Tree", oid: "1" },
     ]) {
-      const s = await readPolicy(noNetwork, repoBlob(b as ReturnType<typeof blob>), orgBlob(blob("version: 1\nenabled: false\n")));
+      const s = await readPolicy(noNetwork, repoBlob(b as ReturnType<typeof blob>), orgBlob(blob("version: 1\nenabled: false\n")), new PolicyCache());
       expect(s.status).toBe("unreadable");
       expect(run(agentPull(["src/a.ts"]), s, [approval("alice")]).conclusion).toBe("failure");
     }
@@ -155,17 +156,17 @@ describe("policy source (readPolicy): default branch, org fallback only without 
 
   it("an `_extends` that cannot be read fails closed (missing, erroring, or looping)", async () => {
     const missing = { graphql: async () => ({ repository: null }) } as unknown as GitHub;
-    const s1 = await readPolicy(missing, repoBlob(blob("version: 1\n_extends: agent-owned/evil\n")), null);
+    const s1 = await readPolicy(missing, repoBlob(blob("version: 1\n_extends: agent-owned/evil\n")), null, new PolicyCache());
     expect(s1).toMatchObject({ status: "unreadable" });
     const erroring = {
       graphql: async () => {
         throw Object.assign(new Error("Server Error"), { status: 502 });
       },
     } as unknown as GitHub;
-    const s2 = await readPolicy(erroring, repoBlob(blob("version: 1\n_extends: shared\n")), null);
+    const s2 = await readPolicy(erroring, repoBlob(blob("version: 1\n_extends: shared\n")), null, new PolicyCache());
     expect(s2).toMatchObject({ status: "unreadable" });
     const looping = { graphql: async () => ({ repository: { object: blob("version: 1\n_extends: acme/api\n") } }) } as unknown as GitHub;
-    const s3 = await readPolicy(looping, repoBlob(blob("version: 1\n_extends: acme/api\n")), null);
+    const s3 = await readPolicy(looping, repoBlob(blob("version: 1\n_extends: acme/api\n")), null, new PolicyCache());
     expect(s3).toMatchObject({ status: "unreadable" });
     for (const s of [s1, s2, s3]) expect(run(agentPull(["src/a.ts"]), s, [approval("alice")]).conclusion).toBe("failure");
   });
@@ -178,7 +179,7 @@ describe("policy source (readPolicy): default branch, org fallback only without 
         return { repository: { object: blob("version: 1\ndefault: allow\nenabled: false\n") } };
       },
     } as unknown as GitHub;
-    const s = await readPolicy(gh, repoBlob(blob("version: 1\n_extends: shared:base.yml\nenabled: true\n")), null);
+    const s = await readPolicy(gh, repoBlob(blob("version: 1\n_extends: shared:base.yml\nenabled: true\n")), null, new PolicyCache());
     expect(seen).toEqual(["acme/shared HEAD:base.yml"]);
     expect(s).toMatchObject({ status: "ok", policy: { enabled: true, default: "allow" } });
   });
@@ -218,11 +219,11 @@ describe("twins past the listing window (readPull)", () => {
   const open = (n: number) => ({ number: n, state: "OPEN", headRefOid: HEAD });
 
   it("every listed open twin is returned; when GitHub has more than it listed, the PR fails closed", async () => {
-    const complete = await readPull(ghWithAssociated(3, [open(1), open(2), open(3)]), target, fallback);
+    const complete = await readPull(ghWithAssociated(3, [open(1), open(2), open(3)]), target, fallback, { policies: new PolicyCache() });
     expect(complete.twins).toEqual([2, 3]);
     expect(complete.facts.unverified).toEqual([]);
     const decoys = Array.from({ length: 100 }, (_, i) => open(i + 1));
-    const cut = await readPull(ghWithAssociated(101, decoys), target, fallback);
+    const cut = await readPull(ghWithAssociated(101, decoys), target, fallback, { policies: new PolicyCache() });
     expect(cut.facts.unverified.join(" ")).toMatch(/101 pull requests are associated with the head commit/);
     const d = decide({ facts: cut.facts, policy: cut.policy, approvals: [approval("alice")] });
     expect(d.conclusion).toBe("failure");
@@ -233,7 +234,7 @@ describe("the commit read as the head is the PR's head (issue 8 point 10)", () =
   const target = { owner: "acme", repo: "api", number: 1, defaultBranch: "main", appId: 1 };
   const fallback = { title: "", body: "", author: null, headRef: "", headSha: HEAD, baseRef: "main", labels: [], url: "", state: "OPEN" };
   it("a head commit other than headRefOid fails closed, and no stored click is read from its check", async () => {
-    const s = await readPull(ghWithAssociatedHead(OLD), target, fallback);
+    const s = await readPull(ghWithAssociatedHead(OLD), target, fallback, { policies: new PolicyCache() });
     expect(s.facts.unverified.join(" ")).toMatch(/is not the pull request's head/);
     expect(s.buttonApprovals).toEqual([]);
     expect(decide({ facts: s.facts, policy: s.policy, approvals: [approval("alice")] }).conclusion).toBe("failure");

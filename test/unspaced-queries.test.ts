@@ -8,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Probot } from "probot";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github/index.js";
 import { countingOctokit, newRequestCounts, type GitHub } from "../src/github/client.js";
-import { createAppOctokit, reuseEventOctokits, withUnspacedQueries, type AuthStrategyForTests } from "../src/github/octokit.js";
+import { createAppOctokit, QueryOctokits, reuseEventOctokits, withUnspacedQueries, type AuthStrategyForTests } from "../src/github/octokit.js";
 
 let fake: FakeGitHub;
 let appOctokit: GitHub;
 const ids: Record<string, number> = {};
+/** The query Octokits, as one app instance holds them (AppState.queryOctokits). */
+const queries = new QueryOctokits();
 
 const REPO_QUERY = "query Repo($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { name } }";
 
@@ -40,7 +42,7 @@ describe("withUnspacedQueries", () => {
     const created: number[] = [];
     const onCreate = (_: GitHub, id: number) => created.push(id);
     const [a, b] = [await eventOctokit("acme"), await eventOctokit("beta")];
-    const reads = await Promise.all([a, a, b].map((gh) => withUnspacedQueries(gh, newRequestCounts(), onCreate)));
+    const reads = await Promise.all([a, a, b].map((gh) => withUnspacedQueries(queries, gh, newRequestCounts(), onCreate)));
     expect(created.sort()).toEqual([ids.acme, ids.beta].sort());
     const sawQuery: string[] = [];
     const stop = { on: true };
@@ -55,7 +57,7 @@ describe("withUnspacedQueries", () => {
 
   it("does not space queries 1 s apart (production throttle), while the event Octokit still does", async () => {
     const gh = await eventOctokit("beta");
-    const reads = await withUnspacedQueries(gh, newRequestCounts());
+    const reads = await withUnspacedQueries(queries, gh, newRequestCounts());
     const time = async (octokit: GitHub) => {
       const t = performance.now();
       for (let i = 0; i < 3; i++) await octokit.graphql(REPO_QUERY, { owner: "beta", name: "r" });
@@ -68,7 +70,7 @@ describe("withUnspacedQueries", () => {
 
   it("sends a GraphQL mutation through the event Octokit (spaced like any write)", async () => {
     const gh = await eventOctokit("acme");
-    const reads = await withUnspacedQueries(gh, newRequestCounts());
+    const reads = await withUnspacedQueries(queries, gh, newRequestCounts());
     const seen: string[] = [];
     let on = true;
     gh.hook.before("request", (o) => void (on && seen.push(String(o.url))));
@@ -135,7 +137,7 @@ describe("event Octokits (Probot's per-delivery Octokit), reused per installatio
     await Promise.all(
       counts.map(async (c, i) => {
         const view = countingOctokit(gh, c);
-        const reads = await withUnspacedQueries(view, c);
+        const reads = await withUnspacedQueries(queries, view, c);
         await Promise.all(Array.from({ length: i + 1 }, () => reads.graphql(REPO_QUERY, { owner: "acme", name: "r" })));
         await Promise.all(Array.from({ length: 3 - i }, () => view.rest.repos.get({ owner: "acme", repo: "r" })));
       }),

@@ -10,9 +10,8 @@
 import { CONCLUSION_SEVERITY } from "../engine/decide.js";
 import type { Conclusion, PolicyState } from "../engine/types.js";
 import { describeError, type GitHub } from "../github/client.js";
-import { newLookupCache } from "../github/reviewers.js";
 import { GitHubCliError } from "./github.js";
-import { simulatePull, type RepoArg } from "./simulate.js";
+import { newReadCaches, simulatePull, type RepoArg } from "./simulate.js";
 
 export type PullStateFilter = "open" | "closed" | "all";
 
@@ -73,12 +72,12 @@ export interface BacktestInput {
 
 export async function runBacktest(input: BacktestInput): Promise<BacktestResult> {
   const pulls = await listPulls(input.gh, input.repo, input.state, input.last);
-  const cache = newLookupCache();
+  const caches = newReadCaches();
   const rows: BacktestRow[] = [];
   for (const [i, p] of pulls.entries()) {
     const target = { ...input.repo, number: p.number, defaultBranch: input.defaultBranch, appId: input.appId };
-    const current = await simulatePull(input.gh, target, undefined, cache);
-    const candidate = await simulatePull(input.gh, target, input.candidate, cache);
+    const current = await simulatePull(input.gh, target, undefined, caches);
+    const candidate = await simulatePull(input.gh, target, input.candidate, caches);
     const from = current.decision.conclusion;
     const to = candidate.decision.conclusion;
     rows.push({

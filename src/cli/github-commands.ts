@@ -5,11 +5,10 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { POLICY_PATH } from "../engine/names.js";
 import { renderCheck, renderJson, renderText } from "../engine/render.js";
-import { newLookupCache } from "../github/reviewers.js";
 import { renderBacktestText, runBacktest, strictestCandidate, type PullStateFilter } from "./backtest.js";
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, exitCodeFor } from "./exit-codes.js";
 import { cliGitHub, GitHubCliError } from "./github.js";
-import { candidatePolicy, defaultBranchOf, parseRepoArg, simulatePull } from "./simulate.js";
+import { candidatePolicy, defaultBranchOf, newReadCaches, parseRepoArg, simulatePull } from "./simulate.js";
 import { formatValidateErrors } from "./validate.js";
 
 export interface GitHubCommandIo {
@@ -120,7 +119,7 @@ export async function simulateCommand(args: string[], io: GitHubCommandIo): Prom
   }
   const { gh } = cliGitHub({ env: io.env, ...(io.ghToken ? { ghToken: io.ghToken } : {}) });
   const defaultBranch = await defaultBranchOf(gh, repo);
-  const { snapshot, decision } = await simulatePull(gh, { ...repo, number, defaultBranch, appId }, candidate, newLookupCache());
+  const { snapshot, decision } = await simulatePull(gh, { ...repo, number, defaultBranch, appId }, candidate, newReadCaches());
   const notes = [`Simulated pull request ${repo.owner}/${repo.repo}#${number} (${snapshot.state.toLowerCase()}), head ${decision.headSha.slice(0, 12)}, policy ${snapshot.policy.source.description}.`];
   if (appId === 0) notes.push("Approve-button clicks were not read (no --app-id / AGENT_GATE_APP_ID): only reviews count here.");
   if (snapshot.twins.length > 0) notes.push(`Other open pull requests share this head commit (${snapshot.twins.map((n) => `#${n}`).join(", ")}): the app's check carries the strictest of their decisions.`);

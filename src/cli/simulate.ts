@@ -10,8 +10,9 @@ import { decide } from "../engine/decide.js";
 import { loadPolicy } from "../engine/policy/load.js";
 import type { Decision, PolicyState } from "../engine/types.js";
 import { describeError, type GitHub } from "../github/client.js";
-import { readPull, type PullSnapshot } from "../github/read-pull.js";
-import type { LookupCache } from "../github/reviewers.js";
+import { readPull, type PullSnapshot, type ReadOptions } from "../github/read-pull.js";
+import { PolicyCache } from "../github/policy-cache.js";
+import { newLookupCache } from "../github/reviewers.js";
 import { GitHubCliError } from "./github.js";
 
 export interface RepoArg {
@@ -56,10 +57,17 @@ export interface SimulateTarget extends RepoArg {
   appId: number;
 }
 
+/** What the CLI's reads share within one command: reviewer look-ups and parsed policies (the command owns them). */
+export type ReadCaches = Required<Pick<ReadOptions, "cache" | "policies">>;
+
+export function newReadCaches(): ReadCaches {
+  return { cache: newLookupCache(), policies: new PolicyCache() };
+}
+
 /** Read one PR as the app does (optionally under a candidate policy) and decide it. */
-export async function simulatePull(gh: GitHub, target: SimulateTarget, policy: PolicyState | undefined, cache: LookupCache): Promise<{ snapshot: PullSnapshot; decision: Decision }> {
+export async function simulatePull(gh: GitHub, target: SimulateTarget, policy: PolicyState | undefined, caches: ReadCaches): Promise<{ snapshot: PullSnapshot; decision: Decision }> {
   const fallback = { title: "", body: "", author: null, headRef: "", headSha: "", baseRef: "", labels: [], url: "", state: "OPEN" };
-  const snapshot = await readPull(gh, target, fallback, { cache, ...(policy ? { policyOverride: policy } : {}) });
+  const snapshot = await readPull(gh, target, fallback, { ...caches, ...(policy ? { policyOverride: policy } : {}) });
   const decision = decide({ facts: snapshot.facts, policy: snapshot.policy, approvals: snapshot.approvals, ...(snapshot.headPolicy ? { headPolicy: snapshot.headPolicy } : {}) });
   return { snapshot, decision };
 }

@@ -179,16 +179,39 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env, shared: S
   }) as typeof ProbotOctokit;
 }
 
-/**
- * The `write` group of query Octokits: no spacing, no concurrency cap of its own. A local group even
- * with REDIS_URL: it imposes nothing to share across replicas, while plugin-throttling's clustered
- * groups still apply to queries (`global`: at most 10 concurrent requests per installation).
- */
-let queryGroup: LocalGroup | null = null;
-
 /** Installation Octokits for GraphQL queries, per app Octokit (so per Probot app), at most this many each (see MAX_EVENT_OCTOKITS). */
 export const MAX_QUERY_OCTOKITS = 100;
-const queryOctokits = new WeakMap<object, Map<number, GitHub>>();
+
+/**
+ * The query Octokits (`withUnspacedQueries`) and their `write` group: explicit state, owned by the
+ * app instance (AppState) and passed in. The group has no spacing and no concurrency cap of its own;
+ * it is a local group even with REDIS_URL: it imposes nothing to share across replicas, while
+ * plugin-throttling's clustered groups still apply to queries (`global`: at most 10 concurrent
+ * requests per installation). The Octokits are kept per app Octokit (WeakMap: they go with it), in a
+ * least-recently-used map of at most `max` installations each.
+ */
+export class QueryOctokits {
+  readonly group = new LocalGroup({ maxConcurrent: null, minTime: 0 });
+  private readonly byApp = new WeakMap<object, Map<number, GitHub>>();
+
+  constructor(private readonly max = MAX_QUERY_OCTOKITS) {}
+
+  /** The installation's query Octokit, built by `build` on first use; most recently used last. */
+  get(appOctokit: object, installationId: number, build: () => GitHub): GitHub {
+    let lru = this.byApp.get(appOctokit);
+    if (!lru) this.byApp.set(appOctokit, (lru = new Map()));
+    const hit = lru.get(installationId);
+    if (hit) {
+      lru.delete(installationId);
+      lru.set(installationId, hit);
+      return hit;
+    }
+    const made = build();
+    lru.set(installationId, made);
+    if (lru.size > this.max) lru.delete(lru.keys().next().value!);
+    return made;
+  }
+}
 
 interface FactoryOptions {
   octokit: GitHub;
@@ -204,31 +227,22 @@ interface FactoryOptions {
  * with a `write` group without `minTime`. Kept in a bounded LRU. Null when `gh` is not an installation
  * Octokit of a GitHub App (token auth, unauthenticated).
  */
-async function queryOctokitFor(gh: GitHub, onCreate: (octokit: GitHub, installationId: number) => void): Promise<GitHub | null> {
+async function queryOctokitFor(queries: QueryOctokits, gh: GitHub, onCreate: (octokit: GitHub, installationId: number) => void): Promise<GitHub | null> {
   const auth = gh.auth as (options: Record<string, unknown>) => Promise<unknown>;
   const result = await auth({
     type: "installation",
     factory: ({ octokit, octokitOptions, installationId }: FactoryOptions): GitHub | null => {
       if (!octokit || !installationId) return null;
-      let lru = queryOctokits.get(octokit);
-      if (!lru) queryOctokits.set(octokit, (lru = new Map()));
-      const hit = lru.get(installationId);
-      if (hit) {
-        lru.delete(installationId); // most recently used last
-        lru.set(installationId, hit);
-        return hit;
-      }
-      queryGroup ??= new LocalGroup({ maxConcurrent: null, minTime: 0 });
-      const Octokit = octokit.constructor as new (options: Record<string, unknown>) => GitHub;
-      const made = new Octokit({
-        ...octokitOptions,
-        throttle: { ...octokitOptions.throttle, write: queryGroup },
-        auth: { ...octokitOptions.auth, installationId },
+      return queries.get(octokit, installationId, () => {
+        const Octokit = octokit.constructor as new (options: Record<string, unknown>) => GitHub;
+        const made = new Octokit({
+          ...octokitOptions,
+          throttle: { ...octokitOptions.throttle, write: queries.group },
+          auth: { ...octokitOptions.auth, installationId },
+        });
+        onCreate(made, installationId);
+        return made;
       });
-      lru.set(installationId, made);
-      if (lru.size > MAX_QUERY_OCTOKITS) lru.delete(lru.keys().next().value!);
-      onCreate(made, installationId);
-      return made;
     },
   });
   return result && typeof (result as Partial<GitHub>).graphql === "function" ? (result as GitHub) : null;
@@ -242,10 +256,16 @@ const MUTATION = /^\s*mutation\b/;
  * comment). Each query counts in `counter` (the evaluation's counts: `countingOctokit` in
  * src/github/client.ts, which concurrent evaluations of the installation each have their own of).
  * A mutation still goes through `gh`.
- * `onCreate` sees each query Octokit once, when it is built (e.g. to instrument it for metrics).
+ * `queries` keeps the query Octokits (the app's, in AppState); `onCreate` sees each query Octokit once,
+ * when it is built (e.g. to instrument it for metrics).
  */
-export async function withUnspacedQueries(gh: GitHub, counter: RequestCounts, onCreate: (octokit: GitHub, installationId: number) => void = () => {}): Promise<GitHub> {
-  const shared = await queryOctokitFor(gh, onCreate);
+export async function withUnspacedQueries(
+  queries: QueryOctokits,
+  gh: GitHub,
+  counter: RequestCounts,
+  onCreate: (octokit: GitHub, installationId: number) => void = () => {},
+): Promise<GitHub> {
+  const shared = await queryOctokitFor(queries, gh, onCreate);
   if (!shared) return gh;
   const counted = countingOctokit(shared, counter).graphql;
   const graphql = Object.assign(

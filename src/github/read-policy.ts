@@ -5,15 +5,13 @@
  * (`AgentGatePull`); only `_extends` costs extra requests. Never the PR head or base: a branch an
  * agent can push to must never supply the rules that judge it.
  */
-import { createHash } from "node:crypto";
-import { loadPolicyLayers, validatePolicyText, POLICY_PATH, type LoadResult } from "../engine/policy/load.js";
+import { POLICY_PATH, type LoadResult } from "../engine/policy/load.js";
 import { BUILTIN_DEFAULT_POLICY } from "../engine/policy/defaults.js";
 import { parseExtends } from "../engine/policy/extends.js";
-import { policyHash } from "../engine/policy/hash.js";
-import { parsePolicyDocument } from "../engine/policy/yaml.js";
 import type { HeadPolicyCheck, PolicyError, PolicySource, PolicyState } from "../engine/types.js";
 import type { GitHub } from "./client.js";
 import { describeError } from "./client.js";
+import type { PolicyCache, PolicyLayer } from "./policy-cache.js";
 import { BLOB_QUERY, type GqlBlob } from "./queries.js";
 
 /** Probot's config plugin stops following `_extends` chains too; a loop must not hang an evaluation. */
@@ -32,70 +30,6 @@ export interface FirstBlob {
    */
   notFound?: string;
 }
-
-type Layer = { text: string; file: string };
-
-/**
- * Parsed policies by (file names + texts), least recently used first out. The engine caches each
- * policy's compiled path matchers and detection config in WeakMaps keyed by the Policy OBJECT
- * (src/engine/match.ts, detect.ts), so handing it a freshly parsed object per event would re-parse the
- * YAML, re-validate it and recompile everything on every webhook (≈ 1 ms for examples/monorepo-teams.yml
- * before compiling). Loading is a pure function of the texts and file names, so the same inputs may
- * share one result; the blobs themselves are still read on every evaluation (no GitHub answer is
- * cached, nor any decision).
- */
-const POLICY_CACHE_MAX = 256;
-const loadedCache = new Map<string, LoadResult>();
-const extendsCache = new Map<string, string | null>();
-const headCheckCache = new Map<string, PolicyError[]>();
-
-function cacheKey(parts: readonly string[]): string {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(String(p.length)).update(":").update(p);
-  return h.digest("base64");
-}
-
-/** Cached results are shared by every later event: frozen, so a mutation anywhere throws instead of leaking. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
-function memo<T>(cache: Map<string, T>, parts: readonly string[], compute: () => T): T {
-  const key = cacheKey(parts);
-  const hit = cache.get(key);
-  if (hit !== undefined) {
-    cache.delete(key); // re-insert: Map order is the LRU order
-    cache.set(key, hit);
-    return hit;
-  }
-  const value = deepFreeze(compute());
-  if (cache.size >= POLICY_CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-  return value;
-}
-
-/** `loadPolicyLayers`, one shared result per distinct input (see `loadedCache`). */
-function loadLayers(layers: readonly Layer[]): LoadResult {
-  return memo(loadedCache, layers.flatMap((l) => [l.file, l.text]), () => loadPolicyLayers(layers));
-}
-
-/** The `_extends` value of a policy text, or null (none, or a parse error reported by the load). */
-function extendsOf(text: string, file: string): string | null {
-  return memo(extendsCache, [file, text], () => {
-    try {
-      const parsed = parsePolicyDocument(text, file);
-      return parsed.ok ? (parsed.doc.extends ?? null) : null;
-    } catch {
-      return null; // the load below meets the same fault and reports it as an invalid policy
-    }
-  });
-}
-
-let builtinHash: string | null = null;
 
 function fileName(owner: string, repo: string, ref: string, path: string): string {
   return `${owner}/${repo}@${ref}:${path}`;
@@ -118,8 +52,11 @@ async function readBlob(gh: GitHub, owner: string, repo: string, path: string): 
   return result.repository?.object ?? null;
 }
 
-/** Build the policy state from the repository's and the organisation's blobs (either may be absent). */
-export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: FirstBlob | null): Promise<PolicyState> {
+/**
+ * Build the policy state from the repository's and the organisation's blobs (either may be absent).
+ * `policies` holds the parsed results (./policy-cache.ts): the same texts give the same frozen Policy.
+ */
+export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: FirstBlob | null, policies: PolicyCache): Promise<PolicyState> {
   let first = repoBlob;
   let kind: PolicySource["kind"] = "repository";
   let read = blobText(repoBlob.blob, fileName(repoBlob.owner, repoBlob.repo, repoBlob.ref, POLICY_PATH));
@@ -132,7 +69,7 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
     return {
       status: "ok",
       policy: BUILTIN_DEFAULT_POLICY,
-      hash: (builtinHash ??= policyHash(BUILTIN_DEFAULT_POLICY)),
+      hash: policies.builtinHash(),
       source: {
         kind: "builtin",
         description: orgBlob?.notFound
@@ -145,12 +82,12 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
   const source: PolicySource = { kind, description: firstFile };
   if ("unreadable" in read) return { status: "unreadable", reason: read.unreadable, source };
 
-  const layers: Layer[] = [{ text: read.text, file: firstFile }];
+  const layers: PolicyLayer[] = [{ text: read.text, file: firstFile }];
   const extended: string[] = [];
   let at = { owner: first.owner, path: POLICY_PATH };
   let text = read.text;
   for (let depth = 0; ; depth++) {
-    const ext = extendsOf(text, layers[layers.length - 1]!.file);
+    const ext = policies.extendsOf(text, layers[layers.length - 1]!.file);
     if (!ext) break; // a parse error is reported by loadPolicyLayers with its position
     const target = parseExtends(ext, at);
     if (!target) break; // an invalid `_extends` value is a schema error, reported with its position
@@ -175,7 +112,7 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
   if (extended.length > 0) source.description = `${firstFile} (extends ${extended.join(", extends ")})`;
   let loaded: LoadResult;
   try {
-    loaded = loadLayers(layers);
+    loaded = policies.load(layers);
   } catch (error) {
     // SPEC §4.0 / issue 8 point 18: a policy the loader cannot even judge is a broken policy, never a
     // crash that leaves no check (the delivery would fail and the SHA keep whatever it showed before).
@@ -185,13 +122,13 @@ export async function readPolicy(gh: GitHub, repoBlob: FirstBlob, orgBlob: First
 }
 
 /** The PR head's copy of the policy file: validated and shown, never applied (SPEC §4 rule 0). */
-export function checkHeadPolicy(blob: GqlBlob | null, file: string): HeadPolicyCheck | undefined {
+export function checkHeadPolicy(blob: GqlBlob | null, file: string, policies: PolicyCache): HeadPolicyCheck | undefined {
   const read = blobText(blob, file);
   if ("missing" in read) return undefined;
   if ("unreadable" in read) return { status: "invalid", errors: [{ file, line: 0, column: 0, message: read.unreadable }] };
   let errors: PolicyError[];
   try {
-    errors = memo(headCheckCache, [file, read.text], () => validatePolicyText(read.text, file));
+    errors = policies.validate(read.text, file);
   } catch (error) {
     errors = [{ file, line: 0, column: 0, message: `the policy could not be loaded (${loaderFault(error)}); simplify the file` }];
   }

@@ -24,6 +24,7 @@ import { readContents } from "./read-contents.js";
 import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";
 import { describeError, type GitHub } from "./client.js";
 import { checkHeadPolicy } from "./read-policy.js";
+import type { PolicyCache } from "./policy-cache.js";
 import { readUpdateMerge } from "./update-merge.js";
 import type { ExistingCheck, PullTarget } from "./refs.js";
 import { applicableRequirements, latestReviews, newLookupCache, qualify, stampClick, type Candidate, type LookupCache } from "./reviewers.js";
@@ -202,9 +203,11 @@ export interface ReadOptions {
   policyOverride?: PolicyState;
   /** Says why the org's `.github` could not be read (see `OrgAccess`). */
   orgAccess?: OrgAccess;
+  /** Parsed policies (./policy-cache.ts), owned by the caller: the app's AppState, one per CLI command. */
+  policies: PolicyCache;
 }
 
-export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFallback, options: ReadOptions = {}): Promise<PullSnapshot> {
+export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFallback, options: ReadOptions): Promise<PullSnapshot> {
   const cache = options.cache ?? newLookupCache();
   let result: PullQueryResult;
   let orgNotFound = false;
@@ -231,7 +234,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   if (!pr) return unreadSnapshot(target, fallback, `Pull request #${target.number} was not found by the GitHub API.`);
 
   const unverified: string[] = [];
-  const policyState = options.policyOverride ?? (await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, options.orgAccess));
+  const policyState = options.policyOverride ?? (await policyFromRead(gh, target, result.repository?.defaultBranchRef ?? null, result.orgPolicy, orgNotFound, { policies: options.policies, ...(options.orgAccess ? { orgAccess: options.orgAccess } : {}) }));
 
   // 1. Commits, files and reviews, all pages.
   let commits: GqlCommit[] = pr.commits.nodes.map((n) => n.commit);
@@ -310,7 +313,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   if (associated && associated.totalCount > associated.nodes.length)
     unverified.push(`${associated.totalCount} pull requests are associated with the head commit; only ${associated.nodes.length} could be listed, so an open pull request with the same head (whose stricter decision this check must carry) may have been missed. Close the extra pull requests, then re-run.`);
   const headPolicy = files.some((f) => f.path === POLICY_PATH && f.status !== "removed")
-    ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`)
+    ? checkHeadPolicy(head?.headPolicy?.object ?? null, `${fallback.headRef}@${headSha.slice(0, 7)}:${POLICY_PATH}`, options.policies)
     : undefined;
 
   // 2b. An "Update branch" merge of an approved head (approval.keep_on_update_merge): its approvals carry over.

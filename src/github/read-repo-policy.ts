@@ -6,6 +6,7 @@
 import type { PolicyState } from "../engine/types.js";
 import { POLICY_PATH } from "../engine/names.js";
 import { describeError, type GitHub } from "./client.js";
+import type { PolicyCache } from "./policy-cache.js";
 import { readPolicy } from "./read-policy.js";
 import { POLICY_QUERY, type GqlBlob, type GqlDefaultBranch, type PolicyQueryResult } from "./queries.js";
 import type { RepoRef } from "./refs.js";
@@ -25,8 +26,15 @@ export function partialData<T extends { orgPolicy: unknown }>(error: unknown): T
   return onlyOrgMissing ? e.data : null;
 }
 
+/** What reading a policy needs besides the Octokit: the parsed-policy cache, and how to word a missing org `.github`. */
+export interface PolicyReadContext {
+  policies: PolicyCache;
+  /** Says why the org's `.github` could not be read (see `OrgAccess`); none: the generic wording. */
+  orgAccess?: OrgAccess;
+}
+
 /** The policy alone (one GraphQL request, plus `_extends`): for direct pushes, which have no PR. */
-export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: string, orgAccess?: OrgAccess): Promise<{ policy: PolicyState; defaultBranch: string | null }> {
+export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: string, context: PolicyReadContext): Promise<{ policy: PolicyState; defaultBranch: string | null }> {
   let result: PolicyQueryResult;
   let orgNotFound = false;
   try {
@@ -38,7 +46,7 @@ export async function readRepoPolicy(gh: GitHub, repo: RepoRef, defaultBranch: s
     orgNotFound = true;
   }
   const branch = result.repository?.defaultBranchRef ?? null;
-  return { policy: await policyFromRead(gh, { ...repo, defaultBranch }, branch, result.orgPolicy, orgNotFound, orgAccess), defaultBranch: branch?.name ?? null };
+  return { policy: await policyFromRead(gh, { ...repo, defaultBranch }, branch, result.orgPolicy, orgNotFound, context), defaultBranch: branch?.name ?? null };
 }
 
 /**
@@ -82,7 +90,7 @@ export async function policyFromRead(
   branch: GqlDefaultBranch | null,
   org: { object: GqlBlob | null } | null,
   orgNotFound: boolean,
-  orgAccess?: OrgAccess,
+  context: PolicyReadContext,
 ): Promise<PolicyState> {
   if (!branch || branch.target?.__typename !== "Commit") {
     return {
@@ -94,6 +102,6 @@ export async function policyFromRead(
   const orgBlob =
     target.repo === ".github"
       ? null
-      : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...(orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, orgAccess) } : {}) };
-  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob);
+      : { owner: target.owner, repo: ".github", ref: "HEAD", blob: org?.object ?? null, ...(orgNotFound ? { notFound: await orgNotFoundReason(gh, target.owner, context.orgAccess) } : {}) };
+  return readPolicy(gh, { owner: target.owner, repo: target.repo, ref: branch.name, blob: branch.target.policyFile?.object ?? null }, orgBlob, context.policies);
 }

@@ -41,17 +41,34 @@ function annotationsFor(existing: ExistingCheck | null, out: CheckOutput): { ann
   return { annotations: out.annotations.slice(0, 50) };
 }
 
-/** Run ids this process created, so a concurrent evaluation that read "no run" does not create a second one. */
-const createdRuns = new Map<string, number>();
-const CREATED_RUNS_MAX = 10_000;
+export const CREATED_RUNS_MAX = 10_000;
 
-function runKey(repo: RepoRef, sha: string): string {
-  return `${repo.owner}/${repo.repo}@${sha}`;
-}
+/**
+ * Run ids this process created, per repository + SHA, so an evaluation that read "no run" (GitHub's
+ * read can lag its write) updates the one just created instead of creating a second one. Explicit
+ * state: the app's AppState owns one and passes it to every check write. Bounded, oldest out.
+ */
+export class CreatedRuns {
+  private readonly ids = new Map<string, number>();
 
-function remember(repo: RepoRef, sha: string, id: number): void {
-  if (createdRuns.size >= CREATED_RUNS_MAX) createdRuns.delete(createdRuns.keys().next().value!);
-  createdRuns.set(runKey(repo, sha), id);
+  constructor(private readonly max = CREATED_RUNS_MAX) {}
+
+  private static key(repo: RepoRef, sha: string): string {
+    return `${repo.owner}/${repo.repo}@${sha}`;
+  }
+
+  get(repo: RepoRef, sha: string): number | undefined {
+    return this.ids.get(CreatedRuns.key(repo, sha));
+  }
+
+  remember(repo: RepoRef, sha: string, id: number): void {
+    if (this.ids.size >= this.max) this.ids.delete(this.ids.keys().next().value!);
+    this.ids.set(CreatedRuns.key(repo, sha), id);
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
 }
 
 /**
@@ -77,6 +94,8 @@ export interface CheckWrite {
   output: CheckOutput;
   /** The check's "Details" link (the PR), or null for none. */
   detailsUrl: string | null;
+  /** The runs this process created (the app's, in AppState). */
+  runs: CreatedRuns;
 }
 
 /**
@@ -88,9 +107,9 @@ export interface CheckWrite {
  * piles up runs on the SHA. Returns whether it wrote.
  */
 export async function writeCheck(write: CheckWrite): Promise<boolean> {
-  const { gh, repo, sha, existing, appId, output: out, detailsUrl } = write;
+  const { gh, repo, sha, existing, appId, output: out, detailsUrl, runs } = write;
   const found = existing === undefined ? await findRun(gh, repo, sha, appId) : existing;
-  const known = createdRuns.get(runKey(repo, sha));
+  const known = runs.get(repo, sha);
   const run = found ?? (known !== undefined ? { id: known, status: "unknown", conclusion: null, title: null, summary: null, text: null } : null);
   if (run) return completeCheck(gh, repo, run, out, detailsUrl);
   const { data } = await gh.rest.checks.create({
@@ -104,7 +123,7 @@ export async function writeCheck(write: CheckWrite): Promise<boolean> {
     output: { title: out.title, summary: out.summary, text: out.text, ...annotationsFor(null, out) },
     ...(out.conclusion === "action_required" ? { actions: [{ ...APPROVE_ACTION }] } : {}),
   });
-  remember(repo, sha, data.id);
+  runs.remember(repo, sha, data.id);
   return true;
 }
 

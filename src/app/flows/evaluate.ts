@@ -164,7 +164,7 @@ async function failClosed(app: AppState, req: EvaluateRequest, error: unknown): 
     ].join("\n");
     assertLeaseHeld();
     const text = withButtonApprovals("", { sha, approvals: kept, ...(reviewRequests.length > 0 ? { reviewRequests } : {}) });
-    await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: run, appId: app.appId, output: { conclusion: "failure", title: EVALUATION_FAILED_TITLE, summary, text }, detailsUrl: null });
+    await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: run, appId: app.appId, output: { conclusion: "failure", title: EVALUATION_FAILED_TITLE, summary, text }, detailsUrl: null, runs: app.createdRuns });
   } catch (writeError) {
     req.log.error({ repo, sha, err: writeError }, "agent-gate: could not write the failure after a failed evaluation");
   }
@@ -178,14 +178,14 @@ interface Progress {
 async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts, progress: Progress): Promise<void | FollowUp> {
   const started = performance.now();
   // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); writes below use req.gh.
-  const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
+  const reads = await withUnspacedQueries(app.queryOctokits, req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   const target = { ...req.repo, number: req.number, appId: app.appId };
   const key = shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha);
   let pending = app.pendingClicks.get(key) ?? [];
   const cache = newLookupCache();
 
   // 1. Read the PR (one GraphQL query), then the other open PRs at the same head.
-  const first = await readPull(reads, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache, orgAccess: app.orgAccess });
+  const first = await readPull(reads, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache, orgAccess: app.orgAccess, policies: app.policies });
   if (first.inaccessible) {
     // A delivery for a repository this installation does not reach (not selected, or a forged or
     // stale delivery): there is nothing to read and nowhere to write. Answered, logged, no request more.
@@ -209,7 +209,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   }
   const snapshots = [first];
   for (const twin of first.twins) {
-    snapshots.push(await readPull(reads, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache, orgAccess: app.orgAccess }));
+    snapshots.push(await readPull(reads, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache, orgAccess: app.orgAccess, policies: app.policies }));
   }
   app.rememberManualLabel(
     `${req.repo.owner}/${req.repo.repo}`,
@@ -244,7 +244,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   const output = { conclusion: combined.conclusion, title: rendered.title, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests, policyPreview), ...annotationsOf(combined, rendered.summary) };
   // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/runtime/sha-lock.ts).
   assertLeaseHeld();
-  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: first.check, appId: app.appId, output, detailsUrl: first.url || null });
+  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: first.check, appId: app.appId, output, detailsUrl: first.url || null, runs: app.createdRuns });
   progress.checkWritten = true;
 
   // 5. Labels, per agent PR, added once.
@@ -283,7 +283,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
 async function previewOnce(app: AppState, req: EvaluateRequest, reads: GitHub, snapshots: PullSnapshot[], decisions: Decision[], stored: PolicyPreview | null): Promise<PolicyPreview | null> {
   const i = snapshots.findIndex((s) => s.state === "OPEN" && s.headPolicy?.status === "valid");
   if (i === -1) return null;
-  const preview = stored ?? (await previewPolicy({ reads, log: req.log, repo: req.repo, appId: app.appId, snapshot: snapshots[i]! }));
+  const preview = stored ?? (await previewPolicy({ reads, log: req.log, repo: req.repo, appId: app.appId, policies: app.policies, snapshot: snapshots[i]! }));
   decisions[i]!.policyPreview = preview;
   return preview;
 }

@@ -101,7 +101,7 @@ async function mergeGroupCheck(app: AppState, req: MergeGroupRequest, counter: R
   const started = performance.now();
   const cache = newLookupCache();
   // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
-  const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
+  const reads = await withUnspacedQueries(app.queryOctokits, req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   // 1. Which PRs; 2. each PR's own decision at its own head; 3. strictest on the group SHA.
   const pulls = await groupPulls(reads, req);
   let decisions: Decision[];
@@ -109,14 +109,14 @@ async function mergeGroupCheck(app: AppState, req: MergeGroupRequest, counter: R
   else {
     decisions = [];
     for (const number of pulls) {
-      const s = await readPull(reads, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache, orgAccess: app.orgAccess });
+      const s = await readPull(reads, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache, orgAccess: app.orgAccess, policies: app.policies });
       decisions.push(decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) }));
     }
   }
   const combined = strictest(decisions);
   const output = queueOutput(decisions, combined);
   assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha: req.headSha, existing: undefined, appId: app.appId, output, detailsUrl: null });
+  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha: req.headSha, existing: undefined, appId: app.appId, output, detailsUrl: null, runs: app.createdRuns });
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: { ...counter } }), app.metrics);

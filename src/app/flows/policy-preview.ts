@@ -15,6 +15,7 @@ import { POLICY_PATH } from "../../engine/names.js";
 import { loadPolicy } from "../../engine/policy/load.js";
 import type { Decision, PolicyPreview, PolicyState } from "../../engine/types.js";
 import { describeError, type GitHub } from "../../github/client.js";
+import type { PolicyCache } from "../../github/policy-cache.js";
 import { newLookupCache, readPull, type PullSnapshot } from "../../github/read-pull.js";
 import type { RepoContext } from "./evaluate.js";
 
@@ -26,6 +27,8 @@ export interface PreviewInput {
   log: Logger;
   repo: RepoContext;
   appId: number;
+  /** Parsed policies (the app's, src/github/policy-cache.ts). */
+  policies: PolicyCache;
   snapshot: PullSnapshot;
 }
 
@@ -57,7 +60,7 @@ export async function previewPolicy(input: PreviewInput): Promise<PolicyPreview>
   const cache = newLookupCache();
   for (const p of others) {
     const fallback = { title: p.title, body: p.body ?? "", author: null, headRef: p.head.ref, headSha: p.head.sha, baseRef: p.base.ref, labels: [], url: p.html_url, state: "OPEN" };
-    const s = await readPull(input.reads, { ...repo, number: p.number, appId: input.appId }, fallback, { cache, policyOverride: candidate });
+    const s = await readPull(input.reads, { ...repo, number: p.number, appId: input.appId }, fallback, { cache, policies: input.policies, policyOverride: candidate });
     const d: Decision = decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) });
     const current = s.check?.conclusion ?? null;
     if (!d.agentAuthored && current === "success") continue; // not an agent PR under either policy

@@ -97,11 +97,11 @@ function runPush(app: AppState, req: PushRequest): Promise<void> {
 async function pushReport(app: AppState, req: PushRequest, counter: RequestCounts): Promise<void> {
   const started = performance.now();
   // Reads: the GraphQL policy query without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
-  const reads = await withUnspacedQueries(req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
+  const reads = await withUnspacedQueries(app.queryOctokits, req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
   // 1. Policy (its custom agents count), commits, detection. The default branch as GitHub names it
   //    now (issue 8 point 15): a redelivered old push to a branch that is no longer the default is no
   //    direct push to the default branch.
-  const read = await readRepoPolicy(reads, req.repo, req.repo.defaultBranch, app.orgAccess);
+  const read = await readRepoPolicy(reads, req.repo, req.repo.defaultBranch, { policies: app.policies, orgAccess: app.orgAccess });
   const policy = read.policy;
   if (read.defaultBranch !== null && req.ref !== `refs/heads/${read.defaultBranch}`) {
     req.log.info({ repo: `${req.repo.owner}/${req.repo.repo}`, ref: req.ref, defaultBranch: read.defaultBranch }, "agent-gate: push to a branch that is no longer the default; nothing to report");
@@ -130,7 +130,7 @@ async function pushReport(app: AppState, req: PushRequest, counter: RequestCount
     } else {
       const out = renderPush(detection, commits, req.pusher, policy, unverified);
       assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-      await writeCheck({ gh: req.gh, repo: req.repo, sha: req.after, existing, appId: app.appId, output: { conclusion: "neutral", ...out }, detailsUrl: null });
+      await writeCheck({ gh: req.gh, repo: req.repo, sha: req.after, existing, appId: app.appId, output: { conclusion: "neutral", ...out }, detailsUrl: null, runs: app.createdRuns });
       conclusion = "neutral";
     }
   }

@@ -4,6 +4,9 @@
  */
 import type { ButtonApproval } from "../../github/button-approvals.js";
 import type { GitHub } from "../../github/client.js";
+import { QueryOctokits } from "../../github/octokit.js";
+import { PolicyCache } from "../../github/policy-cache.js";
+import { CreatedRuns } from "../../github/write-check.js";
 import { repositorySelection, type OrgAccess } from "../../github/read-pull.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
@@ -45,6 +48,12 @@ export class AppState {
   readonly seenDeliveries = new Set<string>();
   /** For a delivery being recovered: when GitHub delivered it (an Approve click keeps its own time). */
   readonly recoveredDeliveryTimes = new Map<string, string>();
+  /** Parsed policies by text (src/github/policy-cache.ts): the same policy file gives the same Policy object. */
+  readonly policies = new PolicyCache();
+  /** The check runs this process created (src/github/write-check.ts), so a lagging read never makes a second one. */
+  readonly createdRuns = new CreatedRuns();
+  /** The installations' Octokits for GraphQL queries, not spaced like writes (src/github/octokit.ts). */
+  readonly queryOctokits = new QueryOctokits();
   /** Automatic re-evaluation after transient faults (./retry.ts); null: none (unit tests). */
   retries: EvaluationRetries | null = null;
 
