@@ -13,11 +13,24 @@ export interface RequestCounts {
   conditional: number;
 }
 
-/** The counts of one piece of work: a class, so Octokit's deep merge of request options keeps it by reference. */
+/**
+ * The counts of one piece of work: a class, so Octokit's deep merge of request options keeps it by
+ * reference. Whether a request of that work failed transiently is its own (private: not in the counts
+ * an audit line spreads).
+ */
 class RequestCounter implements RequestCounts {
   rest = 0;
   graphql = 0;
   conditional = 0;
+  #transientFailure = false;
+
+  static noteTransientFailure(counts: RequestCounts): void {
+    if (counts instanceof RequestCounter) counts.#transientFailure = true;
+  }
+
+  static sawTransientFailure(counts: RequestCounts): boolean {
+    return counts instanceof RequestCounter && counts.#transientFailure;
+  }
 }
 
 export function newRequestCounts(): RequestCounts {
@@ -26,10 +39,11 @@ export function newRequestCounts(): RequestCounts {
 
 /** Where a view's counts ride along in a request's options (`options.request`, which Octokit passes to every hook). */
 const COUNTS = "agentGateCounts";
-/** Counting view → the Octokit it is a view of. */
-const bases = new WeakMap<object, GitHub>();
-/** Octokits whose requests are counted (one `before` hook each). */
-const counting = new WeakSet<object>();
+/** On a counting view: the Octokit it is a view of. */
+const BASE = Symbol("agent-gate counting base");
+/** On an Octokit: its requests are counted (the hooks are installed, once). */
+const COUNTED = Symbol("agent-gate counted");
+type Marked = GitHub & { [BASE]?: GitHub; [COUNTED]?: true };
 
 type Params = Record<string, unknown> & { request?: Record<string, unknown> };
 type Method = ((params?: Params) => Promise<unknown>) & { endpoint?: unknown };
@@ -43,9 +57,10 @@ type Method = ((params?: Params) => Promise<unknown>) & { endpoint?: unknown };
  * (what `paginate` is given) count; a view of a view counts only in the newer counts.
  */
 export function countingOctokit(octokit: GitHub, counts: RequestCounts): GitHub {
-  const base = bases.get(octokit) ?? octokit;
-  if (!counting.has(base)) {
-    counting.add(base);
+  // Own properties only, as identity tables would: an object merely inheriting from a view is no view.
+  const base = Object.hasOwn(octokit, BASE) ? (octokit as Marked)[BASE]! : octokit;
+  if (!Object.hasOwn(base, COUNTED)) {
+    Object.defineProperty(base, COUNTED, { value: true });
     base.hook.before("request", (options) => {
       const live = (options.request as Record<string, unknown> | undefined)?.[COUNTS];
       if (!(live instanceof RequestCounter)) return;
@@ -55,7 +70,7 @@ export function countingOctokit(octokit: GitHub, counts: RequestCounts): GitHub 
     // Outermost error hook: sees a request's final failure, after plugin-retry / plugin-throttling.
     base.hook.error("request", (error, options) => {
       const live = (options.request as Record<string, unknown> | undefined)?.[COUNTS];
-      if (live instanceof RequestCounter && isTransientFailure(error)) transientlyFailed.add(live);
+      if (live instanceof RequestCounter && isTransientFailure(error)) RequestCounter.noteTransientFailure(live);
       throw error;
     });
   }
@@ -97,20 +112,15 @@ export function countingOctokit(octokit: GitHub, counts: RequestCounts): GitHub 
   // the request hook never sees it as a failure: it is noted here.
   const noteGraphql = (work: Promise<unknown>) =>
     work.catch((error: unknown) => {
-      if (isTransientFailure(error)) transientlyFailed.add(counts);
+      if (isTransientFailure(error)) RequestCounter.noteTransientFailure(counts);
       throw error;
     });
   const graphql = Object.assign((query: string | Params, params?: Params) => noteGraphql(typeof query === "string" ? baseGraphql(query, tag(params)) : baseGraphql(tag(query))), {
     endpoint: base.graphql.endpoint,
     defaults: base.graphql.defaults,
   });
-  const view = Object.create(base, { request: { value: request }, graphql: { value: graphql }, rest: { value: rest } }) as GitHub;
-  bases.set(view, base);
-  return view;
+  return Object.create(base, { request: { value: request }, graphql: { value: graphql }, rest: { value: rest }, [BASE]: { value: base } }) as GitHub;
 }
-
-/** Counts of work during which some request failed for good in a way that can pass by itself. */
-const transientlyFailed = new WeakSet<object>();
 
 /**
  * Whether a request of the work counted in `counts` failed for good (after Octokit's retries) in a
@@ -118,7 +128,7 @@ const transientlyFailed = new WeakSet<object>();
  * (src/app/flows/retry.ts). Answers the app expects (404 missing file, 304, 422) are not such failures.
  */
 export function sawTransientFailure(counts: RequestCounts): boolean {
-  return transientlyFailed.has(counts);
+  return RequestCounter.sawTransientFailure(counts);
 }
 
 /** GraphQL error types that say something about the data, not about GitHub's health. */
