@@ -45015,7 +45015,7 @@ function normalizePaginatedListResponse(response) {
   const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
   if (!responseNeedsNormalization) return response;
   const incompleteResults = response.data.incomplete_results;
-  const repositorySelection2 = response.data.repository_selection;
+  const repositorySelection = response.data.repository_selection;
   const totalCount = response.data.total_count;
   const totalCommits = response.data.total_commits;
   delete response.data.incomplete_results;
@@ -45028,8 +45028,8 @@ function normalizePaginatedListResponse(response) {
   if (typeof incompleteResults !== "undefined") {
     response.data.incomplete_results = incompleteResults;
   }
-  if (typeof repositorySelection2 !== "undefined") {
-    response.data.repository_selection = repositorySelection2;
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
   }
   response.data.total_count = totalCount;
   response.data.total_commits = totalCommits;
@@ -48905,7 +48905,7 @@ async function get2(cache3, options2) {
     token,
     createdAt,
     expiresAt,
-    repositorySelection2,
+    repositorySelection,
     permissionsString,
     singleFileName
   ] = result.split("|");
@@ -48925,7 +48925,7 @@ async function get2(cache3, options2) {
     repositoryIds: options2.repositoryIds,
     repositoryNames: options2.repositoryNames,
     singleFileName,
-    repositorySelection: repositorySelection2
+    repositorySelection
   };
 }
 async function set2(cache3, options2, data) {
@@ -48964,7 +48964,7 @@ function toTokenAuthentication({
   token,
   createdAt,
   expiresAt,
-  repositorySelection: repositorySelection2,
+  repositorySelection,
   permissions,
   repositoryIds,
   repositoryNames,
@@ -48979,7 +48979,7 @@ function toTokenAuthentication({
       permissions,
       createdAt,
       expiresAt,
-      repositorySelection: repositorySelection2
+      repositorySelection
     },
     repositoryIds ? { repositoryIds } : null,
     repositoryNames ? { repositoryNames } : null,
@@ -49033,7 +49033,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
         repositoryIds: repositoryIds2,
         repositoryNames: repositoryNames2,
         singleFileName: singleFileName2,
-        repositorySelection: repositorySelection22
+        repositorySelection: repositorySelection2
       } = result;
       return toTokenAuthentication({
         installationId: options2.installationId,
@@ -49041,7 +49041,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
         createdAt: createdAt2,
         expiresAt: expiresAt2,
         permissions: permissions2,
-        repositorySelection: repositorySelection22,
+        repositorySelection: repositorySelection2,
         repositoryIds: repositoryIds2,
         repositoryNames: repositoryNames2,
         singleFileName: singleFileName2
@@ -49083,7 +49083,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
     payload
   );
   const permissions = permissionsOptional || {};
-  const repositorySelection2 = repositorySelectionOptional || "all";
+  const repositorySelection = repositorySelectionOptional || "all";
   const repositoryIds = repositories ? repositories.map((r) => r.id) : void 0;
   const repositoryNames = repositories ? repositories.map((repo) => repo.name) : void 0;
   const createdAt = (/* @__PURE__ */ new Date()).toISOString();
@@ -49091,7 +49091,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
     token,
     createdAt,
     expiresAt,
-    repositorySelection: repositorySelection2,
+    repositorySelection,
     permissions,
     repositoryIds,
     repositoryNames
@@ -49105,7 +49105,7 @@ async function getInstallationAuthenticationImpl(state, options2, request2) {
     token,
     createdAt,
     expiresAt,
-    repositorySelection: repositorySelection2,
+    repositorySelection,
     permissions,
     repositoryIds,
     repositoryNames

@@ -16,7 +16,8 @@ import type { ApprovalFacts, CommitFacts, Decision, Policy, PolicyState, PullFac
 import { decodeButtonApprovals, encodeButtonApprovals, withButtonApprovals } from "../src/github/button-approvals.js";
 import { readPolicy } from "../src/github/read-policy.js";
 import { PolicyCache } from "../src/github/policy-cache.js";
-import { defaultBranchPolicyExpression, partialData, readPull } from "../src/github/read-pull.js";
+import { defaultBranchPolicyExpression, readPull } from "../src/github/read-pull.js";
+import { partialData } from "../src/github/read-repo-policy.js";
 import type { GitHub } from "../src/github/client.js";
 import { HEAD, OLD, agentPull, approval, commit, human, humanPull, ok } from "./helpers/decision-fixtures.js";
 

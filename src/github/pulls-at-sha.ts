@@ -5,7 +5,7 @@
  * "List pull requests associated with a commit".
  */
 import type { GitHub } from "./client.js";
-import type { RepoRef } from "./read-pull.js";
+import type { RepoRef } from "./refs.js";
 
 export async function pullsAtSha(gh: GitHub, repo: RepoRef, sha: string, fromPayload: { number: number; head: { sha: string } }[]): Promise<number[]> {
   const listed = fromPayload.filter((p) => p.head.sha === sha).map((p) => p.number);

@@ -42,18 +42,10 @@ import {
   type GqlFile,
   type GqlGitActor,
   type GqlPage,
-  type GqlPull,
   type GqlReview,
   type PullQueryResult,
 } from "./queries.js";
 
-// The reader's entry point stays here; the pieces it is made of live in their own modules and are
-// re-exported for the callers that know them from here.
-export type { ExistingCheck, PullTarget, RepoRef } from "./refs.js";
-export { newLookupCache, type LookupCache } from "./reviewers.js";
-export type { LabelProvenance } from "./label-provenance.js";
-export { partialData, readRepoPolicy, repositorySelection, type OrgAccess } from "./read-repo-policy.js";
-export { restLogin } from "./rest-login.js";
 
 /** GitHub lists at most this many files / commits of a PR (REST and GraphQL docs, "List pull request files"). */
 export const MAX_LISTED_FILES = 3000;
@@ -464,4 +456,3 @@ function unreadSnapshot(target: PullTarget, fb: PullFallback, why: string): Pull
   };
 }
 
-export type { GqlPull };

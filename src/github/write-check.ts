@@ -158,9 +158,6 @@ export async function completeCheck(gh: GitHub, repo: RepoRef, run: ExistingChec
 
 // ─── labels ───
 
-/** What a label is to the writer; the plan of which ones comes from the engine (engine/labels.ts). */
-export type { LabelSpec };
-
 /**
  * Add the labels missing from the PR (one request), creating first those missing from the repository.
  * Returns the names added.

@@ -16,7 +16,8 @@ import { loadPolicy } from "../../engine/policy/load.js";
 import type { Decision, PolicyPreview, PolicyState } from "../../engine/types.js";
 import { describeError, type GitHub } from "../../github/client.js";
 import type { PolicyCache } from "../../github/policy-cache.js";
-import { newLookupCache, readPull, type PullSnapshot } from "../../github/read-pull.js";
+import { readPull, type PullSnapshot } from "../../github/read-pull.js";
+import { newLookupCache } from "../../github/reviewers.js";
 import type { RepoContext } from "./evaluate.js";
 
 /** Open PRs looked at per preview (the summary names the bound). */

@@ -11,7 +11,7 @@ import { code, md } from "../../engine/render.js";
 import type { CommitFacts, Detection, PolicyState } from "../../engine/types.js";
 import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
 import { withUnspacedQueries } from "../../github/octokit.js";
-import { readRepoPolicy } from "../../github/read-pull.js";
+import { readRepoPolicy } from "../../github/read-repo-policy.js";
 import { findRun, writeCheck } from "../../github/write-check.js";
 import { logPush } from "../runtime/audit.js";
 import type { RepoContext } from "./evaluate.js";

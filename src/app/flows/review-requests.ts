@@ -20,7 +20,8 @@ import { mayApprovePeople, planReviewRequest, type ReviewRequestPlan } from "../
 import type { Decision, Policy } from "../../engine/types.js";
 import type { ReviewRequestRecord } from "../../github/button-approvals.js";
 import { describeError, type GitHub } from "../../github/client.js";
-import type { PullSnapshot, RepoRef } from "../../github/read-pull.js";
+import type { PullSnapshot } from "../../github/read-pull.js";
+import type { RepoRef } from "../../github/refs.js";
 import { assertLeaseHeld } from "../runtime/sha-lock.js";
 
 export interface ReviewRequestInput {

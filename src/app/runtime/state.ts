@@ -7,7 +7,7 @@ import type { GitHub } from "../../github/client.js";
 import { QueryOctokits } from "../../github/octokit.js";
 import { PolicyCache } from "../../github/policy-cache.js";
 import { CreatedRuns } from "../../github/write-check.js";
-import { repositorySelection, type OrgAccess } from "../../github/read-pull.js";
+import { repositorySelection, type OrgAccess } from "../../github/read-repo-policy.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
 import type { EvaluationRetries } from "../flows/retry.js";
