@@ -49503,7 +49503,44 @@ import { readFileSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // src/github/read-contents.ts
+import { createHash as createHash2 } from "node:crypto";
 var MAX_CONTENT_FILES = 100;
+var MAX_BLOB_BYTES = 100 * 1024 * 1024;
+var MAX_BLOB_BYTES_PER_READ = 2 * MAX_BLOB_BYTES;
+var megabytes = (n) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+function gitBlobOid(bytes) {
+  return createHash2("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+async function bytesOf(data) {
+  if (typeof data === "string") return Buffer.from(data, "utf8");
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (data instanceof ReadableStream) {
+    const chunks = [];
+    const reader = data.getReader();
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks);
+  }
+  return null;
+}
+async function readBlobText(gh, repo, oid) {
+  let bytes;
+  try {
+    const answer = await gh.rest.git.getBlob({ owner: repo.owner, repo: repo.repo, file_sha: oid, mediaType: { format: "raw" }, request: { parseSuccessResponseBody: false } });
+    bytes = await bytesOf(answer.data);
+  } catch (error) {
+    return { error: `reading it through the REST API failed (${describeError(error)})`, rerun: true };
+  }
+  if (!bytes || gitBlobOid(bytes) !== oid) return { error: `the REST API did not return the blob ${oid.slice(0, 7)} the commit names`, rerun: true };
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { error: "it is not UTF-8 text (binary)", rerun: false };
+  }
+}
 function contentsQuery(n) {
   const vars = [];
   const fields = [];
@@ -49516,7 +49553,7 @@ function contentsQuery(n) {
     ${fields.join("\n    ")}
   }
 }
-fragment AgentGateBlob on GitObject { __typename ... on Blob { text isTruncated } }`;
+fragment AgentGateBlob on GitObject { __typename ... on Blob { text isTruncated oid byteSize } }`;
 }
 async function readContents2(gh, repo, baseSha, headSha, files) {
   if (files.length === 0) return { contents: [], unverified: [] };
@@ -49541,34 +49578,46 @@ async function readContents2(gh, repo, baseSha, headSha, files) {
     };
   }
   const repoData = result.repository;
+  if (!repoData) return { contents: [], unverified: files.map((f) => `The repository could not be read for ${f.path}.`) };
   const contents = [];
   const unverified = [];
-  files.forEach((f, i) => {
-    const text = (blob, which) => {
+  const large = /* @__PURE__ */ new Map();
+  let budget = MAX_BLOB_BYTES_PER_READ;
+  for (const [i, f] of files.entries()) {
+    const text = async (blob, which) => {
       if (blob === null || blob === void 0) return null;
       if (blob.__typename !== "Blob") {
         unverified.push(`${f.path} at the ${which} is not a file (${blob.__typename}), so it could not be analysed.`);
         return void 0;
       }
-      if (blob.isTruncated || typeof blob.text !== "string") {
-        unverified.push(`${f.path} at the ${which} is ${blob.isTruncated ? "too large for GitHub to return in full" : "binary"}, so its privilege and dependency changes could not be checked.`);
+      if (!blob.isTruncated && typeof blob.text === "string") return blob.text;
+      const cannot = (why, rerun = false) => {
+        const again = rerun ? " Re-run the agent-gate check once GitHub answers again." : "";
+        unverified.push(`${f.path} at the ${which} is ${blob.isTruncated ? "larger than GitHub's GraphQL API returns in full" : "not returned as text by GitHub's GraphQL API"} and ${why}, so its privilege and dependency changes could not be checked.${again}`);
         return void 0;
+      };
+      const size = blob.byteSize ?? 0;
+      if (typeof blob.oid !== "string" || !/^[0-9a-f]{40}$/.test(blob.oid)) return cannot("GitHub named no blob to read it by");
+      if (size > MAX_BLOB_BYTES) return cannot(`at ${megabytes(size)} over the ${megabytes(MAX_BLOB_BYTES)} GitHub's REST API serves`);
+      let read = large.get(blob.oid);
+      if (!read) {
+        if (size > budget) return cannot(`was not read: the large workflow and manifest files of this pull request come to more than ${megabytes(MAX_BLOB_BYTES_PER_READ)}`);
+        budget -= size;
+        read = readBlobText(gh, repo, blob.oid);
+        large.set(blob.oid, read);
       }
-      return blob.text;
+      const got = await read;
+      return "text" in got ? got.text : cannot(got.error, got.rerun);
     };
-    if (!repoData) {
-      unverified.push(`The repository could not be read for ${f.path}.`);
-      return;
-    }
-    const base = text(repoData[`b${i}`], "base");
-    const head = text(repoData[`h${i}`], "head");
-    if (base === void 0 || head === void 0) return;
+    const base = await text(repoData[`b${i}`], "base");
+    const head = await text(repoData[`h${i}`], "head");
+    if (base === void 0 || head === void 0) continue;
     if (head === null) {
       unverified.push(`${f.path} was not found at the head commit ${headSha.slice(0, 7)}, so it could not be analysed. Re-run the check.`);
-      return;
+      continue;
     }
     contents.push({ path: f.path, base, head });
-  });
+  }
   return { contents, unverified };
 }
 
@@ -50294,10 +50343,10 @@ function unreadSnapshot(target, fb, why) {
 }
 
 // src/github/policy-cache.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var POLICY_CACHE_MAX = 256;
 function cacheKey(parts) {
-  const h = createHash2("sha256");
+  const h = createHash3("sha256");
   for (const p of parts) h.update(String(p.length)).update(":").update(p);
   return h.digest("base64");
 }

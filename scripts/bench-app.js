@@ -142,6 +142,26 @@ export async function requestBudget(h, rows) {
     const asked = w.pull("acme/budget-refused", fp.number).requestedReviewers.join(",") === "alice";
     rows.push(row("requests: synchronize, review request refused (422: a user is not a collaborator), retried once", fmt(f), "≤ 6 (1 read + check write + 2 review requests + 1 read per requested user)", asked && f.rest + f.graphql + f.conditional <= 6));
 
+    // Issue 11: a lockfile over GraphQL's 512,000-byte Blob.text limit costs one REST blob read per
+    // large version (base and head), and nothing more; small manifests cost no blob read.
+    const bigLock = (extra) => {
+      const packages = { "": { name: "x" } };
+      for (let i = 0; i < 12_000; i++) packages[`node_modules/pkg-${i}`] = { version: `1.0.${i}` };
+      if (extra) packages[`node_modules/${extra}`] = { version: "1.0.0" };
+      return `${JSON.stringify({ name: "x", lockfileVersion: 3, packages }, null, 2)}\n`;
+    };
+    w.addRepo("acme/budget-lock", { files: { "README.md": "x\n", "package-lock.json": bigLock(null) }, collaborators: { alice: "write" } });
+    const lp = w.addPull("acme/budget-lock", { author: AGENT, head: "copilot/bench-lock", commits: [{ message: "Add a package", files: { "package-lock.json": bigLock("left-pad") } }] });
+    await h.deliver(app.url, app.secret, ...h.pullRequestEvent(w, "acme/budget-lock", lp.number, "opened"));
+    w.pushToPull("acme/budget-lock", lp.number, { message: "Another", author: AGENT, files: { "package-lock.json": bigLock("right-pad") } });
+    since = fake.lastSeq();
+    await h.deliver(app.url, app.secret, ...h.pullRequestEvent(w, "acme/budget-lock", lp.number, "synchronize"));
+    const l = byKind(apiRequests(fake, since));
+    const blobs = apiRequests(fake, since).filter((r) => r.operationId === "git/get-blob").length;
+    const lockRun = w.checkRuns("acme/budget-lock", w.pull("acme/budget-lock", lp.number).headSha, "agent-gate")[0];
+    const analysed = lockRun?.output.summary?.includes("right-pad") === true;
+    rows.push(row(`requests: synchronize, agent PR changing a ${Math.round(bigLock(null).length / 1000)} kB package-lock.json (over GraphQL's blob text limit)`, `${fmt(l)}; blob reads ${blobs}`, "≤ 5 (1 read + contents read + 2 blob reads + check write)", analysed && blobs === 2 && l.rest + l.graphql + l.conditional <= 5));
+
     // Issue 12: an "Update branch" merge with approval.keep_on_update_merge costs one more read (the compare).
     w.addRepo("acme/budget-merge", { files: { "README.md": "x\n", ".github/agent-policy.yml": "version: 1\napproval:\n  keep_on_update_merge: true\n" }, collaborators: { alice: "write", bob: "write" } });
     const mp = w.addPull("acme/budget-merge", { author: AGENT, head: "copilot/bench-merge", commits: [{ message: "Hundred files", files }] });

@@ -161,3 +161,79 @@ describe("dependency additions through the app", () => {
     expect(run.output.summary).toContain("invalid TOML");
   });
 });
+
+describe("workflows and manifests larger than GraphQL returns (or not text to it)", () => {
+  // GitHub's GraphQL `Blob.text` stops at 512,000 bytes (`isTruncated`); the fake does the same.
+  const lock = (extra: string[]) => {
+    const packages: Record<string, { version: string }> = {};
+    for (let i = 0; i < 12_000; i++) packages[`node_modules/pkg-${i}`] = { version: `1.0.${i}` };
+    for (const name of extra) packages[`node_modules/${name}`] = { version: "6.6.6" };
+    return `${JSON.stringify({ name: "x", lockfileVersion: 3, packages: { "": { name: "x" }, ...packages } }, null, 2)}\n`;
+  };
+  const blobReads = () => apiRequests().filter((r) => r.operationId === "git/get-blob");
+
+  it("a big lockfile is read whole through REST (one read per large blob), and the added package is seen", async () => {
+    const base = lock([]);
+    expect(Buffer.byteLength(base)).toBeGreaterThan(512_000);
+    const repo = newRepo({ [POLICY]: ALLOW_ALL("dependencies:\n  action: block\n"), "package-lock.json": base, "package.json": '{"name":"x"}' });
+    // The new package sorts last: past the 512,000 bytes GraphQL returns.
+    const pr = agentPull(repo, { "package-lock.json": lock(["zzz-typosquat"]), "package.json": '{"name":"x","version":"1.0.1"}' });
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toMatch(/npm: `zzz-typosquat` `6\.6\.6` — added in `package-lock\.json`/);
+    expect(shown(run)).not.toContain("could not be checked");
+    expect(contentReads()).toHaveLength(1);
+    // Base and head of the lockfile: one REST read each, raw; the small package.json costs none.
+    expect(blobReads()).toHaveLength(2);
+    expect(blobReads().every((r) => r.status === 200)).toBe(true);
+  });
+
+  it("a big workflow's escalation past the GraphQL limit is found and annotated on its line; an unchanged base blob is read once", async () => {
+    const steps = Array.from({ length: 10_000 }, (_, i) => `      - run: echo step ${i} of a long generated workflow\n`).join("");
+    const big = `name: ci\non: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+    expect(Buffer.byteLength(big)).toBeGreaterThan(512_000);
+    const repo = newRepo({ [POLICY]: ALLOW_ALL(), [WF]: big });
+    const head = `${big}      - uses: evil/exfiltrate@v1\n`;
+    const pr = agentPull(repo, { [WF]: head });
+    w.review(repo, pr.number, "mo", "APPROVED");
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.annotations).toEqual([
+      { path: WF, start_line: head.split("\n").length - 1, end_line: head.split("\n").length - 1, annotation_level: "failure", title: "agent-gate: unpinned action", message: expect.stringContaining("evil/exfiltrate@v1") },
+    ]);
+    expect(blobReads()).toHaveLength(2);
+
+    // A rename keeps the blob: base (old name) and head are the same oid, read once; nothing widened.
+    const renamed = e2e.agentPull(repo, {}, { head: `copilot/change-${e2e.nextNumber()}`, commits: [{ message: "Move the workflow", files: {}, renames: { [WF]: ".github/workflows/moved.yml" } }] });
+    await send(pullRequestEvent(w, repo, renamed.number, "opened"));
+    expect(w.pullFiles(repo, renamed.number).map((f) => f.status)).toEqual(["renamed"]);
+    expect(gate(repo, renamed.headSha).conclusion).toBe("success");
+    expect(blobReads()).toHaveLength(3);
+  });
+
+  it("attack: the REST read fails → never success, the check says which file and why", async () => {
+    const repo = newRepo({ [POLICY]: ALLOW_ALL(), "package-lock.json": lock([]) });
+    const pr = agentPull(repo, { "package-lock.json": lock(["sneaky"]) });
+    e2e.fake.faults.inject({ operationId: "git/get-blob", repo, status: 404, times: 10 });
+    w.review(repo, pr.number, "mo", "APPROVED");
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = gate(repo, pr.headSha);
+    expect(run.conclusion).not.toBe("success");
+    const text = shown(run).replaceAll("\\", "");
+    expect(text).toContain("package-lock.json at the base is larger than GitHub's GraphQL API returns in full and reading it through the REST API failed (HTTP 404: Injected fault), so its privilege and dependency changes could not be checked. Re-run the agent-gate check once GitHub answers again.");
+    expect(blobReads().filter((r) => r.faulted)).toHaveLength(2);
+  });
+
+  it("a file GitHub's GraphQL API calls binary (text null) is read through REST and analysed", async () => {
+    const repo = newRepo({ [POLICY]: ALLOW_ALL("dependencies:\n  action: block\n"), "requirements.txt": "requests==2.32.0\n" });
+    // A NUL makes GitHub (and the fake) call the blob binary: GraphQL's text is null.
+    const pr = agentPull(repo, { "requirements.txt": "requests==2.32.0\nevil-pkg==1.0\n# \0\n" });
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("failure");
+    expect(blobReads()).toHaveLength(1);
+    expect(run.output.summary).toMatch(/pypi: `evil-pkg` `==1\.0` — added in `requirements\.txt`/);
+  });
+});

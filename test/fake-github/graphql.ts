@@ -386,17 +386,35 @@ function commitView(ctx: Ctx, r: RepoState, c: CommitState): Json {
   };
 }
 
+/**
+ * GitHub's GraphQL `Blob.text` stops at 512,000 bytes with `isTruncated: true` (not documented as a
+ * number; observed exactly, e.g. sveltia/sveltia-cms#950), and is null for a binary blob ("UTF8 text
+ * data or null if the Blob is binary"). The full content is served by REST "Get a blob" (rest.ts).
+ */
+export const GRAPHQL_BLOB_TEXT_LIMIT = 512_000;
+
+/** The longest prefix of `text` of at most `limit` UTF-8 bytes that does not split a character. */
+function utf8Prefix(text: string, limit: number): string {
+  const buf = Buffer.from(text, "utf8");
+  let end = Math.min(limit, buf.length);
+  while (end > 0 && end < buf.length && (buf[end]! & 0xc0) === 0x80) end--; // a continuation byte: back off to the character's start
+  return buf.subarray(0, end).toString("utf8");
+}
+
 function blobView(text: string): Json {
   const oid = blobSha(text);
+  const byteSize = Buffer.byteLength(text);
+  const isBinary = text.includes("\0");
+  const isTruncated = !isBinary && byteSize > GRAPHQL_BLOB_TEXT_LIMIT;
   return {
     __typename: "Blob",
     id: nodeId("B", oid),
     oid,
     abbreviatedOid: oid.slice(0, 7),
-    byteSize: Buffer.byteLength(text),
-    text,
-    isBinary: text.includes("\0"),
-    isTruncated: false,
+    byteSize,
+    text: isBinary ? null : isTruncated ? utf8Prefix(text, GRAPHQL_BLOB_TEXT_LIMIT) : text,
+    isBinary,
+    isTruncated,
   };
 }
 

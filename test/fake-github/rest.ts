@@ -33,6 +33,8 @@ export interface ViolationNote {
 export interface RestResult {
   status: number;
   body?: unknown;
+  /** A non-JSON answer (a raw media type): sent as these bytes with this content type, not validated as JSON. */
+  raw?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
   violation?: ViolationNote;
 }
@@ -49,6 +51,8 @@ export interface RestContext {
   auth: Auth;
   /** Absolute URL of this request, as the client sent it (for Link headers). */
   requestUrl: URL;
+  /** The request's Accept header (media types: `application/vnd.github.raw+json` …). */
+  accept?: string;
 }
 
 type Handler = (ctx: RestContext) => RestResult;
@@ -634,6 +638,27 @@ const checkTeamRepo: Handler = (ctx) => {
   return { status: 204 };
 };
 
+/** "Get a blob" (REST docs): "This endpoint supports blobs up to 100 megabytes in size." */
+export const REST_BLOB_LIMIT = 100 * 1024 * 1024;
+
+/**
+ * "Get a blob" (REST docs, Git database): by blob SHA, any blob of the repository. JSON with base64
+ * `content` by default; `application/vnd.github.raw+json` (or the older `application/vnd.github.v3.raw`)
+ * returns the raw bytes. Over 100 MB: 403 `too_large`, as GitHub answers blobs its API does not serve.
+ */
+const getBlob: Handler = withRepo((ctx, repo) => {
+  const sha = ctx.params.file_sha ?? "";
+  const text = /^[0-9a-f]{40}$/.test(sha) ? ctx.world.blobByOid(repo.fullName, sha) : undefined;
+  if (text === undefined) return notFound(ctx);
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length > REST_BLOB_LIMIT) {
+    return { status: 403, body: error(ctx, 403, "This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API.", { errors: [{ resource: "Blob", field: "data", code: "too_large" }] }) };
+  }
+  if (/application\/vnd\.github(\.v3)?\.raw/.test(ctx.accept ?? "")) return { status: 200, raw: { bytes, contentType: "application/vnd.github.raw; charset=utf-8" } };
+  const url = `${ctx.shapes.api}/repos/${repo.fullName}/git/blobs/${sha}`;
+  return { status: 200, body: { sha, node_id: Buffer.from(`B:${sha}`).toString("base64"), size: bytes.length, url, content: bytes.toString("base64"), encoding: "base64" } };
+});
+
 // ───────────── app ─────────────
 
 const getApp: Handler = (ctx) => ({ status: 200, body: ctx.shapes.app(appIdOf(ctx)) });
@@ -719,6 +744,7 @@ export const HANDLERS: Record<string, Handler> = {
   "repos/get-collaborator-permission-level": collaboratorPermission,
   "teams/get-membership-for-user-in-org": teamMembership,
   "repos/check-collaborator": checkCollaborator,
+  "git/get-blob": getBlob,
   "teams/check-permissions-for-repo-in-org": checkTeamRepo,
   "rate-limit/get": rateLimit,
 };

@@ -344,8 +344,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         body,
         auth,
         requestUrl,
+        ...(typeof req.headers.accept === "string" ? { accept: req.headers.accept } : {}),
       });
       if (result.violation) violate(result.violation.kind, result.violation.message);
+      if (result.raw) {
+        // A raw media type: the bytes themselves (the operation's JSON schema describes the default type only).
+        record.status = result.status;
+        res.writeHead(result.status, {
+          "content-type": result.raw.contentType,
+          "content-length": String(result.raw.bytes.length),
+          "x-github-request-id": randomUUID(),
+          "x-ratelimit-limit": "5000",
+          "x-ratelimit-remaining": "4999",
+          "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+          "x-ratelimit-resource": "core",
+          ...(result.headers ?? {}),
+        });
+        res.end(result.raw.bytes);
+        return;
+      }
       let out = result.body;
       if (result.status < 300 && out !== undefined) {
         out = completeFromSchema(responseSchema(op, result.status), out, base);

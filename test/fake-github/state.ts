@@ -477,6 +477,12 @@ export class World {
     if (team) team.members = team.members.filter((m) => lower(m) !== lower(login));
   }
 
+  /** The content of the blob `oid` in any commit of the repository (GitHub's object store), if any. */
+  blobByOid(fullName: string, oid: string): string | undefined {
+    for (const c of this.repo(fullName).commits.values()) for (const text of c.tree.values()) if (blobSha(text) === oid) return text;
+    return undefined;
+  }
+
   team(orgLogin: string, slug: string): TeamState | undefined {
     return this.org(orgLogin)?.teams.get(lower(slug));
   }
