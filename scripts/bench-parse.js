@@ -9,7 +9,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { BUILTIN_DEFAULT_POLICY, decide } from "../lib/engine/index.js";
-import { compilePolicy, matchFiles } from "../lib/engine/match.js";
+import { compilePolicy, matchFiles } from "../lib/engine/decide/match.js";
 import { loadPolicy } from "../lib/engine/policy/load.js";
 import { escapeText } from "../lib/engine/escape.js";
 import { decodeButtonApprovals } from "../lib/github/button-approvals.js";

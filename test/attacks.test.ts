@@ -5,11 +5,11 @@
  * the fake GitHub are in test/e2e/attacks.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { decide, strictest } from "../src/engine/decide.js";
-import type { DecideInput } from "../src/engine/decide.js";
+import { decide, strictest } from "../src/engine/decide/decide.js";
+import type { DecideInput } from "../src/engine/decide/decide.js";
 import { detectAgents } from "../src/engine/detect.js";
-import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide.js";
-import { compilePolicy, matchFiles } from "../src/engine/match.js";
+import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/decide.js";
+import { compilePolicy, matchFiles } from "../src/engine/decide/match.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
 import { renderCheck } from "../src/engine/render.js";
 import type { ApprovalFacts, CommitFacts, Decision, Policy, PolicyState, PullFacts } from "../src/engine/types.js";

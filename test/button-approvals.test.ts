@@ -5,7 +5,7 @@
  * renderer quotes is never read back as an approval, nor erases the real one.
  */
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import { CHECK_OUTPUT_MAX, renderCheck, renderDetails, utf8Length } from "../src/engine/render.js";
 import type { ApprovalFacts, PullFacts } from "../src/engine/types.js";
 import {

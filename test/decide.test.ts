@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decide, requirementsForFiles, strictest } from "../src/engine/decide.js";
-import type { DecideInput } from "../src/engine/decide.js";
+import { decide, requirementsForFiles, strictest } from "../src/engine/decide/decide.js";
+import type { DecideInput } from "../src/engine/decide/decide.js";
 import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { HEAD, OLD, agentPull, approval, commit, human, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 

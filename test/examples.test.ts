@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import { formatPolicyError, loadPolicy } from "../src/engine/policy/load.js";
 import type { ApprovalFacts, Conclusion, Decision, Permission, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 

@@ -1,7 +1,7 @@
 /** Issue 11 in the decision: named sets, workflow escalations and dependency additions (engine level). */
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
-import { compilePolicy, matchFiles, pathSetsMatcher } from "../src/engine/match.js";
+import { decide } from "../src/engine/decide/decide.js";
+import { compilePolicy, matchFiles, pathSetsMatcher } from "../src/engine/decide/match.js";
 import { PATH_SETS } from "../src/engine/policy/path-sets.js";
 import { BUILTIN_DEFAULT_POLICY } from "../src/engine/policy/defaults.js";
 import { loadPolicy } from "../src/engine/policy/load.js";

@@ -1,7 +1,7 @@
-/** The label plan (src/engine/labels.ts): which labels a decision asks for, pure. */
+/** The label plan (src/engine/decide/labels.ts): which labels a decision asks for, pure. */
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
-import { labelPlan } from "../src/engine/labels.js";
+import { decide } from "../src/engine/decide/decide.js";
+import { labelPlan } from "../src/engine/decide/labels.js";
 import type { PolicyState, PullFacts } from "../src/engine/types.js";
 import { agentPull, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 

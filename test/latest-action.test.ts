@@ -4,7 +4,7 @@
  * review when it was recorded (`seenReview`), which orders the two without comparing clocks.
  */
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import type { ApprovalFacts } from "../src/engine/types.js";
 import { agentPull, approval, ok, policy } from "./helpers/decision-fixtures.js";
 

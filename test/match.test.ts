@@ -1,6 +1,6 @@
 import { minimatch } from "minimatch";
 import { describe, expect, it } from "vitest";
-import { compilePolicy, matchFile, matchFiles, matchPath } from "../src/engine/match.js";
+import { compilePolicy, matchFile, matchFiles, matchPath } from "../src/engine/decide/match.js";
 import type { PathRule } from "../src/engine/types.js";
 import { policy } from "./helpers/decision-fixtures.js";
 

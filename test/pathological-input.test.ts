@@ -7,11 +7,11 @@
  * a megabyte would take years), which is the failure. `npm run bench` prints the speed per MB.
  */
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import { detectAgents } from "../src/engine/detect.js";
-import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/decide.js";
 import { escapeText, hasUnsafeText } from "../src/engine/escape.js";
-import { compilePolicy, matchFiles } from "../src/engine/match.js";
+import { compilePolicy, matchFiles } from "../src/engine/decide/match.js";
 import { loadPolicy, formatPolicyError } from "../src/engine/policy/load.js";
 import { renderCheck, renderText } from "../src/engine/render.js";
 import { coAuthorEmails, parseIdentity, parseNoreplyEmail, parseTrailers } from "../src/engine/trailers.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import { renderCheck } from "../src/engine/render.js";
 import { agentPull, approval, ok, policy } from "./helpers/decision-fixtures.js";
 

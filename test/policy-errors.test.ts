@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
 import { errorLocation, formatPolicyError, policyErrorLocation } from "../src/engine/policy/errors.js";
 import { renderCheck, renderText } from "../src/engine/render.js";

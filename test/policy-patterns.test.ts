@@ -1,6 +1,6 @@
 /** Issue 8, point 11 (b)–(d): never-matching patterns, the root anchor, over-long globs, escaped errors. */
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import { escapeText, hasUnsafeText, quote } from "../src/engine/escape.js";
 import { formatPolicyError, loadPolicy } from "../src/engine/policy/load.js";
 import type { Policy } from "../src/engine/types.js";

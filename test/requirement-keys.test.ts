@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decide } from "../src/engine/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
 import { DEFAULT_REQUIREMENT } from "../src/engine/policy/defaults.js";
 import { POLICY_SCHEMA } from "../src/engine/policy/schema.js";
-import { REQUIREMENT_KEY_NAMES, requirementGroupKey } from "../src/engine/requirement-keys.js";
+import { REQUIREMENT_KEY_NAMES, requirementGroupKey } from "../src/engine/decide/requirement-keys.js";
 import type { Requirement } from "../src/engine/types.js";
 import { agentPull, ok, policy } from "./helpers/decision-fixtures.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ruleName, ruleNameCapitalized } from "../src/engine/rule-name.js";
+import { ruleName, ruleNameCapitalized } from "../src/engine/decide/rule-name.js";
 
 describe("ruleName: one name for a rule everywhere", () => {
   it("numbers rules from 1 for people, names the default and the policy-file guard", () => {

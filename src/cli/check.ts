@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { decide } from "../engine/decide.js";
+import { decide } from "../engine/decide/decide.js";
 import { BUILTIN_DEFAULT_POLICY } from "../engine/policy/defaults.js";
 import { POLICY_PATH } from "../engine/names.js";
 import { loadPolicy, validatePolicyText } from "../engine/policy/load.js";

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { decide } from "../engine/decide.js";
+import { decide } from "../engine/decide/decide.js";
 import { loadPolicy } from "../engine/policy/load.js";
 import type { Decision, PolicyState } from "../engine/types.js";
 import { describeError, type GitHub } from "../github/client.js";

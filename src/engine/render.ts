@@ -15,12 +15,12 @@
  * alone would still ping `@acme/security`), or put in a code span, where GitHub neither renders
  * markup nor links mentions. Control and bidirectional-override characters are replaced.
  */
-import { copyRequirement } from "./requirement-keys.js";
-import { describeApprover, joinList, shortSha } from "./decide.js";
+import { copyRequirement } from "./decide/requirement-keys.js";
+import { describeApprover, joinList, shortSha } from "./decide/decide.js";
 import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
 import { escapeText } from "./escape.js";
 import { POLICY_PATH } from "./names.js";
-import { ruleName, ruleNameCapitalized } from "./rule-name.js";
+import { ruleName, ruleNameCapitalized } from "./decide/rule-name.js";
 import { policyErrorLocation } from "./policy/errors.js";
 import type {
   ApprovalOutcome,
@@ -200,7 +200,7 @@ function plural(n: number, one: string, many = one + "s"): string {
 
 const ICON: Record<Conclusion, string> = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
 
-export { ruleName } from "./rule-name.js";
+export { ruleName } from "./decide/rule-name.js";
 
 function requirementName(r: RequirementOutcome): string {
   if (r.kind) return `${requirementKindName(r.kind)} requirement`;

@@ -3,7 +3,7 @@
  * whoever reads policies (the app's AppState, one per CLI command) and passed to the reader.
  *
  * The engine caches each policy's compiled path matchers and detection config in WeakMaps keyed by
- * the Policy OBJECT (src/engine/match.ts, detect.ts), so handing it a freshly parsed object per event
+ * the Policy OBJECT (src/engine/decide/match.ts, detect.ts), so handing it a freshly parsed object per event
  * would re-parse the YAML, re-validate it and recompile everything on every webhook (≈ 1 ms for
  * examples/monorepo-teams.yml before compiling). Loading is a pure function of the texts and file
  * names, so the same inputs may share one result; the blobs themselves are still read on every

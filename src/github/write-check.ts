@@ -13,7 +13,7 @@
  * stops firing (e.g. the agent's commits were squashed away) should not silently un-mark a PR.
  */
 import type { Conclusion } from "../engine/types.js";
-import type { LabelSpec } from "../engine/labels.js";
+import type { LabelSpec } from "../engine/decide/labels.js";
 import type { CheckAnnotation } from "../engine/render-guard.js";
 import type { RepoRef, ExistingCheck } from "./refs.js";
 import { APPROVE_ACTION, CHECK_NAME } from "../engine/names.js";
@@ -168,7 +168,7 @@ export interface LabelWrite {
   repo: RepoRef;
   /** The pull request (an issue number to the labels API). */
   number: number;
-  /** The labels the engine planned (engine/labels.ts). */
+  /** The labels the engine planned (engine/decide/labels.ts). */
   wanted: readonly LabelSpec[];
   /** Every label on the PR now. */
   onPull: readonly string[];

@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { hasUnsafeText } from "../../src/engine/escape.js";
-import { compilePolicy, matchFiles } from "../../src/engine/match.js";
+import { compilePolicy, matchFiles } from "../../src/engine/decide/match.js";
 import { formatPolicyError, loadPolicy, validatePolicyText } from "../../src/engine/policy/load.js";
 
 export interface FuzzFinding {

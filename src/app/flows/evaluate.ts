@@ -4,10 +4,10 @@
  * The app adds no policy logic: facts in, `decide()` / `strictest()` / `renderCheck()` out.
  */
 import type { Logger } from "probot";
-import { decide, strictest } from "../../engine/decide.js";
+import { decide, strictest } from "../../engine/decide/decide.js";
 import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render.js";
 import { DEFAULT_AGENT_LABEL } from "../../engine/names.js";
-import { labelPlan } from "../../engine/labels.js";
+import { labelPlan } from "../../engine/decide/labels.js";
 import { decisionAnnotations } from "../../engine/render-guard.js";
 import { createHash } from "node:crypto";
 import type { Decision, Account, PolicyPreview } from "../../engine/types.js";

@@ -10,7 +10,7 @@
  * head). Never a write to those PRs; never a change to the policy PR's own conclusion.
  */
 import type { Logger } from "probot";
-import { decide } from "../../engine/decide.js";
+import { decide } from "../../engine/decide/decide.js";
 import { POLICY_PATH } from "../../engine/names.js";
 import { loadPolicy } from "../../engine/policy/load.js";
 import type { Decision, PolicyPreview, PolicyState } from "../../engine/types.js";

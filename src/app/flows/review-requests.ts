@@ -16,7 +16,7 @@
  * reason is not retried). The PR's author is never in the request (GitHub always refuses them).
  */
 import type { Logger } from "probot";
-import { mayApprovePeople, planReviewRequest, type ReviewRequestPlan } from "../../engine/review-requests.js";
+import { mayApprovePeople, planReviewRequest, type ReviewRequestPlan } from "../../engine/decide/review-requests.js";
 import type { Decision, Policy } from "../../engine/types.js";
 import type { ReviewRequestRecord } from "../../github/button-approvals.js";
 import { describeError, type GitHub } from "../../github/client.js";

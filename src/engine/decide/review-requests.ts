@@ -9,9 +9,9 @@
  * nobody (any writer may approve: there is no one in particular to ask).
  */
 import { BUILTIN_DETECTION_CONFIG } from "./decide.js";
-import { identifyAgentAccount, detectionConfigFromPolicy } from "./detect.js";
-import { DEFAULT_REVIEW_FLOW } from "./policy/defaults.js";
-import type { Decision, Policy } from "./types.js";
+import { identifyAgentAccount, detectionConfigFromPolicy } from "../detect.js";
+import { DEFAULT_REVIEW_FLOW } from "../policy/defaults.js";
+import type { Decision, Policy } from "../types.js";
 
 export interface ReviewRequestPlan {
   /** Logins to request (REST `reviewers`). */

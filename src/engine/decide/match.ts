@@ -17,10 +17,10 @@
  * computed once per (directory, extension) of a PR.
  */
 import { Minimatch, braceExpand, type MinimatchOptions } from "minimatch";
-import { POLICY_PATH } from "./names.js";
-import { PATH_SETS, expandPathSets, type PathSetName } from "./policy/path-sets.js";
-import { rootRelative } from "./policy/patterns.js";
-import type { ChangedFile, FileOutcome, PathAction, PathRule, Policy } from "./types.js";
+import { POLICY_PATH } from "../names.js";
+import { PATH_SETS, expandPathSets, type PathSetName } from "../policy/path-sets.js";
+import { rootRelative } from "../policy/patterns.js";
+import type { ChangedFile, FileOutcome, PathAction, PathRule, Policy } from "../types.js";
 
 const MM_OPTIONS: MinimatchOptions = { dot: true, nonegate: true, nocomment: true };
 

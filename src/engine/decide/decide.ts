@@ -2,18 +2,18 @@
  * The decision (SPEC §4): one pure call from the facts of a PR, the policy and the approval
  * candidates to a `Decision` that explains itself (every file's rule, every approval's fate).
  */
-import { aiReviewerOf } from "./ai-reviewers.js";
+import { aiReviewerOf } from "../ai-reviewers.js";
 import { requirementGroupKey } from "./requirement-keys.js";
-import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from "./detect.js";
+import { detectAgents, detectionConfigFromPolicy, identifyAgentAccount } from "../detect.js";
 import { compilePolicy, matchFiles, pathSetsMatcher } from "./match.js";
-import { DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION } from "./policy/defaults.js";
-import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "./names.js";
+import { DEFAULT_DEPENDENCY_ACTION, DEFAULT_WORKFLOW_ESCALATION } from "../policy/defaults.js";
+import { DEFAULT_AGENT_LABEL, POLICY_PATH } from "../names.js";
 import { ruleName } from "./rule-name.js";
-import { analyzeGuard, filesNeedingContent } from "./guard.js";
-import { isAnalysedWorkflowFile } from "./workflows/escalations.js";
-import { isAnalysedManifest } from "./dependencies/index.js";
-import { coAuthorEmails, parseNoreplyEmail } from "./trailers.js";
-import { PERMISSIONS, SIGNAL_KINDS } from "./types.js";
+import { analyzeGuard, filesNeedingContent } from "../guard.js";
+import { isAnalysedWorkflowFile } from "../workflows/escalations.js";
+import { isAnalysedManifest } from "../dependencies/index.js";
+import { coAuthorEmails, parseNoreplyEmail } from "../trailers.js";
+import { PERMISSIONS, SIGNAL_KINDS } from "../types.js";
 import type {
   Account,
   ApprovalFacts,
@@ -31,7 +31,7 @@ import type {
   PullFacts,
   Requirement,
   RequirementOutcome,
-} from "./types.js";
+} from "../types.js";
 
 export interface DecideInput {
   facts: PullFacts;

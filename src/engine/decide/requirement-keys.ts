@@ -7,7 +7,7 @@
  * Why grouping must see every key: two rules that differ only in who may approve (say `users`)
  * merged into one requirement would let one rule's approvers satisfy the other's files.
  */
-import type { Requirement } from "./types.js";
+import type { Requirement } from "../types.js";
 
 interface RequirementKey<K extends keyof Requirement> {
   /** The value as the loader takes it from the (schema-validated) policy document. */

@@ -3,8 +3,8 @@
  * decision in, label specs out; src/github/write-check.ts adds them once (creating missing ones with
  * these colours and descriptions) and never re-adds one a human took off.
  */
-import { ASSISTED_LABEL, agentLabel } from "./names.js";
-import type { Decision, PolicyState } from "./types.js";
+import { ASSISTED_LABEL, agentLabel } from "../names.js";
+import type { Decision, PolicyState } from "../types.js";
 
 export interface LabelSpec {
   name: string;
