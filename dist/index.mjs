@@ -26974,7 +26974,7 @@ var DEFAULT_AGENT_LABEL = "agent-authored";
 var ASSISTED_LABEL = "agent-assisted";
 var AGENT_LABEL_PREFIX = "agent:";
 
-// src/engine/requirement-keys.ts
+// src/engine/decide/requirement-keys.ts
 var same = (v) => v;
 var names = (xs) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
 var nameList = {
@@ -27010,27 +27010,929 @@ function copyRequirement(r) {
   return out;
 }
 
-// src/engine/ai-reviewers.ts
-var AI_REVIEWERS = Object.freeze([
-  {
-    name: "Copilot code review",
-    // GraphQL (the app's reader) names the reviewing Bot `copilot-pull-request-reviewer`. REST shows it as
-    // `Copilot`, which is also the Copilot coding agent's login: that one is refused as an agent identity.
-    logins: ["copilot-pull-request-reviewer[bot]"],
-    source: "V-git github/github-mcp-server@28171abb0c43 (reviews by Copilot); agent-signatures.md row 'Copilot code review'"
-  },
-  { name: "CodeRabbit", logins: ["coderabbitai[bot]"], source: "V-git google-gemini/gemini-cli@f4c7bd78900d" },
-  { name: "Gemini Code Assist", logins: ["gemini-code-assist[bot]"], source: "V-git gemini-cli co-author trailers (176961590+gemini-code-assist[bot])" },
-  { name: "Qodo", logins: ["qodo-merge-pro[bot]", "qodo-code-review[bot]", "qodo-merge[bot]"], source: "3P agent-signatures.md row 'Qodo'" },
-  { name: "Kodiak auto-approve", logins: ["kodiakhq[bot]"], source: "V-src kodiakhq docs, `approve.auto_approve_usernames` (chdsbd/kodiak#288)" },
-  { name: "Sourcery", logins: ["sourcery-ai[bot]"], source: "V-git agent-signatures.md 'Other AI bots seen' (58596630)" },
-  { name: "Greptile", logins: ["greptile-apps[bot]"], source: "V-git agent-signatures.md 'Other AI bots seen' (165735046)" },
-  { name: "Ellipsis", logins: ["ellipsis-dev[bot]"], source: "3P ellipsis.dev docs (review bot account)" }
-]);
-var byLogin = new Map(AI_REVIEWERS.flatMap((r) => r.logins.map((l) => [l.toLowerCase(), r])));
-function aiReviewerOf(login) {
-  return byLogin.get(login.toLowerCase()) ?? null;
+// src/engine/decide/words.ts
+function shortSha(sha) {
+  return sha.slice(0, 7);
 }
+function describeApprover(req, n = 1) {
+  const who = n === 1 ? "a human" : "humans";
+  const scopes = [];
+  if (req.teams.length > 0) scopes.push(req.teams.join(" or "));
+  if (req.users.length > 0) scopes.push(req.users.map((u) => "@" + u).join(" or "));
+  const scope = scopes.length > 0 ? ` (${scopes.join(" or ")})` : "";
+  return `${who}${scope} with ${req.min_permission} access`;
+}
+function joinList(items2, max = Infinity) {
+  if (items2.length <= 1) return items2.join("");
+  if (items2.length > max) {
+    const rest = items2.length - max;
+    return `${items2.slice(0, max).join(", ")} and ${rest.toLocaleString("en-US")} ${rest === 1 ? "other" : "others"}`;
+  }
+  return `${items2.slice(0, -1).join(", ")} and ${items2[items2.length - 1]}`;
+}
+
+// src/engine/policy/path-sets.ts
+var GH_COPILOT = "https://docs.github.com/en/copilot/how-tos/configure-custom-instructions/add-repository-instructions";
+var CLAUDE_MEMORY = "https://code.claude.com/docs/en/memory";
+var CODEOWNERS = "https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners#codeowners-file-location";
+var WORKFLOW_SYNTAX = "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions";
+var ACTION_METADATA = "https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions";
+var m = (pattern, what, source) => ({ pattern, what, source });
+var PATH_SETS = [
+  {
+    name: "@control-plane",
+    title: "agent instructions, agent tool configuration, git hooks, code ownership and this policy",
+    why: "it configures what coding agents are told and which tools they may run: an agent that edits it widens its own powers",
+    members: [
+      m("**/AGENTS.md", "AGENTS.md instructions (Codex, Copilot, Cursor, Jules … read it in every directory)", "https://agents.md/"),
+      m("**/CLAUDE.md", "Claude Code project memory", CLAUDE_MEMORY),
+      m("**/CLAUDE.local.md", "Claude Code local project memory", CLAUDE_MEMORY),
+      m("**/.claude/**", "Claude Code settings, hooks, commands, agents and skills", "https://code.claude.com/docs/en/settings"),
+      m("**/.mcp.json", "Claude Code project MCP servers", "https://code.claude.com/docs/en/mcp"),
+      m(".vscode/mcp.json", "VS Code / Copilot MCP servers", "https://code.visualstudio.com/docs/copilot/customization/mcp-servers"),
+      m(".vscode/settings.json", "VS Code workspace settings (can auto-approve agent tools and terminal commands)", "https://code.visualstudio.com/docs/copilot/chat/chat-tools"),
+      m("**/.cursor/**", "Cursor rules and MCP servers", "https://docs.cursor.com/context/rules"),
+      m("**/.cursorrules", "Cursor rules (legacy file)", "https://docs.cursor.com/context/rules"),
+      m("**/.windsurfrules", "Windsurf rules (legacy file)", "https://docs.windsurf.com/windsurf/cascade/memories"),
+      m("**/.windsurf/**", "Windsurf rules and workflows", "https://docs.windsurf.com/windsurf/cascade/memories"),
+      m("**/.clinerules", "Cline rules (file)", "https://docs.cline.bot/features/cline-rules"),
+      m("**/.clinerules/**", "Cline rules (directory)", "https://docs.cline.bot/features/cline-rules"),
+      m("**/.roo/**", "Roo Code rules", "https://docs.roocode.com/features/custom-instructions"),
+      m("**/.roorules", "Roo Code rules (file)", "https://docs.roocode.com/features/custom-instructions"),
+      m(".roomodes", "Roo Code custom modes", "https://docs.roocode.com/features/custom-modes"),
+      m("**/GEMINI.md", "Gemini CLI context file", "https://github.com/google-gemini/gemini-cli/blob/main/docs/cli/gemini-md.md"),
+      m("**/.gemini/**", "Gemini CLI / Gemini Code Assist settings", "https://github.com/google-gemini/gemini-cli/blob/main/docs/get-started/configuration.md"),
+      m(".github/copilot-instructions.md", "Copilot repository-wide instructions", GH_COPILOT),
+      m("**/.github/instructions/**", "Copilot path-specific instructions (*.instructions.md)", GH_COPILOT),
+      m(".github/prompts/**", "Copilot prompt files (*.prompt.md)", "https://code.visualstudio.com/docs/copilot/customization/prompt-files"),
+      m(".github/chatmodes/**", "Copilot custom chat modes", "https://code.visualstudio.com/docs/copilot/customization/custom-chat-modes"),
+      m(".github/agents/**", "Copilot custom agents (*.agent.md)", "https://docs.github.com/en/copilot/how-tos/use-copilot-agents/coding-agent/create-custom-agents"),
+      m(".github/skills/**", "Copilot agent skills", "https://docs.github.com/en/copilot/concepts/agents/about-agent-skills"),
+      m(".github/hooks/**", "Copilot coding agent hooks", "https://docs.github.com/en/copilot/how-tos/use-copilot-agents/coding-agent/use-hooks"),
+      m(".github/workflows/copilot-setup-steps.{yml,yaml}", "the Copilot coding agent's setup workflow (runs before the agent, with its secrets)", "https://docs.github.com/en/copilot/how-tos/use-copilot-agents/coding-agent/customize-the-agent-environment"),
+      m("**/.amazonq/**", "Amazon Q Developer project rules and MCP configuration", "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/context-project-rules.html"),
+      m(".openhands/**", "OpenHands repository microagents and setup script", "https://docs.all-hands.dev/usage/prompting/microagents-repo"),
+      m("**/.aider.conf.yml", "Aider configuration", "https://aider.chat/docs/config/aider_conf.html"),
+      m(".junie/**", "JetBrains Junie guidelines", "https://www.jetbrains.com/help/junie/customize-guidelines.html"),
+      m(".husky/**", "Husky git hooks", "https://typicode.github.io/husky/"),
+      m("**/.pre-commit-config.yaml", "pre-commit hooks", "https://pre-commit.com/#plugins"),
+      m("{lefthook,.lefthook}.{yml,yaml,json,toml}", "Lefthook git hooks", "https://lefthook.dev/configuration/"),
+      m(".gitmodules", "git submodules (which code is pulled in, from where)", "https://git-scm.com/docs/gitmodules"),
+      m("CODEOWNERS", "code owners (repository root)", CODEOWNERS),
+      m(".github/CODEOWNERS", "code owners (.github)", CODEOWNERS),
+      m("docs/CODEOWNERS", "code owners (docs)", CODEOWNERS),
+      m(POLICY_PATH, "this agent-gate policy", "SPEC §3 (docs/policy.md)")
+    ]
+  },
+  {
+    name: "@ci",
+    title: "workflows, composite actions and other CI definitions",
+    why: "CI runs with repository secrets and a write-capable token: a CI change can hand them to whatever runs next",
+    members: [
+      m(".github/workflows/**", "GitHub Actions workflows", WORKFLOW_SYNTAX),
+      m("**/action.{yml,yaml}", "GitHub Actions action metadata (composite, JavaScript or Docker actions)", ACTION_METADATA),
+      m(".github/actions/**", "local actions (the usual place for composite actions)", ACTION_METADATA),
+      m(".gitlab-ci.yml", "GitLab CI/CD pipeline", "https://docs.gitlab.com/ci/yaml/"),
+      m(".circleci/**", "CircleCI configuration", "https://circleci.com/docs/configuration-reference/"),
+      m("**/azure-pipelines.{yml,yaml}", "Azure Pipelines", "https://learn.microsoft.com/en-us/azure/devops/pipelines/yaml-schema/"),
+      m(".azure-pipelines/**", "Azure Pipelines (directory)", "https://learn.microsoft.com/en-us/azure/devops/pipelines/yaml-schema/"),
+      m("**/Jenkinsfile", "Jenkins pipeline", "https://www.jenkins.io/doc/book/pipeline/jenkinsfile/"),
+      m(".buildkite/**", "Buildkite pipeline", "https://buildkite.com/docs/pipelines/configure/defining-steps"),
+      m(".travis.yml", "Travis CI", "https://docs.travis-ci.com/user/customizing-the-build/"),
+      m("bitbucket-pipelines.yml", "Bitbucket Pipelines", "https://support.atlassian.com/bitbucket-cloud/docs/bitbucket-pipelines-configuration-reference/"),
+      m(".drone.yml", "Drone CI", "https://docs.drone.io/pipeline/overview/"),
+      m("{.woodpecker.yml,.woodpecker.yaml,.woodpecker/**}", "Woodpecker CI", "https://woodpecker-ci.org/docs/usage/workflow-syntax"),
+      m("{appveyor.yml,.appveyor.yml}", "AppVeyor", "https://www.appveyor.com/docs/appveyor-yml/")
+    ]
+  },
+  {
+    name: "@dependencies",
+    title: "dependency manifests and lock files",
+    why: "it decides which third-party code is installed and run: a new dependency is the supply-chain door (and agents invent package names)",
+    members: [
+      m("**/package.json", "npm / pnpm / yarn manifest", "https://docs.npmjs.com/cli/configuring-npm/package-json"),
+      m("**/{package-lock.json,npm-shrinkwrap.json}", "npm lock file", "https://docs.npmjs.com/cli/configuring-npm/package-lock-json"),
+      m("**/{pnpm-lock.yaml,pnpm-workspace.yaml}", "pnpm lock file and workspace (catalogs)", "https://pnpm.io/pnpm-workspace_yaml"),
+      m("**/yarn.lock", "Yarn lock file", "https://classic.yarnpkg.com/en/docs/yarn-lock"),
+      m("**/{.npmrc,.yarnrc,.yarnrc.yml}", "npm / Yarn registry configuration (where packages come from)", "https://docs.npmjs.com/cli/configuring-npm/npmrc"),
+      m("**/requirements*.txt", "pip requirements", "https://pip.pypa.io/en/stable/reference/requirements-file-format/"),
+      m("**/requirements/*.txt", "pip requirements (directory)", "https://pip.pypa.io/en/stable/reference/requirements-file-format/"),
+      m("**/constraints*.txt", "pip constraints", "https://pip.pypa.io/en/stable/user_guide/#constraints-files"),
+      m("**/pyproject.toml", "Python project (PEP 621, Poetry, uv)", "https://packaging.python.org/en/latest/specifications/pyproject-toml/"),
+      m("**/{poetry.lock,uv.lock,pdm.lock}", "Poetry / uv / PDM lock file", "https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile"),
+      m("**/{Pipfile,Pipfile.lock}", "Pipenv manifest and lock file", "https://pipenv.pypa.io/en/latest/pipfile.html"),
+      m("**/{setup.py,setup.cfg}", "setuptools metadata", "https://setuptools.pypa.io/en/latest/userguide/dependency_management.html"),
+      m("**/{go.mod,go.sum,go.work}", "Go modules", "https://go.dev/ref/mod#go-mod-file"),
+      m("**/{Cargo.toml,Cargo.lock}", "Cargo manifest and lock file", "https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html"),
+      m("**/pom.xml", "Maven POM", "https://maven.apache.org/pom.html#Dependencies"),
+      m("**/{build.gradle,build.gradle.kts,settings.gradle,settings.gradle.kts,gradle.lockfile}", "Gradle build and lock file", "https://docs.gradle.org/current/userguide/declaring_dependencies.html"),
+      m("**/libs.versions.toml", "Gradle version catalog", "https://docs.gradle.org/current/userguide/version_catalogs.html"),
+      m("**/{Gemfile,Gemfile.lock,gems.rb,gems.locked}", "Bundler manifest and lock file", "https://bundler.io/guides/gemfile.html"),
+      m("**/*.gemspec", "RubyGems specification", "https://guides.rubygems.org/specification-reference/"),
+      m("**/{composer.json,composer.lock}", "Composer manifest and lock file", "https://getcomposer.org/doc/04-schema.md"),
+      m("**/*.{csproj,fsproj,vbproj}", "NuGet PackageReference (MSBuild project)", "https://learn.microsoft.com/en-us/nuget/consume-packages/package-references-in-project-files"),
+      m("**/{packages.config,Directory.Packages.props,packages.lock.json}", "NuGet packages.config, central package versions, lock file", "https://learn.microsoft.com/en-us/nuget/consume-packages/central-package-management"),
+      m("**/{nuget.config,NuGet.Config}", "NuGet sources (where packages come from)", "https://learn.microsoft.com/en-us/nuget/reference/nuget-config-file")
+    ]
+  }
+];
+var PATH_SET_NAMES = PATH_SETS.map((s) => s.name);
+var BY_NAME = new Map(PATH_SETS.map((s) => [s.name, s]));
+function pathSet(name) {
+  return BY_NAME.get(name);
+}
+function isSetReference(pattern) {
+  return (pattern.startsWith("!") ? pattern.slice(1) : pattern).startsWith("@");
+}
+function expandPathSets(patterns) {
+  const out = [];
+  for (const p of patterns) {
+    const negated = p.startsWith("!");
+    const set3 = pathSet(negated ? p.slice(1) : p);
+    if (!set3) {
+      out.push({ pattern: p, set: null });
+      continue;
+    }
+    for (const member of set3.members) out.push({ pattern: negated ? `!${member.pattern}` : member.pattern, set: set3.name });
+  }
+  return out;
+}
+
+// src/engine/policy/errors.ts
+function errorLocation(file, line, column) {
+  return line > 0 ? `${file}:${line}:${column}` : file;
+}
+function policyErrorLocation(e) {
+  return errorLocation(e.file, e.line, e.column);
+}
+function formatPolicyError(e) {
+  return `${escapeText(errorLocation(e.file, e.line, e.column))}: ${escapeText(e.message)}`;
+}
+function safeError(e) {
+  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
+}
+
+// src/engine/render-guard.ts
+var bold = (e, s) => e.strong ? e.strong(s) : `**${s}**`;
+var ANNOTATIONS_PER_REQUEST = 50;
+var KIND_LABEL = {
+  permissions: "permissions widened",
+  trigger: "privileged trigger",
+  secrets: "secrets",
+  "script-injection": "script injection",
+  "unpinned-action": "unpinned action",
+  "self-hosted-runner": "self-hosted runner"
+};
+function messageMd(message, e) {
+  return message.split("`").map((part, i) => i % 2 === 1 ? e.code(part, { max: 200 }) : e.md(part, 600)).join("");
+}
+function setLines(files, e) {
+  return files.filter((f) => f.sets && f.sets.length > 0).map((f) => {
+    const sets = f.sets.map((s) => {
+      const set3 = pathSet(s.set);
+      return `${bold(e, s.set)} (${e.code(s.pattern, { max: 100 })})${set3 ? `: ${set3.why}` : ""}`;
+    });
+    const both = f.sets.length > 1 ? " — in two sets; either one's rule can match it" : "";
+    return `- ${e.code(f.path)} — ${sets.join("; ")}${both}`;
+  });
+}
+var ESCALATION_EFFECT = {
+  block: "`workflows.escalation: block`: the pull request cannot merge while they remain.",
+  approve: "`workflows.escalation: approve`: each such file needs its rule's requirement, and one approver with at least `maintain` permission.",
+  report: "`workflows.escalation: report`: reported only."
+};
+var DEPENDENCY_EFFECT = {
+  block: "`dependencies.action: block`: agents may not add or change dependencies.",
+  approve: "`dependencies.action: approve`: they need the `dependencies.approval` requirement.",
+  report: "`dependencies.action: report`: listed only."
+};
+function guardSections(d, e) {
+  const out = [];
+  const sets = setLines(d.files, e);
+  if (d.agentAuthored && sets.length > 0) {
+    out.push({ heading: `Files in named sets (${sets.length})`, items: sets, noun: "files", cap: 30 });
+  }
+  const g = d.guard;
+  if (!g) return out;
+  if (g.errors.length > 0) {
+    out.push({
+      heading: `Could not analyse (${g.errors.length})`,
+      intro: "These changed files cannot be parsed, so what they grant or install could not be checked; no approval can pass them (fail closed):",
+      items: g.errors.map((x) => `- ${e.code(errorLocation(x.path, x.line, x.column))} ${e.md(x.message, 600)}`),
+      noun: "errors",
+      cap: 30
+    });
+  }
+  if (g.findings.length > 0) {
+    const over = g.findings.length - ANNOTATIONS_PER_REQUEST;
+    out.push({
+      heading: `Workflow escalations (${g.findings.length})`,
+      intro: `${messageMd(ESCALATION_EFFECT[g.escalation], e)}${over > 0 ? ` The first ${ANNOTATIONS_PER_REQUEST} are annotated on their lines (GitHub accepts ${ANNOTATIONS_PER_REQUEST} per request); all are listed here.` : " Each is annotated on its line in the check run."}`,
+      items: g.findings.map((f) => `- ${e.code(`${f.path}:${f.line}`)} ${bold(e, KIND_LABEL[f.kind])}: ${messageMd(f.message, e)}`),
+      noun: "findings",
+      cap: 100
+    });
+  }
+  if (g.dependencies.length > 0) {
+    const sorted = [...g.dependencies].sort((a, b) => a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0);
+    out.push({
+      heading: `Dependency changes (${g.dependencies.length})`,
+      intro: messageMd(DEPENDENCY_EFFECT[g.dependencyAction], e),
+      items: sorted.map((c) => {
+        const to = c.to === "" ? "(no version)" : e.code(c.to, { max: 120 });
+        const from = c.from === null ? "added" : `changed from ${c.from === "" ? "(no version)" : e.code(c.from, { max: 120 })}`;
+        return `- ${c.ecosystem}: ${e.code(c.name, { max: 150 })} ${to} — ${from} in ${e.code(c.path)} (${e.md(c.group, 80)})`;
+      }),
+      noun: "dependency changes",
+      cap: 100
+    });
+  }
+  return out;
+}
+function guardVerdict(d) {
+  const g = d.guard;
+  if (!g) return void 0;
+  if (g.errors.length > 0) return "Agent-authored, and some changed workflow or manifest files cannot be parsed, so they could not be checked (fail closed).";
+  if (g.escalation === "block" && g.findings.length > 0) return "Agent-authored, and its workflow changes widen CI privileges, which the policy blocks (`workflows.escalation: block`).";
+  if (g.dependencyAction === "block" && g.dependencies.length > 0) return "Agent-authored, and it adds or changes dependencies, which the policy blocks (`dependencies.action: block`).";
+  return void 0;
+}
+function requirementKindName(kind) {
+  return kind === "workflows" ? "workflow escalation" : "dependencies";
+}
+
+// src/engine/decide/rule-name.ts
+function ruleName(rule, unruled = "default") {
+  if (rule === null) return unruled;
+  if (rule === "policy-file") return "policy-file guard";
+  return `rule ${rule + 1}`;
+}
+function ruleNameCapitalized(rule, unruled = "default") {
+  const name = ruleName(rule, unruled);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+// src/engine/render.ts
+var CHECK_TITLE_MAX = 1024;
+var CHECK_OUTPUT_MAX = 65535;
+var EVIDENCE_OPEN_ROWS = 10;
+function sanitize(s, max = Infinity) {
+  const one = escapeText(s, { whitespace: "space" });
+  if (one.length <= max) return one;
+  return one.slice(0, Math.max(0, max - 1)) + "…";
+}
+function md(s, max = 300) {
+  return sanitize(s, max).replace(/[\\`*_{}[\]()#+\-.!|<>~^=:&$/]/g, "\\$&").replace(/([@#])/g, "$1⁠");
+}
+function code(s, { max = 300, inTable = false } = {}) {
+  let body = sanitize(s, max);
+  if (inTable) body = body.replace(/\|/g, "\\|");
+  const runs = body.match(/`+/g) ?? [];
+  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") || body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "" ? " " : "";
+  if (body === "") return "` `";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+function user(login) {
+  return md("@" + login, 100);
+}
+var NON_ASCII = /[^\u0000-\u007f]/;
+function utf8Length(s) {
+  if (!NON_ASCII.test(s)) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) n += 1;
+    else if (c < 2048) n += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+var TRUNCATED_NOTE = "\n\n_… output truncated to fit GitHub's 65,535-character limit for check runs._";
+var LIST_TAIL_ROOM = 120;
+var BoundedDoc = class {
+  lines = [];
+  bytes = 0;
+  truncated = false;
+  limit;
+  constructor(limit) {
+    this.limit = limit - utf8Length(TRUNCATED_NOTE);
+  }
+  remaining() {
+    return this.limit - this.bytes;
+  }
+  /**
+   * Adds a line if it fits; otherwise marks the document truncated and adds nothing more. `size` is
+   * the line's UTF-8 length plus its newline, when the caller already measured it (a 3,000-file PR
+   * would otherwise measure every line twice).
+   */
+  line(s = "", size = utf8Length(s) + 1) {
+    if (this.truncated) return false;
+    if (this.bytes + size > this.limit) {
+      this.truncated = true;
+      return false;
+    }
+    this.lines.push(s);
+    this.bytes += size;
+    return true;
+  }
+  /**
+   * Adds items while they fit (keeping room for the tail), at most `cap`; then "… and N more noun".
+   * `total` counts items not passed in (already capped by the caller).
+   */
+  list(items2, noun, cap = Infinity, total = items2.length) {
+    let shown = 0;
+    for (const item of items2) {
+      if (shown >= cap || this.truncated) break;
+      const size = utf8Length(item) + 1;
+      if (this.bytes + size + LIST_TAIL_ROOM > this.limit) break;
+      this.line(item, size);
+      shown++;
+    }
+    if (shown < total) {
+      this.line();
+      this.line(`_… and ${formatCount(total - shown)} more ${noun}_`);
+    }
+  }
+  toString() {
+    const body = this.lines.join("\n");
+    return this.truncated ? body + TRUNCATED_NOTE : body;
+  }
+};
+function formatCount(n) {
+  if (Number.isInteger(n) && n >= 0 && n < 1e3 && !Object.is(n, -0)) return String(n);
+  return n.toLocaleString("en-US");
+}
+function plural(n, one, many = one + "s") {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+var ICON = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
+function requirementName(r) {
+  if (r.kind) return `${requirementKindName(r.kind)} requirement`;
+  return r.rule === null ? "default requirement (`approval`)" : `${ruleName(r.rule)}'s requirement`;
+}
+function policyErrorLine(e) {
+  return `- ${code(policyErrorLocation(e))} ${md(e.message, 1e3)}`;
+}
+function fileLabel(f) {
+  return f.previousPath ? `${code(f.path)} (renamed from ${code(f.previousPath)})` : code(f.path);
+}
+function describeRequirementMd(req, contributors) {
+  const parts = [`a human (not a bot or coding agent) with **${req.min_permission}** permission or higher`];
+  const scope = [];
+  if (req.teams.length > 0) scope.push(`a member of ${req.teams.map((t) => code(t)).join(" or ")}`);
+  if (req.users.length > 0) scope.push(`one of ${req.users.map(user).join(", ")}`);
+  if (scope.length > 0) parts.push(scope.join(" or "));
+  if (req.exclude_contributors) {
+    const who = contributors && contributors.length > 0 ? ` (${joinList(contributors.slice(0, 20).map(user), 19)})` : "";
+    parts.push(`not the PR author or an author, committer or co-author of its commits${who}`);
+  }
+  return parts.join(", ");
+}
+function stateReRun(surface) {
+  if (surface === "advisory") return "Run agent-gate again once what it needs can be read (re-run the job, or push a commit).";
+  return "Re-run the `agent-gate` check (**Re-run** on the Checks tab, or push a commit) once GitHub is reachable. A pull request over GitHub's listing caps (3,000 files, 250 commits) cannot be verified: split it.";
+}
+var ACTION_ORDER = { block: 0, approve: 1, allow: 2 };
+function groupFilesByRule(files) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const key = `${String(f.rule)}|${f.action}`;
+    let g = groups2.get(key);
+    if (!g) {
+      g = { key, rule: f.rule, action: f.action, patterns: [], files: [] };
+      if (f.reason !== void 0) g.reason = f.reason;
+      groups2.set(key, g);
+    }
+    if (f.pattern !== void 0 && !g.patterns.includes(f.pattern)) g.patterns.push(f.pattern);
+    g.files.push(f);
+  }
+  const rank3 = (r) => typeof r === "number" ? r : r === "policy-file" ? -1 : Infinity;
+  return [...groups2.values()].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || rank3(a.rule) - rank3(b.rule));
+}
+function renderTitle(decision) {
+  return sanitize(decision.title, CHECK_TITLE_MAX);
+}
+function renderCheck(decision, options2 = {}) {
+  const groups2 = groupFilesByRule(decision.files);
+  const surface = options2.surface ?? "check";
+  return {
+    title: renderTitle(decision),
+    summary: summaryOf(decision, CHECK_OUTPUT_MAX, groups2, surface),
+    text: detailsOf(decision, CHECK_OUTPUT_MAX, groups2)
+  };
+}
+function summaryOf(d, limit, groups2, surface) {
+  const doc = new BoundedDoc(limit);
+  doc.line(`### ${ICON[d.conclusion]} ${md(d.title, CHECK_TITLE_MAX)}`);
+  doc.line();
+  verdictSection(doc, d, surface);
+  if (d.pulls && d.pulls.length > 1) pullsSection(doc, d.pulls);
+  if (d.unverified.length > 0) {
+    doc.line("#### Could not verify");
+    doc.line();
+    doc.list(d.unverified.map((u) => `- ${md(u, 1e3)}`), "problems", 30);
+    doc.line();
+    doc.line(stateReRun(surface));
+    doc.line();
+  }
+  if (d.policyErrors.length > 0) {
+    doc.line(`#### Policy errors (${formatCount(d.policyErrors.length)})`);
+    doc.line();
+    doc.list(d.policyErrors.map(policyErrorLine), "errors", 50);
+    doc.line();
+  }
+  headPolicySection(doc, d.headPolicy, d.repairsPolicy);
+  if (d.policyPreview && d.headPolicy?.status === "valid") policyPreviewLines(doc, d.policyPreview);
+  if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
+  unknownBotsNote(doc, d);
+  assistedSection(doc, d);
+  if (d.requirements.length > 0) requirementsSection(doc, d);
+  if (d.updateMerge && d.agentAuthored) updateMergeLines(doc, d.updateMerge, d.baseRef);
+  if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
+  for (const section of guardSections(d, { md, code })) {
+    doc.line(`#### ${section.heading}`);
+    doc.line();
+    if (section.intro) {
+      doc.line(section.intro);
+      doc.line();
+    }
+    doc.list(section.items, section.noun, section.cap);
+    doc.line();
+  }
+  if (d.files.length > 0) fileSummarySection(doc, d.files, groups2, surface);
+  policySection(doc, d.policy);
+  return doc.toString();
+}
+function verdictSection(doc, d, surface) {
+  if (d.policyErrors.length > 0 && !d.repairsPolicy) {
+    doc.line(`The policy file (${md(d.policy.source.description)}) is invalid, so every pull request fails until it is fixed: a broken file may hold the agents or rules that would have caught this one. Fix the errors below on the default branch; a pull request that the built-in catalogue does not flag as agent-authored and whose copy of \`${POLICY_PATH}\` is valid passes as a repair.`);
+    doc.line();
+    return;
+  }
+  if (d.repairsPolicy) {
+    doc.line(`The policy on the default branch is invalid. This pull request changes \`${POLICY_PATH}\` to a valid version and no coding agent was detected by the built-in catalogue, so it may merge to repair the policy.`);
+    doc.line();
+    return;
+  }
+  switch (d.conclusion) {
+    case "neutral":
+      doc.line("The policy sets `enabled: false`: agent-gate does not gate this pull request.");
+      break;
+    case "success":
+      if (!d.agentAuthored) {
+        doc.line("No coding agent detected. Checked:");
+        doc.line();
+        doc.list(d.detection.checked.map((c) => `- ${md(c)}`), "more", 20);
+      } else if (d.requirements.length === 0) {
+        doc.line(d.files.length === 0 ? "Agent-authored, but it changes no file." : "Agent-authored; every changed file is `allow` under the policy, so no approval is needed.");
+      } else {
+        doc.line("Agent-authored; every approval requirement is met.");
+      }
+      break;
+    case "failure":
+      if (d.blocked.length > 0) {
+        doc.line(`Agent-authored, and these files may not be changed by coding agents, whatever the approvals (${plural(d.blocked.length, "file")}):`);
+        doc.line();
+        doc.list(d.blocked.map((f) => `- ${fileLabel(f)} — ${ruleName(f.rule)}${f.pattern ? ` ${code(f.pattern)}` : ""}${f.reason ? `: ${md(f.reason)}` : ""}`), "blocked files", 50);
+      } else if (guardVerdict(d) !== void 0) {
+        doc.line(guardVerdict(d));
+      } else if (d.headPolicy?.status === "invalid") {
+        doc.line(`This pull request changes \`${POLICY_PATH}\` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.`);
+      } else if (d.unverified.length > 0) {
+        doc.line(d.agentAuthored ? "Agent-authored, and some facts needed for the decision could not be read, so it cannot pass (fail closed)." : "No coding agent was detected in what could be read, but not everything could be read, and an unread commit may be an agent's (fail closed).");
+      }
+      break;
+    case "action_required":
+      doc.line("**Still needed:**");
+      doc.line();
+      for (const r of d.requirements.filter((x) => !x.met)) {
+        doc.line(`- ${plural(r.missing, "more approval")} for ${plural(r.files.length, "file")} (${requirementName(r)}) from ${describeRequirementMd(r.requirement, d.contributors)}.`);
+      }
+      doc.line();
+      if (surface === "advisory") {
+        doc.line(
+          `This advisory run sees no reviews, so it cannot tell whether these approvals exist: under the agent-gate GitHub App a qualifying reviewer approves commit ${code(shortSha(d.headSha))} with a pull request review, and only the app counts approvals and enforces merge.`
+        );
+      } else {
+        doc.line(`Approve with a review on commit ${code(shortSha(d.headSha))}, or with the **Approve** button of this check.`);
+      }
+      break;
+  }
+  doc.line();
+}
+function pullsSection(doc, pulls) {
+  doc.line("#### Pull requests with this head commit");
+  doc.line("This check carries the strictest verdict of them:");
+  doc.line();
+  doc.line("| Pull request | Verdict |");
+  doc.line("|---|---|");
+  doc.list(pulls.map((p) => `| ${p.number !== null ? `#${p.number}` : "—"} | ${ICON[p.conclusion]} ${md(p.title, 200)} |`), "pull requests", 50);
+  doc.line();
+}
+function headPolicySection(doc, head, repairs) {
+  if (!head || repairs) return;
+  if (head.status === "invalid") {
+    doc.line(`#### This pull request's \`${POLICY_PATH}\` is invalid (${plural(head.errors.length, "error")})`);
+    doc.line("It is not applied here (the policy comes from the default branch), but it would break every pull request once merged:");
+    doc.line();
+    doc.list(head.errors.map(policyErrorLine), "errors", 30);
+    doc.line();
+  }
+}
+function groupEvidence(evidence) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const e of evidence) {
+    const key = `${e.agent}\0${e.signal}\0${e.value}`;
+    const g = groups2.get(key);
+    if (g) g.wheres.push(e.where);
+    else groups2.set(key, { first: e, wheres: [e.where] });
+  }
+  return [...groups2.values()].map(({ first, wheres }) => ({ ...first, where: summarizeWheres(wheres) }));
+}
+function commitEvidence(sha, evidence) {
+  if (evidence.length === 0) return "—";
+  const prefix2 = `commit ${shortSha(sha)} `;
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const e of evidence) {
+    const key = `${e.signal}\0${e.value}`;
+    const role = e.where.startsWith(prefix2) ? e.where.slice(prefix2.length) : e.where;
+    const g = groups2.get(key);
+    if (!g) groups2.set(key, { e, roles: [role] });
+    else if (!g.roles.includes(role)) g.roles.push(role);
+  }
+  return [...groups2.values()].slice(0, 3).map(({ e, roles }) => `${e.signal}: ${code(e.value, { inTable: true, max: 100 })} (${md(roles.join(", "), 100)})`).join("<br>");
+}
+function summarizeWheres(wheres) {
+  if (wheres.length === 1) return wheres[0];
+  const commit = /^commit (\S+) (.+)$/;
+  const others = [];
+  const shas = [];
+  const roles = [];
+  for (const w of wheres) {
+    const m2 = commit.exec(w);
+    if (!m2) {
+      if (!others.includes(w)) others.push(w);
+      continue;
+    }
+    if (!shas.includes(m2[1])) shas.push(m2[1]);
+    if (!roles.includes(m2[2])) roles.push(m2[2]);
+  }
+  const parts = others.slice(0, 3);
+  if (others.length > 3) parts.push(`+${others.length - 3} more`);
+  if (shas.length > 0) {
+    const shown = shas.slice(0, 3).join(", ") + (shas.length > 3 ? ` +${shas.length - 3} more` : "");
+    parts.push(`${shas.length === 1 ? "commit" : `${shas.length} commits`} ${shown} (${roles.join(", ")})`);
+  }
+  return parts.join("; ");
+}
+function agentsSection(doc, agents, allEvidence) {
+  const evidence = groupEvidence(allEvidence);
+  doc.line("#### Agents and evidence");
+  if (agents.length > 0) doc.line(`Detected: ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ")}`);
+  doc.line();
+  const row = (e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`;
+  const table = (rows, total) => {
+    doc.line("| Agent | Signal | Where | Value |");
+    doc.line("|---|---|---|---|");
+    doc.list(rows.map(row), "pieces of evidence", 30, total);
+    doc.line();
+  };
+  table(evidence.slice(0, EVIDENCE_OPEN_ROWS), Math.min(evidence.length, EVIDENCE_OPEN_ROWS));
+  if (evidence.length > EVIDENCE_OPEN_ROWS) {
+    const rest = evidence.slice(EVIDENCE_OPEN_ROWS);
+    doc.line(`<details><summary>${plural(rest.length, "more piece", "more pieces")} of evidence</summary>`);
+    doc.line();
+    table(rest.slice(0, 30), rest.length);
+    doc.line("</details>");
+    doc.line();
+  }
+}
+function unknownBotsNote(doc, d) {
+  const bots = d.detection.unknownBots ?? [];
+  if (bots.length === 0) return;
+  const logins = [...new Set(bots.map((b) => b.login))];
+  const gating = d.detection.evidence.some((e) => e.signal === "unknown-bot");
+  doc.line(
+    `**Unknown bot${logins.length === 1 ? "" : "s"}:** ${logins.slice(0, 10).map((l) => code(l, { max: 60 })).join(", ")}${logins.length > 10 ? ` +${logins.length - 10} more` : ""} wrote code in this pull request and ${logins.length === 1 ? "is" : "are"} neither a catalogued coding agent nor trusted automation${gating ? ", so agent-gate treats " + (logins.length === 1 ? "it" : "them") + " as a coding agent" : " (reported, not gating: `agents.unknown_bots: report`)"}. If it is automation and not an agent, add it to \`agents.trusted\` in \`${POLICY_PATH}\` (a login or its numeric id); \`agents.unknown_bots\` sets what unknown bots do.`
+  );
+  doc.line();
+}
+function assistedSection(doc, d) {
+  const evidence = groupEvidence(d.detection.assistedEvidence ?? []);
+  if (evidence.length === 0) return;
+  const agents = d.detection.assisted ?? [];
+  const gating = evidence.some((e) => d.detection.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
+  doc.line(`#### AI-assisted commits (${gating ? "gating: `agents.assisted: gate`" : "reported, not gating"})`);
+  doc.line(
+    `Suggestions written by ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ") || "AI reviewers"} and applied by a human.`
+  );
+  doc.line();
+  doc.line("| Reviewer | Signal | Where | Value |");
+  doc.line("|---|---|---|---|");
+  doc.list(
+    evidence.map((e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`),
+    "pieces of evidence",
+    20
+  );
+  doc.line();
+}
+function requirementsSection(doc, d) {
+  doc.line("#### Approval requirements");
+  doc.line();
+  doc.line("| Requirement | Files | Needs | Approved by | Status |");
+  doc.line("|---|---|---|---|---|");
+  doc.list(
+    d.requirements.map((r) => {
+      const needs = `${r.requirement.count} × ${md(describeApprover(r.requirement, r.requirement.count), 400)}`;
+      const by = r.approvedBy.length > 0 ? r.approvedBy.slice(0, 10).map(user).join(", ") + (r.approvedBy.length > 10 ? ` +${r.approvedBy.length - 10}` : "") : "—";
+      const status = r.met ? "✅ met" : `🔒 ${plural(r.missing, "more approval")} needed`;
+      return `| ${r.kind ? requirementKindName(r.kind) : ruleName(r.rule)} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
+    }),
+    "requirements",
+    40
+  );
+  doc.line();
+  if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
+}
+function policyPreviewLines(doc, p) {
+  doc.line(`#### Preview of this pull request's \`${POLICY_PATH}\``);
+  if (p.unavailable !== void 0) doc.line(`No preview: ${md(p.unavailable, 400)}.`);
+  else
+    doc.line(
+      `The edited policy is valid. On the ${p.looked === p.limit ? `first ${p.limit}` : `${p.looked}`} other open pull requests (most recently updated first${p.looked === p.limit ? "; more were not looked at" : ""}), it would **block** ${plural(p.block, "agent pull request")} (\`success\` → not), **unblock** ${p.unblock} and leave ${p.leave} as they are.`
+    );
+  doc.line();
+}
+function updateMergeLines(doc, u, baseRef) {
+  const from = code(shortSha(u.from));
+  if (u.carried) {
+    doc.line(`Approvals given at ${from} were **carried over**: this commit is an "Update branch" merge of it with the tip of ${code(baseRef)} that changes none of the pull request's files (\`approval.keep_on_update_merge\`).`);
+  } else {
+    doc.line(`Approvals given at ${from} were **not carried over** to this "Update branch" merge: ${md(u.reason ?? "it does not qualify", 600)}.`);
+  }
+  doc.line();
+}
+function reviewRequestLines(doc, r) {
+  const asked = [...r.users.map(user), ...r.teams.map((t) => `team ${code(t)}`)];
+  if (asked.length > 0 && r.failed !== void 0) doc.line(`Review could not be requested from ${joinList(asked, 10)}: ${md(r.failed, 300)}`);
+  else if (asked.length > 0) doc.line(`Review requested from ${joinList(asked, 10)} (once for this commit).`);
+  const refused = r.refused ? [...r.refused.users.map(user), ...r.refused.teams.map((t) => `team ${code(t)}`)] : [];
+  if (refused.length > 0) doc.line(`Review could not be requested from ${joinList(refused, 10)}: not a collaborator of this repository (GitHub requests reviews only from people and teams with access to it).`);
+  if (r.people !== null && r.people.length > 0) doc.line(`Who may approve: ${joinList(r.people.map(user), 10)}.`);
+  doc.line();
+}
+function approvalsSection(doc, approvals) {
+  const counted = approvals.filter((a) => a.counted);
+  const notCounted = approvals.filter((a) => !a.counted || a.reason);
+  doc.line("#### Approvals");
+  doc.line();
+  if (counted.length > 0) {
+    doc.line("Counted:");
+    doc.line();
+    doc.list(counted.map((a) => `- ✅ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"})${a.reason ? ` — partly: ${md(a.reason, 400)}` : ""}`), "approvals", 40);
+    doc.line();
+  }
+  const notAtAll = notCounted.filter((a) => !a.counted);
+  if (notAtAll.length > 0) {
+    doc.line("Not counted:");
+    doc.line();
+    doc.list(notAtAll.map((a) => `- ✖ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"}) — ${md(a.reason ?? "not counted", 400)}`), "approvals", 40);
+    doc.line();
+  }
+}
+function fileSummarySection(doc, files, groups2, surface) {
+  doc.line(`#### Files by rule (${plural(files.length, "file")})`);
+  doc.line();
+  doc.line("| Rule | Action | Patterns | Files |");
+  doc.line("|---|---|---|---|");
+  doc.list(
+    groups2.map((g) => {
+      const pats = g.patterns.length > 0 ? g.patterns.slice(0, 5).map((p) => code(p, { inTable: true, max: 100 })).join(" ") + (g.patterns.length > 5 ? " …" : "") : "—";
+      const first = g.files.slice(0, 3).map((f) => code(f.path, { inTable: true, max: 100 })).join(", ") + (g.files.length > 3 ? ", …" : "");
+      return `| ${ruleName(g.rule)} | ${g.action} | ${pats} | ${formatCount(g.files.length)}: ${first} |`;
+    }),
+    "rules",
+    40
+  );
+  doc.line();
+  doc.line(surface === "advisory" ? "Every file with its rule is listed below." : "Every file with its rule is listed in the check's details.");
+  doc.line();
+}
+function policySection(doc, policy) {
+  doc.line(`Policy: ${md(policy.source.description, 500)} (${policy.source.kind})${policy.hash ? ` · sha256 ${code(policy.hash)}` : ""}`);
+}
+function detailsOf(d, limit, groups2) {
+  const doc = new BoundedDoc(limit);
+  if (d.files.length > 0) {
+    doc.line(`## Changed files by rule (${plural(d.files.length, "file")})`);
+    doc.line();
+    filesByRule(doc, groups2, Math.floor(doc.remaining() * (d.detection.commits.length > 0 ? 0.8 : 1)));
+  }
+  if (d.detection.commits.length > 0) {
+    doc.line("## Commits");
+    doc.line();
+    doc.line("| Commit | Agents | Evidence |");
+    doc.line("|---|---|---|");
+    doc.list(
+      d.detection.commits.map((c) => {
+        const assisted = (c.assisted ?? []).filter((a) => !c.agents.some((g) => g.id === a.id));
+        const names2 = [...c.agents.map((a) => code(a.id, { inTable: true, max: 60 })), ...assisted.map((a) => `${code(a.id, { inTable: true, max: 60 })} (assisted)`)];
+        const agents = names2.length > 0 ? names2.join(", ") : "—";
+        const extra = (c.assistedEvidence ?? []).filter((e) => !c.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
+        const ev = commitEvidence(c.sha, [...c.evidence, ...extra]);
+        return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
+      }),
+      "commits"
+    );
+  }
+  if (d.files.length === 0 && d.detection.commits.length === 0) doc.line("No changed files or commits to list.");
+  return doc.toString();
+}
+function filesByRule(doc, groups2, budget) {
+  const headings = groups2.map((g) => {
+    const pats = g.patterns.length > 0 ? ` ${g.patterns.slice(0, 10).map((p) => code(p, { max: 120 })).join(", ")}${g.patterns.length > 10 ? " …" : ""}` : "";
+    const head = `### ${ruleName(g.rule)}${pats} — **${g.action}** (${plural(g.files.length, "file")})`;
+    return g.reason ? `${head}
+
+> ${md(g.reason, 500)}
+` : `${head}
+`;
+  });
+  const lines = groups2.map((g) => g.files.map((f) => `- ${fileLabel(f)}`));
+  const sizes = lines.map((ls) => ls.map((l) => utf8Length(l) + 1));
+  const tailRoom = 60;
+  let used = 0;
+  let shownGroups = 0;
+  for (const h of headings) {
+    const cost = utf8Length(h) + 2 + tailRoom;
+    if (used + cost > budget) break;
+    used += cost;
+    shownGroups++;
+  }
+  const shown = new Array(shownGroups).fill(0);
+  const blockBudget = used + (budget - used) / 2;
+  for (let g = 0; g < shownGroups && groups2[g].action === "block"; g++) {
+    for (const cost of sizes[g]) {
+      if (used + cost > blockBudget) break;
+      used += cost;
+      shown[g]++;
+    }
+  }
+  for (let progressed = true; progressed; ) {
+    progressed = false;
+    for (let g = 0; g < shownGroups; g++) {
+      const cost = sizes[g][shown[g]];
+      if (cost === void 0) continue;
+      if (used + cost > budget) continue;
+      used += cost;
+      shown[g]++;
+      progressed = true;
+    }
+  }
+  for (let g = 0; g < shownGroups; g++) {
+    for (const part of headings[g].split("\n")) doc.line(part);
+    for (let i = 0; i < shown[g]; i++) doc.line(lines[g][i], sizes[g][i]);
+    const rest = lines[g].length - shown[g];
+    if (rest > 0) {
+      doc.line();
+      doc.line(`_… and ${plural(rest, "more file")}_`);
+    }
+    doc.line();
+  }
+  if (shownGroups < groups2.length) {
+    const restFiles2 = groups2.slice(shownGroups).reduce((n, g) => n + g.files.length, 0);
+    doc.line(`_… and ${plural(groups2.length - shownGroups, "more rule")} with ${plural(restFiles2, "file")}_`);
+    doc.line();
+  }
+}
+var TEXT_MARK = { success: "PASS", failure: "FAIL", action_required: "APPROVAL NEEDED", neutral: "NEUTRAL" };
+function renderText(d, options2 = {}) {
+  const s = (x) => sanitize(x);
+  const out = [];
+  out.push(`${TEXT_MARK[d.conclusion]}: ${s(d.title)}`);
+  for (const n of options2.notes ?? []) out.push(s(n));
+  if (d.pulls && d.pulls.length > 1) {
+    out.push("", "Pull requests with this head commit:");
+    for (const p of d.pulls) out.push(`  ${p.number !== null ? `#${p.number}` : "-"}  ${p.conclusion}  ${s(p.title)}`);
+  }
+  if (d.unverified.length > 0) {
+    out.push("", "Could not verify:");
+    for (const u of d.unverified) out.push(`  - ${s(u)}`);
+  }
+  if (d.policyErrors.length > 0) {
+    out.push("", `Policy errors (${d.policyErrors.length}):`);
+    for (const e of d.policyErrors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
+  }
+  if (d.headPolicy?.status === "invalid") {
+    out.push("", "The changed policy file is invalid:");
+    for (const e of d.headPolicy.errors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
+  }
+  out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
+  for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
+  const assisted = d.detection.assisted ?? [];
+  if (assisted.length > 0) {
+    out.push(`AI-assisted: ${assisted.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ")}`);
+    for (const e of groupEvidence(d.detection.assistedEvidence ?? [])) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
+  }
+  if (!d.agentAuthored && d.detection.checked.length > 0) {
+    out.push("Checked:");
+    for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
+  }
+  for (const r of d.requirements) {
+    const head = `${r.kind ? `${requirementKindName(r.kind)} requirement` : `${ruleNameCapitalized(r.rule)} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
+    out.push("", `${head} — ${r.met ? "met" : `${r.missing} more needed`} (${plural(r.files.length, "file")})`);
+    if (r.approvedBy.length > 0) out.push(`  approved by: ${r.approvedBy.map((a) => "@" + s(a)).join(", ")}`);
+  }
+  const notCounted = d.approvals.filter((a) => !a.counted);
+  if (notCounted.length > 0) {
+    out.push("", "Approvals not counted:");
+    for (const a of notCounted) out.push(`  - @${s(a.login)} (${a.source}): ${s(a.reason ?? "not counted")}`);
+  }
+  if (d.files.length > 0) {
+    out.push("", `Files by rule (${plural(d.files.length, "file")}):`);
+    const max = options2.maxFilesPerRule ?? Infinity;
+    for (const g of groupFilesByRule(d.files)) {
+      const pats = g.patterns.length > 0 ? ` [${g.patterns.map(s).join(", ")}]` : "";
+      out.push(`  ${ruleName(g.rule)}${pats}: ${g.action}${g.reason ? ` — ${s(g.reason)}` : ""}`);
+      for (const f of g.files.slice(0, max)) out.push(`    ${s(f.path)}${f.previousPath ? ` (renamed from ${s(f.previousPath)})` : ""}`);
+      if (g.files.length > max) out.push(`    … and ${plural(g.files.length - max, "more file")}`);
+    }
+  }
+  for (const section of guardSections(d, { md: (x, max) => sanitize(x, max), code: (x, o) => sanitize(x, o?.max), strong: (x) => x })) {
+    out.push("", `${section.heading}:`);
+    if (section.intro) out.push(`  ${section.intro}`);
+    for (const item of section.items) out.push(`  ${item}`);
+  }
+  out.push("", `Policy: ${s(d.policy.source.description)} (${d.policy.source.kind})${d.policy.hash ? `, sha256 ${d.policy.hash}` : ""}`);
+  return out.join("\n") + "\n";
+}
+function renderJson(d) {
+  const ev = (e) => ({ agent: e.agent, signal: e.signal, where: e.where, value: e.value });
+  const ag = (a) => ({ id: a.id, name: a.name });
+  return {
+    schema: "agent-gate/decision/v1",
+    conclusion: d.conclusion,
+    title: d.title,
+    number: d.number ?? null,
+    headSha: d.headSha,
+    baseRef: d.baseRef,
+    agentAuthored: d.agentAuthored,
+    agents: d.detection.agents.map(ag),
+    evidence: d.detection.evidence.map(ev),
+    checked: [...d.detection.checked],
+    commits: d.detection.commits.map((c) => ({
+      sha: c.sha,
+      agents: c.agents.map(ag),
+      evidence: c.evidence.map(ev),
+      assisted: (c.assisted ?? []).map(ag),
+      assistedEvidence: (c.assistedEvidence ?? []).map(ev)
+    })),
+    files: d.files.map((f) => ({
+      path: f.path,
+      previousPath: f.previousPath ?? null,
+      action: f.action,
+      rule: f.rule,
+      pattern: f.pattern ?? null,
+      reason: f.reason ?? null,
+      sets: (f.sets ?? []).map((x) => ({ set: x.set, pattern: x.pattern }))
+    })),
+    blocked: d.blocked.map((f) => f.path),
+    requirements: d.requirements.map((r) => ({
+      rule: r.rule,
+      kind: r.kind ?? null,
+      requirement: copyRequirement(r.requirement),
+      files: [...r.files],
+      approvedBy: [...r.approvedBy],
+      missing: r.missing,
+      met: r.met
+    })),
+    approvals: d.approvals.map((a) => ({ login: a.login, source: a.source, counted: a.counted, reason: a.reason ?? null, countedFor: [...a.countedFor] })),
+    unverified: [...d.unverified],
+    policy: { source: { kind: d.policy.source.kind, description: d.policy.source.description }, hash: d.policy.hash, errors: d.policyErrors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) },
+    headPolicy: d.headPolicy ?? null,
+    repairsPolicy: d.repairsPolicy,
+    contributors: [...d.contributors ?? []],
+    pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null,
+    assisted: (d.detection.assisted ?? []).map(ag),
+    assistedEvidence: (d.detection.assistedEvidence ?? []).map(ev),
+    unknownBots: (d.detection.unknownBots ?? []).map((b) => ({ login: b.login, id: b.id, where: b.where })),
+    guard: d.guard ? {
+      escalation: d.guard.escalation,
+      findings: d.guard.findings.map((f) => ({ path: f.path, line: f.line, column: f.column, kind: f.kind, message: f.message })),
+      dependencyAction: d.guard.dependencyAction,
+      dependencies: d.guard.dependencies.map((c) => ({ path: c.path, ecosystem: c.ecosystem, group: c.group, name: c.name, from: c.from, to: c.to })),
+      errors: d.guard.errors.map((x) => ({ path: x.path, line: x.line, column: x.column, message: x.message }))
+    } : null
+  };
+}
+
+// src/cli/check.ts
+import { readFile } from "node:fs/promises";
+import path3 from "node:path";
 
 // src/engine/detect/branch.ts
 function detectBranch(compiled2, facts, all, checked) {
@@ -31044,576 +31946,6 @@ function detectionConfigFromPolicy(policy) {
   return config2;
 }
 var configByPolicy = /* @__PURE__ */ new WeakMap();
-
-// src/engine/policy/path-sets.ts
-var GH_COPILOT = "https://docs.github.com/en/copilot/how-tos/configure-custom-instructions/add-repository-instructions";
-var CLAUDE_MEMORY = "https://code.claude.com/docs/en/memory";
-var CODEOWNERS = "https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners#codeowners-file-location";
-var WORKFLOW_SYNTAX = "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions";
-var ACTION_METADATA = "https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions";
-var m = (pattern, what, source) => ({ pattern, what, source });
-var PATH_SETS = [
-  {
-    name: "@control-plane",
-    title: "agent instructions, agent tool configuration, git hooks, code ownership and this policy",
-    why: "it configures what coding agents are told and which tools they may run: an agent that edits it widens its own powers",
-    members: [
-      m("**/AGENTS.md", "AGENTS.md instructions (Codex, Copilot, Cursor, Jules … read it in every directory)", "https://agents.md/"),
-      m("**/CLAUDE.md", "Claude Code project memory", CLAUDE_MEMORY),
-      m("**/CLAUDE.local.md", "Claude Code local project memory", CLAUDE_MEMORY),
-      m("**/.claude/**", "Claude Code settings, hooks, commands, agents and skills", "https://code.claude.com/docs/en/settings"),
-      m("**/.mcp.json", "Claude Code project MCP servers", "https://code.claude.com/docs/en/mcp"),
-      m(".vscode/mcp.json", "VS Code / Copilot MCP servers", "https://code.visualstudio.com/docs/copilot/customization/mcp-servers"),
-      m(".vscode/settings.json", "VS Code workspace settings (can auto-approve agent tools and terminal commands)", "https://code.visualstudio.com/docs/copilot/chat/chat-tools"),
-      m("**/.cursor/**", "Cursor rules and MCP servers", "https://docs.cursor.com/context/rules"),
-      m("**/.cursorrules", "Cursor rules (legacy file)", "https://docs.cursor.com/context/rules"),
-      m("**/.windsurfrules", "Windsurf rules (legacy file)", "https://docs.windsurf.com/windsurf/cascade/memories"),
-      m("**/.windsurf/**", "Windsurf rules and workflows", "https://docs.windsurf.com/windsurf/cascade/memories"),
-      m("**/.clinerules", "Cline rules (file)", "https://docs.cline.bot/features/cline-rules"),
-      m("**/.clinerules/**", "Cline rules (directory)", "https://docs.cline.bot/features/cline-rules"),
-      m("**/.roo/**", "Roo Code rules", "https://docs.roocode.com/features/custom-instructions"),
-      m("**/.roorules", "Roo Code rules (file)", "https://docs.roocode.com/features/custom-instructions"),
-      m(".roomodes", "Roo Code custom modes", "https://docs.roocode.com/features/custom-modes"),
-      m("**/GEMINI.md", "Gemini CLI context file", "https://github.com/google-gemini/gemini-cli/blob/main/docs/cli/gemini-md.md"),
-      m("**/.gemini/**", "Gemini CLI / Gemini Code Assist settings", "https://github.com/google-gemini/gemini-cli/blob/main/docs/get-started/configuration.md"),
-      m(".github/copilot-instructions.md", "Copilot repository-wide instructions", GH_COPILOT),
-      m("**/.github/instructions/**", "Copilot path-specific instructions (*.instructions.md)", GH_COPILOT),
-      m(".github/prompts/**", "Copilot prompt files (*.prompt.md)", "https://code.visualstudio.com/docs/copilot/customization/prompt-files"),
-      m(".github/chatmodes/**", "Copilot custom chat modes", "https://code.visualstudio.com/docs/copilot/customization/custom-chat-modes"),
-      m(".github/agents/**", "Copilot custom agents (*.agent.md)", "https://docs.github.com/en/copilot/how-tos/use-copilot-agents/coding-agent/create-custom-agents"),
-      m(".github/skills/**", "Copilot agent skills", "https://docs.github.com/en/copilot/concepts/agents/about-agent-skills"),
-      m(".github/hooks/**", "Copilot coding agent hooks", "https://docs.github.com/en/copilot/how-tos/use-copilot-agents/coding-agent/use-hooks"),
-      m(".github/workflows/copilot-setup-steps.{yml,yaml}", "the Copilot coding agent's setup workflow (runs before the agent, with its secrets)", "https://docs.github.com/en/copilot/how-tos/use-copilot-agents/coding-agent/customize-the-agent-environment"),
-      m("**/.amazonq/**", "Amazon Q Developer project rules and MCP configuration", "https://docs.aws.amazon.com/amazonq/latest/qdeveloper-ug/context-project-rules.html"),
-      m(".openhands/**", "OpenHands repository microagents and setup script", "https://docs.all-hands.dev/usage/prompting/microagents-repo"),
-      m("**/.aider.conf.yml", "Aider configuration", "https://aider.chat/docs/config/aider_conf.html"),
-      m(".junie/**", "JetBrains Junie guidelines", "https://www.jetbrains.com/help/junie/customize-guidelines.html"),
-      m(".husky/**", "Husky git hooks", "https://typicode.github.io/husky/"),
-      m("**/.pre-commit-config.yaml", "pre-commit hooks", "https://pre-commit.com/#plugins"),
-      m("{lefthook,.lefthook}.{yml,yaml,json,toml}", "Lefthook git hooks", "https://lefthook.dev/configuration/"),
-      m(".gitmodules", "git submodules (which code is pulled in, from where)", "https://git-scm.com/docs/gitmodules"),
-      m("CODEOWNERS", "code owners (repository root)", CODEOWNERS),
-      m(".github/CODEOWNERS", "code owners (.github)", CODEOWNERS),
-      m("docs/CODEOWNERS", "code owners (docs)", CODEOWNERS),
-      m(POLICY_PATH, "this agent-gate policy", "SPEC §3 (docs/policy.md)")
-    ]
-  },
-  {
-    name: "@ci",
-    title: "workflows, composite actions and other CI definitions",
-    why: "CI runs with repository secrets and a write-capable token: a CI change can hand them to whatever runs next",
-    members: [
-      m(".github/workflows/**", "GitHub Actions workflows", WORKFLOW_SYNTAX),
-      m("**/action.{yml,yaml}", "GitHub Actions action metadata (composite, JavaScript or Docker actions)", ACTION_METADATA),
-      m(".github/actions/**", "local actions (the usual place for composite actions)", ACTION_METADATA),
-      m(".gitlab-ci.yml", "GitLab CI/CD pipeline", "https://docs.gitlab.com/ci/yaml/"),
-      m(".circleci/**", "CircleCI configuration", "https://circleci.com/docs/configuration-reference/"),
-      m("**/azure-pipelines.{yml,yaml}", "Azure Pipelines", "https://learn.microsoft.com/en-us/azure/devops/pipelines/yaml-schema/"),
-      m(".azure-pipelines/**", "Azure Pipelines (directory)", "https://learn.microsoft.com/en-us/azure/devops/pipelines/yaml-schema/"),
-      m("**/Jenkinsfile", "Jenkins pipeline", "https://www.jenkins.io/doc/book/pipeline/jenkinsfile/"),
-      m(".buildkite/**", "Buildkite pipeline", "https://buildkite.com/docs/pipelines/configure/defining-steps"),
-      m(".travis.yml", "Travis CI", "https://docs.travis-ci.com/user/customizing-the-build/"),
-      m("bitbucket-pipelines.yml", "Bitbucket Pipelines", "https://support.atlassian.com/bitbucket-cloud/docs/bitbucket-pipelines-configuration-reference/"),
-      m(".drone.yml", "Drone CI", "https://docs.drone.io/pipeline/overview/"),
-      m("{.woodpecker.yml,.woodpecker.yaml,.woodpecker/**}", "Woodpecker CI", "https://woodpecker-ci.org/docs/usage/workflow-syntax"),
-      m("{appveyor.yml,.appveyor.yml}", "AppVeyor", "https://www.appveyor.com/docs/appveyor-yml/")
-    ]
-  },
-  {
-    name: "@dependencies",
-    title: "dependency manifests and lock files",
-    why: "it decides which third-party code is installed and run: a new dependency is the supply-chain door (and agents invent package names)",
-    members: [
-      m("**/package.json", "npm / pnpm / yarn manifest", "https://docs.npmjs.com/cli/configuring-npm/package-json"),
-      m("**/{package-lock.json,npm-shrinkwrap.json}", "npm lock file", "https://docs.npmjs.com/cli/configuring-npm/package-lock-json"),
-      m("**/{pnpm-lock.yaml,pnpm-workspace.yaml}", "pnpm lock file and workspace (catalogs)", "https://pnpm.io/pnpm-workspace_yaml"),
-      m("**/yarn.lock", "Yarn lock file", "https://classic.yarnpkg.com/en/docs/yarn-lock"),
-      m("**/{.npmrc,.yarnrc,.yarnrc.yml}", "npm / Yarn registry configuration (where packages come from)", "https://docs.npmjs.com/cli/configuring-npm/npmrc"),
-      m("**/requirements*.txt", "pip requirements", "https://pip.pypa.io/en/stable/reference/requirements-file-format/"),
-      m("**/requirements/*.txt", "pip requirements (directory)", "https://pip.pypa.io/en/stable/reference/requirements-file-format/"),
-      m("**/constraints*.txt", "pip constraints", "https://pip.pypa.io/en/stable/user_guide/#constraints-files"),
-      m("**/pyproject.toml", "Python project (PEP 621, Poetry, uv)", "https://packaging.python.org/en/latest/specifications/pyproject-toml/"),
-      m("**/{poetry.lock,uv.lock,pdm.lock}", "Poetry / uv / PDM lock file", "https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile"),
-      m("**/{Pipfile,Pipfile.lock}", "Pipenv manifest and lock file", "https://pipenv.pypa.io/en/latest/pipfile.html"),
-      m("**/{setup.py,setup.cfg}", "setuptools metadata", "https://setuptools.pypa.io/en/latest/userguide/dependency_management.html"),
-      m("**/{go.mod,go.sum,go.work}", "Go modules", "https://go.dev/ref/mod#go-mod-file"),
-      m("**/{Cargo.toml,Cargo.lock}", "Cargo manifest and lock file", "https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html"),
-      m("**/pom.xml", "Maven POM", "https://maven.apache.org/pom.html#Dependencies"),
-      m("**/{build.gradle,build.gradle.kts,settings.gradle,settings.gradle.kts,gradle.lockfile}", "Gradle build and lock file", "https://docs.gradle.org/current/userguide/declaring_dependencies.html"),
-      m("**/libs.versions.toml", "Gradle version catalog", "https://docs.gradle.org/current/userguide/version_catalogs.html"),
-      m("**/{Gemfile,Gemfile.lock,gems.rb,gems.locked}", "Bundler manifest and lock file", "https://bundler.io/guides/gemfile.html"),
-      m("**/*.gemspec", "RubyGems specification", "https://guides.rubygems.org/specification-reference/"),
-      m("**/{composer.json,composer.lock}", "Composer manifest and lock file", "https://getcomposer.org/doc/04-schema.md"),
-      m("**/*.{csproj,fsproj,vbproj}", "NuGet PackageReference (MSBuild project)", "https://learn.microsoft.com/en-us/nuget/consume-packages/package-references-in-project-files"),
-      m("**/{packages.config,Directory.Packages.props,packages.lock.json}", "NuGet packages.config, central package versions, lock file", "https://learn.microsoft.com/en-us/nuget/consume-packages/central-package-management"),
-      m("**/{nuget.config,NuGet.Config}", "NuGet sources (where packages come from)", "https://learn.microsoft.com/en-us/nuget/reference/nuget-config-file")
-    ]
-  }
-];
-var PATH_SET_NAMES = PATH_SETS.map((s) => s.name);
-var BY_NAME = new Map(PATH_SETS.map((s) => [s.name, s]));
-function pathSet(name) {
-  return BY_NAME.get(name);
-}
-function isSetReference(pattern) {
-  return (pattern.startsWith("!") ? pattern.slice(1) : pattern).startsWith("@");
-}
-function expandPathSets(patterns) {
-  const out = [];
-  for (const p of patterns) {
-    const negated = p.startsWith("!");
-    const set3 = pathSet(negated ? p.slice(1) : p);
-    if (!set3) {
-      out.push({ pattern: p, set: null });
-      continue;
-    }
-    for (const member of set3.members) out.push({ pattern: negated ? `!${member.pattern}` : member.pattern, set: set3.name });
-  }
-  return out;
-}
-
-// src/engine/policy/patterns.ts
-var MAX_GLOB_LENGTH = 1024;
-var MAX_BRACE_ALTERNATIVES = 256;
-function rootRelative(pattern) {
-  return pattern.startsWith("/") && !pattern.startsWith("//") ? pattern.slice(1) : pattern;
-}
-function patternProblem(pattern, kind) {
-  const found = neverMatches(pattern, kind);
-  if (found?.suggestion !== void 0 && (found.suggestion === "" || found.suggestion === "!")) found.suggestion += "**";
-  return found;
-}
-function neverMatches(pattern, kind) {
-  const negated = pattern.startsWith("!");
-  const body = negated ? pattern.slice(1) : pattern;
-  const bang = negated ? "!" : "";
-  if (body.length > MAX_GLOB_LENGTH) return null;
-  if (body === "") return { problem: negated ? `"!" alone excludes nothing` : "an empty pattern matches nothing" };
-  if (body.includes("\0")) return { problem: "paths and branch names never contain a NUL character" };
-  if (body.includes("\\")) {
-    return {
-      problem: 'a backslash is not a path separator (GitHub paths use "/") and minimatch reads it as an escape',
-      suggestion: bang + body.replaceAll("\\", "/")
-    };
-  }
-  if (kind === "head-branch" && body.startsWith("/")) {
-    return { problem: 'branch names never start with "/"', suggestion: bang + body.replace(/^\/+/, "") };
-  }
-  const anchored = kind === "head-branch" ? body : rootRelative(body);
-  const segments = anchored.split("/");
-  const clean = segments.filter((s) => s !== "" && s !== ".");
-  if (segments.some((s) => s === "..")) {
-    return {
-      problem: `a ".." segment never matches: ${kind === "path" ? "changed file paths" : "branch names"} are given relative to the repository root, without ".." or "." segments`,
-      suggestion: bang + clean.filter((s) => s !== "..").join("/")
-    };
-  }
-  if (segments.some((s) => s === ".")) {
-    return { problem: `a "." segment never matches: paths are given without "./"`, suggestion: bang + clean.join("/") };
-  }
-  if (anchored.endsWith("/")) {
-    const base = clean.join("/");
-    return {
-      problem: `a trailing "/" never matches: ${kind === "path" ? "changed files are files, never directories" : "branch names do not end with /"}`,
-      ...kind === "path" ? { suggestion: `${bang}${base === "" ? "**" : `${base}/**`}` } : {}
-    };
-  }
-  if (segments.some((s) => s === "")) {
-    return { problem: 'an empty segment ("//", or a leading "//") never matches', suggestion: bang + clean.join("/") };
-  }
-  if (body.includes("{") && braceExpand(body, { nocomment: true }).length > MAX_BRACE_ALTERNATIVES) {
-    return { problem: `its braces expand to more than ${MAX_BRACE_ALTERNATIVES} alternatives — write fewer, broader patterns` };
-  }
-  return null;
-}
-
-// src/engine/match.ts
-var MM_OPTIONS = { dot: true, nonegate: true, nocomment: true };
-var ACTION_RANK = { allow: 0, approve: 1, block: 2 };
-var cache2 = /* @__PURE__ */ new WeakMap();
-function compilePolicy(policy) {
-  let compiled2 = cache2.get(policy);
-  if (!compiled2) {
-    compiled2 = compileRules(policy.paths, policy.default);
-    cache2.set(policy, compiled2);
-  }
-  return compiled2;
-}
-function compileRules(paths, defaultAction) {
-  const rules = paths.map((rule, index) => {
-    const { positives, negatives } = compileList(rule.match);
-    return { index, rule, positives, negatives, targets: rule.targets ? compileList(rule.targets) : null };
-  });
-  const trie = { rules: [], children: /* @__PURE__ */ new Map() };
-  const byName = /* @__PURE__ */ new Map();
-  const byExt = /* @__PURE__ */ new Map();
-  const push = (list, i) => {
-    if (list[list.length - 1] !== i) list.push(i);
-  };
-  const pushTo = (map2, key, i) => {
-    let list = map2.get(key);
-    if (!list) map2.set(key, list = []);
-    push(list, i);
-  };
-  for (const r of rules) {
-    for (const g of r.positives) {
-      for (const key of g.keys) {
-        if (key.segments.length > 0) {
-          let node = trie;
-          for (const seg of key.segments) {
-            let child = node.children.get(seg);
-            if (!child) node.children.set(seg, child = { rules: [], children: /* @__PURE__ */ new Map() });
-            node = child;
-          }
-          push(node.rules, r.index);
-        } else if (key.name !== null) {
-          pushTo(byName, key.name, r.index);
-        } else if (key.ext !== null) {
-          pushTo(byExt, key.ext, r.index);
-        } else {
-          push(trie.rules, r.index);
-        }
-      }
-    }
-  }
-  return { rules, default: defaultAction, trie, byName, byExt, allRules: rules.map((r) => r.index) };
-}
-function compileList(patterns) {
-  const positives = [];
-  const negatives = [];
-  for (const { pattern: p, set: set3 } of expandPathSets(patterns)) {
-    const negated = p.startsWith("!");
-    const g = compileGlob(negated ? p.slice(1) : p);
-    if (set3 !== null) g.source = `${set3} (${g.source})`;
-    (negated ? negatives : positives).push(g);
-  }
-  return { positives, negatives };
-}
-var setPolicies;
-function pathSetsMatcher() {
-  setPolicies ??= PATH_SETS.map((s) => ({ name: s.name, compiled: compileRules(s.members.map((m2) => ({ match: [m2.pattern], action: "approve" })), "allow") }));
-  const matchers = setPolicies.map((s) => ({ name: s.name, match: pathMatcher(s.compiled, "") }));
-  return (path5) => {
-    const out = [];
-    for (const s of matchers) {
-      const m2 = s.match(path5);
-      if (typeof m2.rule === "number" && m2.pattern !== void 0) out.push({ set: s.name, pattern: m2.pattern });
-    }
-    return out;
-  };
-}
-var NOT_SIMPLE = /[[\]\\()|!]/;
-var ANYWHERE = { segments: [], name: null, ext: null };
-function compileGlob(source) {
-  let mm;
-  const glob2 = rootRelative(source);
-  const slow = (p) => (mm ??= new Minimatch(glob2, MM_OPTIONS)).match(p);
-  const alternatives = glob2.includes("{") ? braceExpand(glob2, MM_OPTIONS) : [glob2];
-  const simple = alternatives.map(compileSimple);
-  if (alternatives.length === 0 || simple.some((s) => s === null)) {
-    return { source, keys: [ANYWHERE], test: (p) => slow(p) };
-  }
-  const globs = simple;
-  const keys = globs.map((g) => g.key);
-  if (globs.length === 1) {
-    const fast = globs[0].test;
-    return { source, keys, test: (p, normal) => normal ? fast(p) : slow(p) };
-  }
-  const tests = globs.map((g) => g.test);
-  return { source, keys, test: (p, normal) => normal ? tests.some((t) => t(p)) : slow(p) };
-}
-function isNormalPath(p) {
-  return p !== "" && !ABNORMAL_PATH.test(p);
-}
-var ABNORMAL_PATH = /^\/|\/$|\/\/|\\|(?:^|\/)\.\.?(?:\/|$)/;
-function extensionOf(path5) {
-  const dot = path5.lastIndexOf(".");
-  return dot === -1 || dot < path5.lastIndexOf("/") ? "" : path5.slice(dot + 1);
-}
-function compileSimple(glob2) {
-  if (glob2 === "" || NOT_SIMPLE.test(glob2) || glob2.startsWith("/") || glob2.endsWith("/") || glob2.includes("//")) return null;
-  const segments = glob2.split("/");
-  if (segments.some((s) => s === "." || s === "..")) return null;
-  const segs = segments.filter((s, i) => !(s === "**" && segments[i - 1] === "**"));
-  const literal2 = [];
-  for (const seg of segs) {
-    if (seg.includes("*") || seg.includes("?")) break;
-    literal2.push(seg);
-  }
-  const prefix2 = literal2.length === segs.length ? literal2.join("/") : literal2.map((s) => s + "/").join("");
-  const lastSeg = segs[segs.length - 1];
-  const suffix = lastSeg === "**" ? "" : literalTail(lastSeg);
-  const name = literal2.length === 0 && suffix === lastSeg ? lastSeg : null;
-  const ext2 = literal2.length === 0 && suffix.includes(".") ? extensionOf(suffix) : null;
-  const key = { segments: literal2, name, ext: ext2 };
-  const inner = segs.slice(literal2.length).filter((x) => x !== "**" && !x.includes("*") && !x.includes("?"));
-  const infix = inner.reduce((a, b) => b.length > a.length ? b : a, "");
-  return { key, test: shapeTest(segs, literal2.length, prefix2, suffix) ?? segmentTest(segs, prefix2, suffix, infix) };
-}
-function shapeTest(segs, literalCount, prefix2, suffix) {
-  const n = segs.length;
-  if (literalCount === n) return (p) => p === prefix2;
-  if (literalCount === n - 1 && segs[n - 1] === "**") return (p) => p.startsWith(prefix2);
-  const starSuffix = n >= 2 && segs[n - 2] === "**" && literalCount === n - 2 && /^\*[^*?]*$/.test(segs[n - 1]);
-  if (starSuffix) {
-    const min = prefix2.length + suffix.length;
-    return (p) => p.length >= min && p.endsWith(suffix) && p.startsWith(prefix2);
-  }
-  if (n >= 2 && segs[n - 2] === "**" && literalCount === n - 2 && !/[*?]/.test(segs[n - 1])) {
-    const tail = "/" + suffix;
-    const direct = prefix2 + suffix;
-    const min = prefix2.length + tail.length + 1;
-    return prefix2 === "" ? (p) => p === suffix || p.endsWith(tail) : (p) => p === direct || p.length >= min && p.startsWith(prefix2) && p.endsWith(tail);
-  }
-  return null;
-}
-function literalTail(seg) {
-  return seg.slice(Math.max(seg.lastIndexOf("*"), seg.lastIndexOf("?")) + 1);
-}
-function segmentTest(segs, prefix2, suffix, infix = "") {
-  const pattern = segs[segs.length - 1] === "**" ? [...segs.slice(0, -1), "*", "**"] : segs;
-  const re = infix === "" ? (p) => matchSegments(pattern, p.split("/")) : (p) => p.includes(infix) && matchSegments(pattern, p.split("/"));
-  if (prefix2 && suffix) return (p) => p.startsWith(prefix2) && p.endsWith(suffix) && re(p);
-  if (prefix2) return (p) => p.startsWith(prefix2) && re(p);
-  if (suffix) return (p) => p.endsWith(suffix) && re(p);
-  return re;
-}
-function matchSegments(pattern, path5) {
-  let p = 0;
-  let s = 0;
-  let starP = -1;
-  let starS = 0;
-  while (s < path5.length) {
-    if (p < pattern.length && pattern[p] === "**") {
-      starP = p++;
-      starS = s;
-    } else if (p < pattern.length && matchSegment(pattern[p], path5[s])) {
-      p++;
-      s++;
-    } else if (starP !== -1) {
-      p = starP + 1;
-      s = ++starS;
-    } else return false;
-  }
-  while (p < pattern.length && pattern[p] === "**") p++;
-  return p === pattern.length;
-}
-function matchSegment(pattern, text) {
-  let p = 0;
-  let t = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const c = pattern[p];
-    if (c === "*") {
-      starP = p++;
-      starT = t;
-    } else if (p < pattern.length && (c === "?" || c === text[t])) {
-      p++;
-      t++;
-    } else if (starP !== -1) {
-      p = starP + 1;
-      t = ++starT;
-    } else return false;
-  }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
-}
-function ruleApplies(rule, baseRef) {
-  return !rule.targets || listMatches(rule.targets, baseRef);
-}
-function listMatches(list, value) {
-  const normal = isNormalPath(value);
-  return list.positives.some((g) => g.test(value, normal)) && !list.negatives.some((g) => g.test(value, normal));
-}
-function ruleMatch(rule, path5, normal) {
-  for (const g of rule.positives) {
-    if (g.test(path5, normal)) {
-      for (const n of rule.negatives) if (n.test(path5, normal)) return void 0;
-      return g.source;
-    }
-  }
-  return void 0;
-}
-function candidatesFor(compiled2, dirSegments, ext2) {
-  const lists = [];
-  if (compiled2.trie.rules.length > 0) lists.push(compiled2.trie.rules);
-  const byExt = compiled2.byExt.get(ext2);
-  if (byExt) lists.push(byExt);
-  let node = compiled2.trie;
-  for (const seg of dirSegments) {
-    node = node.children.get(seg);
-    if (!node) break;
-    if (node.rules.length > 0) lists.push(node.rules);
-  }
-  return { rules: mergeSorted(lists), node };
-}
-function mergeSorted(lists) {
-  if (lists.length === 0) return [];
-  if (lists.length === 1) return lists[0];
-  return [...new Set(lists.flat())].sort((a, b) => a - b);
-}
-function pathMatcher(compiled2, baseRef) {
-  const applies = compiled2.rules.map((r) => ruleApplies(r, baseRef));
-  const memo2 = /* @__PURE__ */ new Map();
-  return (path5) => {
-    const normal = isNormalPath(path5);
-    let candidates;
-    if (normal) {
-      const slash = path5.lastIndexOf("/");
-      const dir = slash === -1 ? "" : path5.slice(0, slash);
-      const ext2 = extensionOf(path5);
-      let byExt = memo2.get(dir);
-      if (!byExt) memo2.set(dir, byExt = /* @__PURE__ */ new Map());
-      let found = byExt.get(ext2);
-      if (!found) {
-        found = candidatesFor(compiled2, dir === "" ? [] : dir.split("/"), ext2);
-        byExt.set(ext2, found);
-      }
-      const base = path5.slice(slash + 1);
-      const leaf = found.node?.children.get(base);
-      const named = compiled2.byName.get(base);
-      candidates = leaf && leaf.rules.length > 0 || named ? mergeSorted([found.rules, leaf?.rules ?? [], named ?? []].filter((l) => l.length > 0)) : found.rules;
-    } else {
-      candidates = compiled2.allRules;
-    }
-    for (const i of candidates) {
-      if (!applies[i]) continue;
-      const rule = compiled2.rules[i];
-      const pattern = ruleMatch(rule, path5, normal);
-      if (pattern !== void 0) {
-        const m2 = { action: rule.rule.action, rule: i, pattern };
-        if (rule.rule.reason !== void 0) m2.reason = rule.rule.reason;
-        return m2;
-      }
-    }
-    return { action: compiled2.default, rule: null };
-  };
-}
-function matchFiles(compiled2, files, baseRef) {
-  const matcher = pathMatcher(compiled2, baseRef);
-  return files.map((f) => outcomeFor(matcher, f));
-}
-function resolvePath(p) {
-  const out = [];
-  for (const seg of p.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") out.pop();
-    else out.push(seg);
-  }
-  return out.join("/");
-}
-function matchSpellings(matcher, path5) {
-  const m2 = matcher(path5);
-  if (isNormalPath(path5)) return m2;
-  const resolved = resolvePath(path5);
-  if (resolved === path5 || resolved === "") return m2;
-  const r = matcher(resolved);
-  return ACTION_RANK[r.action] > ACTION_RANK[m2.action] ? r : m2;
-}
-function isPolicyFile(path5) {
-  return path5 === POLICY_PATH || !isNormalPath(path5) && resolvePath(path5) === POLICY_PATH;
-}
-function outcomeFor(matcher, file) {
-  let m2 = matchSpellings(matcher, file.path);
-  const previous = file.previousPath && file.previousPath !== file.path ? file.previousPath : null;
-  if (previous) {
-    const old = matchSpellings(matcher, previous);
-    if (ACTION_RANK[old.action] > ACTION_RANK[m2.action]) m2 = old;
-  }
-  if (m2.action === "allow" && (isPolicyFile(file.path) || previous !== null && isPolicyFile(previous))) {
-    m2 = { action: "approve", rule: "policy-file", pattern: POLICY_PATH, reason: "The policy file itself always needs at least approval (SPEC §3)." };
-  }
-  const out = { path: file.path, action: m2.action, rule: m2.rule };
-  if (previous) out.previousPath = previous;
-  if (m2.pattern !== void 0) out.pattern = m2.pattern;
-  if (m2.reason !== void 0) out.reason = m2.reason;
-  return out;
-}
-
-// src/engine/policy/defaults.ts
-var POLICY_VERSION = 1;
-var DEFAULT_ENABLED = true;
-var DEFAULT_BUILTIN_AGENTS = true;
-var DEFAULT_SIGNALS = SIGNAL_KINDS;
-var DEFAULT_UNKNOWN_BOTS = "agent";
-var DEFAULT_ASSISTED = "report";
-var DEFAULT_PER_AGENT_LABELS = true;
-var DEFAULT_ACTION = "approve";
-var DEFAULT_WORKFLOW_ESCALATION = "block";
-var DEFAULT_DEPENDENCY_ACTION = "report";
-var BUILTIN_SENSITIVE_PERMISSION = "maintain";
-var DEFAULT_REQUIREMENT = Object.freeze({
-  count: 1,
-  min_permission: "write",
-  teams: [],
-  users: [],
-  exclude_contributors: true,
-  dismiss_on_push: true
-});
-var DEFAULT_REVIEW_FLOW = Object.freeze({
-  request_reviews: true,
-  keep_on_update_merge: false
-});
-function deepFreeze(value) {
-  if (value !== null && typeof value === "object") {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-var BUILTIN_DEFAULT_POLICY = deepFreeze({
-  version: POLICY_VERSION,
-  enabled: DEFAULT_ENABLED,
-  agents: {
-    builtin: DEFAULT_BUILTIN_AGENTS,
-    signals: [...DEFAULT_SIGNALS],
-    define: [],
-    ignore: [],
-    trusted: [],
-    unknown_bots: DEFAULT_UNKNOWN_BOTS,
-    assisted: DEFAULT_ASSISTED
-  },
-  labels: {
-    agent: DEFAULT_AGENT_LABEL,
-    per_agent: DEFAULT_PER_AGENT_LABELS
-  },
-  approval: { ...DEFAULT_REQUIREMENT, teams: [], users: [] },
-  reviewFlow: { ...DEFAULT_REVIEW_FLOW },
-  workflows: { escalation: DEFAULT_WORKFLOW_ESCALATION },
-  dependencies: { action: DEFAULT_DEPENDENCY_ACTION },
-  paths: [
-    {
-      match: [POLICY_PATH],
-      action: "block",
-      reason: "Coding agents may not change the agent-gate policy: a PR must never rewrite the rules that judge it."
-    },
-    {
-      match: ["@control-plane"],
-      action: "approve",
-      approval: { min_permission: BUILTIN_SENSITIVE_PERMISSION },
-      reason: "Agent instructions and tool configuration: an agent that edits them widens its own powers, so a maintainer approves."
-    },
-    {
-      match: ["@ci"],
-      action: "approve",
-      approval: { min_permission: BUILTIN_SENSITIVE_PERMISSION },
-      reason: "CI runs with the repository's secrets and token: a maintainer approves agent changes to it."
-    }
-  ],
-  default: DEFAULT_ACTION
-});
-
-// src/engine/rule-name.ts
-function ruleName(rule, unruled = "default") {
-  if (rule === null) return unruled;
-  if (rule === "policy-file") return "policy-file guard";
-  return `rule ${rule + 1}`;
-}
-function ruleNameCapitalized(rule, unruled = "default") {
-  const name = ruleName(rule, unruled);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
 
 // src/engine/dependencies/javascript.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -37280,6 +37612,79 @@ function analyzeManifestChange(change) {
   return { changes, errors: [] };
 }
 
+// src/engine/policy/defaults.ts
+var POLICY_VERSION = 1;
+var DEFAULT_ENABLED = true;
+var DEFAULT_BUILTIN_AGENTS = true;
+var DEFAULT_SIGNALS = SIGNAL_KINDS;
+var DEFAULT_UNKNOWN_BOTS = "agent";
+var DEFAULT_ASSISTED = "report";
+var DEFAULT_PER_AGENT_LABELS = true;
+var DEFAULT_ACTION = "approve";
+var DEFAULT_WORKFLOW_ESCALATION = "block";
+var DEFAULT_DEPENDENCY_ACTION = "report";
+var BUILTIN_SENSITIVE_PERMISSION = "maintain";
+var DEFAULT_REQUIREMENT = Object.freeze({
+  count: 1,
+  min_permission: "write",
+  teams: [],
+  users: [],
+  exclude_contributors: true,
+  dismiss_on_push: true
+});
+var DEFAULT_REVIEW_FLOW = Object.freeze({
+  request_reviews: true,
+  keep_on_update_merge: false
+});
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+var BUILTIN_DEFAULT_POLICY = deepFreeze({
+  version: POLICY_VERSION,
+  enabled: DEFAULT_ENABLED,
+  agents: {
+    builtin: DEFAULT_BUILTIN_AGENTS,
+    signals: [...DEFAULT_SIGNALS],
+    define: [],
+    ignore: [],
+    trusted: [],
+    unknown_bots: DEFAULT_UNKNOWN_BOTS,
+    assisted: DEFAULT_ASSISTED
+  },
+  labels: {
+    agent: DEFAULT_AGENT_LABEL,
+    per_agent: DEFAULT_PER_AGENT_LABELS
+  },
+  approval: { ...DEFAULT_REQUIREMENT, teams: [], users: [] },
+  reviewFlow: { ...DEFAULT_REVIEW_FLOW },
+  workflows: { escalation: DEFAULT_WORKFLOW_ESCALATION },
+  dependencies: { action: DEFAULT_DEPENDENCY_ACTION },
+  paths: [
+    {
+      match: [POLICY_PATH],
+      action: "block",
+      reason: "Coding agents may not change the agent-gate policy: a PR must never rewrite the rules that judge it."
+    },
+    {
+      match: ["@control-plane"],
+      action: "approve",
+      approval: { min_permission: BUILTIN_SENSITIVE_PERMISSION },
+      reason: "Agent instructions and tool configuration: an agent that edits them widens its own powers, so a maintainer approves."
+    },
+    {
+      match: ["@ci"],
+      action: "approve",
+      approval: { min_permission: BUILTIN_SENSITIVE_PERMISSION },
+      reason: "CI runs with the repository's secrets and token: a maintainer approves agent changes to it."
+    }
+  ],
+  default: DEFAULT_ACTION
+});
+
 // src/engine/workflows/model.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var UNTRUSTED_PREFIXES = ["github.event.", "github.head_ref"];
@@ -37617,7 +38022,29 @@ function analyzeGuard(policy, files, contents) {
   return { outcome, missing };
 }
 
-// src/engine/decide.ts
+// src/engine/ai-reviewers.ts
+var AI_REVIEWERS = Object.freeze([
+  {
+    name: "Copilot code review",
+    // GraphQL (the app's reader) names the reviewing Bot `copilot-pull-request-reviewer`. REST shows it as
+    // `Copilot`, which is also the Copilot coding agent's login: that one is refused as an agent identity.
+    logins: ["copilot-pull-request-reviewer[bot]"],
+    source: "V-git github/github-mcp-server@28171abb0c43 (reviews by Copilot); agent-signatures.md row 'Copilot code review'"
+  },
+  { name: "CodeRabbit", logins: ["coderabbitai[bot]"], source: "V-git google-gemini/gemini-cli@f4c7bd78900d" },
+  { name: "Gemini Code Assist", logins: ["gemini-code-assist[bot]"], source: "V-git gemini-cli co-author trailers (176961590+gemini-code-assist[bot])" },
+  { name: "Qodo", logins: ["qodo-merge-pro[bot]", "qodo-code-review[bot]", "qodo-merge[bot]"], source: "3P agent-signatures.md row 'Qodo'" },
+  { name: "Kodiak auto-approve", logins: ["kodiakhq[bot]"], source: "V-src kodiakhq docs, `approve.auto_approve_usernames` (chdsbd/kodiak#288)" },
+  { name: "Sourcery", logins: ["sourcery-ai[bot]"], source: "V-git agent-signatures.md 'Other AI bots seen' (58596630)" },
+  { name: "Greptile", logins: ["greptile-apps[bot]"], source: "V-git agent-signatures.md 'Other AI bots seen' (165735046)" },
+  { name: "Ellipsis", logins: ["ellipsis-dev[bot]"], source: "3P ellipsis.dev docs (review bot account)" }
+]);
+var byLogin = new Map(AI_REVIEWERS.flatMap((r) => r.logins.map((l) => [l.toLowerCase(), r])));
+function aiReviewerOf(login) {
+  return byLogin.get(login.toLowerCase()) ?? null;
+}
+
+// src/engine/decide/detection-config.ts
 var BUILTIN_DETECTION_CONFIG = Object.freeze({
   builtin: true,
   signals: [...SIGNAL_KINDS],
@@ -37625,7 +38052,576 @@ var BUILTIN_DETECTION_CONFIG = Object.freeze({
   ignore: [],
   manualLabel: DEFAULT_AGENT_LABEL
 });
-var CONCLUSION_SEVERITY = { success: 0, neutral: 1, action_required: 2, failure: 3 };
+
+// src/engine/policy/patterns.ts
+var MAX_GLOB_LENGTH = 1024;
+var MAX_BRACE_ALTERNATIVES = 256;
+function rootRelative(pattern) {
+  return pattern.startsWith("/") && !pattern.startsWith("//") ? pattern.slice(1) : pattern;
+}
+function patternProblem(pattern, kind) {
+  const found = neverMatches(pattern, kind);
+  if (found?.suggestion !== void 0 && (found.suggestion === "" || found.suggestion === "!")) found.suggestion += "**";
+  return found;
+}
+function neverMatches(pattern, kind) {
+  const negated = pattern.startsWith("!");
+  const body = negated ? pattern.slice(1) : pattern;
+  const bang = negated ? "!" : "";
+  if (body.length > MAX_GLOB_LENGTH) return null;
+  if (body === "") return { problem: negated ? `"!" alone excludes nothing` : "an empty pattern matches nothing" };
+  if (body.includes("\0")) return { problem: "paths and branch names never contain a NUL character" };
+  if (body.includes("\\")) {
+    return {
+      problem: 'a backslash is not a path separator (GitHub paths use "/") and minimatch reads it as an escape',
+      suggestion: bang + body.replaceAll("\\", "/")
+    };
+  }
+  if (kind === "head-branch" && body.startsWith("/")) {
+    return { problem: 'branch names never start with "/"', suggestion: bang + body.replace(/^\/+/, "") };
+  }
+  const anchored = kind === "head-branch" ? body : rootRelative(body);
+  const segments = anchored.split("/");
+  const clean = segments.filter((s) => s !== "" && s !== ".");
+  if (segments.some((s) => s === "..")) {
+    return {
+      problem: `a ".." segment never matches: ${kind === "path" ? "changed file paths" : "branch names"} are given relative to the repository root, without ".." or "." segments`,
+      suggestion: bang + clean.filter((s) => s !== "..").join("/")
+    };
+  }
+  if (segments.some((s) => s === ".")) {
+    return { problem: `a "." segment never matches: paths are given without "./"`, suggestion: bang + clean.join("/") };
+  }
+  if (anchored.endsWith("/")) {
+    const base = clean.join("/");
+    return {
+      problem: `a trailing "/" never matches: ${kind === "path" ? "changed files are files, never directories" : "branch names do not end with /"}`,
+      ...kind === "path" ? { suggestion: `${bang}${base === "" ? "**" : `${base}/**`}` } : {}
+    };
+  }
+  if (segments.some((s) => s === "")) {
+    return { problem: 'an empty segment ("//", or a leading "//") never matches', suggestion: bang + clean.join("/") };
+  }
+  if (body.includes("{") && braceExpand(body, { nocomment: true }).length > MAX_BRACE_ALTERNATIVES) {
+    return { problem: `its braces expand to more than ${MAX_BRACE_ALTERNATIVES} alternatives — write fewer, broader patterns` };
+  }
+  return null;
+}
+
+// src/engine/decide/match.ts
+var MM_OPTIONS = { dot: true, nonegate: true, nocomment: true };
+var ACTION_RANK = { allow: 0, approve: 1, block: 2 };
+var cache2 = /* @__PURE__ */ new WeakMap();
+function compilePolicy(policy) {
+  let compiled2 = cache2.get(policy);
+  if (!compiled2) {
+    compiled2 = compileRules(policy.paths, policy.default);
+    cache2.set(policy, compiled2);
+  }
+  return compiled2;
+}
+function compileRules(paths, defaultAction) {
+  const rules = paths.map((rule, index) => {
+    const { positives, negatives } = compileList(rule.match);
+    return { index, rule, positives, negatives, targets: rule.targets ? compileList(rule.targets) : null };
+  });
+  const trie = { rules: [], children: /* @__PURE__ */ new Map() };
+  const byName = /* @__PURE__ */ new Map();
+  const byExt = /* @__PURE__ */ new Map();
+  const push = (list, i) => {
+    if (list[list.length - 1] !== i) list.push(i);
+  };
+  const pushTo = (map2, key, i) => {
+    let list = map2.get(key);
+    if (!list) map2.set(key, list = []);
+    push(list, i);
+  };
+  for (const r of rules) {
+    for (const g of r.positives) {
+      for (const key of g.keys) {
+        if (key.segments.length > 0) {
+          let node = trie;
+          for (const seg of key.segments) {
+            let child = node.children.get(seg);
+            if (!child) node.children.set(seg, child = { rules: [], children: /* @__PURE__ */ new Map() });
+            node = child;
+          }
+          push(node.rules, r.index);
+        } else if (key.name !== null) {
+          pushTo(byName, key.name, r.index);
+        } else if (key.ext !== null) {
+          pushTo(byExt, key.ext, r.index);
+        } else {
+          push(trie.rules, r.index);
+        }
+      }
+    }
+  }
+  return { rules, default: defaultAction, trie, byName, byExt, allRules: rules.map((r) => r.index) };
+}
+function compileList(patterns) {
+  const positives = [];
+  const negatives = [];
+  for (const { pattern: p, set: set3 } of expandPathSets(patterns)) {
+    const negated = p.startsWith("!");
+    const g = compileGlob(negated ? p.slice(1) : p);
+    if (set3 !== null) g.source = `${set3} (${g.source})`;
+    (negated ? negatives : positives).push(g);
+  }
+  return { positives, negatives };
+}
+var setPolicies;
+function pathSetsMatcher() {
+  setPolicies ??= PATH_SETS.map((s) => ({ name: s.name, compiled: compileRules(s.members.map((m2) => ({ match: [m2.pattern], action: "approve" })), "allow") }));
+  const matchers = setPolicies.map((s) => ({ name: s.name, match: pathMatcher(s.compiled, "") }));
+  return (path5) => {
+    const out = [];
+    for (const s of matchers) {
+      const m2 = s.match(path5);
+      if (typeof m2.rule === "number" && m2.pattern !== void 0) out.push({ set: s.name, pattern: m2.pattern });
+    }
+    return out;
+  };
+}
+var NOT_SIMPLE = /[[\]\\()|!]/;
+var ANYWHERE = { segments: [], name: null, ext: null };
+function compileGlob(source) {
+  let mm;
+  const glob2 = rootRelative(source);
+  const slow = (p) => (mm ??= new Minimatch(glob2, MM_OPTIONS)).match(p);
+  const alternatives = glob2.includes("{") ? braceExpand(glob2, MM_OPTIONS) : [glob2];
+  const simple = alternatives.map(compileSimple);
+  if (alternatives.length === 0 || simple.some((s) => s === null)) {
+    return { source, keys: [ANYWHERE], test: (p) => slow(p) };
+  }
+  const globs = simple;
+  const keys = globs.map((g) => g.key);
+  if (globs.length === 1) {
+    const fast = globs[0].test;
+    return { source, keys, test: (p, normal) => normal ? fast(p) : slow(p) };
+  }
+  const tests = globs.map((g) => g.test);
+  return { source, keys, test: (p, normal) => normal ? tests.some((t) => t(p)) : slow(p) };
+}
+function isNormalPath(p) {
+  return p !== "" && !ABNORMAL_PATH.test(p);
+}
+var ABNORMAL_PATH = /^\/|\/$|\/\/|\\|(?:^|\/)\.\.?(?:\/|$)/;
+function extensionOf(path5) {
+  const dot = path5.lastIndexOf(".");
+  return dot === -1 || dot < path5.lastIndexOf("/") ? "" : path5.slice(dot + 1);
+}
+function compileSimple(glob2) {
+  if (glob2 === "" || NOT_SIMPLE.test(glob2) || glob2.startsWith("/") || glob2.endsWith("/") || glob2.includes("//")) return null;
+  const segments = glob2.split("/");
+  if (segments.some((s) => s === "." || s === "..")) return null;
+  const segs = segments.filter((s, i) => !(s === "**" && segments[i - 1] === "**"));
+  const literal2 = [];
+  for (const seg of segs) {
+    if (seg.includes("*") || seg.includes("?")) break;
+    literal2.push(seg);
+  }
+  const prefix2 = literal2.length === segs.length ? literal2.join("/") : literal2.map((s) => s + "/").join("");
+  const lastSeg = segs[segs.length - 1];
+  const suffix = lastSeg === "**" ? "" : literalTail(lastSeg);
+  const name = literal2.length === 0 && suffix === lastSeg ? lastSeg : null;
+  const ext2 = literal2.length === 0 && suffix.includes(".") ? extensionOf(suffix) : null;
+  const key = { segments: literal2, name, ext: ext2 };
+  const inner = segs.slice(literal2.length).filter((x) => x !== "**" && !x.includes("*") && !x.includes("?"));
+  const infix = inner.reduce((a, b) => b.length > a.length ? b : a, "");
+  return { key, test: shapeTest(segs, literal2.length, prefix2, suffix) ?? segmentTest(segs, prefix2, suffix, infix) };
+}
+function shapeTest(segs, literalCount, prefix2, suffix) {
+  const n = segs.length;
+  if (literalCount === n) return (p) => p === prefix2;
+  if (literalCount === n - 1 && segs[n - 1] === "**") return (p) => p.startsWith(prefix2);
+  const starSuffix = n >= 2 && segs[n - 2] === "**" && literalCount === n - 2 && /^\*[^*?]*$/.test(segs[n - 1]);
+  if (starSuffix) {
+    const min = prefix2.length + suffix.length;
+    return (p) => p.length >= min && p.endsWith(suffix) && p.startsWith(prefix2);
+  }
+  if (n >= 2 && segs[n - 2] === "**" && literalCount === n - 2 && !/[*?]/.test(segs[n - 1])) {
+    const tail = "/" + suffix;
+    const direct = prefix2 + suffix;
+    const min = prefix2.length + tail.length + 1;
+    return prefix2 === "" ? (p) => p === suffix || p.endsWith(tail) : (p) => p === direct || p.length >= min && p.startsWith(prefix2) && p.endsWith(tail);
+  }
+  return null;
+}
+function literalTail(seg) {
+  return seg.slice(Math.max(seg.lastIndexOf("*"), seg.lastIndexOf("?")) + 1);
+}
+function segmentTest(segs, prefix2, suffix, infix = "") {
+  const pattern = segs[segs.length - 1] === "**" ? [...segs.slice(0, -1), "*", "**"] : segs;
+  const re = infix === "" ? (p) => matchSegments(pattern, p.split("/")) : (p) => p.includes(infix) && matchSegments(pattern, p.split("/"));
+  if (prefix2 && suffix) return (p) => p.startsWith(prefix2) && p.endsWith(suffix) && re(p);
+  if (prefix2) return (p) => p.startsWith(prefix2) && re(p);
+  if (suffix) return (p) => p.endsWith(suffix) && re(p);
+  return re;
+}
+function matchSegments(pattern, path5) {
+  let p = 0;
+  let s = 0;
+  let starP = -1;
+  let starS = 0;
+  while (s < path5.length) {
+    if (p < pattern.length && pattern[p] === "**") {
+      starP = p++;
+      starS = s;
+    } else if (p < pattern.length && matchSegment(pattern[p], path5[s])) {
+      p++;
+      s++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      s = ++starS;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === "**") p++;
+  return p === pattern.length;
+}
+function matchSegment(pattern, text) {
+  let p = 0;
+  let t = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    const c = pattern[p];
+    if (c === "*") {
+      starP = p++;
+      starT = t;
+    } else if (p < pattern.length && (c === "?" || c === text[t])) {
+      p++;
+      t++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      t = ++starT;
+    } else return false;
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+function ruleApplies(rule, baseRef) {
+  return !rule.targets || listMatches(rule.targets, baseRef);
+}
+function listMatches(list, value) {
+  const normal = isNormalPath(value);
+  return list.positives.some((g) => g.test(value, normal)) && !list.negatives.some((g) => g.test(value, normal));
+}
+function ruleMatch(rule, path5, normal) {
+  for (const g of rule.positives) {
+    if (g.test(path5, normal)) {
+      for (const n of rule.negatives) if (n.test(path5, normal)) return void 0;
+      return g.source;
+    }
+  }
+  return void 0;
+}
+function candidatesFor(compiled2, dirSegments, ext2) {
+  const lists = [];
+  if (compiled2.trie.rules.length > 0) lists.push(compiled2.trie.rules);
+  const byExt = compiled2.byExt.get(ext2);
+  if (byExt) lists.push(byExt);
+  let node = compiled2.trie;
+  for (const seg of dirSegments) {
+    node = node.children.get(seg);
+    if (!node) break;
+    if (node.rules.length > 0) lists.push(node.rules);
+  }
+  return { rules: mergeSorted(lists), node };
+}
+function mergeSorted(lists) {
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0];
+  return [...new Set(lists.flat())].sort((a, b) => a - b);
+}
+function pathMatcher(compiled2, baseRef) {
+  const applies = compiled2.rules.map((r) => ruleApplies(r, baseRef));
+  const memo2 = /* @__PURE__ */ new Map();
+  return (path5) => {
+    const normal = isNormalPath(path5);
+    let candidates;
+    if (normal) {
+      const slash = path5.lastIndexOf("/");
+      const dir = slash === -1 ? "" : path5.slice(0, slash);
+      const ext2 = extensionOf(path5);
+      let byExt = memo2.get(dir);
+      if (!byExt) memo2.set(dir, byExt = /* @__PURE__ */ new Map());
+      let found = byExt.get(ext2);
+      if (!found) {
+        found = candidatesFor(compiled2, dir === "" ? [] : dir.split("/"), ext2);
+        byExt.set(ext2, found);
+      }
+      const base = path5.slice(slash + 1);
+      const leaf = found.node?.children.get(base);
+      const named = compiled2.byName.get(base);
+      candidates = leaf && leaf.rules.length > 0 || named ? mergeSorted([found.rules, leaf?.rules ?? [], named ?? []].filter((l) => l.length > 0)) : found.rules;
+    } else {
+      candidates = compiled2.allRules;
+    }
+    for (const i of candidates) {
+      if (!applies[i]) continue;
+      const rule = compiled2.rules[i];
+      const pattern = ruleMatch(rule, path5, normal);
+      if (pattern !== void 0) {
+        const m2 = { action: rule.rule.action, rule: i, pattern };
+        if (rule.rule.reason !== void 0) m2.reason = rule.rule.reason;
+        return m2;
+      }
+    }
+    return { action: compiled2.default, rule: null };
+  };
+}
+function matchFiles(compiled2, files, baseRef) {
+  const matcher = pathMatcher(compiled2, baseRef);
+  return files.map((f) => outcomeFor(matcher, f));
+}
+function resolvePath(p) {
+  const out = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return out.join("/");
+}
+function matchSpellings(matcher, path5) {
+  const m2 = matcher(path5);
+  if (isNormalPath(path5)) return m2;
+  const resolved = resolvePath(path5);
+  if (resolved === path5 || resolved === "") return m2;
+  const r = matcher(resolved);
+  return ACTION_RANK[r.action] > ACTION_RANK[m2.action] ? r : m2;
+}
+function isPolicyFile(path5) {
+  return path5 === POLICY_PATH || !isNormalPath(path5) && resolvePath(path5) === POLICY_PATH;
+}
+function outcomeFor(matcher, file) {
+  let m2 = matchSpellings(matcher, file.path);
+  const previous = file.previousPath && file.previousPath !== file.path ? file.previousPath : null;
+  if (previous) {
+    const old = matchSpellings(matcher, previous);
+    if (ACTION_RANK[old.action] > ACTION_RANK[m2.action]) m2 = old;
+  }
+  if (m2.action === "allow" && (isPolicyFile(file.path) || previous !== null && isPolicyFile(previous))) {
+    m2 = { action: "approve", rule: "policy-file", pattern: POLICY_PATH, reason: "The policy file itself always needs at least approval (SPEC §3)." };
+  }
+  const out = { path: file.path, action: m2.action, rule: m2.rule };
+  if (previous) out.previousPath = previous;
+  if (m2.pattern !== void 0) out.pattern = m2.pattern;
+  if (m2.reason !== void 0) out.reason = m2.reason;
+  return out;
+}
+
+// src/engine/decide/requirements.ts
+function effectiveRequirement(policy, ruleIndex) {
+  const override = ruleIndex === null ? void 0 : policy.paths[ruleIndex]?.approval;
+  const req = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
+  if (override) {
+    for (const [k, v] of Object.entries(override)) {
+      if (v !== void 0) req[k] = Array.isArray(v) ? [...v] : v;
+    }
+  }
+  return req;
+}
+function buildRequirements(policy, files) {
+  const topKey = requirementGroupKey(policy.approval);
+  const groups2 = /* @__PURE__ */ new Map();
+  const perRule = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    if (f.action !== "approve") continue;
+    const ruleIndex = typeof f.rule === "number" ? f.rule : null;
+    let eff = perRule.get(ruleIndex);
+    if (!eff) {
+      const r = effectiveRequirement(policy, ruleIndex);
+      perRule.set(ruleIndex, eff = { req: r, key: requirementGroupKey(r) });
+    }
+    const { req, key } = eff;
+    let g = groups2.get(key);
+    if (!g) {
+      g = { rule: key === topKey ? null : ruleIndex, requirement: req, files: [] };
+      groups2.set(key, g);
+    } else if (g.rule !== null && ruleIndex !== null && ruleIndex < g.rule) {
+      g.rule = ruleIndex;
+    }
+    g.files.push(f.path);
+  }
+  return [...groups2.values()].sort((a, b) => (a.rule ?? Infinity) - (b.rule ?? Infinity));
+}
+function guardRequirements(policy, guard) {
+  const out = [];
+  if (!guard) return out;
+  const uniquePaths = (xs) => [...new Set(xs.map((x) => x.path))];
+  if (guard.escalation === "approve" && guard.findings.length > 0) out.push({ rule: null, kind: "workflows", requirement: escalationRequirement(policy), files: uniquePaths(guard.findings) });
+  if (guard.dependencyAction === "approve" && guard.dependencies.length > 0) out.push({ rule: null, kind: "dependencies", requirement: dependencyRequirement(policy), files: uniquePaths(guard.dependencies) });
+  return out;
+}
+function escalationRequirement(policy) {
+  const min = permissionRank(policy.approval.min_permission) > permissionRank("maintain") ? policy.approval.min_permission : "maintain";
+  return { ...policy.approval, count: 1, min_permission: min, teams: [], users: [] };
+}
+function dependencyRequirement(policy) {
+  const req = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
+  for (const [k, v] of Object.entries(policy.dependencies?.approval ?? {})) {
+    if (v !== void 0) req[k] = Array.isArray(v) ? [...v] : v;
+  }
+  return req;
+}
+function permissionRank(p) {
+  return PERMISSIONS.indexOf(p);
+}
+function requirementsForFiles(policy, files, baseRef) {
+  const reqs = buildRequirements(policy, matchFiles(compilePolicy(policy), files, baseRef)).map((g) => g.requirement);
+  const analysed = filesNeedingContent(files);
+  if ((policy.workflows?.escalation ?? DEFAULT_WORKFLOW_ESCALATION) === "approve" && analysed.some((f) => isAnalysedWorkflowFile(f.path))) reqs.push(escalationRequirement(policy));
+  if ((policy.dependencies?.action ?? DEFAULT_DEPENDENCY_ACTION) === "approve" && analysed.some((f) => isAnalysedManifest(f.path))) reqs.push(dependencyRequirement(policy));
+  return reqs;
+}
+
+// src/engine/decide/approvals.ts
+function contributorIndex(facts) {
+  const idx = { byLogin: /* @__PURE__ */ new Map(), byId: /* @__PURE__ */ new Map(), displayLogins: /* @__PURE__ */ new Set() };
+  const add = (login, id, why) => {
+    if (login) {
+      const key = login.toLowerCase();
+      if (!idx.byLogin.has(key)) idx.byLogin.set(key, why);
+      idx.displayLogins.add(login);
+    }
+    if (typeof id === "number" && !idx.byId.has(id)) idx.byId.set(id, why);
+  };
+  const addEmail = (email, why) => {
+    const noreply = email ? parseNoreplyEmail(email) : null;
+    if (noreply) add(noreply.login, noreply.id, why);
+  };
+  if (facts.author) add(facts.author.login, facts.author.id, "is the PR author");
+  const exempt = facts.updateMerge?.carried ? facts.updateMerge.sha : null;
+  for (const c of facts.commits) {
+    if (c.sha === exempt) continue;
+    const sha = shortSha(c.sha);
+    add(c.author.login, c.author.id, `authored commit ${sha}`);
+    addEmail(c.author.email, `authored commit ${sha}`);
+    add(c.committer.login, c.committer.id, `committed commit ${sha}`);
+    addEmail(c.committer.email, `committed commit ${sha}`);
+    for (const co of c.coAuthors ?? []) {
+      add(co.login, co.id, `co-authored commit ${sha}`);
+      addEmail(co.email, `co-authored commit ${sha}`);
+    }
+    for (const email of coAuthorEmails(c.message)) addEmail(email, `co-authored commit ${sha}`);
+  }
+  return idx;
+}
+function contributorReason(idx, account2) {
+  return idx.byLogin.get(account2.login.toLowerCase()) ?? (typeof account2.id === "number" ? idx.byId.get(account2.id) : void 0);
+}
+function disqualification(a, req, facts, policyConfig, contributors) {
+  if (a.source === "review" && a.state !== "APPROVED") {
+    return a.state ? `latest review is ${a.state}` : "review has no APPROVED state";
+  }
+  const ai = aiReviewerOf(a.account.login);
+  if (ai) return `AI reviewer (${ai.name}): an AI's approval never counts`;
+  if (a.account.type !== "User") return a.account.type === "Bot" ? "bot" : `is a ${a.account.type} account, not a User`;
+  const agent = (policyConfig && identifyAgentAccount(a.account, policyConfig)) ?? identifyAgentAccount(a.account, BUILTIN_DETECTION_CONFIG);
+  if (agent) return `is an agent identity (${agent.id})`;
+  if (req.exclude_contributors) {
+    const why = contributorReason(contributors, a.account);
+    if (why) return why;
+  }
+  if (a.commitSha !== facts.headSha && req.dismiss_on_push) return `approved an older commit ${shortSha(a.commitSha)}`;
+  if (a.permission === null) return "repository permission could not be read";
+  if (a.permission === "none") return `has no access to the repository, needs ${req.min_permission}`;
+  if (permissionRank(a.permission) < permissionRank(req.min_permission)) return `${a.permissionNote ?? `has ${a.permission} permission`}, needs ${req.min_permission}`;
+  if (req.teams.length > 0 || req.users.length > 0) {
+    const login = a.account.login.toLowerCase();
+    if (req.users.some((u) => u.toLowerCase() === login)) return void 0;
+    if (req.teams.length > 0) {
+      if (a.teams === null) return "team membership could not be verified";
+      const mine = new Set(a.teams.map((t) => t.toLowerCase()));
+      if (req.teams.some((t) => mine.has(t.toLowerCase()))) return void 0;
+    }
+    const parts = [];
+    if (req.teams.length > 0) parts.push(`not in ${req.teams.join(" or ")}`);
+    if (req.users.length > 0) parts.push(`not one of ${req.users.map((u) => "@" + u).join(", ")}`);
+    return parts.join(" and ");
+  }
+  return void 0;
+}
+function requirementLabel(r) {
+  if (r.kind === "workflows") return "workflow escalation requirement";
+  if (r.kind === "dependencies") return "dependency requirement";
+  return ruleName(r.rule, "default requirement");
+}
+function evaluateApprovals(input2, pending, contributors, blocked) {
+  const policy = input2.policy.status === "ok" ? input2.policy.policy : null;
+  const config2 = policy ? detectionConfigFromPolicy(policy) : null;
+  const approvedBy = pending.map(() => []);
+  const withdrawn = withdrawnClicks(input2.approvals);
+  const approvals = input2.approvals.map((a, index) => {
+    const out = { login: a.account.login, source: a.source, counted: false, countedFor: [] };
+    if (pending.length === 0) {
+      out.reason = blocked ? "approvals do not override blocked files" : "no changed file needs approval";
+      return out;
+    }
+    const gone = withdrawn.get(index);
+    if (gone !== void 0) {
+      out.reason = gone;
+      return out;
+    }
+    const reasons = [];
+    pending.forEach((r, i) => {
+      const why = disqualification(a, r.requirement, input2.facts, config2, contributors);
+      if (why === void 0) {
+        out.countedFor.push(i);
+        const login = a.account.login;
+        if (!approvedBy[i].some((x) => x.toLowerCase() === login.toLowerCase())) approvedBy[i].push(login);
+      } else {
+        reasons.push({ label: requirementLabel(r), why });
+      }
+    });
+    out.counted = out.countedFor.length > 0;
+    if (reasons.length > 0) {
+      const bare = [...new Set(reasons.map((x) => x.why))];
+      out.reason = bare.length === 1 && !out.counted ? bare[0] : reasons.map((x) => `${x.label}: ${x.why}`).join("; ");
+    }
+    return out;
+  });
+  const requirements = pending.map((r, i) => {
+    const missing = Math.max(0, r.requirement.count - approvedBy[i].length);
+    return { rule: r.rule, ...r.kind ? { kind: r.kind } : {}, requirement: r.requirement, files: r.files, approvedBy: approvedBy[i], missing, met: missing === 0 };
+  });
+  return { requirements, approvals };
+}
+var STATE_CHANGES = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
+function withdrawnClicks(approvals) {
+  const out = /* @__PURE__ */ new Map();
+  const byLogin2 = (a) => `@${a.account.login.toLowerCase()}`;
+  const byId = (a) => typeof a.account.id === "number" ? `#${a.account.id}` : void 0;
+  const reviews = /* @__PURE__ */ new Map();
+  for (const a of approvals) {
+    if (a.source !== "review" || a.state === void 0 || !STATE_CHANGES.has(a.state)) continue;
+    reviews.set(byLogin2(a), a);
+    const id = byId(a);
+    if (id !== void 0) reviews.set(id, a);
+  }
+  approvals.forEach((click, index) => {
+    if (click.source !== "button") return;
+    const id = byId(click);
+    const review = (id !== void 0 ? reviews.get(id) : void 0) ?? reviews.get(byLogin2(click));
+    if (!review || review.state === "APPROVED") return;
+    if (reviewCameFirst(review, click)) return;
+    out.set(
+      index,
+      review.state === "DISMISSED" ? "withdrawn: their review was dismissed after the click (approve again)" : `withdrawn by their later review (${review.state})`
+    );
+  });
+  return out;
+}
+function reviewCameFirst(review, click) {
+  const seen = click.seenReview;
+  if (seen === void 0 || typeof review.reviewId !== "number") return false;
+  if (seen === null) return false;
+  return review.reviewId < seen.id || review.reviewId === seen.id && review.state === seen.state;
+}
+
+// src/engine/decide/decide.ts
 function decide(input2) {
   const { facts, policy } = input2;
   switch (policy.status) {
@@ -37768,30 +38764,11 @@ function guardBlockTitle(guard) {
   }
   return null;
 }
-function guardRequirements(policy, guard) {
-  const out = [];
-  if (!guard) return out;
-  const uniquePaths = (xs) => [...new Set(xs.map((x) => x.path))];
-  if (guard.escalation === "approve" && guard.findings.length > 0) out.push({ rule: null, kind: "workflows", requirement: escalationRequirement(policy), files: uniquePaths(guard.findings) });
-  if (guard.dependencyAction === "approve" && guard.dependencies.length > 0) out.push({ rule: null, kind: "dependencies", requirement: dependencyRequirement(policy), files: uniquePaths(guard.dependencies) });
-  return out;
-}
-function escalationRequirement(policy) {
-  const min = permissionRank(policy.approval.min_permission) > permissionRank("maintain") ? policy.approval.min_permission : "maintain";
-  return { ...policy.approval, count: 1, min_permission: min, teams: [], users: [] };
-}
-function dependencyRequirement(policy) {
-  const req = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
-  for (const [k, v] of Object.entries(policy.dependencies?.approval ?? {})) {
-    if (v !== void 0) req[k] = Array.isArray(v) ? [...v] : v;
-  }
-  return req;
-}
 function successTitle(d) {
   if (d.requirements.length === 0) {
     return d.files.length === 0 ? "No changed file needs approval" : "Every changed file is allowed for agents";
   }
-  const approvers = unique(d.requirements.flatMap((r) => r.approvedBy));
+  const approvers = [...new Set(d.requirements.flatMap((r) => r.approvedBy))];
   if (approvers.length === 0) return "Approval requirements met";
   return `Approved by ${joinList(approvers.map((a) => "@" + a), 3)}`;
 }
@@ -37801,979 +38778,6 @@ function actionRequiredTitle(unmet) {
   if (unmet.length > 1) return `Needs ${what} (${unmet.length} requirements unmet)`;
   return `Needs ${what} from ${describeApprover(unmet[0].requirement, missing)}`;
 }
-function describeApprover(req, n = 1) {
-  const who = n === 1 ? "a human" : "humans";
-  const scopes = [];
-  if (req.teams.length > 0) scopes.push(req.teams.join(" or "));
-  if (req.users.length > 0) scopes.push(req.users.map((u) => "@" + u).join(" or "));
-  const scope = scopes.length > 0 ? ` (${scopes.join(" or ")})` : "";
-  return `${who}${scope} with ${req.min_permission} access`;
-}
-function effectiveRequirement(policy, ruleIndex) {
-  const override = ruleIndex === null ? void 0 : policy.paths[ruleIndex]?.approval;
-  const req = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
-  if (override) {
-    for (const [k, v] of Object.entries(override)) {
-      if (v !== void 0) req[k] = Array.isArray(v) ? [...v] : v;
-    }
-  }
-  return req;
-}
-function buildRequirements(policy, files) {
-  const topKey = requirementGroupKey(policy.approval);
-  const groups2 = /* @__PURE__ */ new Map();
-  const perRule = /* @__PURE__ */ new Map();
-  for (const f of files) {
-    if (f.action !== "approve") continue;
-    const ruleIndex = typeof f.rule === "number" ? f.rule : null;
-    let eff = perRule.get(ruleIndex);
-    if (!eff) {
-      const r = effectiveRequirement(policy, ruleIndex);
-      perRule.set(ruleIndex, eff = { req: r, key: requirementGroupKey(r) });
-    }
-    const { req, key } = eff;
-    let g = groups2.get(key);
-    if (!g) {
-      g = { rule: key === topKey ? null : ruleIndex, requirement: req, files: [] };
-      groups2.set(key, g);
-    } else if (g.rule !== null && ruleIndex !== null && ruleIndex < g.rule) {
-      g.rule = ruleIndex;
-    }
-    g.files.push(f.path);
-  }
-  return [...groups2.values()].sort((a, b) => (a.rule ?? Infinity) - (b.rule ?? Infinity));
-}
-function shortSha(sha) {
-  return sha.slice(0, 7);
-}
-function contributorIndex(facts) {
-  const idx = { byLogin: /* @__PURE__ */ new Map(), byId: /* @__PURE__ */ new Map(), displayLogins: /* @__PURE__ */ new Set() };
-  const add = (login, id, why) => {
-    if (login) {
-      const key = login.toLowerCase();
-      if (!idx.byLogin.has(key)) idx.byLogin.set(key, why);
-      idx.displayLogins.add(login);
-    }
-    if (typeof id === "number" && !idx.byId.has(id)) idx.byId.set(id, why);
-  };
-  const addEmail = (email, why) => {
-    const noreply = email ? parseNoreplyEmail(email) : null;
-    if (noreply) add(noreply.login, noreply.id, why);
-  };
-  if (facts.author) add(facts.author.login, facts.author.id, "is the PR author");
-  const exempt = facts.updateMerge?.carried ? facts.updateMerge.sha : null;
-  for (const c of facts.commits) {
-    if (c.sha === exempt) continue;
-    const sha = shortSha(c.sha);
-    add(c.author.login, c.author.id, `authored commit ${sha}`);
-    addEmail(c.author.email, `authored commit ${sha}`);
-    add(c.committer.login, c.committer.id, `committed commit ${sha}`);
-    addEmail(c.committer.email, `committed commit ${sha}`);
-    for (const co of c.coAuthors ?? []) {
-      add(co.login, co.id, `co-authored commit ${sha}`);
-      addEmail(co.email, `co-authored commit ${sha}`);
-    }
-    for (const email of coAuthorEmails(c.message)) addEmail(email, `co-authored commit ${sha}`);
-  }
-  return idx;
-}
-function contributorReason(idx, account2) {
-  return idx.byLogin.get(account2.login.toLowerCase()) ?? (typeof account2.id === "number" ? idx.byId.get(account2.id) : void 0);
-}
-function permissionRank(p) {
-  return PERMISSIONS.indexOf(p);
-}
-function disqualification(a, req, facts, policyConfig, contributors) {
-  if (a.source === "review" && a.state !== "APPROVED") {
-    return a.state ? `latest review is ${a.state}` : "review has no APPROVED state";
-  }
-  const ai = aiReviewerOf(a.account.login);
-  if (ai) return `AI reviewer (${ai.name}): an AI's approval never counts`;
-  if (a.account.type !== "User") return a.account.type === "Bot" ? "bot" : `is a ${a.account.type} account, not a User`;
-  const agent = (policyConfig && identifyAgentAccount(a.account, policyConfig)) ?? identifyAgentAccount(a.account, BUILTIN_DETECTION_CONFIG);
-  if (agent) return `is an agent identity (${agent.id})`;
-  if (req.exclude_contributors) {
-    const why = contributorReason(contributors, a.account);
-    if (why) return why;
-  }
-  if (a.commitSha !== facts.headSha && req.dismiss_on_push) return `approved an older commit ${shortSha(a.commitSha)}`;
-  if (a.permission === null) return "repository permission could not be read";
-  if (a.permission === "none") return `has no access to the repository, needs ${req.min_permission}`;
-  if (permissionRank(a.permission) < permissionRank(req.min_permission)) return `${a.permissionNote ?? `has ${a.permission} permission`}, needs ${req.min_permission}`;
-  if (req.teams.length > 0 || req.users.length > 0) {
-    const login = a.account.login.toLowerCase();
-    if (req.users.some((u) => u.toLowerCase() === login)) return void 0;
-    if (req.teams.length > 0) {
-      if (a.teams === null) return "team membership could not be verified";
-      const mine = new Set(a.teams.map((t) => t.toLowerCase()));
-      if (req.teams.some((t) => mine.has(t.toLowerCase()))) return void 0;
-    }
-    const parts = [];
-    if (req.teams.length > 0) parts.push(`not in ${req.teams.join(" or ")}`);
-    if (req.users.length > 0) parts.push(`not one of ${req.users.map((u) => "@" + u).join(", ")}`);
-    return parts.join(" and ");
-  }
-  return void 0;
-}
-function requirementLabel(r) {
-  if (r.kind === "workflows") return "workflow escalation requirement";
-  if (r.kind === "dependencies") return "dependency requirement";
-  return ruleName(r.rule, "default requirement");
-}
-function evaluateApprovals(input2, pending, contributors, blocked) {
-  const policy = input2.policy.status === "ok" ? input2.policy.policy : null;
-  const config2 = policy ? detectionConfigFromPolicy(policy) : null;
-  const approvedBy = pending.map(() => []);
-  const withdrawn = withdrawnClicks(input2.approvals);
-  const approvals = input2.approvals.map((a, index) => {
-    const out = { login: a.account.login, source: a.source, counted: false, countedFor: [] };
-    if (pending.length === 0) {
-      out.reason = blocked ? "approvals do not override blocked files" : "no changed file needs approval";
-      return out;
-    }
-    const gone = withdrawn.get(index);
-    if (gone !== void 0) {
-      out.reason = gone;
-      return out;
-    }
-    const reasons = [];
-    pending.forEach((r, i) => {
-      const why = disqualification(a, r.requirement, input2.facts, config2, contributors);
-      if (why === void 0) {
-        out.countedFor.push(i);
-        const login = a.account.login;
-        if (!approvedBy[i].some((x) => x.toLowerCase() === login.toLowerCase())) approvedBy[i].push(login);
-      } else {
-        reasons.push({ label: requirementLabel(r), why });
-      }
-    });
-    out.counted = out.countedFor.length > 0;
-    if (reasons.length > 0) {
-      const bare = unique(reasons.map((x) => x.why));
-      out.reason = bare.length === 1 && !out.counted ? bare[0] : reasons.map((x) => `${x.label}: ${x.why}`).join("; ");
-    }
-    return out;
-  });
-  const requirements = pending.map((r, i) => {
-    const missing = Math.max(0, r.requirement.count - approvedBy[i].length);
-    return { rule: r.rule, ...r.kind ? { kind: r.kind } : {}, requirement: r.requirement, files: r.files, approvedBy: approvedBy[i], missing, met: missing === 0 };
-  });
-  return { requirements, approvals };
-}
-var STATE_CHANGES = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
-function withdrawnClicks(approvals) {
-  const out = /* @__PURE__ */ new Map();
-  const byLogin2 = (a) => `@${a.account.login.toLowerCase()}`;
-  const byId = (a) => typeof a.account.id === "number" ? `#${a.account.id}` : void 0;
-  const reviews = /* @__PURE__ */ new Map();
-  for (const a of approvals) {
-    if (a.source !== "review" || a.state === void 0 || !STATE_CHANGES.has(a.state)) continue;
-    reviews.set(byLogin2(a), a);
-    const id = byId(a);
-    if (id !== void 0) reviews.set(id, a);
-  }
-  approvals.forEach((click, index) => {
-    if (click.source !== "button") return;
-    const id = byId(click);
-    const review = (id !== void 0 ? reviews.get(id) : void 0) ?? reviews.get(byLogin2(click));
-    if (!review || review.state === "APPROVED") return;
-    if (reviewCameFirst(review, click)) return;
-    out.set(
-      index,
-      review.state === "DISMISSED" ? "withdrawn: their review was dismissed after the click (approve again)" : `withdrawn by their later review (${review.state})`
-    );
-  });
-  return out;
-}
-function reviewCameFirst(review, click) {
-  const seen = click.seenReview;
-  if (seen === void 0 || typeof review.reviewId !== "number") return false;
-  if (seen === null) return false;
-  return review.reviewId < seen.id || review.reviewId === seen.id && review.state === seen.state;
-}
-function requirementsForFiles(policy, files, baseRef) {
-  const reqs = buildRequirements(policy, matchFiles(compilePolicy(policy), files, baseRef)).map((g) => g.requirement);
-  const analysed = filesNeedingContent(files);
-  if ((policy.workflows?.escalation ?? DEFAULT_WORKFLOW_ESCALATION) === "approve" && analysed.some((f) => isAnalysedWorkflowFile(f.path))) reqs.push(escalationRequirement(policy));
-  if ((policy.dependencies?.action ?? DEFAULT_DEPENDENCY_ACTION) === "approve" && analysed.some((f) => isAnalysedManifest(f.path))) reqs.push(dependencyRequirement(policy));
-  return reqs;
-}
-function unique(xs) {
-  return [...new Set(xs)];
-}
-function joinList(items2, max = Infinity) {
-  if (items2.length <= 1) return items2.join("");
-  if (items2.length > max) {
-    const rest = items2.length - max;
-    return `${items2.slice(0, max).join(", ")} and ${rest.toLocaleString("en-US")} ${rest === 1 ? "other" : "others"}`;
-  }
-  return `${items2.slice(0, -1).join(", ")} and ${items2[items2.length - 1]}`;
-}
-
-// src/engine/policy/errors.ts
-function errorLocation(file, line, column) {
-  return line > 0 ? `${file}:${line}:${column}` : file;
-}
-function policyErrorLocation(e) {
-  return errorLocation(e.file, e.line, e.column);
-}
-function formatPolicyError(e) {
-  return `${escapeText(errorLocation(e.file, e.line, e.column))}: ${escapeText(e.message)}`;
-}
-function safeError(e) {
-  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
-}
-
-// src/engine/render-guard.ts
-var bold = (e, s) => e.strong ? e.strong(s) : `**${s}**`;
-var ANNOTATIONS_PER_REQUEST = 50;
-var KIND_LABEL = {
-  permissions: "permissions widened",
-  trigger: "privileged trigger",
-  secrets: "secrets",
-  "script-injection": "script injection",
-  "unpinned-action": "unpinned action",
-  "self-hosted-runner": "self-hosted runner"
-};
-function messageMd(message, e) {
-  return message.split("`").map((part, i) => i % 2 === 1 ? e.code(part, { max: 200 }) : e.md(part, 600)).join("");
-}
-function setLines(files, e) {
-  return files.filter((f) => f.sets && f.sets.length > 0).map((f) => {
-    const sets = f.sets.map((s) => {
-      const set3 = pathSet(s.set);
-      return `${bold(e, s.set)} (${e.code(s.pattern, { max: 100 })})${set3 ? `: ${set3.why}` : ""}`;
-    });
-    const both = f.sets.length > 1 ? " — in two sets; either one's rule can match it" : "";
-    return `- ${e.code(f.path)} — ${sets.join("; ")}${both}`;
-  });
-}
-var ESCALATION_EFFECT = {
-  block: "`workflows.escalation: block`: the pull request cannot merge while they remain.",
-  approve: "`workflows.escalation: approve`: each such file needs its rule's requirement, and one approver with at least `maintain` permission.",
-  report: "`workflows.escalation: report`: reported only."
-};
-var DEPENDENCY_EFFECT = {
-  block: "`dependencies.action: block`: agents may not add or change dependencies.",
-  approve: "`dependencies.action: approve`: they need the `dependencies.approval` requirement.",
-  report: "`dependencies.action: report`: listed only."
-};
-function guardSections(d, e) {
-  const out = [];
-  const sets = setLines(d.files, e);
-  if (d.agentAuthored && sets.length > 0) {
-    out.push({ heading: `Files in named sets (${sets.length})`, items: sets, noun: "files", cap: 30 });
-  }
-  const g = d.guard;
-  if (!g) return out;
-  if (g.errors.length > 0) {
-    out.push({
-      heading: `Could not analyse (${g.errors.length})`,
-      intro: "These changed files cannot be parsed, so what they grant or install could not be checked; no approval can pass them (fail closed):",
-      items: g.errors.map((x) => `- ${e.code(errorLocation(x.path, x.line, x.column))} ${e.md(x.message, 600)}`),
-      noun: "errors",
-      cap: 30
-    });
-  }
-  if (g.findings.length > 0) {
-    const over = g.findings.length - ANNOTATIONS_PER_REQUEST;
-    out.push({
-      heading: `Workflow escalations (${g.findings.length})`,
-      intro: `${messageMd(ESCALATION_EFFECT[g.escalation], e)}${over > 0 ? ` The first ${ANNOTATIONS_PER_REQUEST} are annotated on their lines (GitHub accepts ${ANNOTATIONS_PER_REQUEST} per request); all are listed here.` : " Each is annotated on its line in the check run."}`,
-      items: g.findings.map((f) => `- ${e.code(`${f.path}:${f.line}`)} ${bold(e, KIND_LABEL[f.kind])}: ${messageMd(f.message, e)}`),
-      noun: "findings",
-      cap: 100
-    });
-  }
-  if (g.dependencies.length > 0) {
-    const sorted = [...g.dependencies].sort((a, b) => a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0);
-    out.push({
-      heading: `Dependency changes (${g.dependencies.length})`,
-      intro: messageMd(DEPENDENCY_EFFECT[g.dependencyAction], e),
-      items: sorted.map((c) => {
-        const to = c.to === "" ? "(no version)" : e.code(c.to, { max: 120 });
-        const from = c.from === null ? "added" : `changed from ${c.from === "" ? "(no version)" : e.code(c.from, { max: 120 })}`;
-        return `- ${c.ecosystem}: ${e.code(c.name, { max: 150 })} ${to} — ${from} in ${e.code(c.path)} (${e.md(c.group, 80)})`;
-      }),
-      noun: "dependency changes",
-      cap: 100
-    });
-  }
-  return out;
-}
-function guardVerdict(d) {
-  const g = d.guard;
-  if (!g) return void 0;
-  if (g.errors.length > 0) return "Agent-authored, and some changed workflow or manifest files cannot be parsed, so they could not be checked (fail closed).";
-  if (g.escalation === "block" && g.findings.length > 0) return "Agent-authored, and its workflow changes widen CI privileges, which the policy blocks (`workflows.escalation: block`).";
-  if (g.dependencyAction === "block" && g.dependencies.length > 0) return "Agent-authored, and it adds or changes dependencies, which the policy blocks (`dependencies.action: block`).";
-  return void 0;
-}
-function requirementKindName(kind) {
-  return kind === "workflows" ? "workflow escalation" : "dependencies";
-}
-
-// src/engine/render.ts
-var CHECK_TITLE_MAX = 1024;
-var CHECK_OUTPUT_MAX = 65535;
-var EVIDENCE_OPEN_ROWS = 10;
-function sanitize(s, max = Infinity) {
-  const one = escapeText(s, { whitespace: "space" });
-  if (one.length <= max) return one;
-  return one.slice(0, Math.max(0, max - 1)) + "…";
-}
-function md(s, max = 300) {
-  return sanitize(s, max).replace(/[\\`*_{}[\]()#+\-.!|<>~^=:&$/]/g, "\\$&").replace(/([@#])/g, "$1⁠");
-}
-function code(s, { max = 300, inTable = false } = {}) {
-  let body = sanitize(s, max);
-  if (inTable) body = body.replace(/\|/g, "\\|");
-  const runs = body.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = body.startsWith("`") || body.endsWith("`") || body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "" ? " " : "";
-  if (body === "") return "` `";
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-function user(login) {
-  return md("@" + login, 100);
-}
-var NON_ASCII = /[^\u0000-\u007f]/;
-function utf8Length(s) {
-  if (!NON_ASCII.test(s)) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 128) n += 1;
-    else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-var TRUNCATED_NOTE = "\n\n_… output truncated to fit GitHub's 65,535-character limit for check runs._";
-var LIST_TAIL_ROOM = 120;
-var BoundedDoc = class {
-  lines = [];
-  bytes = 0;
-  truncated = false;
-  limit;
-  constructor(limit) {
-    this.limit = limit - utf8Length(TRUNCATED_NOTE);
-  }
-  remaining() {
-    return this.limit - this.bytes;
-  }
-  /**
-   * Adds a line if it fits; otherwise marks the document truncated and adds nothing more. `size` is
-   * the line's UTF-8 length plus its newline, when the caller already measured it (a 3,000-file PR
-   * would otherwise measure every line twice).
-   */
-  line(s = "", size = utf8Length(s) + 1) {
-    if (this.truncated) return false;
-    if (this.bytes + size > this.limit) {
-      this.truncated = true;
-      return false;
-    }
-    this.lines.push(s);
-    this.bytes += size;
-    return true;
-  }
-  /**
-   * Adds items while they fit (keeping room for the tail), at most `cap`; then "… and N more noun".
-   * `total` counts items not passed in (already capped by the caller).
-   */
-  list(items2, noun, cap = Infinity, total = items2.length) {
-    let shown = 0;
-    for (const item of items2) {
-      if (shown >= cap || this.truncated) break;
-      const size = utf8Length(item) + 1;
-      if (this.bytes + size + LIST_TAIL_ROOM > this.limit) break;
-      this.line(item, size);
-      shown++;
-    }
-    if (shown < total) {
-      this.line();
-      this.line(`_… and ${formatCount(total - shown)} more ${noun}_`);
-    }
-  }
-  toString() {
-    const body = this.lines.join("\n");
-    return this.truncated ? body + TRUNCATED_NOTE : body;
-  }
-};
-function formatCount(n) {
-  if (Number.isInteger(n) && n >= 0 && n < 1e3 && !Object.is(n, -0)) return String(n);
-  return n.toLocaleString("en-US");
-}
-function plural(n, one, many = one + "s") {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-var ICON = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
-function requirementName(r) {
-  if (r.kind) return `${requirementKindName(r.kind)} requirement`;
-  return r.rule === null ? "default requirement (`approval`)" : `${ruleName(r.rule)}'s requirement`;
-}
-function policyErrorLine(e) {
-  return `- ${code(policyErrorLocation(e))} ${md(e.message, 1e3)}`;
-}
-function fileLabel(f) {
-  return f.previousPath ? `${code(f.path)} (renamed from ${code(f.previousPath)})` : code(f.path);
-}
-function describeRequirementMd(req, contributors) {
-  const parts = [`a human (not a bot or coding agent) with **${req.min_permission}** permission or higher`];
-  const scope = [];
-  if (req.teams.length > 0) scope.push(`a member of ${req.teams.map((t) => code(t)).join(" or ")}`);
-  if (req.users.length > 0) scope.push(`one of ${req.users.map(user).join(", ")}`);
-  if (scope.length > 0) parts.push(scope.join(" or "));
-  if (req.exclude_contributors) {
-    const who = contributors && contributors.length > 0 ? ` (${joinList(contributors.slice(0, 20).map(user), 19)})` : "";
-    parts.push(`not the PR author or an author, committer or co-author of its commits${who}`);
-  }
-  return parts.join(", ");
-}
-function stateReRun(surface) {
-  if (surface === "advisory") return "Run agent-gate again once what it needs can be read (re-run the job, or push a commit).";
-  return "Re-run the `agent-gate` check (**Re-run** on the Checks tab, or push a commit) once GitHub is reachable. A pull request over GitHub's listing caps (3,000 files, 250 commits) cannot be verified: split it.";
-}
-var ACTION_ORDER = { block: 0, approve: 1, allow: 2 };
-function groupFilesByRule(files) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const f of files) {
-    const key = `${String(f.rule)}|${f.action}`;
-    let g = groups2.get(key);
-    if (!g) {
-      g = { key, rule: f.rule, action: f.action, patterns: [], files: [] };
-      if (f.reason !== void 0) g.reason = f.reason;
-      groups2.set(key, g);
-    }
-    if (f.pattern !== void 0 && !g.patterns.includes(f.pattern)) g.patterns.push(f.pattern);
-    g.files.push(f);
-  }
-  const rank3 = (r) => typeof r === "number" ? r : r === "policy-file" ? -1 : Infinity;
-  return [...groups2.values()].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || rank3(a.rule) - rank3(b.rule));
-}
-function renderTitle(decision) {
-  return sanitize(decision.title, CHECK_TITLE_MAX);
-}
-function renderCheck(decision, options2 = {}) {
-  const groups2 = groupFilesByRule(decision.files);
-  const surface = options2.surface ?? "check";
-  return {
-    title: renderTitle(decision),
-    summary: summaryOf(decision, CHECK_OUTPUT_MAX, groups2, surface),
-    text: detailsOf(decision, CHECK_OUTPUT_MAX, groups2)
-  };
-}
-function summaryOf(d, limit, groups2, surface) {
-  const doc = new BoundedDoc(limit);
-  doc.line(`### ${ICON[d.conclusion]} ${md(d.title, CHECK_TITLE_MAX)}`);
-  doc.line();
-  verdictSection(doc, d, surface);
-  if (d.pulls && d.pulls.length > 1) pullsSection(doc, d.pulls);
-  if (d.unverified.length > 0) {
-    doc.line("#### Could not verify");
-    doc.line();
-    doc.list(d.unverified.map((u) => `- ${md(u, 1e3)}`), "problems", 30);
-    doc.line();
-    doc.line(stateReRun(surface));
-    doc.line();
-  }
-  if (d.policyErrors.length > 0) {
-    doc.line(`#### Policy errors (${formatCount(d.policyErrors.length)})`);
-    doc.line();
-    doc.list(d.policyErrors.map(policyErrorLine), "errors", 50);
-    doc.line();
-  }
-  headPolicySection(doc, d.headPolicy, d.repairsPolicy);
-  if (d.policyPreview && d.headPolicy?.status === "valid") policyPreviewLines(doc, d.policyPreview);
-  if (d.agentAuthored || d.detection.evidence.length > 0) agentsSection(doc, d.detection.agents, d.detection.evidence);
-  unknownBotsNote(doc, d);
-  assistedSection(doc, d);
-  if (d.requirements.length > 0) requirementsSection(doc, d);
-  if (d.updateMerge && d.agentAuthored) updateMergeLines(doc, d.updateMerge, d.baseRef);
-  if (d.approvals.length > 0) approvalsSection(doc, d.approvals);
-  for (const section of guardSections(d, { md, code })) {
-    doc.line(`#### ${section.heading}`);
-    doc.line();
-    if (section.intro) {
-      doc.line(section.intro);
-      doc.line();
-    }
-    doc.list(section.items, section.noun, section.cap);
-    doc.line();
-  }
-  if (d.files.length > 0) fileSummarySection(doc, d.files, groups2, surface);
-  policySection(doc, d.policy);
-  return doc.toString();
-}
-function verdictSection(doc, d, surface) {
-  if (d.policyErrors.length > 0 && !d.repairsPolicy) {
-    doc.line(`The policy file (${md(d.policy.source.description)}) is invalid, so every pull request fails until it is fixed: a broken file may hold the agents or rules that would have caught this one. Fix the errors below on the default branch; a pull request that the built-in catalogue does not flag as agent-authored and whose copy of \`${POLICY_PATH}\` is valid passes as a repair.`);
-    doc.line();
-    return;
-  }
-  if (d.repairsPolicy) {
-    doc.line(`The policy on the default branch is invalid. This pull request changes \`${POLICY_PATH}\` to a valid version and no coding agent was detected by the built-in catalogue, so it may merge to repair the policy.`);
-    doc.line();
-    return;
-  }
-  switch (d.conclusion) {
-    case "neutral":
-      doc.line("The policy sets `enabled: false`: agent-gate does not gate this pull request.");
-      break;
-    case "success":
-      if (!d.agentAuthored) {
-        doc.line("No coding agent detected. Checked:");
-        doc.line();
-        doc.list(d.detection.checked.map((c) => `- ${md(c)}`), "more", 20);
-      } else if (d.requirements.length === 0) {
-        doc.line(d.files.length === 0 ? "Agent-authored, but it changes no file." : "Agent-authored; every changed file is `allow` under the policy, so no approval is needed.");
-      } else {
-        doc.line("Agent-authored; every approval requirement is met.");
-      }
-      break;
-    case "failure":
-      if (d.blocked.length > 0) {
-        doc.line(`Agent-authored, and these files may not be changed by coding agents, whatever the approvals (${plural(d.blocked.length, "file")}):`);
-        doc.line();
-        doc.list(d.blocked.map((f) => `- ${fileLabel(f)} — ${ruleName(f.rule)}${f.pattern ? ` ${code(f.pattern)}` : ""}${f.reason ? `: ${md(f.reason)}` : ""}`), "blocked files", 50);
-      } else if (guardVerdict(d) !== void 0) {
-        doc.line(guardVerdict(d));
-      } else if (d.headPolicy?.status === "invalid") {
-        doc.line(`This pull request changes \`${POLICY_PATH}\` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.`);
-      } else if (d.unverified.length > 0) {
-        doc.line(d.agentAuthored ? "Agent-authored, and some facts needed for the decision could not be read, so it cannot pass (fail closed)." : "No coding agent was detected in what could be read, but not everything could be read, and an unread commit may be an agent's (fail closed).");
-      }
-      break;
-    case "action_required":
-      doc.line("**Still needed:**");
-      doc.line();
-      for (const r of d.requirements.filter((x) => !x.met)) {
-        doc.line(`- ${plural(r.missing, "more approval")} for ${plural(r.files.length, "file")} (${requirementName(r)}) from ${describeRequirementMd(r.requirement, d.contributors)}.`);
-      }
-      doc.line();
-      if (surface === "advisory") {
-        doc.line(
-          `This advisory run sees no reviews, so it cannot tell whether these approvals exist: under the agent-gate GitHub App a qualifying reviewer approves commit ${code(shortSha(d.headSha))} with a pull request review, and only the app counts approvals and enforces merge.`
-        );
-      } else {
-        doc.line(`Approve with a review on commit ${code(shortSha(d.headSha))}, or with the **Approve** button of this check.`);
-      }
-      break;
-  }
-  doc.line();
-}
-function pullsSection(doc, pulls) {
-  doc.line("#### Pull requests with this head commit");
-  doc.line("This check carries the strictest verdict of them:");
-  doc.line();
-  doc.line("| Pull request | Verdict |");
-  doc.line("|---|---|");
-  doc.list(pulls.map((p) => `| ${p.number !== null ? `#${p.number}` : "—"} | ${ICON[p.conclusion]} ${md(p.title, 200)} |`), "pull requests", 50);
-  doc.line();
-}
-function headPolicySection(doc, head, repairs) {
-  if (!head || repairs) return;
-  if (head.status === "invalid") {
-    doc.line(`#### This pull request's \`${POLICY_PATH}\` is invalid (${plural(head.errors.length, "error")})`);
-    doc.line("It is not applied here (the policy comes from the default branch), but it would break every pull request once merged:");
-    doc.line();
-    doc.list(head.errors.map(policyErrorLine), "errors", 30);
-    doc.line();
-  }
-}
-function groupEvidence(evidence) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const e of evidence) {
-    const key = `${e.agent}\0${e.signal}\0${e.value}`;
-    const g = groups2.get(key);
-    if (g) g.wheres.push(e.where);
-    else groups2.set(key, { first: e, wheres: [e.where] });
-  }
-  return [...groups2.values()].map(({ first, wheres }) => ({ ...first, where: summarizeWheres(wheres) }));
-}
-function commitEvidence(sha, evidence) {
-  if (evidence.length === 0) return "—";
-  const prefix2 = `commit ${shortSha(sha)} `;
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const e of evidence) {
-    const key = `${e.signal}\0${e.value}`;
-    const role = e.where.startsWith(prefix2) ? e.where.slice(prefix2.length) : e.where;
-    const g = groups2.get(key);
-    if (!g) groups2.set(key, { e, roles: [role] });
-    else if (!g.roles.includes(role)) g.roles.push(role);
-  }
-  return [...groups2.values()].slice(0, 3).map(({ e, roles }) => `${e.signal}: ${code(e.value, { inTable: true, max: 100 })} (${md(roles.join(", "), 100)})`).join("<br>");
-}
-function summarizeWheres(wheres) {
-  if (wheres.length === 1) return wheres[0];
-  const commit = /^commit (\S+) (.+)$/;
-  const others = [];
-  const shas = [];
-  const roles = [];
-  for (const w of wheres) {
-    const m2 = commit.exec(w);
-    if (!m2) {
-      if (!others.includes(w)) others.push(w);
-      continue;
-    }
-    if (!shas.includes(m2[1])) shas.push(m2[1]);
-    if (!roles.includes(m2[2])) roles.push(m2[2]);
-  }
-  const parts = others.slice(0, 3);
-  if (others.length > 3) parts.push(`+${others.length - 3} more`);
-  if (shas.length > 0) {
-    const shown = shas.slice(0, 3).join(", ") + (shas.length > 3 ? ` +${shas.length - 3} more` : "");
-    parts.push(`${shas.length === 1 ? "commit" : `${shas.length} commits`} ${shown} (${roles.join(", ")})`);
-  }
-  return parts.join("; ");
-}
-function agentsSection(doc, agents, allEvidence) {
-  const evidence = groupEvidence(allEvidence);
-  doc.line("#### Agents and evidence");
-  if (agents.length > 0) doc.line(`Detected: ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ")}`);
-  doc.line();
-  const row = (e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`;
-  const table = (rows, total) => {
-    doc.line("| Agent | Signal | Where | Value |");
-    doc.line("|---|---|---|---|");
-    doc.list(rows.map(row), "pieces of evidence", 30, total);
-    doc.line();
-  };
-  table(evidence.slice(0, EVIDENCE_OPEN_ROWS), Math.min(evidence.length, EVIDENCE_OPEN_ROWS));
-  if (evidence.length > EVIDENCE_OPEN_ROWS) {
-    const rest = evidence.slice(EVIDENCE_OPEN_ROWS);
-    doc.line(`<details><summary>${plural(rest.length, "more piece", "more pieces")} of evidence</summary>`);
-    doc.line();
-    table(rest.slice(0, 30), rest.length);
-    doc.line("</details>");
-    doc.line();
-  }
-}
-function unknownBotsNote(doc, d) {
-  const bots = d.detection.unknownBots ?? [];
-  if (bots.length === 0) return;
-  const logins = [...new Set(bots.map((b) => b.login))];
-  const gating = d.detection.evidence.some((e) => e.signal === "unknown-bot");
-  doc.line(
-    `**Unknown bot${logins.length === 1 ? "" : "s"}:** ${logins.slice(0, 10).map((l) => code(l, { max: 60 })).join(", ")}${logins.length > 10 ? ` +${logins.length - 10} more` : ""} wrote code in this pull request and ${logins.length === 1 ? "is" : "are"} neither a catalogued coding agent nor trusted automation${gating ? ", so agent-gate treats " + (logins.length === 1 ? "it" : "them") + " as a coding agent" : " (reported, not gating: `agents.unknown_bots: report`)"}. If it is automation and not an agent, add it to \`agents.trusted\` in \`${POLICY_PATH}\` (a login or its numeric id); \`agents.unknown_bots\` sets what unknown bots do.`
-  );
-  doc.line();
-}
-function assistedSection(doc, d) {
-  const evidence = groupEvidence(d.detection.assistedEvidence ?? []);
-  if (evidence.length === 0) return;
-  const agents = d.detection.assisted ?? [];
-  const gating = evidence.some((e) => d.detection.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
-  doc.line(`#### AI-assisted commits (${gating ? "gating: `agents.assisted: gate`" : "reported, not gating"})`);
-  doc.line(
-    `Suggestions written by ${agents.map((a) => `${md(a.name, 80)} (${code(a.id, { max: 60 })})`).join(", ") || "AI reviewers"} and applied by a human.`
-  );
-  doc.line();
-  doc.line("| Reviewer | Signal | Where | Value |");
-  doc.line("|---|---|---|---|");
-  doc.list(
-    evidence.map((e) => `| ${code(e.agent, { inTable: true, max: 60 })} | ${e.signal} | ${md(e.where, 120)} | ${code(e.value, { inTable: true, max: 160 })} |`),
-    "pieces of evidence",
-    20
-  );
-  doc.line();
-}
-function requirementsSection(doc, d) {
-  doc.line("#### Approval requirements");
-  doc.line();
-  doc.line("| Requirement | Files | Needs | Approved by | Status |");
-  doc.line("|---|---|---|---|---|");
-  doc.list(
-    d.requirements.map((r) => {
-      const needs = `${r.requirement.count} × ${md(describeApprover(r.requirement, r.requirement.count), 400)}`;
-      const by = r.approvedBy.length > 0 ? r.approvedBy.slice(0, 10).map(user).join(", ") + (r.approvedBy.length > 10 ? ` +${r.approvedBy.length - 10}` : "") : "—";
-      const status = r.met ? "✅ met" : `🔒 ${plural(r.missing, "more approval")} needed`;
-      return `| ${r.kind ? requirementKindName(r.kind) : ruleName(r.rule)} | ${formatCount(r.files.length)} | ${needs} | ${by} | ${status} |`;
-    }),
-    "requirements",
-    40
-  );
-  doc.line();
-  if (d.reviewRequest && d.conclusion === "action_required") reviewRequestLines(doc, d.reviewRequest);
-}
-function policyPreviewLines(doc, p) {
-  doc.line(`#### Preview of this pull request's \`${POLICY_PATH}\``);
-  if (p.unavailable !== void 0) doc.line(`No preview: ${md(p.unavailable, 400)}.`);
-  else
-    doc.line(
-      `The edited policy is valid. On the ${p.looked === p.limit ? `first ${p.limit}` : `${p.looked}`} other open pull requests (most recently updated first${p.looked === p.limit ? "; more were not looked at" : ""}), it would **block** ${plural(p.block, "agent pull request")} (\`success\` → not), **unblock** ${p.unblock} and leave ${p.leave} as they are.`
-    );
-  doc.line();
-}
-function updateMergeLines(doc, u, baseRef) {
-  const from = code(shortSha(u.from));
-  if (u.carried) {
-    doc.line(`Approvals given at ${from} were **carried over**: this commit is an "Update branch" merge of it with the tip of ${code(baseRef)} that changes none of the pull request's files (\`approval.keep_on_update_merge\`).`);
-  } else {
-    doc.line(`Approvals given at ${from} were **not carried over** to this "Update branch" merge: ${md(u.reason ?? "it does not qualify", 600)}.`);
-  }
-  doc.line();
-}
-function reviewRequestLines(doc, r) {
-  const asked = [...r.users.map(user), ...r.teams.map((t) => `team ${code(t)}`)];
-  if (asked.length > 0 && r.failed !== void 0) doc.line(`Review could not be requested from ${joinList(asked, 10)}: ${md(r.failed, 300)}`);
-  else if (asked.length > 0) doc.line(`Review requested from ${joinList(asked, 10)} (once for this commit).`);
-  const refused = r.refused ? [...r.refused.users.map(user), ...r.refused.teams.map((t) => `team ${code(t)}`)] : [];
-  if (refused.length > 0) doc.line(`Review could not be requested from ${joinList(refused, 10)}: not a collaborator of this repository (GitHub requests reviews only from people and teams with access to it).`);
-  if (r.people !== null && r.people.length > 0) doc.line(`Who may approve: ${joinList(r.people.map(user), 10)}.`);
-  doc.line();
-}
-function approvalsSection(doc, approvals) {
-  const counted = approvals.filter((a) => a.counted);
-  const notCounted = approvals.filter((a) => !a.counted || a.reason);
-  doc.line("#### Approvals");
-  doc.line();
-  if (counted.length > 0) {
-    doc.line("Counted:");
-    doc.line();
-    doc.list(counted.map((a) => `- ✅ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"})${a.reason ? ` — partly: ${md(a.reason, 400)}` : ""}`), "approvals", 40);
-    doc.line();
-  }
-  const notAtAll = notCounted.filter((a) => !a.counted);
-  if (notAtAll.length > 0) {
-    doc.line("Not counted:");
-    doc.line();
-    doc.list(notAtAll.map((a) => `- ✖ ${user(a.login)} (${a.source === "button" ? "Approve button" : "review"}) — ${md(a.reason ?? "not counted", 400)}`), "approvals", 40);
-    doc.line();
-  }
-}
-function fileSummarySection(doc, files, groups2, surface) {
-  doc.line(`#### Files by rule (${plural(files.length, "file")})`);
-  doc.line();
-  doc.line("| Rule | Action | Patterns | Files |");
-  doc.line("|---|---|---|---|");
-  doc.list(
-    groups2.map((g) => {
-      const pats = g.patterns.length > 0 ? g.patterns.slice(0, 5).map((p) => code(p, { inTable: true, max: 100 })).join(" ") + (g.patterns.length > 5 ? " …" : "") : "—";
-      const first = g.files.slice(0, 3).map((f) => code(f.path, { inTable: true, max: 100 })).join(", ") + (g.files.length > 3 ? ", …" : "");
-      return `| ${ruleName(g.rule)} | ${g.action} | ${pats} | ${formatCount(g.files.length)}: ${first} |`;
-    }),
-    "rules",
-    40
-  );
-  doc.line();
-  doc.line(surface === "advisory" ? "Every file with its rule is listed below." : "Every file with its rule is listed in the check's details.");
-  doc.line();
-}
-function policySection(doc, policy) {
-  doc.line(`Policy: ${md(policy.source.description, 500)} (${policy.source.kind})${policy.hash ? ` · sha256 ${code(policy.hash)}` : ""}`);
-}
-function detailsOf(d, limit, groups2) {
-  const doc = new BoundedDoc(limit);
-  if (d.files.length > 0) {
-    doc.line(`## Changed files by rule (${plural(d.files.length, "file")})`);
-    doc.line();
-    filesByRule(doc, groups2, Math.floor(doc.remaining() * (d.detection.commits.length > 0 ? 0.8 : 1)));
-  }
-  if (d.detection.commits.length > 0) {
-    doc.line("## Commits");
-    doc.line();
-    doc.line("| Commit | Agents | Evidence |");
-    doc.line("|---|---|---|");
-    doc.list(
-      d.detection.commits.map((c) => {
-        const assisted = (c.assisted ?? []).filter((a) => !c.agents.some((g) => g.id === a.id));
-        const names2 = [...c.agents.map((a) => code(a.id, { inTable: true, max: 60 })), ...assisted.map((a) => `${code(a.id, { inTable: true, max: 60 })} (assisted)`)];
-        const agents = names2.length > 0 ? names2.join(", ") : "—";
-        const extra = (c.assistedEvidence ?? []).filter((e) => !c.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
-        const ev = commitEvidence(c.sha, [...c.evidence, ...extra]);
-        return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
-      }),
-      "commits"
-    );
-  }
-  if (d.files.length === 0 && d.detection.commits.length === 0) doc.line("No changed files or commits to list.");
-  return doc.toString();
-}
-function filesByRule(doc, groups2, budget) {
-  const headings = groups2.map((g) => {
-    const pats = g.patterns.length > 0 ? ` ${g.patterns.slice(0, 10).map((p) => code(p, { max: 120 })).join(", ")}${g.patterns.length > 10 ? " …" : ""}` : "";
-    const head = `### ${ruleName(g.rule)}${pats} — **${g.action}** (${plural(g.files.length, "file")})`;
-    return g.reason ? `${head}
-
-> ${md(g.reason, 500)}
-` : `${head}
-`;
-  });
-  const lines = groups2.map((g) => g.files.map((f) => `- ${fileLabel(f)}`));
-  const sizes = lines.map((ls) => ls.map((l) => utf8Length(l) + 1));
-  const tailRoom = 60;
-  let used = 0;
-  let shownGroups = 0;
-  for (const h of headings) {
-    const cost = utf8Length(h) + 2 + tailRoom;
-    if (used + cost > budget) break;
-    used += cost;
-    shownGroups++;
-  }
-  const shown = new Array(shownGroups).fill(0);
-  const blockBudget = used + (budget - used) / 2;
-  for (let g = 0; g < shownGroups && groups2[g].action === "block"; g++) {
-    for (const cost of sizes[g]) {
-      if (used + cost > blockBudget) break;
-      used += cost;
-      shown[g]++;
-    }
-  }
-  for (let progressed = true; progressed; ) {
-    progressed = false;
-    for (let g = 0; g < shownGroups; g++) {
-      const cost = sizes[g][shown[g]];
-      if (cost === void 0) continue;
-      if (used + cost > budget) continue;
-      used += cost;
-      shown[g]++;
-      progressed = true;
-    }
-  }
-  for (let g = 0; g < shownGroups; g++) {
-    for (const part of headings[g].split("\n")) doc.line(part);
-    for (let i = 0; i < shown[g]; i++) doc.line(lines[g][i], sizes[g][i]);
-    const rest = lines[g].length - shown[g];
-    if (rest > 0) {
-      doc.line();
-      doc.line(`_… and ${plural(rest, "more file")}_`);
-    }
-    doc.line();
-  }
-  if (shownGroups < groups2.length) {
-    const restFiles2 = groups2.slice(shownGroups).reduce((n, g) => n + g.files.length, 0);
-    doc.line(`_… and ${plural(groups2.length - shownGroups, "more rule")} with ${plural(restFiles2, "file")}_`);
-    doc.line();
-  }
-}
-var TEXT_MARK = { success: "PASS", failure: "FAIL", action_required: "APPROVAL NEEDED", neutral: "NEUTRAL" };
-function renderText(d, options2 = {}) {
-  const s = (x) => sanitize(x);
-  const out = [];
-  out.push(`${TEXT_MARK[d.conclusion]}: ${s(d.title)}`);
-  for (const n of options2.notes ?? []) out.push(s(n));
-  if (d.pulls && d.pulls.length > 1) {
-    out.push("", "Pull requests with this head commit:");
-    for (const p of d.pulls) out.push(`  ${p.number !== null ? `#${p.number}` : "-"}  ${p.conclusion}  ${s(p.title)}`);
-  }
-  if (d.unverified.length > 0) {
-    out.push("", "Could not verify:");
-    for (const u of d.unverified) out.push(`  - ${s(u)}`);
-  }
-  if (d.policyErrors.length > 0) {
-    out.push("", `Policy errors (${d.policyErrors.length}):`);
-    for (const e of d.policyErrors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
-  }
-  if (d.headPolicy?.status === "invalid") {
-    out.push("", "The changed policy file is invalid:");
-    for (const e of d.headPolicy.errors) out.push(`  ${s(policyErrorLocation(e))}: ${s(e.message)}`);
-  }
-  out.push("", d.agentAuthored ? `Agents: ${d.detection.agents.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ") || "-"}` : "Agents: none detected");
-  for (const e of groupEvidence(d.detection.evidence)) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
-  const assisted = d.detection.assisted ?? [];
-  if (assisted.length > 0) {
-    out.push(`AI-assisted: ${assisted.map((a) => `${s(a.name)} (${s(a.id)})`).join(", ")}`);
-    for (const e of groupEvidence(d.detection.assistedEvidence ?? [])) out.push(`  - ${e.signal} (${s(e.agent)}): ${s(e.value)} — ${s(e.where)}`);
-  }
-  if (!d.agentAuthored && d.detection.checked.length > 0) {
-    out.push("Checked:");
-    for (const c of d.detection.checked) out.push(`  - ${s(c)}`);
-  }
-  for (const r of d.requirements) {
-    const head = `${r.kind ? `${requirementKindName(r.kind)} requirement` : `${ruleNameCapitalized(r.rule)} requirement`}: ${r.requirement.count} x ${describeApprover(r.requirement, r.requirement.count)}`;
-    out.push("", `${head} — ${r.met ? "met" : `${r.missing} more needed`} (${plural(r.files.length, "file")})`);
-    if (r.approvedBy.length > 0) out.push(`  approved by: ${r.approvedBy.map((a) => "@" + s(a)).join(", ")}`);
-  }
-  const notCounted = d.approvals.filter((a) => !a.counted);
-  if (notCounted.length > 0) {
-    out.push("", "Approvals not counted:");
-    for (const a of notCounted) out.push(`  - @${s(a.login)} (${a.source}): ${s(a.reason ?? "not counted")}`);
-  }
-  if (d.files.length > 0) {
-    out.push("", `Files by rule (${plural(d.files.length, "file")}):`);
-    const max = options2.maxFilesPerRule ?? Infinity;
-    for (const g of groupFilesByRule(d.files)) {
-      const pats = g.patterns.length > 0 ? ` [${g.patterns.map(s).join(", ")}]` : "";
-      out.push(`  ${ruleName(g.rule)}${pats}: ${g.action}${g.reason ? ` — ${s(g.reason)}` : ""}`);
-      for (const f of g.files.slice(0, max)) out.push(`    ${s(f.path)}${f.previousPath ? ` (renamed from ${s(f.previousPath)})` : ""}`);
-      if (g.files.length > max) out.push(`    … and ${plural(g.files.length - max, "more file")}`);
-    }
-  }
-  for (const section of guardSections(d, { md: (x, max) => sanitize(x, max), code: (x, o) => sanitize(x, o?.max), strong: (x) => x })) {
-    out.push("", `${section.heading}:`);
-    if (section.intro) out.push(`  ${section.intro}`);
-    for (const item of section.items) out.push(`  ${item}`);
-  }
-  out.push("", `Policy: ${s(d.policy.source.description)} (${d.policy.source.kind})${d.policy.hash ? `, sha256 ${d.policy.hash}` : ""}`);
-  return out.join("\n") + "\n";
-}
-function renderJson(d) {
-  const ev = (e) => ({ agent: e.agent, signal: e.signal, where: e.where, value: e.value });
-  const ag = (a) => ({ id: a.id, name: a.name });
-  return {
-    schema: "agent-gate/decision/v1",
-    conclusion: d.conclusion,
-    title: d.title,
-    number: d.number ?? null,
-    headSha: d.headSha,
-    baseRef: d.baseRef,
-    agentAuthored: d.agentAuthored,
-    agents: d.detection.agents.map(ag),
-    evidence: d.detection.evidence.map(ev),
-    checked: [...d.detection.checked],
-    commits: d.detection.commits.map((c) => ({
-      sha: c.sha,
-      agents: c.agents.map(ag),
-      evidence: c.evidence.map(ev),
-      assisted: (c.assisted ?? []).map(ag),
-      assistedEvidence: (c.assistedEvidence ?? []).map(ev)
-    })),
-    files: d.files.map((f) => ({
-      path: f.path,
-      previousPath: f.previousPath ?? null,
-      action: f.action,
-      rule: f.rule,
-      pattern: f.pattern ?? null,
-      reason: f.reason ?? null,
-      sets: (f.sets ?? []).map((x) => ({ set: x.set, pattern: x.pattern }))
-    })),
-    blocked: d.blocked.map((f) => f.path),
-    requirements: d.requirements.map((r) => ({
-      rule: r.rule,
-      kind: r.kind ?? null,
-      requirement: copyRequirement(r.requirement),
-      files: [...r.files],
-      approvedBy: [...r.approvedBy],
-      missing: r.missing,
-      met: r.met
-    })),
-    approvals: d.approvals.map((a) => ({ login: a.login, source: a.source, counted: a.counted, reason: a.reason ?? null, countedFor: [...a.countedFor] })),
-    unverified: [...d.unverified],
-    policy: { source: { kind: d.policy.source.kind, description: d.policy.source.description }, hash: d.policy.hash, errors: d.policyErrors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) },
-    headPolicy: d.headPolicy ?? null,
-    repairsPolicy: d.repairsPolicy,
-    contributors: [...d.contributors ?? []],
-    pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null,
-    assisted: (d.detection.assisted ?? []).map(ag),
-    assistedEvidence: (d.detection.assistedEvidence ?? []).map(ev),
-    unknownBots: (d.detection.unknownBots ?? []).map((b) => ({ login: b.login, id: b.id, where: b.where })),
-    guard: d.guard ? {
-      escalation: d.guard.escalation,
-      findings: d.guard.findings.map((f) => ({ path: f.path, line: f.line, column: f.column, kind: f.kind, message: f.message })),
-      dependencyAction: d.guard.dependencyAction,
-      dependencies: d.guard.dependencies.map((c) => ({ path: c.path, ecosystem: c.ecosystem, group: c.group, name: c.name, from: c.from, to: c.to })),
-      errors: d.guard.errors.map((x) => ({ path: x.path, line: x.line, column: x.column, message: x.message }))
-    } : null
-  };
-}
-
-// src/cli/check.ts
-import { readFile } from "node:fs/promises";
-import path3 from "node:path";
 
 // src/engine/policy/pointers.ts
 function isPlainObject(value) {
@@ -43318,6 +43322,9 @@ function formatValidateErrors(errors) {
 
 // src/cli/github-commands.ts
 import { parseArgs } from "node:util";
+
+// src/engine/decide/strictest.ts
+var CONCLUSION_SEVERITY = { success: 0, neutral: 1, action_required: 2, failure: 3 };
 
 // src/github/client.ts
 function describeError(error) {

@@ -5,10 +5,11 @@
  * the fake GitHub are in test/e2e/attacks.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { decide, strictest } from "../src/engine/decide/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
+import { strictest } from "../src/engine/decide/strictest.js";
 import type { DecideInput } from "../src/engine/decide/decide.js";
 import { detectAgents } from "../src/engine/detect.js";
-import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/detection-config.js";
 import { compilePolicy, matchFiles } from "../src/engine/decide/match.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
 import { renderCheck } from "../src/engine/render.js";

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decide, requirementsForFiles, strictest } from "../src/engine/decide/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
+import { requirementsForFiles } from "../src/engine/decide/requirements.js";
+import { strictest } from "../src/engine/decide/strictest.js";
 import type { DecideInput } from "../src/engine/decide/decide.js";
 import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { HEAD, OLD, agentPull, approval, commit, human, humanPull, ok, policy } from "./helpers/decision-fixtures.js";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/detection-config.js";
 import { detectAgents } from "../src/engine/detect.js";
 import type { GitIdentity, PullFacts } from "../src/engine/types.js";
 

@@ -116,7 +116,7 @@ describe("the tarball, installed into an empty directory", () => {
       import { main } from "agent-gate/cli";
       const loaded = engine.loadPolicy("version: 1\\ndefault: allow\\n", ".github/agent-policy.yml");
       let deep = "exported";
-      try { await import("agent-gate/lib/engine/decide.js"); } catch (e) { deep = e.code; }
+      try { await import("agent-gate/lib/engine/decide/decide.js"); } catch (e) { deep = e.code; }
       console.log(JSON.stringify({ decide: typeof engine.decide, render: typeof engine.renderCheck, ok: loaded.ok, app: typeof agentGate, cli: typeof main, deep }));
     `;
     const r = run(process.execPath, ["--input-type=module", "-"], installDir, script);

@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
 import { detectAgents } from "../src/engine/detect.js";
-import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/detection-config.js";
 import { escapeText, hasUnsafeText } from "../src/engine/escape.js";
 import { compilePolicy, matchFiles } from "../src/engine/decide/match.js";
 import { loadPolicy, formatPolicyError } from "../src/engine/policy/load.js";

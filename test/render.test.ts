@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decide, strictest } from "../src/engine/decide/decide.js";
+import { decide } from "../src/engine/decide/decide.js";
+import { strictest } from "../src/engine/decide/strictest.js";
 import { CHECK_OUTPUT_MAX, code, groupEvidence, md, renderCheck, renderJson, renderText, sanitize, utf8Length } from "../src/engine/render.js";
 import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";

@@ -7,7 +7,7 @@
  * Each PR is read twice, once per policy, so that reviewers are qualified against each policy's own
  * requirements (a candidate asking for a team needs the team look-ups the current one never made).
  */
-import { CONCLUSION_SEVERITY } from "../engine/decide/decide.js";
+import { CONCLUSION_SEVERITY } from "../engine/decide/strictest.js";
 import type { Conclusion, PolicyState } from "../engine/types.js";
 import { describeError, type GitHub } from "../github/client.js";
 import { GitHubCliError } from "./github.js";

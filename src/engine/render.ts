@@ -16,7 +16,7 @@
  * markup nor links mentions. Control and bidirectional-override characters are replaced.
  */
 import { copyRequirement } from "./decide/requirement-keys.js";
-import { describeApprover, joinList, shortSha } from "./decide/decide.js";
+import { describeApprover, joinList, shortSha } from "./decide/words.js";
 import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
 import { escapeText } from "./escape.js";
 import { POLICY_PATH } from "./names.js";

@@ -4,7 +4,7 @@
  * back a label somebody took off.
  */
 import type { PolicyState } from "../engine/types.js";
-import { BUILTIN_DETECTION_CONFIG } from "../engine/decide/decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "../engine/decide/detection-config.js";
 import { detectionConfigFromPolicy } from "../engine/detect.js";
 import type { GitHub } from "./client.js";
 import { LABEL_EVENTS_PAGE_QUERY, type GqlLabelEvent, type GqlLabelEvents } from "./queries.js";

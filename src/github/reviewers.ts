@@ -6,7 +6,7 @@
  */
 import { PERMISSIONS } from "../engine/types.js";
 import type { Account, ApprovalFacts, ChangedFile, Permission, PolicyState, Requirement } from "../engine/types.js";
-import { requirementsForFiles } from "../engine/decide/decide.js";
+import { requirementsForFiles } from "../engine/decide/requirements.js";
 import type { ButtonApproval } from "./button-approvals.js";
 import type { GitHub } from "./client.js";
 import type { GqlReview } from "./queries.js";

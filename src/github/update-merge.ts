@@ -19,7 +19,7 @@
  * with the reason (the PR then simply needs a fresh approval). Never an error of the decision.
  */
 import { detectAgents } from "../engine/detect.js";
-import { BUILTIN_DETECTION_CONFIG } from "../engine/decide/decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "../engine/decide/detection-config.js";
 import { detectionConfigFromPolicy } from "../engine/detect.js";
 import type { ChangedFile, CommitFacts, Policy, PullFacts, UpdateMergeFacts } from "../engine/types.js";
 import { decodeButtonApprovals, type ButtonApproval } from "./button-approvals.js";

@@ -4,7 +4,8 @@
  * The app adds no policy logic: facts in, `decide()` / `strictest()` / `renderCheck()` out.
  */
 import type { Logger } from "probot";
-import { decide, strictest } from "../../engine/decide/decide.js";
+import { decide } from "../../engine/decide/decide.js";
+import { strictest } from "../../engine/decide/strictest.js";
 import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render.js";
 import { DEFAULT_AGENT_LABEL } from "../../engine/names.js";
 import { labelPlan } from "../../engine/decide/labels.js";

@@ -5,7 +5,8 @@
  * cannot be resolved, it fails closed.
  */
 import type { Logger } from "probot";
-import { decide, strictest } from "../../engine/decide/decide.js";
+import { decide } from "../../engine/decide/decide.js";
+import { strictest } from "../../engine/decide/strictest.js";
 import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../../engine/render.js";
 import type { Decision } from "../../engine/types.js";
 import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "probot";
 import { detectAgents, detectionConfigFromPolicy } from "../../engine/detect.js";
-import { BUILTIN_DETECTION_CONFIG } from "../../engine/decide/decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "../../engine/decide/detection-config.js";
 import { code, md } from "../../engine/render.js";
 import type { CommitFacts, Detection, PolicyState } from "../../engine/types.js";
 import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";

@@ -8,7 +8,7 @@
  * GitHub). Blocked and passing PRs ask nobody; a requirement that names neither teams nor users asks
  * nobody (any writer may approve: there is no one in particular to ask).
  */
-import { BUILTIN_DETECTION_CONFIG } from "./decide.js";
+import { BUILTIN_DETECTION_CONFIG } from "./detection-config.js";
 import { identifyAgentAccount, detectionConfigFromPolicy } from "../detect.js";
 import { DEFAULT_REVIEW_FLOW } from "../policy/defaults.js";
 import type { Decision, Policy } from "../types.js";
