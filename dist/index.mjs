@@ -30642,7 +30642,18 @@ var CATALOGUE = [
       // claude-code-action's default bot_id borrows github-actions[bot]'s id: the login part is what tells them apart.
       { email: `41898282+claude[bot]${NOREPLY}`, source: "V-src anthropics/claude-code-action@24dcd50c action.yml (bot_id 41898282), src/github/operations/git-config.ts" },
       { email: `209825114+claude[bot]${NOREPLY}`, source: "V-git anthropics/claude-code-action (squash co-author)" },
-      { email: `242468646+Claude${NOREPLY}`, source: "V-git google-gemini/gemini-cli@c32d5adab4cb, @a719f446ce54" }
+      { email: `242468646+Claude${NOREPLY}`, source: "V-git google-gemini/gemini-cli@c32d5adab4cb, @a719f446ce54" },
+      { email: "claude-code@anthropic.com", source: "V-git anthropics/claude-code@6d02f9f4fad2 (`Co-authored-by: Claude Code <claude-code@anthropic.com>`)" }
+    ],
+    // Claude Code writes the model as the co-author name (`Claude Opus 4.6 (1M context) <noreply@anthropic.com>`);
+    // hand-edited and other tools' copies keep the name and drop or replace the address.
+    coAuthorNames: [
+      { prefix: "Claude Opus ", version: true, source: "V-git modelcontextprotocol/typescript-sdk@2a6dc38cb611 (`Claude Opus 4.6 (1M context) <tadao@…>`)" },
+      { prefix: "Claude Sonnet ", version: true, source: "V-git getsentry/sentry-mcp@439e39d1b97c (`Co-Authored-By: Claude Sonnet 4.5 (Anthropic)`, no address)" },
+      { prefix: "Claude Haiku ", version: true, source: "V-git vercel/ai@89911976c672 (`Claude Haiku 4.5 <noreply@anthropic.com>`)" },
+      { prefix: "Claude Fable ", version: true, source: "V-git vercel/ai@6c93d2f40c82 (`Claude Fable 5 <noreply@anthropic.com>`)" },
+      { prefix: "Claude (claude-", source: "V-git getsentry/sentry-mcp@0c9a035b3339 (`Co-Authored-By: Claude (claude-opus-4-6)`)" },
+      { prefix: "Claude (Anthropic", source: "V-git getsentry/sentry-mcp@653f5daa4c51 (`Co-Authored-By: Claude (Anthropic)`)" }
     ],
     trailers: [
       // Added even when attribution is disabled.
@@ -30663,11 +30674,13 @@ var CATALOGUE = [
     name: "Devin",
     accounts: [
       { login: "devin-ai-integration[bot]", id: 158243242, source: "V-git All-Hands-AI/OpenHands@c0791589afae; V-src aavetis/PRarena collect_data.py" },
-      { login: "devin-cognition", id: 165725058, source: "V-git All-Hands-AI/OpenHands@abe0b9fd7913 (2024)" }
+      { login: "devin-cognition", id: 165725058, source: "V-git All-Hands-AI/OpenHands@abe0b9fd7913 (2024)" },
+      { login: "beta-devin-ai-integration[bot]", id: 248786709, source: "V-git cloudflare/agents@38bf87a3e887, @04da1b424a87 (`Co-Authored-By: Beta-Devin AI <248786709+…>`)" }
     ],
     emails: [
       { email: `158243242+devin-ai-integration[bot]${NOREPLY}`, source: "V-git All-Hands-AI/OpenHands@c0791589afae, openai/openai-agents-python@82ab63a2a132" },
-      { email: `165725058+devin-cognition${NOREPLY}`, source: "V-git All-Hands-AI/OpenHands@abe0b9fd7913" }
+      { email: `165725058+devin-cognition${NOREPLY}`, source: "V-git All-Hands-AI/OpenHands@abe0b9fd7913" },
+      { email: `248786709+beta-devin-ai-integration[bot]${NOREPLY}`, source: "V-git cloudflare/agents@38bf87a3e887" }
     ],
     // Devin names branches devin/<unix ts>-<slug>; SPEC §2 lists the devin/ prefix as a signal. A human
     // named Devin using personal "devin/…" branches is flagged by it (branch signals are conventions).
@@ -30684,7 +30697,13 @@ var CATALOGUE = [
     name: "Cursor agent",
     accounts: [{ login: "cursor[bot]", source: "V-iss getsentry/sentry#101092 (PRs opened as the Cursor GitHub App)" }],
     emails: [
-      { email: "cursoragent@cursor.com", source: "V-git All-Hands-AI/OpenHands@0d988c05101b, anthropics/claude-code-action@95a680c41e05" }
+      { email: "cursoragent@cursor.com", source: "V-git All-Hands-AI/OpenHands@0d988c05101b, anthropics/claude-code-action@95a680c41e05" },
+      { email: "cursor-agent@cursor.com", source: "V-git getsentry/sentry-mcp@787e4a5ed0bf, @bb061089410f (`Cursor Agent (composer-2) <cursor-agent@cursor.com>`)" },
+      { email: "cursor-agent@cursor.sh", source: "V-git getsentry/sentry-mcp@6f8a04f365a2 (`Co-authored-by: Cursor Agent <cursor-agent@cursor.sh>`)" },
+      { email: "noreply@cursor.sh", source: "V-git getsentry/sentry-mcp@44bc95afa53f (`Co-authored-by: Cursor <noreply@cursor.sh>`)" },
+      // Composer is Cursor's own agent model.
+      { email: "noreply@cursor.com", source: "V-git getsentry/sentry-mcp@450cd4ba32a2 (`Co-authored-by: Composer <noreply@cursor.com>`)" },
+      { email: "composer@cursor.com", source: "V-git getsentry/sentry-mcp@7b0b2de58d4e (`Co-authored-by: Composer <composer@cursor.com>`)" }
     ],
     trailers: [{ key: "Made-with", valuePrefix: "Cursor", source: "V-git openai/openai-agents-python@9250f7df3f6c" }],
     branches: [{ glob: "cursor/**", source: "V-git All-Hands-AI/OpenHands@f0e729e0989c; V-src aavetis/PRarena (head:cursor/)" }],
@@ -30764,8 +30783,10 @@ var CATALOGUE = [
       { id: 132422995, source: "V-git sweep-canary[bot]" }
     ],
     emails: [{ email: "team@sweep.dev", source: "V-git sweepai/sweep (`sweep-nightly[bot] <team@sweep.dev>`, 20 commits)" }],
-    branches: [{ glob: "sweep/**", source: "V-src sweepai/sweep sweepai/handlers/on_ticket.py" }],
-    subjectPrefixes: [{ prefix: "Sweep: ", source: "V-src sweepai/sweep sweepai/handlers/on_ticket.py (PR title)" }]
+    branches: [{ glob: "sweep/**", source: "V-src sweepai/sweep sweepai/handlers/on_ticket.py" }]
+    // No "Sweep: " subject prefix: humans write it too ("Sweep: route report_progress …",
+    // modelcontextprotocol/python-sdk@dcbe6e8fb6d4, a false alarm on the held-out sample), and it was
+    // the *issue* title a human typed to summon Sweep.
   },
   {
     id: "gemini",
@@ -30966,6 +30987,68 @@ var CATALOGUE = [
     emails: [{ email: "noreply@continue.dev", source: "V-git continuedev/continue@0961c1a164d4 (`Co-Authored-By: Continue <noreply@continue.dev>`, 112 commits), @a17343d5e2b2 (`Continue Agent` author)" }],
     markers: [{ text: "Generated with [Continue](", source: "V-git continuedev/continue@0961c1a164d4 (`Generated with [Continue](https://continue.dev)`, 105 commits)" }]
   },
+  // ───────────── added from the held-out sample (test/fixtures/detection/held-out-commits.json) ─────────────
+  {
+    id: "mistral-vibe",
+    name: "Mistral Vibe",
+    emails: [{ email: "vibe@mistral.ai", source: "V-git modelcontextprotocol/python-sdk@e0823b3bdfd1, @0418e3206510 (`Co-Authored-By: Mistral Vibe <vibe@mistral.ai>`)" }],
+    markers: [{ text: "Generated by Mistral Vibe.", source: "V-git modelcontextprotocol/python-sdk@e0823b3bdfd1" }]
+  },
+  {
+    id: "sentry-junior",
+    name: "Sentry Junior",
+    accounts: [{ login: "sentry-junior[bot]", id: 264270552, source: "V-git getsentry/sentry-mcp@9a9f4f459f81 (author and committer, 327 commits)" }],
+    emails: [
+      { email: `264270552+sentry-junior[bot]${NOREPLY}`, source: "V-git getsentry/sentry-mcp@9a9f4f459f81" },
+      { email: "junior@sentry.io", source: "V-git getsentry/sentry-mcp@5d771fe79630 (author `Junior <junior@sentry.io>`), @8a300ad39db9 (co-author)" },
+      { email: "junior[bot]@sentry.io", source: "V-git getsentry/sentry-mcp@bd7d63967f19 (author `junior[bot] <junior[bot]@sentry.io>`), @8d75a7873308" }
+    ],
+    markers: [{ text: "<!-- junior-session-footer:start -->", source: "V-git getsentry/sentry-mcp@4a109327ef3c, @7a77cc58a3ed" }]
+  },
+  {
+    id: "sentry-seer",
+    name: "Sentry Seer (Autofix)",
+    accounts: [
+      { login: "seer-by-sentry[bot]", id: 157164994, source: "V-git getsentry/sentry-mcp@945b76f8a7ec, @73285c5078ae (author of `seer/…` branch commits)" },
+      // Sentry's GitHub App commits Seer's fixes on `seer/fix/…` branches since 2026.
+      { login: "sentry[bot]", id: 39604003, source: "V-git getsentry/sentry-mcp@11544282f93d, @6a12ab54dcad (author, head branch `seer/fix/…`)" }
+    ],
+    emails: [
+      { email: `157164994+seer-by-sentry[bot]${NOREPLY}`, source: "V-git getsentry/sentry-mcp@945b76f8a7ec" },
+      { email: `39604003+sentry[bot]${NOREPLY}`, source: "V-git getsentry/sentry-mcp@11544282f93d" }
+    ]
+  },
+  {
+    id: "posthog-code",
+    name: "PostHog Code",
+    accounts: [{ login: "posthog[bot]", id: 206114724, source: "V-git PostHog/posthog-js@325870a3b647, @9b2a1b18db64 (author, with `Generated-By: PostHog Code`)" }],
+    emails: [
+      { email: `206114724+posthog[bot]${NOREPLY}`, source: "V-git PostHog/posthog-js@325870a3b647" },
+      { email: `posthog-code${NOREPLY}`, source: "V-git PostHog/posthog-js@16f94267af8c (author `PostHog Code <posthog-code@users.noreply.github.com>`), @0fe77e84a61f (co-author)" }
+    ],
+    trailers: [
+      { key: "Generated-By", valuePrefix: "PostHog Code", source: "V-git PostHog/posthog-js@325870a3b647 (`Generated-By: PostHog Code` + `Task-Id:`, 1,080 commits)" },
+      { key: "Generated-By", valuePrefix: "PostHog Desktop", source: "V-git PostHog/posthog-js@9b2a1b18db64 (`Generated-By: PostHog Desktop`, 83 commits)" }
+    ],
+    branches: [{ glob: "posthog-code/**", source: "V-git PostHog/posthog-js (56 branches `posthog-code/<slug>`, e.g. posthog-code/autocapture-shadow-host-null-guard by posthog[bot])" }],
+    markers: [{ text: "Created with [PostHog Code](", source: "V-git PostHog/posthog-js@beaccc392d84, @ee9f2a839e0e (`*Created with [PostHog Code](https://posthog.com/code?ref=pr)*`)" }]
+  },
+  {
+    id: "command-code",
+    name: "Command Code",
+    emails: [{ email: "noreply@commandcode.ai", source: "V-git modelcontextprotocol/python-sdk@f879ec6fd141 (`Co-authored-by: CommandCodeBot <noreply@commandcode.ai>`)" }]
+  },
+  {
+    id: "sisyphus",
+    name: "Sisyphus (oh-my-opencode)",
+    emails: [{ email: "clio-agent@sisyphuslabs.ai", source: "V-git anthropics/claude-agent-sdk-python@39042ff5bdba, @73e3640def17 (`Co-authored-by: Sisyphus <clio-agent@sisyphuslabs.ai>`)" }]
+  },
+  {
+    id: "cloudflare-bonk",
+    name: "Cloudflare Bonk (ask-bonk)",
+    accounts: [{ login: "ask-bonk[bot]", id: 249159057, source: 'V-src elithrar/ask-bonk README.md ("A GitHub bot powered by OpenCode"); V-git cloudflare/agents@f59cecafdcf8 (author `ask-bonk[bot] <249159057+…>`), @4c8b3712b11d (co-author)' }],
+    emails: [{ email: `249159057+ask-bonk[bot]${NOREPLY}`, source: "V-git cloudflare/agents@f59cecafdcf8" }]
+  },
   {
     // The Linux kernel's convention (`Assisted-by: AGENT_NAME:MODEL_VERSION`) and its `Generated-by:`
     // variants declare AI help by definition, whatever the value names; a specific agent's own form
@@ -31077,6 +31160,7 @@ function toDefinition(entry) {
   for (const u of entry.userIds ?? []) note(`user id ${u.id}`, u.source);
   for (const e of entry.emails ?? []) note(`email ${e.email}`, e.source);
   for (const n of entry.nameSuffixes ?? []) note(`name suffix "${n.suffix}"`, n.source);
+  for (const n of entry.coAuthorNames ?? []) note(`co-author name "${n.prefix}${n.version === true ? "<digit>" : ""}…"`, n.source);
   for (const t of entry.trailers ?? []) note(`trailer ${t.key}: ${t.valuePrefix}…`, t.source);
   for (const b of entry.branches ?? []) note(`branch ${b.glob}`, b.source);
   for (const m2 of entry.markers ?? []) note(`marker "${m2.text}"`, m2.source);
@@ -31097,6 +31181,7 @@ function toDefinition(entry) {
     markers: (entry.markers ?? []).map((m2) => m2.text),
     accounts,
     nameSuffixes: (entry.nameSuffixes ?? []).map((n) => n.suffix),
+    coAuthorNames: (entry.coAuthorNames ?? []).map((n) => ({ prefix: n.prefix, version: n.version === true })),
     trailers: (entry.trailers ?? []).map((t) => ({ key: t.key, valuePrefix: t.valuePrefix })),
     subjectPrefixes: (entry.subjectPrefixes ?? []).map((p) => p.prefix),
     sources
@@ -31131,6 +31216,7 @@ var TRUSTED_AUTOMATION = [
   { login: "blacksmith-sh[bot]", id: 157653362, emails: [], kind: "CI runner migration", source: "V-git RooCodeInc/Roo-Code@fb83f917cc62" },
   { login: "cla-bot[bot]", id: null, emails: [], kind: "CLA", source: "3P" },
   { login: "CLAassistant", id: null, emails: [], kind: "CLA", source: "3P" },
+  { login: "cloudflare-workers-and-pages[bot]", id: 73139402, emails: [], kind: "Workers/Pages project setup (wrangler config)", source: "V-git anthropics/claude-code@df1d47bff372, @9d52eebf8f66 (`Update wrangler config name to …`)" },
   { login: "shopify[bot]", id: 79544226, emails: [], kind: "theme sync from the Shopify admin", source: "V-git github/github-mcp-server (`shopify[bot] <79544226+…>`)" },
   { login: "crowdin-bot", id: null, emails: [], kind: "translations", source: "3P" },
   { login: "weblate", id: null, emails: ["noreply@weblate.org"], kind: "translations", source: "3P" },
@@ -31373,6 +31459,7 @@ function compileBuiltin() {
       emailsExact: exact,
       emailGlobs: globs,
       nameSuffixes: agent.nameSuffixes,
+      coAuthorNames: agent.coAuthorNames,
       trailers: agent.trailers.map((t) => ({ key: t.key.toLowerCase(), valuePrefix: t.valuePrefix.toLowerCase() })),
       branches: (agent.branches ?? []).map((g) => new Minimatch(g, { dot: true })),
       markers: agent.markers ?? [],
@@ -31395,6 +31482,7 @@ function compileCustom(def) {
     emailsExact: exact,
     emailGlobs: globs,
     nameSuffixes: [],
+    coAuthorNames: [],
     trailers: [],
     branches: (def.branches ?? []).map((g) => new Minimatch(g, { dot: true })),
     markers: (def.markers ?? []).filter((m2) => m2 !== ""),
@@ -31484,6 +31572,20 @@ function matchEmailUncached(compiled2, lower) {
     if (agent.builtin && automation) continue;
     if (agent.emailsExact.has(lower) || agent.emailGlobs.some((mm) => mm.match(lower)) || noreply !== null && matchNoreply(agent, noreply.id, noreply.login)) {
       matches.push(agent);
+    }
+  }
+  return matches;
+}
+function matchCoAuthorName(compiled2, name) {
+  const text = name.trim();
+  const matches = [];
+  for (const agent of compiled2.agents) {
+    for (const n of agent.coAuthorNames) {
+      if (!text.startsWith(n.prefix)) continue;
+      const next = text.charCodeAt(n.prefix.length);
+      if (n.version && !(next >= 48 && next <= 57)) continue;
+      matches.push(agent);
+      break;
     }
   }
   return matches;
@@ -31775,12 +31877,15 @@ function trailerFormLines(message) {
       inParagraph = true;
     }
     if (i === 0) continue;
-    const sep4 = separatorPos2(line);
+    let indent = 0;
+    while (indent < line.length && (line.charCodeAt(indent) === 32 || line.charCodeAt(indent) === 9)) indent++;
+    const text = indent === 0 ? line : line.slice(indent);
+    const sep4 = separatorPos2(text);
     if (sep4 < 1) continue;
-    const key = line.slice(0, sep4).trim();
-    const value = line.slice(sep4 + 1).trim();
+    const key = text.slice(0, sep4).trim();
+    const value = text.slice(sep4 + 1).trim();
     if (key === "" || value === "") continue;
-    found.push({ key, value, paragraph });
+    found.push({ key, value, paragraph, indented: indent > 0 });
   }
   return found.map((f) => ({ ...f, paragraphs: paragraph }));
 }
@@ -31806,7 +31911,7 @@ function detectTrailers(compiled2, commit, sink, short) {
     else if (on.has("trailer")) sink.agent(agent, "trailer", at, line);
     trailerAgents.add(agent.id);
   };
-  const agentTrailer = (key, value, at, line) => {
+  const agentTrailer = (key, value, at, line, specificOnly = false) => {
     if (!on.has("trailer")) return;
     const lowerValue = value.toLowerCase();
     const specific = [];
@@ -31818,7 +31923,7 @@ function detectTrailers(compiled2, commit, sink, short) {
         break;
       }
     }
-    if (specific.length + generic.length === 0) return;
+    if (specific.length === 0 && (specificOnly || generic.length === 0)) return;
     const email = bracketedEmail(value);
     if (email !== null) {
       for (const agent of matchEmail(compiled2, email)) if (!specific.includes(agent)) specific.push(agent);
@@ -31835,10 +31940,10 @@ function detectTrailers(compiled2, commit, sink, short) {
     inBlock.add(`${key}\0${trailer.value}`);
     if (key === "co-authored-by") {
       const ident = parseIdentity(trailer.value);
-      if (!ident) continue;
-      const matches = matchEmail(compiled2, ident.email);
-      for (const agent of matches) coAuthor(agent, where, line);
-      checkUnknownBot(compiled2, sink, ident, `commit ${short} co-author`, matches.length > 0);
+      const matches = ident ? matchEmail(compiled2, ident.email) : [];
+      const byName = matchCoAuthorName(compiled2, ident ? ident.name : trailer.value).filter((a) => !matches.includes(a));
+      for (const agent of [...matches, ...byName]) coAuthor(agent, where, line);
+      if (ident) checkUnknownBot(compiled2, sink, ident, `commit ${short} co-author`, matches.length + byName.length > 0);
       continue;
     }
     agentTrailer(key, trailer.value, where, line);
@@ -31846,15 +31951,16 @@ function detectTrailers(compiled2, commit, sink, short) {
   for (const t of trailerFormLines(commit.message)) {
     const key = t.key.toLowerCase();
     if (inBlock.has(`${key}\0${t.value}`)) continue;
-    const at = `commit ${short} trailer (paragraph ${t.paragraph} of ${t.paragraphs}, outside git's trailer block)`;
+    const at = `commit ${short} trailer (paragraph ${t.paragraph} of ${t.paragraphs}, ${t.indented ? "indented, " : ""}outside git's trailer block)`;
     const line = `${t.key}: ${t.value}`;
     if (key === "co-authored-by") {
       const email = bracketedEmail(t.value);
-      if (email === null) continue;
-      for (const agent of matchEmail(compiled2, email)) coAuthor(agent, at, line);
+      const matches = email === null ? [] : matchEmail(compiled2, email);
+      const name = email === null ? t.value : t.value.slice(0, t.value.lastIndexOf("<"));
+      for (const agent of [...matches, ...matchCoAuthorName(compiled2, name).filter((a) => !matches.includes(a))]) coAuthor(agent, at, line);
       continue;
     }
-    agentTrailer(key, t.value, at, line);
+    agentTrailer(key, t.value, at, line, t.indented);
   }
   for (const co of commit.coAuthors ?? []) {
     const found = [

@@ -49,6 +49,9 @@ function signatureRows(entry) {
     rows.push(["e-mail", code(e.email), as("commit author, committer or `Co-authored-by:`", "author/committer: authorship; `Co-authored-by:`: assisted"), e.source]);
   }
   for (const n of entry.nameSuffixes ?? []) rows.push(["name suffix", code(n.suffix), "commit author or committer name", n.source]);
+  for (const n of entry.coAuthorNames ?? []) {
+    rows.push(["co-author name", `${code(n.prefix)}${n.version === true ? " + a version digit" : "…"}`, "`Co-authored-by:` name, with any or no e-mail", n.source]);
+  }
   for (const t of entry.trailers ?? []) {
     rows.push(["trailer", `${code(`${t.key}: ${t.valuePrefix}`)}${t.valuePrefix === "" ? " (any value)" : "…"}`, as("commit message, any paragraph", "commit message (assisted)"), t.source]);
   }

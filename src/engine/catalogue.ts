@@ -39,6 +39,14 @@ export interface CatalogueAgentEntry {
   userIds?: { id: number; source: string }[];
   /** Exact e-mail addresses (case-insensitive) as author, committer or `Co-authored-by`. */
   emails?: { email: string; source: string }[];
+  /**
+   * Model names an agent writes as a `Co-authored-by:` *name*, for co-author lines whose e-mail is
+   * missing or not the agent's (`Co-Authored-By: Claude (claude-opus-4-6)`, `Claude Opus 4.6 (1M
+   * context) <someone@…>`). Case-sensitive prefix of the name; with `version: true` the next
+   * character must be a digit (`Claude Opus 4.6`, never a person called `Claude Opus`). Never a bare
+   * display name: "Claude" alone is a person's name too.
+   */
+  coAuthorNames?: { prefix: string; version?: boolean; source: string }[];
   /** Suffixes of a git author/committer *name* written by the tool itself (aider's " (aider)"). */
   nameSuffixes?: { suffix: string; source: string }[];
   /** Agent-specific trailer keys (case-insensitive) whose value starts with `valuePrefix` (case-insensitive). */
@@ -56,6 +64,7 @@ export interface BuiltinAgent extends AgentDefinition {
   kind: "agent" | "reviewer";
   accounts: { login: string; id: number | null }[];
   nameSuffixes: string[];
+  coAuthorNames: { prefix: string; version: boolean }[];
   trailers: { key: string; valuePrefix: string }[];
   subjectPrefixes: string[];
   /** One "signature — source" line per signature. */
@@ -125,6 +134,17 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
       { email: `41898282+claude[bot]${NOREPLY}`, source: "V-src anthropics/claude-code-action@24dcd50c action.yml (bot_id 41898282), src/github/operations/git-config.ts" },
       { email: `209825114+claude[bot]${NOREPLY}`, source: "V-git anthropics/claude-code-action (squash co-author)" },
       { email: `242468646+Claude${NOREPLY}`, source: "V-git google-gemini/gemini-cli@c32d5adab4cb, @a719f446ce54" },
+      { email: "claude-code@anthropic.com", source: "V-git anthropics/claude-code@6d02f9f4fad2 (`Co-authored-by: Claude Code <claude-code@anthropic.com>`)" },
+    ],
+    // Claude Code writes the model as the co-author name (`Claude Opus 4.6 (1M context) <noreply@anthropic.com>`);
+    // hand-edited and other tools' copies keep the name and drop or replace the address.
+    coAuthorNames: [
+      { prefix: "Claude Opus ", version: true, source: "V-git modelcontextprotocol/typescript-sdk@2a6dc38cb611 (`Claude Opus 4.6 (1M context) <tadao@…>`)" },
+      { prefix: "Claude Sonnet ", version: true, source: "V-git getsentry/sentry-mcp@439e39d1b97c (`Co-Authored-By: Claude Sonnet 4.5 (Anthropic)`, no address)" },
+      { prefix: "Claude Haiku ", version: true, source: "V-git vercel/ai@89911976c672 (`Claude Haiku 4.5 <noreply@anthropic.com>`)" },
+      { prefix: "Claude Fable ", version: true, source: "V-git vercel/ai@6c93d2f40c82 (`Claude Fable 5 <noreply@anthropic.com>`)" },
+      { prefix: "Claude (claude-", source: "V-git getsentry/sentry-mcp@0c9a035b3339 (`Co-Authored-By: Claude (claude-opus-4-6)`)" },
+      { prefix: "Claude (Anthropic", source: "V-git getsentry/sentry-mcp@653f5daa4c51 (`Co-Authored-By: Claude (Anthropic)`)" },
     ],
     trailers: [
       // Added even when attribution is disabled.
@@ -146,10 +166,12 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     accounts: [
       { login: "devin-ai-integration[bot]", id: 158243242, source: "V-git All-Hands-AI/OpenHands@c0791589afae; V-src aavetis/PRarena collect_data.py" },
       { login: "devin-cognition", id: 165725058, source: "V-git All-Hands-AI/OpenHands@abe0b9fd7913 (2024)" },
+      { login: "beta-devin-ai-integration[bot]", id: 248786709, source: "V-git cloudflare/agents@38bf87a3e887, @04da1b424a87 (`Co-Authored-By: Beta-Devin AI <248786709+…>`)" },
     ],
     emails: [
       { email: `158243242+devin-ai-integration[bot]${NOREPLY}`, source: "V-git All-Hands-AI/OpenHands@c0791589afae, openai/openai-agents-python@82ab63a2a132" },
       { email: `165725058+devin-cognition${NOREPLY}`, source: "V-git All-Hands-AI/OpenHands@abe0b9fd7913" },
+      { email: `248786709+beta-devin-ai-integration[bot]${NOREPLY}`, source: "V-git cloudflare/agents@38bf87a3e887" },
     ],
     // Devin names branches devin/<unix ts>-<slug>; SPEC §2 lists the devin/ prefix as a signal. A human
     // named Devin using personal "devin/…" branches is flagged by it (branch signals are conventions).
@@ -167,6 +189,12 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     accounts: [{ login: "cursor[bot]", source: "V-iss getsentry/sentry#101092 (PRs opened as the Cursor GitHub App)" }],
     emails: [
       { email: "cursoragent@cursor.com", source: "V-git All-Hands-AI/OpenHands@0d988c05101b, anthropics/claude-code-action@95a680c41e05" },
+      { email: "cursor-agent@cursor.com", source: "V-git getsentry/sentry-mcp@787e4a5ed0bf, @bb061089410f (`Cursor Agent (composer-2) <cursor-agent@cursor.com>`)" },
+      { email: "cursor-agent@cursor.sh", source: "V-git getsentry/sentry-mcp@6f8a04f365a2 (`Co-authored-by: Cursor Agent <cursor-agent@cursor.sh>`)" },
+      { email: "noreply@cursor.sh", source: "V-git getsentry/sentry-mcp@44bc95afa53f (`Co-authored-by: Cursor <noreply@cursor.sh>`)" },
+      // Composer is Cursor's own agent model.
+      { email: "noreply@cursor.com", source: "V-git getsentry/sentry-mcp@450cd4ba32a2 (`Co-authored-by: Composer <noreply@cursor.com>`)" },
+      { email: "composer@cursor.com", source: "V-git getsentry/sentry-mcp@7b0b2de58d4e (`Co-authored-by: Composer <composer@cursor.com>`)" },
     ],
     trailers: [{ key: "Made-with", valuePrefix: "Cursor", source: "V-git openai/openai-agents-python@9250f7df3f6c" }],
     branches: [{ glob: "cursor/**", source: "V-git All-Hands-AI/OpenHands@f0e729e0989c; V-src aavetis/PRarena (head:cursor/)" }],
@@ -247,7 +275,9 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     ],
     emails: [{ email: "team@sweep.dev", source: "V-git sweepai/sweep (`sweep-nightly[bot] <team@sweep.dev>`, 20 commits)" }],
     branches: [{ glob: "sweep/**", source: "V-src sweepai/sweep sweepai/handlers/on_ticket.py" }],
-    subjectPrefixes: [{ prefix: "Sweep: ", source: "V-src sweepai/sweep sweepai/handlers/on_ticket.py (PR title)" }],
+    // No "Sweep: " subject prefix: humans write it too ("Sweep: route report_progress …",
+    // modelcontextprotocol/python-sdk@dcbe6e8fb6d4, a false alarm on the held-out sample), and it was
+    // the *issue* title a human typed to summon Sweep.
   },
   {
     id: "gemini",
@@ -448,6 +478,68 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     emails: [{ email: "noreply@continue.dev", source: "V-git continuedev/continue@0961c1a164d4 (`Co-Authored-By: Continue <noreply@continue.dev>`, 112 commits), @a17343d5e2b2 (`Continue Agent` author)" }],
     markers: [{ text: "Generated with [Continue](", source: "V-git continuedev/continue@0961c1a164d4 (`Generated with [Continue](https://continue.dev)`, 105 commits)" }],
   },
+  // ───────────── added from the held-out sample (test/fixtures/detection/held-out-commits.json) ─────────────
+  {
+    id: "mistral-vibe",
+    name: "Mistral Vibe",
+    emails: [{ email: "vibe@mistral.ai", source: "V-git modelcontextprotocol/python-sdk@e0823b3bdfd1, @0418e3206510 (`Co-Authored-By: Mistral Vibe <vibe@mistral.ai>`)" }],
+    markers: [{ text: "Generated by Mistral Vibe.", source: "V-git modelcontextprotocol/python-sdk@e0823b3bdfd1" }],
+  },
+  {
+    id: "sentry-junior",
+    name: "Sentry Junior",
+    accounts: [{ login: "sentry-junior[bot]", id: 264270552, source: "V-git getsentry/sentry-mcp@9a9f4f459f81 (author and committer, 327 commits)" }],
+    emails: [
+      { email: `264270552+sentry-junior[bot]${NOREPLY}`, source: "V-git getsentry/sentry-mcp@9a9f4f459f81" },
+      { email: "junior@sentry.io", source: "V-git getsentry/sentry-mcp@5d771fe79630 (author `Junior <junior@sentry.io>`), @8a300ad39db9 (co-author)" },
+      { email: "junior[bot]@sentry.io", source: "V-git getsentry/sentry-mcp@bd7d63967f19 (author `junior[bot] <junior[bot]@sentry.io>`), @8d75a7873308" },
+    ],
+    markers: [{ text: "<!-- junior-session-footer:start -->", source: "V-git getsentry/sentry-mcp@4a109327ef3c, @7a77cc58a3ed" }],
+  },
+  {
+    id: "sentry-seer",
+    name: "Sentry Seer (Autofix)",
+    accounts: [
+      { login: "seer-by-sentry[bot]", id: 157164994, source: "V-git getsentry/sentry-mcp@945b76f8a7ec, @73285c5078ae (author of `seer/…` branch commits)" },
+      // Sentry's GitHub App commits Seer's fixes on `seer/fix/…` branches since 2026.
+      { login: "sentry[bot]", id: 39604003, source: "V-git getsentry/sentry-mcp@11544282f93d, @6a12ab54dcad (author, head branch `seer/fix/…`)" },
+    ],
+    emails: [
+      { email: `157164994+seer-by-sentry[bot]${NOREPLY}`, source: "V-git getsentry/sentry-mcp@945b76f8a7ec" },
+      { email: `39604003+sentry[bot]${NOREPLY}`, source: "V-git getsentry/sentry-mcp@11544282f93d" },
+    ],
+  },
+  {
+    id: "posthog-code",
+    name: "PostHog Code",
+    accounts: [{ login: "posthog[bot]", id: 206114724, source: "V-git PostHog/posthog-js@325870a3b647, @9b2a1b18db64 (author, with `Generated-By: PostHog Code`)" }],
+    emails: [
+      { email: `206114724+posthog[bot]${NOREPLY}`, source: "V-git PostHog/posthog-js@325870a3b647" },
+      { email: `posthog-code${NOREPLY}`, source: "V-git PostHog/posthog-js@16f94267af8c (author `PostHog Code <posthog-code@users.noreply.github.com>`), @0fe77e84a61f (co-author)" },
+    ],
+    trailers: [
+      { key: "Generated-By", valuePrefix: "PostHog Code", source: "V-git PostHog/posthog-js@325870a3b647 (`Generated-By: PostHog Code` + `Task-Id:`, 1,080 commits)" },
+      { key: "Generated-By", valuePrefix: "PostHog Desktop", source: "V-git PostHog/posthog-js@9b2a1b18db64 (`Generated-By: PostHog Desktop`, 83 commits)" },
+    ],
+    branches: [{ glob: "posthog-code/**", source: "V-git PostHog/posthog-js (56 branches `posthog-code/<slug>`, e.g. posthog-code/autocapture-shadow-host-null-guard by posthog[bot])" }],
+    markers: [{ text: "Created with [PostHog Code](", source: "V-git PostHog/posthog-js@beaccc392d84, @ee9f2a839e0e (`*Created with [PostHog Code](https://posthog.com/code?ref=pr)*`)" }],
+  },
+  {
+    id: "command-code",
+    name: "Command Code",
+    emails: [{ email: "noreply@commandcode.ai", source: "V-git modelcontextprotocol/python-sdk@f879ec6fd141 (`Co-authored-by: CommandCodeBot <noreply@commandcode.ai>`)" }],
+  },
+  {
+    id: "sisyphus",
+    name: "Sisyphus (oh-my-opencode)",
+    emails: [{ email: "clio-agent@sisyphuslabs.ai", source: "V-git anthropics/claude-agent-sdk-python@39042ff5bdba, @73e3640def17 (`Co-authored-by: Sisyphus <clio-agent@sisyphuslabs.ai>`)" }],
+  },
+  {
+    id: "cloudflare-bonk",
+    name: "Cloudflare Bonk (ask-bonk)",
+    accounts: [{ login: "ask-bonk[bot]", id: 249159057, source: "V-src elithrar/ask-bonk README.md (\"A GitHub bot powered by OpenCode\"); V-git cloudflare/agents@f59cecafdcf8 (author `ask-bonk[bot] <249159057+…>`), @4c8b3712b11d (co-author)" }],
+    emails: [{ email: `249159057+ask-bonk[bot]${NOREPLY}`, source: "V-git cloudflare/agents@f59cecafdcf8" }],
+  },
   {
     // The Linux kernel's convention (`Assisted-by: AGENT_NAME:MODEL_VERSION`) and its `Generated-by:`
     // variants declare AI help by definition, whatever the value names; a specific agent's own form
@@ -560,6 +652,7 @@ function toDefinition(entry: CatalogueAgentEntry): BuiltinAgent {
   for (const u of entry.userIds ?? []) note(`user id ${u.id}`, u.source);
   for (const e of entry.emails ?? []) note(`email ${e.email}`, e.source);
   for (const n of entry.nameSuffixes ?? []) note(`name suffix "${n.suffix}"`, n.source);
+  for (const n of entry.coAuthorNames ?? []) note(`co-author name "${n.prefix}${n.version === true ? "<digit>" : ""}…"`, n.source);
   for (const t of entry.trailers ?? []) note(`trailer ${t.key}: ${t.valuePrefix}…`, t.source);
   for (const b of entry.branches ?? []) note(`branch ${b.glob}`, b.source);
   for (const m of entry.markers ?? []) note(`marker "${m.text}"`, m.source);
@@ -581,6 +674,7 @@ function toDefinition(entry: CatalogueAgentEntry): BuiltinAgent {
     markers: (entry.markers ?? []).map((m) => m.text),
     accounts,
     nameSuffixes: (entry.nameSuffixes ?? []).map((n) => n.suffix),
+    coAuthorNames: (entry.coAuthorNames ?? []).map((n) => ({ prefix: n.prefix, version: n.version === true })),
     trailers: (entry.trailers ?? []).map((t) => ({ key: t.key, valuePrefix: t.valuePrefix })),
     subjectPrefixes: (entry.subjectPrefixes ?? []).map((p) => p.prefix),
     sources,
@@ -632,6 +726,7 @@ export const TRUSTED_AUTOMATION: readonly NonAgentAutomation[] = [
   { login: "blacksmith-sh[bot]", id: 157653362, emails: [], kind: "CI runner migration", source: "V-git RooCodeInc/Roo-Code@fb83f917cc62" },
   { login: "cla-bot[bot]", id: null, emails: [], kind: "CLA", source: "3P" },
   { login: "CLAassistant", id: null, emails: [], kind: "CLA", source: "3P" },
+  { login: "cloudflare-workers-and-pages[bot]", id: 73139402, emails: [], kind: "Workers/Pages project setup (wrangler config)", source: "V-git anthropics/claude-code@df1d47bff372, @9d52eebf8f66 (`Update wrangler config name to …`)" },
   { login: "shopify[bot]", id: 79544226, emails: [], kind: "theme sync from the Shopify admin", source: "V-git github/github-mcp-server (`shopify[bot] <79544226+…>`)" },
   { login: "crowdin-bot", id: null, emails: [], kind: "translations", source: "3P" },
   { login: "weblate", id: null, emails: ["noreply@weblate.org"], kind: "translations", source: "3P" },

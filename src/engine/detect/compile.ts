@@ -29,6 +29,8 @@ export interface CompiledAgent {
   emailsExact: Set<string>;
   emailGlobs: Minimatch[];
   nameSuffixes: string[];
+  /** Model names written as a `Co-authored-by:` name (see catalogue.ts `coAuthorNames`). */
+  coAuthorNames: { prefix: string; version: boolean }[];
   trailers: { key: string; valuePrefix: string }[];
   branches: Minimatch[];
   markers: string[];
@@ -82,6 +84,7 @@ function compileBuiltin(): CompiledAgent[] {
       emailsExact: exact,
       emailGlobs: globs,
       nameSuffixes: agent.nameSuffixes,
+      coAuthorNames: agent.coAuthorNames,
       trailers: agent.trailers.map((t) => ({ key: t.key.toLowerCase(), valuePrefix: t.valuePrefix.toLowerCase() })),
       branches: (agent.branches ?? []).map((g) => new Minimatch(g, { dot: true })),
       markers: agent.markers ?? [],
@@ -105,6 +108,7 @@ function compileCustom(def: AgentDefinition): CompiledAgent {
     emailsExact: exact,
     emailGlobs: globs,
     nameSuffixes: [],
+    coAuthorNames: [],
     trailers: [],
     branches: (def.branches ?? []).map((g) => new Minimatch(g, { dot: true })),
     markers: (def.markers ?? []).filter((m) => m !== ""),
@@ -222,6 +226,27 @@ function matchEmailUncached(compiled: Compiled, lower: string): CompiledAgent[] 
       (noreply !== null && matchNoreply(agent, noreply.id, noreply.login))
     ) {
       matches.push(agent);
+    }
+  }
+  return matches;
+}
+
+/**
+ * Agents whose model name a `Co-authored-by:` *name* carries (`Claude Opus 4.6 (1M context)`,
+ * `Claude (claude-opus-4-6)`): a prefix test, plus a digit right after it for versioned prefixes,
+ * so a person called "Claude" or "Claude Opus" never matches. Only for co-author names, never for
+ * commit authors (a display name there is whatever the committer typed).
+ */
+export function matchCoAuthorName(compiled: Compiled, name: string): CompiledAgent[] {
+  const text = name.trim();
+  const matches: CompiledAgent[] = [];
+  for (const agent of compiled.agents) {
+    for (const n of agent.coAuthorNames) {
+      if (!text.startsWith(n.prefix)) continue;
+      const next = text.charCodeAt(n.prefix.length);
+      if (n.version && !(next >= 48 && next <= 57)) continue;
+      matches.push(agent);
+      break;
     }
   }
   return matches;

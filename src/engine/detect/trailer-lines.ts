@@ -6,8 +6,13 @@
  * `Co-authored-by:` in a paragraph before `Copilot-Session:`; git's trailer rules (trailers.ts) put
  * those lines outside the trailer block. The caller still decides whether a line names an agent —
  * this module only finds lines that are *exactly* of trailer form, so prose stays prose:
- * - the line starts with the key (no indentation, no quote marker `>`, no list bullet), the key is a
- *   git trailer token (ASCII letters, digits, `-`), then `:` and a non-empty value;
+ * - the line starts with the key (no quote marker `>`, no list bullet), the key is a git trailer
+ *   token (ASCII letters, digits, `-`), then `:` and a non-empty value;
+ * - or the same after spaces/tabs: a message written through an indented shell here-document
+ *   (`git commit -m "$(cat <<'EOF' …`) has every line indented, its `Co-Authored-By:` too
+ *   (modelcontextprotocol/typescript-sdk@5d43a6e29bd8). Such lines are flagged `indented`; the
+ *   caller counts only agent identities and agent-specific trailers there, never catch-all keys
+ *   (`Generated-by:` in an indented code sample is somebody's file header);
  * - for identity keys the value must be a whole `Name <e-mail>` (see `bracketedEmail`).
  * Everything is a single pass over the lines: linear in the message, no backtracking pattern.
  */
@@ -18,6 +23,8 @@ export interface TrailerLine {
   /** 1-based paragraph number (paragraphs are separated by blank lines), and how many there are. */
   paragraph: number;
   paragraphs: number;
+  /** The line starts with spaces or tabs. */
+  indented: boolean;
 }
 
 function isAsciiAlnum(code: number): boolean {
@@ -43,7 +50,7 @@ function separatorPos(line: string): number {
 /** Every line of trailer form in the message, with its paragraph. The subject (first line) never is one. */
 export function trailerFormLines(message: string): TrailerLine[] {
   const lines = message.split("\n");
-  const found: { key: string; value: string; paragraph: number }[] = [];
+  const found: { key: string; value: string; paragraph: number; indented: boolean }[] = [];
   let paragraph = 0;
   let inParagraph = false;
   for (let i = 0; i < lines.length; i++) {
@@ -58,12 +65,15 @@ export function trailerFormLines(message: string): TrailerLine[] {
       inParagraph = true;
     }
     if (i === 0) continue;
-    const sep = separatorPos(line);
+    let indent = 0;
+    while (indent < line.length && (line.charCodeAt(indent) === 32 || line.charCodeAt(indent) === 9)) indent++;
+    const text = indent === 0 ? line : line.slice(indent);
+    const sep = separatorPos(text);
     if (sep < 1) continue;
-    const key = line.slice(0, sep).trim();
-    const value = line.slice(sep + 1).trim();
+    const key = text.slice(0, sep).trim();
+    const value = text.slice(sep + 1).trim();
     if (key === "" || value === "") continue;
-    found.push({ key, value, paragraph });
+    found.push({ key, value, paragraph, indented: indent > 0 });
   }
   return found.map((f) => ({ ...f, paragraphs: paragraph }));
 }

@@ -6,7 +6,7 @@
  */
 import { parseIdentity, parseTrailers } from "../trailers.js";
 import type { CommitFacts } from "../types.js";
-import { formatIdentity, matchAccount, matchEmail, type Compiled, type CompiledAgent } from "./compile.js";
+import { formatIdentity, matchAccount, matchCoAuthorName, matchEmail, type Compiled, type CompiledAgent } from "./compile.js";
 import type { CommitSink } from "./evidence.js";
 import { bracketedEmail, trailerFormLines } from "./trailer-lines.js";
 import { checkUnknownBot } from "./unknown-bot.js";
@@ -27,7 +27,7 @@ export function detectTrailers(compiled: Compiled, commit: CommitFacts, sink: Co
    * forms win — an agent e-mail in the value, or a non-empty value prefix (`Crush…`) — and the
    * catch-all entries (empty prefix) fire only when nothing specific did.
    */
-  const agentTrailer = (key: string, value: string, at: string, line: string): void => {
+  const agentTrailer = (key: string, value: string, at: string, line: string, specificOnly = false): void => {
     if (!on.has("trailer")) return;
     const lowerValue = value.toLowerCase();
     const specific: CompiledAgent[] = [];
@@ -39,7 +39,7 @@ export function detectTrailers(compiled: Compiled, commit: CommitFacts, sink: Co
         break;
       }
     }
-    if (specific.length + generic.length === 0) return;
+    if (specific.length === 0 && (specificOnly || generic.length === 0)) return;
     const email = bracketedEmail(value);
     if (email !== null) for (const agent of matchEmail(compiled, email)) if (!specific.includes(agent)) specific.push(agent);
     for (const agent of specific.length > 0 ? specific : generic) {
@@ -54,12 +54,13 @@ export function detectTrailers(compiled: Compiled, commit: CommitFacts, sink: Co
     const line = `${trailer.key}: ${trailer.value}`;
     inBlock.add(`${key}\u0000${trailer.value}`);
     if (key === "co-authored-by") {
-      // Match on the e-mail: the name is free text ("Claude Opus 4.5", "Devin Lai").
+      // Match on the e-mail ("Devin Lai" is a person); a name counts only as a catalogued model
+      // name, for co-authors whose address is missing or not the agent's ("Claude (claude-opus-4-6)").
       const ident = parseIdentity(trailer.value);
-      if (!ident) continue;
-      const matches = matchEmail(compiled, ident.email);
-      for (const agent of matches) coAuthor(agent, where, line);
-      checkUnknownBot(compiled, sink, ident, `commit ${short} co-author`, matches.length > 0);
+      const matches = ident ? matchEmail(compiled, ident.email) : [];
+      const byName = matchCoAuthorName(compiled, ident ? ident.name : trailer.value).filter((a) => !matches.includes(a));
+      for (const agent of [...matches, ...byName]) coAuthor(agent, where, line);
+      if (ident) checkUnknownBot(compiled, sink, ident, `commit ${short} co-author`, matches.length + byName.length > 0);
       continue;
     }
     agentTrailer(key, trailer.value, where, line);
@@ -69,15 +70,16 @@ export function detectTrailers(compiled: Compiled, commit: CommitFacts, sink: Co
   for (const t of trailerFormLines(commit.message)) {
     const key = t.key.toLowerCase();
     if (inBlock.has(`${key}\u0000${t.value}`)) continue;
-    const at = `commit ${short} trailer (paragraph ${t.paragraph} of ${t.paragraphs}, outside git's trailer block)`;
+    const at = `commit ${short} trailer (paragraph ${t.paragraph} of ${t.paragraphs}, ${t.indented ? "indented, " : ""}outside git's trailer block)`;
     const line = `${t.key}: ${t.value}`;
     if (key === "co-authored-by") {
       const email = bracketedEmail(t.value);
-      if (email === null) continue;
-      for (const agent of matchEmail(compiled, email)) coAuthor(agent, at, line);
+      const matches = email === null ? [] : matchEmail(compiled, email);
+      const name = email === null ? t.value : t.value.slice(0, t.value.lastIndexOf("<"));
+      for (const agent of [...matches, ...matchCoAuthorName(compiled, name).filter((a) => !matches.includes(a))]) coAuthor(agent, at, line);
       continue;
     }
-    agentTrailer(key, t.value, at, line);
+    agentTrailer(key, t.value, at, line, t.indented);
   }
 
   // GitHub's resolved co-authors come from the same trailers; they add only what the e-mail alone missed.
