@@ -30652,6 +30652,7 @@ var CATALOGUE = [
       { prefix: "Claude Sonnet ", version: true, source: "V-git getsentry/sentry-mcp@439e39d1b97c (`Co-Authored-By: Claude Sonnet 4.5 (Anthropic)`, no address)" },
       { prefix: "Claude Haiku ", version: true, source: "V-git vercel/ai@89911976c672 (`Claude Haiku 4.5 <noreply@anthropic.com>`)" },
       { prefix: "Claude Fable ", version: true, source: "V-git vercel/ai@6c93d2f40c82 (`Claude Fable 5 <noreply@anthropic.com>`)" },
+      { prefix: "Claude ", version: true, source: "V-git getsentry/sentry-python@58c68016807b (`Co-authored-by: Claude 3.5 Sonnet <noreply@anthropic.com>`, the older model naming)" },
       { prefix: "Claude (claude-", source: "V-git getsentry/sentry-mcp@0c9a035b3339 (`Co-Authored-By: Claude (claude-opus-4-6)`)" },
       { prefix: "Claude (Anthropic", source: "V-git getsentry/sentry-mcp@653f5daa4c51 (`Co-Authored-By: Claude (Anthropic)`)" }
     ],
@@ -31049,6 +31050,24 @@ var CATALOGUE = [
     accounts: [{ login: "ask-bonk[bot]", id: 249159057, source: 'V-src elithrar/ask-bonk README.md ("A GitHub bot powered by OpenCode"); V-git cloudflare/agents@f59cecafdcf8 (author `ask-bonk[bot] <249159057+…>`), @4c8b3712b11d (co-author)' }],
     emails: [{ email: `249159057+ask-bonk[bot]${NOREPLY}`, source: "V-git cloudflare/agents@f59cecafdcf8" }]
   },
+  // ───────────── added from a second held-out batch (pydantic/pydantic-ai, honojs/hono, huggingface/smolagents) ─────────────
+  {
+    id: "codebuff",
+    name: "Codebuff",
+    emails: [{ email: "noreply@codebuff.com", source: "V-git honojs/hono@726e50cf2cef (`Co-Authored-By: Codebuff <noreply@codebuff.com>`)" }],
+    markers: [{ text: "Generated with Codebuff", source: "V-git honojs/hono@726e50cf2cef (`🤖 Generated with Codebuff`)" }]
+  },
+  {
+    id: "paperclip",
+    name: "Paperclip",
+    emails: [{ email: "noreply@paperclip.ing", source: "V-git pydantic/pydantic-ai@54870193928e, @5a235894a9e2, huggingface/smolagents@29655ebbcf44 (`Co-Authored-By: Paperclip <noreply@paperclip.ing>`)" }]
+  },
+  {
+    id: "trae",
+    name: "TRAE (ByteDance)",
+    // ByteDance's generic no-reply address, seen only as TRAE CLI's co-author.
+    emails: [{ email: "noreply@bytedance.com", source: "V-git pydantic/pydantic-ai@988181eec609, @515cb02562bb (`Co-authored-by: TRAE CLI <noreply@bytedance.com>`)" }]
+  },
   {
     // The Linux kernel's convention (`Assisted-by: AGENT_NAME:MODEL_VERSION`) and its `Generated-by:`
     // variants declare AI help by definition, whatever the value names; a specific agent's own form
@@ -31142,6 +31161,13 @@ var CATALOGUE = [
       { login: "qodo-merge-pro[bot]", source: "3P" },
       { login: "qodo-code-review[bot]", source: "3P" }
     ]
+  },
+  {
+    id: "macroscope",
+    name: "Macroscope",
+    kind: "reviewer",
+    accounts: [{ login: "macroscopeapp[bot]", id: 170038800, source: "V-git pydantic/pydantic-ai@ec8ea675cc65 (co-author of an applied review suggestion)" }],
+    emails: [{ email: `170038800+macroscopeapp[bot]${NOREPLY}`, source: "V-git pydantic/pydantic-ai@ec8ea675cc65" }]
   },
   {
     id: "aikido-autofix",
