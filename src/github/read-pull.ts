@@ -9,6 +9,7 @@
  * (GraphQL has no previous name), `_extends`, and permission / team look-ups for approvers whose
  * approval could count.
  *
+ * The flows see it through the `Reader` interface (reader.ts; github-io.ts binds it to a repository).
  * Its parts live beside it: refs.ts (the target and check vocabulary the writer shares),
  * reviewers.ts (permission and team look-ups), label-provenance.ts (who put the manual label on),
  * read-repo-policy.ts (the policy from the read, and alone for pushes), rest-login.ts.

@@ -1,5 +1,5 @@
 /**
- * The ONE writer of checks and labels.
+ * The ONE writer of checks and labels (the flows reach it through the `Writer` interface, reader.ts).
  *
  * Check runs: one `agent-gate` run per head SHA (SPEC §1), created when none exists and updated in
  * place (PATCH) after that, never a second one. A write is skipped when the run already says the

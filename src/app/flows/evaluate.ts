@@ -13,12 +13,10 @@ import { decisionAnnotations } from "../../engine/render-guard.js";
 import { createHash } from "node:crypto";
 import type { Decision, Account, PolicyPreview } from "../../engine/types.js";
 import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodePolicyPreview, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../../github/button-approvals.js";
-import { countingOctokit, describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../../github/client.js";
-import { withUnspacedQueries } from "../../github/octokit.js";
-import { readPull, type PullFallback, type PullSnapshot } from "../../github/read-pull.js";
+import { describeError, newRequestCounts, sawTransientFailure, type GitHub, type RequestCounts } from "../../github/client.js";
+import type { PullFallback, PullSnapshot } from "../../github/read-pull.js";
+import type { Reader } from "../../github/reader.js";
 import type { RepoRef } from "../../github/refs.js";
-import { newLookupCache } from "../../github/reviewers.js";
-import { addLabels, findRun, writeCheck } from "../../github/write-check.js";
 import { decisionAudit, logClick, logDecision } from "../runtime/audit.js";
 import type { FollowUp } from "../runtime/keyed-queue.js";
 import { gaveUpNote } from "./retry.js";
@@ -110,14 +108,13 @@ function annotationsOf(d: Decision, summary: string): { summary: string; annotat
 
 async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
   const counter = newRequestCounts();
-  const gh = countingOctokit(req.gh, counter);
   const progress: Progress = { checkWritten: false };
   try {
-    return await evaluate(app, { ...req, gh }, counter, progress);
+    return await evaluate(app, req, counter, progress);
   } catch (error) {
     // Once this evaluation's decision is on the check, a later fault (a label write) leaves a check
     // that is true: only the retry below runs then. Before it, the check may be stale: fail closed.
-    if (!progress.checkWritten) await failClosed(app, { ...req, gh }, error);
+    if (!progress.checkWritten) await failClosed(app, req, counter, error);
     // The check may be stale now (e.g. its write failed): evaluatePull re-evaluates it later (src/app/flows/retry.ts).
     throw error;
   }
@@ -145,7 +142,7 @@ export const EVALUATION_FAILED_TITLE = "agent-gate could not evaluate this commi
  * Not when the cross-replica lock is lost or timed out: then another replica owns the SHA's slot and
  * writing here would be the very race the lock prevents.
  */
-async function failClosed(app: AppState, req: EvaluateRequest, error: unknown): Promise<void> {
+async function failClosed(app: AppState, req: EvaluateRequest, counter: RequestCounts, error: unknown): Promise<void> {
   if (error instanceof ShaLockLostError || error instanceof ShaLockTimeoutError) return;
   const sha = req.fallback.headSha;
   const repo = `${req.repo.owner}/${req.repo.repo}`;
@@ -154,7 +151,8 @@ async function failClosed(app: AppState, req: EvaluateRequest, error: unknown): 
   if (pending.length > 0) dropPendingClicks(app, req.log, req.repo, sha, pending, [req.number], "the evaluation failed before the click could be judged: click Approve again once the check is re-run");
   if (!/^[0-9a-f]{40}$/.test(sha)) return;
   try {
-    const run = await findRun(req.gh, req.repo, sha, app.appId);
+    const writer = app.io.writer(app, { gh: req.gh, repo: req.repo, counter });
+    const run = await writer.findRun(sha);
     const kept = decodeButtonApprovals(run?.text, sha);
     const reviewRequests = decodeReviewRequests(run?.text, sha);
     const fault = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -167,7 +165,7 @@ async function failClosed(app: AppState, req: EvaluateRequest, error: unknown): 
     ].join("\n");
     assertLeaseHeld();
     const text = withButtonApprovals("", { sha, approvals: kept, ...(reviewRequests.length > 0 ? { reviewRequests } : {}) });
-    await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: run, appId: app.appId, output: { conclusion: "failure", title: EVALUATION_FAILED_TITLE, summary, text }, detailsUrl: null, runs: app.createdRuns });
+    await writer.check({ sha, existing: run, output: { conclusion: "failure", title: EVALUATION_FAILED_TITLE, summary, text }, detailsUrl: null });
   } catch (writeError) {
     req.log.error({ repo, sha, err: writeError }, "agent-gate: could not write the failure after a failed evaluation");
   }
@@ -180,15 +178,12 @@ interface Progress {
 
 async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts, progress: Progress): Promise<void | FollowUp> {
   const started = performance.now();
-  // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); writes below use req.gh.
-  const reads = await withUnspacedQueries(app.queryOctokits, req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
-  const target = { ...req.repo, number: req.number, appId: app.appId };
+  const { reader, writer } = await app.io.open(app, { gh: req.gh, repo: req.repo, counter });
   const key = shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha);
   let pending = app.pendingClicks.get(key) ?? [];
-  const cache = newLookupCache();
 
   // 1. Read the PR (one GraphQL query), then the other open PRs at the same head.
-  const first = await readPull(reads, target, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending }, cache, orgAccess: app.orgAccess, policies: app.policies });
+  const first = await reader.pull(req.number, req.fallback, { pendingClicks: { sha: req.fallback.headSha, clicks: pending } });
   if (first.inaccessible) {
     // A delivery for a repository this installation does not reach (not selected, or a forged or
     // stale delivery): there is nothing to read and nowhere to write. Answered, logged, no request more.
@@ -212,7 +207,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   }
   const snapshots = [first];
   for (const twin of first.twins) {
-    snapshots.push(await readPull(reads, { ...target, number: twin }, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending }, cache, orgAccess: app.orgAccess, policies: app.policies }));
+    snapshots.push(await reader.pull(twin, { ...minimalFallback(sha, first.url), state: "OPEN" }, { pendingClicks: { sha, clicks: pending } }));
   }
   app.rememberManualLabel(
     `${req.repo.owner}/${req.repo.repo}`,
@@ -227,9 +222,9 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   const decisions = snapshots.map(decideSnapshot);
   const labelPlans = snapshots.map((s, i) => (s.state === "OPEN" && s.facts.number != null ? labelPlan(s.policy, decisions[i]!) : []));
   // 2b. Review requests on action_required, once per PR and head SHA (remembered in the check run).
-  const reviewRequests = await requestReviewsOnce({ gh: req.gh, reads, log: req.log, repo: req.repo, sha, snapshots, decisions, stored: decodeReviewRequests(first.check?.text, sha) });
+  const reviewRequests = await requestReviewsOnce({ reader, writer, log: req.log, repo: req.repo, sha, snapshots, decisions, stored: decodeReviewRequests(first.check?.text, sha) });
   // 2c. A PR that edits the policy file: the edited file's effect on the other open PRs, once per head SHA.
-  const policyPreview = await previewOnce(app, req, reads, snapshots, decisions, decodePolicyPreview(first.check?.text, sha));
+  const policyPreview = await previewOnce(req, reader, snapshots, decisions, decodePolicyPreview(first.check?.text, sha));
   const combined = strictest(decisions);
   // A transient fault (after Octokit's retries) left facts unread: evaluate again later (src/app/flows/retry.ts);
   // the last allowed attempt says in the check that it gave up.
@@ -247,13 +242,13 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
   const output = { conclusion: combined.conclusion, title: rendered.title, text: textWithClicks(combined, rendered.text, sha, clicks, reviewRequests, policyPreview), ...annotationsOf(combined, rendered.summary) };
   // With replicas (REDIS_URL): write only while this process's lock on the SHA is still valid (src/app/runtime/sha-lock.ts).
   assertLeaseHeld();
-  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha, existing: first.check, appId: app.appId, output, detailsUrl: first.url || null, runs: app.createdRuns });
+  const wrote = await writer.check({ sha, existing: first.check, output, detailsUrl: first.url || null });
   progress.checkWritten = true;
 
   // 5. Labels, per agent PR, added once.
   for (const [i, s] of snapshots.entries()) {
     if (s.facts.number == null || labelPlans[i]!.length === 0) continue;
-    await addLabels({ gh: req.gh, repo: req.repo, number: s.facts.number, wanted: labelPlans[i]!, onPull: s.labels, repoLabels: s.repoLabels, takenOff: s.labelsTakenOff });
+    await writer.labels({ number: s.facts.number, wanted: labelPlans[i]!, onPull: s.labels, repoLabels: s.repoLabels, takenOff: s.labelsTakenOff });
   }
 
   // 6. Audit: one line per PR decision, one per click handled.
@@ -283,10 +278,10 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
 }
 
 /** The stored preview, or a new one for the first open PR at the SHA whose edited policy file is valid; noted on its decision. */
-async function previewOnce(app: AppState, req: EvaluateRequest, reads: GitHub, snapshots: PullSnapshot[], decisions: Decision[], stored: PolicyPreview | null): Promise<PolicyPreview | null> {
+async function previewOnce(req: EvaluateRequest, reader: Reader, snapshots: PullSnapshot[], decisions: Decision[], stored: PolicyPreview | null): Promise<PolicyPreview | null> {
   const i = snapshots.findIndex((s) => s.state === "OPEN" && s.headPolicy?.status === "valid");
   if (i === -1) return null;
-  const preview = stored ?? (await previewPolicy({ reads, log: req.log, repo: req.repo, appId: app.appId, policies: app.policies, snapshot: snapshots[i]! }));
+  const preview = stored ?? (await previewPolicy({ reader, log: req.log, repo: req.repo, snapshot: snapshots[i]! }));
   decisions[i]!.policyPreview = preview;
   return preview;
 }

@@ -9,12 +9,8 @@ import { decide } from "../../engine/decide/decide.js";
 import { strictest } from "../../engine/decide/strictest.js";
 import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../../engine/render.js";
 import type { Decision } from "../../engine/types.js";
-import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
-import { withUnspacedQueries } from "../../github/octokit.js";
-import { MERGE_QUEUE_QUERY, type MergeQueueResult } from "../../github/queries.js";
-import { readPull } from "../../github/read-pull.js";
-import { newLookupCache } from "../../github/reviewers.js";
-import { writeCheck, type CheckOutput } from "../../github/write-check.js";
+import { newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
+import type { CheckOutput } from "../../github/write-check.js";
 import { decisionAudit, logDecision } from "../runtime/audit.js";
 import { minimalFallback, type RepoContext } from "./evaluate.js";
 import { assertLeaseHeld } from "../runtime/sha-lock.js";
@@ -27,23 +23,6 @@ export interface MergeGroupRequest {
   headSha: string;
   /** The queue's target branch, without refs/heads/. */
   baseRef: string;
-}
-
-/** PR numbers in the group: the entry whose head commit is the group's SHA and every entry ahead of it. */
-async function groupPulls(gh: GitHub, req: MergeGroupRequest): Promise<number[] | string> {
-  let result: MergeQueueResult;
-  try {
-    result = await gh.graphql<MergeQueueResult>(MERGE_QUEUE_QUERY, { owner: req.repo.owner, name: req.repo.repo, branch: req.baseRef });
-  } catch (error) {
-    return `Could not read the merge queue of ${req.baseRef} (${describeError(error)}).`;
-  }
-  const entries = result.repository?.mergeQueue?.entries?.nodes ?? [];
-  // The last entry whose head commit is the group's SHA (a batched group shares one head commit).
-  const mine = entries.filter((e) => e.headCommit?.oid === req.headSha).sort((a, b) => b.position - a.position)[0];
-  if (!mine) return `The merge queue of ${req.baseRef} has no entry for the group commit ${req.headSha.slice(0, 7)}, so its pull requests cannot be known.`;
-  const pulls = entries.filter((e) => e.position <= mine.position).map((e) => e.pullRequest?.number);
-  if (pulls.some((n) => n === undefined)) return `A merge queue entry of ${req.baseRef} has no readable pull request.`;
-  return pulls as number[];
 }
 
 /** A failure decision for a group that could not be resolved (built by the engine from an unreadable state). */
@@ -95,30 +74,27 @@ export function evaluateMergeGroup(app: AppState, req: MergeGroupRequest): Promi
 }
 
 function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
-  const counter = newRequestCounts();
-  return mergeGroupCheck(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter);
+  return mergeGroupCheck(app, req, newRequestCounts());
 }
 
 async function mergeGroupCheck(app: AppState, req: MergeGroupRequest, counter: RequestCounts): Promise<void> {
   const started = performance.now();
-  const cache = newLookupCache();
-  // Reads: GraphQL queries without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
-  const reads = await withUnspacedQueries(app.queryOctokits, req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
-  // 1. Which PRs; 2. each PR's own decision at its own head; 3. strictest on the group SHA.
-  const pulls = await groupPulls(reads, req);
+  const { reader, writer } = await app.io.open(app, { gh: req.gh, repo: req.repo, counter });
+  // 1. Which PRs (the group's entry and every one ahead of it); 2. each PR's own decision at its own head; 3. strictest on the group SHA.
+  const pulls = await reader.mergeGroupPulls(req.baseRef, req.headSha);
   let decisions: Decision[];
   if (typeof pulls === "string") decisions = [unresolved(req, pulls)];
   else {
     decisions = [];
     for (const number of pulls) {
-      const s = await readPull(reads, { ...req.repo, number, appId: app.appId }, minimalFallback("", ""), { cache, orgAccess: app.orgAccess, policies: app.policies });
+      const s = await reader.pull(number, minimalFallback("", ""));
       decisions.push(decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) }));
     }
   }
   const combined = strictest(decisions);
   const output = queueOutput(decisions, combined);
   assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-  const wrote = await writeCheck({ gh: req.gh, repo: req.repo, sha: req.headSha, existing: undefined, appId: app.appId, output, detailsUrl: null, runs: app.createdRuns });
+  const wrote = await writer.check({ sha: req.headSha, existing: undefined, output, detailsUrl: null });
   const durationMs = Math.round(performance.now() - started);
   for (const d of decisions)
     logDecision(req.log, decisionAudit(d, { repo: `${req.repo.owner}/${req.repo.repo}`, trigger: "merge_group.checks_requested", checkConclusion: combined.conclusion, wrote, durationMs, githubRequests: { ...counter } }), app.metrics);

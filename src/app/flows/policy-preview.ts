@@ -14,22 +14,19 @@ import { decide } from "../../engine/decide/decide.js";
 import { POLICY_PATH } from "../../engine/names.js";
 import { loadPolicy } from "../../engine/policy/load.js";
 import type { Decision, PolicyPreview, PolicyState } from "../../engine/types.js";
-import { describeError, type GitHub } from "../../github/client.js";
-import type { PolicyCache } from "../../github/policy-cache.js";
-import { readPull, type PullSnapshot } from "../../github/read-pull.js";
-import { newLookupCache } from "../../github/reviewers.js";
+import { describeError } from "../../github/client.js";
+import type { PullSnapshot } from "../../github/read-pull.js";
+import type { OpenPull, Reader } from "../../github/reader.js";
 import type { RepoContext } from "./evaluate.js";
 
 /** Open PRs looked at per preview (the summary names the bound). */
 export const PREVIEW_LIMIT = 50;
 
 export interface PreviewInput {
-  reads: GitHub;
+  /** The evaluation's reader (the other PRs are read with a fresh one: their own look-ups). */
+  reader: Reader;
   log: Logger;
   repo: RepoContext;
-  appId: number;
-  /** Parsed policies (the app's, src/github/policy-cache.ts). */
-  policies: PolicyCache;
   snapshot: PullSnapshot;
 }
 
@@ -50,18 +47,18 @@ export async function previewPolicy(input: PreviewInput): Promise<PolicyPreview>
   if (snapshot.headPolicyText === undefined) return unavailable("GitHub did not return the edited policy file whole");
   const candidate = editedPolicy(snapshot.headPolicyText, `${snapshot.facts.headRef}@${snapshot.facts.headSha.slice(0, 7)}:${POLICY_PATH}`);
   if (typeof candidate === "string") return unavailable(candidate);
-  let pulls;
+  let pulls: OpenPull[];
   try {
-    ({ data: pulls } = await input.reads.rest.pulls.list({ owner: repo.owner, repo: repo.repo, state: "open", sort: "updated", direction: "desc", per_page: PREVIEW_LIMIT + 1 }));
+    pulls = await input.reader.openPulls(PREVIEW_LIMIT + 1);
   } catch (error) {
     return unavailable(`the open pull requests could not be listed (${describeError(error)})`);
   }
   const others = pulls.filter((p) => p.number !== snapshot.facts.number).slice(0, PREVIEW_LIMIT);
   const preview: PolicyPreview = { looked: others.length, limit: PREVIEW_LIMIT, block: 0, unblock: 0, leave: 0 };
-  const cache = newLookupCache();
+  const reader = input.reader.fresh();
   for (const p of others) {
-    const fallback = { title: p.title, body: p.body ?? "", author: null, headRef: p.head.ref, headSha: p.head.sha, baseRef: p.base.ref, labels: [], url: p.html_url, state: "OPEN" };
-    const s = await readPull(input.reads, { ...repo, number: p.number, appId: input.appId }, fallback, { cache, policies: input.policies, policyOverride: candidate });
+    const fallback = { title: p.title, body: p.body ?? "", author: null, headRef: p.headRef, headSha: p.headSha, baseRef: p.baseRef, labels: [], url: p.url, state: "OPEN" };
+    const s = await reader.pull(p.number, fallback, { policyOverride: candidate });
     const d: Decision = decide({ facts: s.facts, policy: s.policy, approvals: s.approvals, ...(s.headPolicy ? { headPolicy: s.headPolicy } : {}) });
     const current = s.check?.conclusion ?? null;
     if (!d.agentAuthored && current === "success") continue; // not an agent PR under either policy

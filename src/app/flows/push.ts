@@ -9,10 +9,8 @@ import { detectAgents, detectionConfigFromPolicy } from "../../engine/detect.js"
 import { BUILTIN_DETECTION_CONFIG } from "../../engine/decide/detection-config.js";
 import { code, md } from "../../engine/render.js";
 import type { CommitFacts, Detection, PolicyState } from "../../engine/types.js";
-import { countingOctokit, describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
-import { withUnspacedQueries } from "../../github/octokit.js";
-import { readRepoPolicy } from "../../github/read-repo-policy.js";
-import { findRun, writeCheck } from "../../github/write-check.js";
+import { describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
+import type { Reader } from "../../github/reader.js";
 import { logPush } from "../runtime/audit.js";
 import type { RepoContext } from "./evaluate.js";
 import { assertLeaseHeld } from "../runtime/sha-lock.js";
@@ -50,19 +48,11 @@ function fromPayload(c: PushCommit): CommitFacts {
 }
 
 /** All pushed commits: the payload's, or the compare API's when the payload is at its 20-commit cap. */
-async function pushedCommits(req: PushRequest): Promise<{ commits: CommitFacts[]; unverified?: string }> {
+async function pushedCommits(reader: Reader, req: PushRequest): Promise<{ commits: CommitFacts[]; unverified?: string }> {
   const payload = req.commits.map(fromPayload);
   if (req.commits.length < PUSH_PAYLOAD_MAX_COMMITS || /^0+$/.test(req.before)) return { commits: payload };
   try {
-    const { data } = await req.gh.rest.repos.compareCommitsWithBasehead({ owner: req.repo.owner, repo: req.repo.repo, basehead: `${req.before}...${req.after}`, per_page: 100 });
-    return {
-      commits: data.commits.map((c) => ({
-        sha: c.sha,
-        message: c.commit.message,
-        author: { name: c.commit.author?.name ?? "", email: c.commit.author?.email ?? "", login: c.author?.login ?? null, id: c.author?.id ?? null },
-        committer: { name: c.commit.committer?.name ?? "", email: c.commit.committer?.email ?? "", login: c.committer?.login ?? null, id: c.committer?.id ?? null },
-      })),
-    };
+    return { commits: await reader.compareCommits(req.before, req.after) };
   } catch (error) {
     return { commits: payload, unverified: `only the first ${payload.length} commits were checked (compare API: ${describeError(error)})` };
   }
@@ -90,24 +80,22 @@ export function reportPush(app: AppState, req: PushRequest): Promise<void> {
 }
 
 function runPush(app: AppState, req: PushRequest): Promise<void> {
-  const counter = newRequestCounts();
-  return pushReport(app, { ...req, gh: countingOctokit(req.gh, counter) }, counter);
+  return pushReport(app, req, newRequestCounts());
 }
 
 async function pushReport(app: AppState, req: PushRequest, counter: RequestCounts): Promise<void> {
   const started = performance.now();
-  // Reads: the GraphQL policy query without the 1 s spacing of writes (src/github/octokit.ts); the write below uses req.gh.
-  const reads = await withUnspacedQueries(app.queryOctokits, req.gh, counter, (octokit, installationId) => app.metrics.instrument(octokit, String(installationId)));
+  const { reader, writer } = await app.io.open(app, { gh: req.gh, repo: req.repo, counter });
   // 1. Policy (its custom agents count), commits, detection. The default branch as GitHub names it
   //    now (issue 8 point 15): a redelivered old push to a branch that is no longer the default is no
   //    direct push to the default branch.
-  const read = await readRepoPolicy(reads, req.repo, req.repo.defaultBranch, { policies: app.policies, orgAccess: app.orgAccess });
+  const read = await reader.repoPolicy(req.repo.defaultBranch);
   const policy = read.policy;
   if (read.defaultBranch !== null && req.ref !== `refs/heads/${read.defaultBranch}`) {
     req.log.info({ repo: `${req.repo.owner}/${req.repo.repo}`, ref: req.ref, defaultBranch: read.defaultBranch }, "agent-gate: push to a branch that is no longer the default; nothing to report");
     return;
   }
-  const { commits, unverified } = await pushedCommits(req);
+  const { commits, unverified } = await pushedCommits(reader, req);
   const config = policy.status === "ok" ? detectionConfigFromPolicy(policy.policy) : BUILTIN_DETECTION_CONFIG;
   const detection = detectAgents(
     { repository: `${req.repo.owner}/${req.repo.repo}`, number: null, title: "", body: "", author: null, headRef: req.ref.replace(/^refs\/heads\//, ""), headSha: req.after, baseRef: read.defaultBranch ?? req.repo.defaultBranch, labels: [], commits, files: [], unverified: [] },
@@ -124,13 +112,13 @@ async function pushReport(app: AppState, req: PushRequest, counter: RequestCount
     //    check, so writing it would let the release PR merge. A PR decision is never replaced by a
     //    report: a stricter one must stand, and one that passes means the commits went through a PR.
     //    This runs in the SHA's serialisation slot, so no PR evaluation of the SHA interleaves.
-    const existing = await findRun(req.gh, req.repo, req.after, app.appId);
+    const existing = await writer.findRun(req.after);
     if (existing && existing.title !== PUSH_TITLE) {
       req.log.info({ repo: `${req.repo.owner}/${req.repo.repo}`, sha: req.after, conclusion: existing.conclusion }, "agent-gate: the pushed commit carries a pull request's check; the push report does not replace it");
     } else {
       const out = renderPush(detection, commits, req.pusher, policy, unverified);
       assertLeaseHeld(); // with REDIS_URL: never write once the SHA's cross-replica lock may have expired
-      await writeCheck({ gh: req.gh, repo: req.repo, sha: req.after, existing, appId: app.appId, output: { conclusion: "neutral", ...out }, detailsUrl: null, runs: app.createdRuns });
+      await writer.check({ sha: req.after, existing, output: { conclusion: "neutral", ...out }, detailsUrl: null });
       conclusion = "neutral";
     }
   }

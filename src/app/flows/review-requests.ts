@@ -19,16 +19,17 @@ import type { Logger } from "probot";
 import { mayApprovePeople, planReviewRequest, type ReviewRequestPlan } from "../../engine/decide/review-requests.js";
 import type { Decision, Policy } from "../../engine/types.js";
 import type { ReviewRequestRecord } from "../../github/button-approvals.js";
-import { describeError, type GitHub } from "../../github/client.js";
+import { describeError } from "../../github/client.js";
 import type { PullSnapshot } from "../../github/read-pull.js";
+import type { Reader, Writer } from "../../github/reader.js";
 import type { RepoRef } from "../../github/refs.js";
 import { assertLeaseHeld } from "../runtime/sha-lock.js";
 
 export interface ReviewRequestInput {
-  /** The event's Octokit: the request is a write (spaced per installation like the check write). */
-  gh: GitHub;
-  /** The unspaced reading Octokit (team members). */
-  reads: GitHub;
+  /** The evaluation's reader (team members, who can be requested). */
+  reader: Reader;
+  /** The evaluation's writer: the request is a write (spaced per installation like the check write). */
+  writer: Writer;
   log: Logger;
   repo: RepoRef;
   sha: string;
@@ -42,13 +43,13 @@ export interface ReviewRequestInput {
 /** Team members read per team: more than 10 people means the summary names the team instead. */
 const TEAM_MEMBERS_PAGE = 11;
 
-async function teamMembers(reads: GitHub, owner: string, plan: ReviewRequestPlan): Promise<Map<string, string[]>> {
+async function teamMembers(reader: Reader, plan: ReviewRequestPlan): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const slug of plan.teams) {
     try {
-      const { data } = await reads.rest.teams.listMembersInOrg({ org: owner, team_slug: slug, per_page: TEAM_MEMBERS_PAGE });
-      out.set(slug.toLowerCase(), data.map((m) => m.login));
-      if (data.length >= TEAM_MEMBERS_PAGE) break; // already more than 10 people: the teams are named
+      const members = await reader.teamMembers(slug, TEAM_MEMBERS_PAGE);
+      out.set(slug.toLowerCase(), members);
+      if (members.length >= TEAM_MEMBERS_PAGE) break; // already more than 10 people: the teams are named
     } catch {
       break; // unknown members: the summary names the teams
     }
@@ -68,10 +69,9 @@ interface Requestable {
  * another reason than 404 leaves that one out too: asking again with someone GitHub may refuse would
  * lose the whole retry, and the decision does not depend on who was asked.
  */
-async function requestable(reads: GitHub, repo: RepoRef, users: readonly string[], teams: readonly string[]): Promise<Requestable> {
-  const ok = (p: Promise<unknown>) => p.then(() => true, () => false);
-  const userOk = await Promise.all(users.map((username) => ok(reads.rest.repos.checkCollaborator({ owner: repo.owner, repo: repo.repo, username }))));
-  const teamOk = await Promise.all(teams.map((team_slug) => ok(reads.rest.teams.checkPermissionsForRepoInOrg({ org: repo.owner, team_slug, owner: repo.owner, repo: repo.repo }))));
+async function requestable(reader: Reader, users: readonly string[], teams: readonly string[]): Promise<Requestable> {
+  const userOk = await Promise.all(users.map((username) => reader.isCollaborator(username)));
+  const teamOk = await Promise.all(teams.map((slug) => reader.teamHasAccess(slug)));
   return {
     users: users.filter((_, i) => userOk[i]),
     teams: teams.filter((_, i) => teamOk[i]),
@@ -102,17 +102,11 @@ export async function requestReviewsOnce(input: ReviewRequestInput): Promise<Rev
     // GitHub refuses a request naming the PR's author, whatever the rest: never ask them.
     const plan = { ...planned, users: planned.users.filter((u) => u.toLowerCase() !== author) };
     if (plan.users.length === 0 && plan.teams.length === 0) continue;
-    const members = plan.teams.length > 0 ? await teamMembers(input.reads, repo.owner, plan) : new Map<string, string[]>();
+    const members = plan.teams.length > 0 ? await teamMembers(input.reader, plan) : new Map<string, string[]>();
     const record: ReviewRequestRecord = { pr: number, users: plan.users, teams: plan.teams.map((t) => `${repo.owner}/${t}`), people: mayApprovePeople(d, policy, plan, members) };
     const ask = async (users: readonly string[], teams: readonly string[]) => {
       assertLeaseHeld();
-      await input.gh.rest.pulls.requestReviewers({
-        owner: repo.owner,
-        repo: repo.repo,
-        pull_number: number,
-        ...(users.length > 0 ? { reviewers: [...users] } : {}),
-        ...(teams.length > 0 ? { team_reviewers: [...teams] } : {}),
-      });
+      await input.writer.requestReviewers(number, users, teams);
       input.log.info({ repo: `${repo.owner}/${repo.repo}`, pr: number, sha: input.sha, reviewers: users, teams: record.teams }, "agent-gate: review requested");
     };
     try {
@@ -120,7 +114,7 @@ export async function requestReviewsOnce(input: ReviewRequestInput): Promise<Rev
     } catch (error) {
       const refusal = `GitHub refused the review request (${describeError(error)})`;
       input.log.warn({ repo: `${repo.owner}/${repo.repo}`, pr: number, sha: input.sha, err: describeError(error) }, "agent-gate: review request refused");
-      const can = (error as { status?: number }).status === 422 ? await requestable(input.reads, repo, plan.users, plan.teams) : null;
+      const can = (error as { status?: number }).status === 422 ? await requestable(input.reader, plan.users, plan.teams) : null;
       if (!can || can.refused.users.length + can.refused.teams.length === 0) record.failed = refusal;
       else {
         const left = { ...plan, users: can.users, teams: can.teams };

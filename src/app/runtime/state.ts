@@ -8,6 +8,7 @@ import { QueryOctokits } from "../../github/octokit.js";
 import { PolicyCache } from "../../github/policy-cache.js";
 import { CreatedRuns } from "../../github/write-check.js";
 import { repositorySelection, type OrgAccess } from "../../github/read-repo-policy.js";
+import { githubIo, type AppIo } from "./io.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { AppMetrics } from "./metrics.js";
 import type { EvaluationRetries } from "../flows/retry.js";
@@ -54,6 +55,8 @@ export class AppState {
   readonly createdRuns = new CreatedRuns();
   /** The installations' Octokits for GraphQL queries, not spaced like writes (src/github/octokit.ts). */
   readonly queryOctokits = new QueryOctokits();
+  /** How the flows reach GitHub (./io.ts): GitHub itself; memory in flow tests (test/flows/). */
+  io: AppIo = githubIo;
   /** Automatic re-evaluation after transient faults (./retry.ts); null: none (unit tests). */
   retries: EvaluationRetries | null = null;
 
