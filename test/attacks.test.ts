@@ -12,7 +12,7 @@ import { detectAgents } from "../src/engine/detect.js";
 import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/detection-config.js";
 import { compilePolicy, matchFiles } from "../src/engine/decide/match.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
-import { renderCheck } from "../src/engine/render.js";
+import { renderCheck } from "../src/engine/render/check.js";
 import type { ApprovalFacts, CommitFacts, Decision, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { decodeButtonApprovals, encodeButtonApprovals, withButtonApprovals } from "../src/github/button-approvals.js";
 import { readPolicy } from "../src/github/read-policy.js";

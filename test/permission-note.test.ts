@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
-import { renderCheck } from "../src/engine/render.js";
+import { renderCheck } from "../src/engine/render/check.js";
 import { agentPull, approval, ok, policy } from "./helpers/decision-fixtures.js";
 
 // GraphQL's `authorCanPushToRepository: false` says "below write", not which role: the reader passes

@@ -8,7 +8,7 @@
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
-import { EVIDENCE_OPEN_ROWS, renderCheck, renderDetails, renderSummary } from "../src/engine/render.js";
+import { EVIDENCE_OPEN_ROWS, renderCheck, renderDetails, renderSummary } from "../src/engine/render/check.js";
 import type { ApprovalFacts, Decision, Evidence, Policy, PullFacts } from "../src/engine/types.js";
 import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 

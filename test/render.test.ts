@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
 import { strictest } from "../src/engine/decide/strictest.js";
-import { CHECK_OUTPUT_MAX, code, groupEvidence, md, renderCheck, renderJson, renderText, sanitize, utf8Length } from "../src/engine/render.js";
+import { CHECK_OUTPUT_MAX, code, groupEvidence, md, renderCheck, renderJson, renderText, sanitize, utf8Length } from "../src/engine/render/check.js";
 import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 
@@ -130,7 +130,7 @@ describe("GitHub's 65,535-character limit", () => {
   });
 
   it("a tiny budget truncates with a note instead of overflowing", async () => {
-    const { renderSummary } = await import("../src/engine/render.js");
+    const { renderSummary } = await import("../src/engine/render/check.js");
     const s = renderSummary(big, 2000);
     expect(utf8Length(s)).toBeLessThanOrEqual(2000);
     expect(s).toMatch(/… and \d+ more rules/);

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { escapeText } from "../engine/escape.js";
 import { POLICY_PATH } from "../engine/names.js";
-import { renderCheck, renderJson, renderText } from "../engine/render.js";
+import { renderCheck, renderJson, renderText } from "../engine/render/check.js";
 import { CliError, DEFAULT_BASE_CANDIDATES, runCheck } from "./check.js";
 import type { CheckResult } from "./check.js";
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, exitCodeFor } from "./exit-codes.js";

@@ -24,4 +24,4 @@ export * from "./decide/words.js";
 export { dependencyRequirement, effectiveRequirement, escalationRequirement, requirementsForFiles } from "./decide/requirements.js";
 export * from "./ai-reviewers.js";
 export * from "./decide/review-requests.js";
-export * from "./render.js";
+export * from "./render/check.js";

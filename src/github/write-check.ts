@@ -14,7 +14,7 @@
  */
 import type { Conclusion } from "../engine/types.js";
 import type { LabelSpec } from "../engine/decide/labels.js";
-import type { CheckAnnotation } from "../engine/render-guard.js";
+import type { CheckAnnotation } from "../engine/render/guard.js";
 import type { RepoRef, ExistingCheck } from "./refs.js";
 import { APPROVE_ACTION, CHECK_NAME } from "../engine/names.js";
 import type { GitHub } from "./client.js";

@@ -6,10 +6,10 @@
 import type { Logger } from "probot";
 import { decide } from "../../engine/decide/decide.js";
 import { strictest } from "../../engine/decide/strictest.js";
-import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render.js";
+import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render/check.js";
 import { DEFAULT_AGENT_LABEL } from "../../engine/names.js";
 import { labelPlan } from "../../engine/decide/labels.js";
-import { decisionAnnotations } from "../../engine/render-guard.js";
+import { decisionAnnotations } from "../../engine/render/guard.js";
 import { createHash } from "node:crypto";
 import type { Decision, Account, PolicyPreview } from "../../engine/types.js";
 import { decodeButtonApprovals, withButtonApprovals, encodeButtonApprovals, decodePolicyPreview, decodeReviewRequests, type ButtonApproval, type ReviewRequestRecord } from "../../github/button-approvals.js";

@@ -7,7 +7,7 @@
 import type { Logger } from "probot";
 import { decide } from "../../engine/decide/decide.js";
 import { strictest } from "../../engine/decide/strictest.js";
-import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../../engine/render.js";
+import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../../engine/render/check.js";
 import type { Decision } from "../../engine/types.js";
 import { newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
 import type { CheckOutput } from "../../github/write-check.js";

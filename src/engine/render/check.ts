@@ -15,13 +15,13 @@
  * alone would still ping `@acme/security`), or put in a code span, where GitHub neither renders
  * markup nor links mentions. Control and bidirectional-override characters are replaced.
  */
-import { copyRequirement } from "./decide/requirement-keys.js";
-import { describeApprover, joinList, shortSha } from "./decide/words.js";
-import { guardSections, guardVerdict, requirementKindName } from "./render-guard.js";
-import { escapeText } from "./escape.js";
-import { POLICY_PATH } from "./names.js";
-import { ruleName, ruleNameCapitalized } from "./decide/rule-name.js";
-import { policyErrorLocation } from "./policy/errors.js";
+import { copyRequirement } from "../decide/requirement-keys.js";
+import { describeApprover, joinList, shortSha } from "../decide/words.js";
+import { guardSections, guardVerdict, requirementKindName } from "./guard.js";
+import { escapeText } from "../escape.js";
+import { POLICY_PATH } from "../names.js";
+import { ruleName, ruleNameCapitalized } from "../decide/rule-name.js";
+import { policyErrorLocation } from "../policy/errors.js";
 import type {
   ApprovalOutcome,
   Conclusion,
@@ -40,7 +40,7 @@ import type {
   ReviewRequestNote,
   UpdateMergeFacts,
   PolicyPreview,
-} from "./types.js";
+} from "../types.js";
 
 export const CHECK_TITLE_MAX = 1024;
 export const CHECK_OUTPUT_MAX = 65_535;
@@ -200,7 +200,7 @@ function plural(n: number, one: string, many = one + "s"): string {
 
 const ICON: Record<Conclusion, string> = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
 
-export { ruleName } from "./decide/rule-name.js";
+export { ruleName } from "../decide/rule-name.js";
 
 function requirementName(r: RequirementOutcome): string {
   if (r.kind) return `${requirementKindName(r.kind)} requirement`;

@@ -3,10 +3,10 @@
  * escalations, dependency changes, and the check-run annotations of the findings. Lines are built
  * here and added by render.ts's size-bounded document; untrusted text goes through `md`/`code`.
  */
-import { pathSet } from "./policy/path-sets.js";
-import { errorLocation } from "./policy/errors.js";
-import type { Decision, FileOutcome, GuardOutcome } from "./types.js";
-import type { EscalationKind } from "./workflows/escalations.js";
+import { pathSet } from "../policy/path-sets.js";
+import { errorLocation } from "../policy/errors.js";
+import type { Decision, FileOutcome, GuardOutcome } from "../types.js";
+import type { EscalationKind } from "../workflows/escalations.js";
 
 type Escape = {
   md: (s: string, max?: number) => string;
