@@ -26974,40 +26974,92 @@ var DEFAULT_AGENT_LABEL = "agent-authored";
 var ASSISTED_LABEL = "agent-assisted";
 var AGENT_LABEL_PREFIX = "agent:";
 
-// src/engine/decide/requirement-keys.ts
-var same = (v) => v;
-var names = (xs) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
-var nameList = {
-  fromPolicy: (v) => Array.isArray(v) ? v.map(String) : [],
-  groupValue: names,
-  copy: (v) => [...v]
-};
-var REQUIREMENT_KEYS = {
-  count: { fromPolicy: (v) => v, groupValue: same, copy: same },
-  min_permission: { fromPolicy: (v) => v, groupValue: same, copy: same },
-  teams: nameList,
-  users: nameList,
-  exclude_contributors: { fromPolicy: (v) => v, groupValue: same, copy: same },
-  dismiss_on_push: { fromPolicy: (v) => v, groupValue: same, copy: same }
-};
-var REQUIREMENT_KEY_NAMES = Object.keys(REQUIREMENT_KEYS);
-function keyOf(name) {
-  return REQUIREMENT_KEYS[name];
-}
-function requirementFromPolicy(value) {
-  const out = {};
-  for (const name of REQUIREMENT_KEY_NAMES) {
-    if (value[name] !== void 0) out[name] = keyOf(name).fromPolicy(value[name]);
+// src/engine/render/bounded-doc.ts
+var CHECK_TITLE_MAX = 1024;
+var CHECK_OUTPUT_MAX = 65535;
+var NON_ASCII = /[^\u0000-\u007f]/;
+function utf8Length(s) {
+  if (!NON_ASCII.test(s)) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) n += 1;
+    else if (c < 2048) n += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
-  return out;
+  return n;
 }
-function requirementGroupKey(r) {
-  return JSON.stringify(REQUIREMENT_KEY_NAMES.map((name) => keyOf(name).groupValue(r[name])));
+var TRUNCATED_NOTE = "\n\n_… output truncated to fit GitHub's 65,535-character limit for check runs._";
+var LIST_TAIL_ROOM = 120;
+var BoundedDoc = class {
+  lines = [];
+  bytes = 0;
+  truncated = false;
+  limit;
+  constructor(limit) {
+    this.limit = limit - utf8Length(TRUNCATED_NOTE);
+  }
+  remaining() {
+    return this.limit - this.bytes;
+  }
+  /**
+   * Adds a line if it fits; otherwise marks the document truncated and adds nothing more. `size` is
+   * the line's UTF-8 length plus its newline, when the caller already measured it (a 3,000-file PR
+   * would otherwise measure every line twice).
+   */
+  line(s = "", size = utf8Length(s) + 1) {
+    if (this.truncated) return false;
+    if (this.bytes + size > this.limit) {
+      this.truncated = true;
+      return false;
+    }
+    this.lines.push(s);
+    this.bytes += size;
+    return true;
+  }
+  /**
+   * Adds items while they fit (keeping room for the tail), at most `cap`; then "… and N more noun".
+   * `total` counts items not passed in (already capped by the caller).
+   */
+  list(items2, noun, cap = Infinity, total = items2.length) {
+    let shown = 0;
+    for (const item of items2) {
+      if (shown >= cap || this.truncated) break;
+      const size = utf8Length(item) + 1;
+      if (this.bytes + size + LIST_TAIL_ROOM > this.limit) break;
+      this.line(item, size);
+      shown++;
+    }
+    if (shown < total) {
+      this.line();
+      this.line(`_… and ${formatCount(total - shown)} more ${noun}_`);
+    }
+  }
+  toString() {
+    const body = this.lines.join("\n");
+    return this.truncated ? body + TRUNCATED_NOTE : body;
+  }
+};
+function formatCount(n) {
+  if (Number.isInteger(n) && n >= 0 && n < 1e3 && !Object.is(n, -0)) return String(n);
+  return n.toLocaleString("en-US");
 }
-function copyRequirement(r) {
-  const out = {};
-  for (const name of REQUIREMENT_KEY_NAMES) out[name] = keyOf(name).copy(r[name]);
-  return out;
+function plural(n, one, many = one + "s") {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+// src/engine/decide/rule-name.ts
+function ruleName(rule, unruled = "default") {
+  if (rule === null) return unruled;
+  if (rule === "policy-file") return "policy-file guard";
+  return `rule ${rule + 1}`;
+}
+function ruleNameCapitalized(rule, unruled = "default") {
+  const name = ruleName(rule, unruled);
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 // src/engine/decide/words.ts
@@ -27029,6 +27081,196 @@ function joinList(items2, max = Infinity) {
     return `${items2.slice(0, max).join(", ")} and ${rest.toLocaleString("en-US")} ${rest === 1 ? "other" : "others"}`;
   }
   return `${items2.slice(0, -1).join(", ")} and ${items2[items2.length - 1]}`;
+}
+
+// src/engine/render/groups.ts
+var ACTION_ORDER = { block: 0, approve: 1, allow: 2 };
+function groupFilesByRule(files) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const key = `${String(f.rule)}|${f.action}`;
+    let g = groups2.get(key);
+    if (!g) {
+      g = { key, rule: f.rule, action: f.action, patterns: [], files: [] };
+      if (f.reason !== void 0) g.reason = f.reason;
+      groups2.set(key, g);
+    }
+    if (f.pattern !== void 0 && !g.patterns.includes(f.pattern)) g.patterns.push(f.pattern);
+    g.files.push(f);
+  }
+  const rank3 = (r) => typeof r === "number" ? r : r === "policy-file" ? -1 : Infinity;
+  return [...groups2.values()].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || rank3(a.rule) - rank3(b.rule));
+}
+function groupEvidence(evidence) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const e of evidence) {
+    const key = `${e.agent}\0${e.signal}\0${e.value}`;
+    const g = groups2.get(key);
+    if (g) g.wheres.push(e.where);
+    else groups2.set(key, { first: e, wheres: [e.where] });
+  }
+  return [...groups2.values()].map(({ first, wheres }) => ({ ...first, where: summarizeWheres(wheres) }));
+}
+function summarizeWheres(wheres) {
+  if (wheres.length === 1) return wheres[0];
+  const commit = /^commit (\S+) (.+)$/;
+  const others = [];
+  const shas = [];
+  const roles = [];
+  for (const w of wheres) {
+    const m2 = commit.exec(w);
+    if (!m2) {
+      if (!others.includes(w)) others.push(w);
+      continue;
+    }
+    if (!shas.includes(m2[1])) shas.push(m2[1]);
+    if (!roles.includes(m2[2])) roles.push(m2[2]);
+  }
+  const parts = others.slice(0, 3);
+  if (others.length > 3) parts.push(`+${others.length - 3} more`);
+  if (shas.length > 0) {
+    const shown = shas.slice(0, 3).join(", ") + (shas.length > 3 ? ` +${shas.length - 3} more` : "");
+    parts.push(`${shas.length === 1 ? "commit" : `${shas.length} commits`} ${shown} (${roles.join(", ")})`);
+  }
+  return parts.join("; ");
+}
+
+// src/engine/render/markdown.ts
+function sanitize(s, max = Infinity) {
+  const one = escapeText(s, { whitespace: "space" });
+  if (one.length <= max) return one;
+  return one.slice(0, Math.max(0, max - 1)) + "…";
+}
+function md(s, max = 300) {
+  return sanitize(s, max).replace(/[\\`*_{}[\]()#+\-.!|<>~^=:&$/]/g, "\\$&").replace(/([@#])/g, "$1⁠");
+}
+function code(s, { max = 300, inTable = false } = {}) {
+  let body = sanitize(s, max);
+  if (inTable) body = body.replace(/\|/g, "\\|");
+  const runs = body.match(/`+/g) ?? [];
+  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") || body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "" ? " " : "";
+  if (body === "") return "` `";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+function user(login) {
+  return md("@" + login, 100);
+}
+function fileLabel(f) {
+  return f.previousPath ? `${code(f.path)} (renamed from ${code(f.previousPath)})` : code(f.path);
+}
+
+// src/engine/render/details.ts
+function detailsOf(d, limit, groups2) {
+  const doc = new BoundedDoc(limit);
+  if (d.files.length > 0) {
+    doc.line(`## Changed files by rule (${plural(d.files.length, "file")})`);
+    doc.line();
+    filesByRule(doc, groups2, Math.floor(doc.remaining() * (d.detection.commits.length > 0 ? 0.8 : 1)));
+  }
+  if (d.detection.commits.length > 0) {
+    doc.line("## Commits");
+    doc.line();
+    doc.line("| Commit | Agents | Evidence |");
+    doc.line("|---|---|---|");
+    doc.list(
+      d.detection.commits.map((c) => {
+        const assisted = (c.assisted ?? []).filter((a) => !c.agents.some((g) => g.id === a.id));
+        const names2 = [...c.agents.map((a) => code(a.id, { inTable: true, max: 60 })), ...assisted.map((a) => `${code(a.id, { inTable: true, max: 60 })} (assisted)`)];
+        const agents = names2.length > 0 ? names2.join(", ") : "—";
+        const extra = (c.assistedEvidence ?? []).filter((e) => !c.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
+        const ev = commitEvidence(c.sha, [...c.evidence, ...extra]);
+        return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
+      }),
+      "commits"
+    );
+  }
+  if (d.files.length === 0 && d.detection.commits.length === 0) doc.line("No changed files or commits to list.");
+  return doc.toString();
+}
+function commitEvidence(sha, evidence) {
+  if (evidence.length === 0) return "—";
+  const prefix2 = `commit ${shortSha(sha)} `;
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const e of evidence) {
+    const key = `${e.signal}\0${e.value}`;
+    const role = e.where.startsWith(prefix2) ? e.where.slice(prefix2.length) : e.where;
+    const g = groups2.get(key);
+    if (!g) groups2.set(key, { e, roles: [role] });
+    else if (!g.roles.includes(role)) g.roles.push(role);
+  }
+  return [...groups2.values()].slice(0, 3).map(({ e, roles }) => `${e.signal}: ${code(e.value, { inTable: true, max: 100 })} (${md(roles.join(", "), 100)})`).join("<br>");
+}
+function filesByRule(doc, groups2, budget) {
+  const headings = groups2.map((g) => {
+    const pats = g.patterns.length > 0 ? ` ${g.patterns.slice(0, 10).map((p) => code(p, { max: 120 })).join(", ")}${g.patterns.length > 10 ? " …" : ""}` : "";
+    const head = `### ${ruleName(g.rule)}${pats} — **${g.action}** (${plural(g.files.length, "file")})`;
+    return g.reason ? `${head}
+
+> ${md(g.reason, 500)}
+` : `${head}
+`;
+  });
+  const lines = groups2.map((g) => g.files.map((f) => `- ${fileLabel(f)}`));
+  const sizes = lines.map((ls) => ls.map((l) => utf8Length(l) + 1));
+  const tailRoom = 60;
+  let used = 0;
+  let shownGroups = 0;
+  for (const h of headings) {
+    const cost = utf8Length(h) + 2 + tailRoom;
+    if (used + cost > budget) break;
+    used += cost;
+    shownGroups++;
+  }
+  const shown = new Array(shownGroups).fill(0);
+  const blockBudget = used + (budget - used) / 2;
+  for (let g = 0; g < shownGroups && groups2[g].action === "block"; g++) {
+    for (const cost of sizes[g]) {
+      if (used + cost > blockBudget) break;
+      used += cost;
+      shown[g]++;
+    }
+  }
+  for (let progressed = true; progressed; ) {
+    progressed = false;
+    for (let g = 0; g < shownGroups; g++) {
+      const cost = sizes[g][shown[g]];
+      if (cost === void 0) continue;
+      if (used + cost > budget) continue;
+      used += cost;
+      shown[g]++;
+      progressed = true;
+    }
+  }
+  for (let g = 0; g < shownGroups; g++) {
+    for (const part of headings[g].split("\n")) doc.line(part);
+    for (let i = 0; i < shown[g]; i++) doc.line(lines[g][i], sizes[g][i]);
+    const rest = lines[g].length - shown[g];
+    if (rest > 0) {
+      doc.line();
+      doc.line(`_… and ${plural(rest, "more file")}_`);
+    }
+    doc.line();
+  }
+  if (shownGroups < groups2.length) {
+    const restFiles2 = groups2.slice(shownGroups).reduce((n, g) => n + g.files.length, 0);
+    doc.line(`_… and ${plural(groups2.length - shownGroups, "more rule")} with ${plural(restFiles2, "file")}_`);
+    doc.line();
+  }
+}
+
+// src/engine/policy/errors.ts
+function errorLocation(file, line, column) {
+  return line > 0 ? `${file}:${line}:${column}` : file;
+}
+function policyErrorLocation(e) {
+  return errorLocation(e.file, e.line, e.column);
+}
+function formatPolicyError(e) {
+  return `${escapeText(errorLocation(e.file, e.line, e.column))}: ${escapeText(e.message)}`;
+}
+function safeError(e) {
+  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
 }
 
 // src/engine/policy/path-sets.ts
@@ -27158,21 +27400,7 @@ function expandPathSets(patterns) {
   return out;
 }
 
-// src/engine/policy/errors.ts
-function errorLocation(file, line, column) {
-  return line > 0 ? `${file}:${line}:${column}` : file;
-}
-function policyErrorLocation(e) {
-  return errorLocation(e.file, e.line, e.column);
-}
-function formatPolicyError(e) {
-  return `${escapeText(errorLocation(e.file, e.line, e.column))}: ${escapeText(e.message)}`;
-}
-function safeError(e) {
-  return { ...e, file: escapeText(e.file), message: escapeText(e.message) };
-}
-
-// src/engine/render-guard.ts
+// src/engine/render/guard.ts
 var bold = (e, s) => e.strong ? e.strong(s) : `**${s}**`;
 var ANNOTATIONS_PER_REQUEST = 50;
 var KIND_LABEL = {
@@ -27261,114 +27489,8 @@ function requirementKindName(kind) {
   return kind === "workflows" ? "workflow escalation" : "dependencies";
 }
 
-// src/engine/decide/rule-name.ts
-function ruleName(rule, unruled = "default") {
-  if (rule === null) return unruled;
-  if (rule === "policy-file") return "policy-file guard";
-  return `rule ${rule + 1}`;
-}
-function ruleNameCapitalized(rule, unruled = "default") {
-  const name = ruleName(rule, unruled);
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-// src/engine/render.ts
-var CHECK_TITLE_MAX = 1024;
-var CHECK_OUTPUT_MAX = 65535;
+// src/engine/render/summary.ts
 var EVIDENCE_OPEN_ROWS = 10;
-function sanitize(s, max = Infinity) {
-  const one = escapeText(s, { whitespace: "space" });
-  if (one.length <= max) return one;
-  return one.slice(0, Math.max(0, max - 1)) + "…";
-}
-function md(s, max = 300) {
-  return sanitize(s, max).replace(/[\\`*_{}[\]()#+\-.!|<>~^=:&$/]/g, "\\$&").replace(/([@#])/g, "$1⁠");
-}
-function code(s, { max = 300, inTable = false } = {}) {
-  let body = sanitize(s, max);
-  if (inTable) body = body.replace(/\|/g, "\\|");
-  const runs = body.match(/`+/g) ?? [];
-  const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = body.startsWith("`") || body.endsWith("`") || body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "" ? " " : "";
-  if (body === "") return "` `";
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-function user(login) {
-  return md("@" + login, 100);
-}
-var NON_ASCII = /[^\u0000-\u007f]/;
-function utf8Length(s) {
-  if (!NON_ASCII.test(s)) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 128) n += 1;
-    else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-var TRUNCATED_NOTE = "\n\n_… output truncated to fit GitHub's 65,535-character limit for check runs._";
-var LIST_TAIL_ROOM = 120;
-var BoundedDoc = class {
-  lines = [];
-  bytes = 0;
-  truncated = false;
-  limit;
-  constructor(limit) {
-    this.limit = limit - utf8Length(TRUNCATED_NOTE);
-  }
-  remaining() {
-    return this.limit - this.bytes;
-  }
-  /**
-   * Adds a line if it fits; otherwise marks the document truncated and adds nothing more. `size` is
-   * the line's UTF-8 length plus its newline, when the caller already measured it (a 3,000-file PR
-   * would otherwise measure every line twice).
-   */
-  line(s = "", size = utf8Length(s) + 1) {
-    if (this.truncated) return false;
-    if (this.bytes + size > this.limit) {
-      this.truncated = true;
-      return false;
-    }
-    this.lines.push(s);
-    this.bytes += size;
-    return true;
-  }
-  /**
-   * Adds items while they fit (keeping room for the tail), at most `cap`; then "… and N more noun".
-   * `total` counts items not passed in (already capped by the caller).
-   */
-  list(items2, noun, cap = Infinity, total = items2.length) {
-    let shown = 0;
-    for (const item of items2) {
-      if (shown >= cap || this.truncated) break;
-      const size = utf8Length(item) + 1;
-      if (this.bytes + size + LIST_TAIL_ROOM > this.limit) break;
-      this.line(item, size);
-      shown++;
-    }
-    if (shown < total) {
-      this.line();
-      this.line(`_… and ${formatCount(total - shown)} more ${noun}_`);
-    }
-  }
-  toString() {
-    const body = this.lines.join("\n");
-    return this.truncated ? body + TRUNCATED_NOTE : body;
-  }
-};
-function formatCount(n) {
-  if (Number.isInteger(n) && n >= 0 && n < 1e3 && !Object.is(n, -0)) return String(n);
-  return n.toLocaleString("en-US");
-}
-function plural(n, one, many = one + "s") {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
 var ICON = { success: "✅", failure: "❌", action_required: "🔒", neutral: "➖" };
 function requirementName(r) {
   if (r.kind) return `${requirementKindName(r.kind)} requirement`;
@@ -27376,9 +27498,6 @@ function requirementName(r) {
 }
 function policyErrorLine(e) {
   return `- ${code(policyErrorLocation(e))} ${md(e.message, 1e3)}`;
-}
-function fileLabel(f) {
-  return f.previousPath ? `${code(f.path)} (renamed from ${code(f.previousPath)})` : code(f.path);
 }
 function describeRequirementMd(req, contributors) {
   const parts = [`a human (not a bot or coding agent) with **${req.min_permission}** permission or higher`];
@@ -27395,35 +27514,6 @@ function describeRequirementMd(req, contributors) {
 function stateReRun(surface) {
   if (surface === "advisory") return "Run agent-gate again once what it needs can be read (re-run the job, or push a commit).";
   return "Re-run the `agent-gate` check (**Re-run** on the Checks tab, or push a commit) once GitHub is reachable. A pull request over GitHub's listing caps (3,000 files, 250 commits) cannot be verified: split it.";
-}
-var ACTION_ORDER = { block: 0, approve: 1, allow: 2 };
-function groupFilesByRule(files) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const f of files) {
-    const key = `${String(f.rule)}|${f.action}`;
-    let g = groups2.get(key);
-    if (!g) {
-      g = { key, rule: f.rule, action: f.action, patterns: [], files: [] };
-      if (f.reason !== void 0) g.reason = f.reason;
-      groups2.set(key, g);
-    }
-    if (f.pattern !== void 0 && !g.patterns.includes(f.pattern)) g.patterns.push(f.pattern);
-    g.files.push(f);
-  }
-  const rank3 = (r) => typeof r === "number" ? r : r === "policy-file" ? -1 : Infinity;
-  return [...groups2.values()].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || rank3(a.rule) - rank3(b.rule));
-}
-function renderTitle(decision) {
-  return sanitize(decision.title, CHECK_TITLE_MAX);
-}
-function renderCheck(decision, options2 = {}) {
-  const groups2 = groupFilesByRule(decision.files);
-  const surface = options2.surface ?? "check";
-  return {
-    title: renderTitle(decision),
-    summary: summaryOf(decision, CHECK_OUTPUT_MAX, groups2, surface),
-    text: detailsOf(decision, CHECK_OUTPUT_MAX, groups2)
-  };
 }
 function summaryOf(d, limit, groups2, surface) {
   const doc = new BoundedDoc(limit);
@@ -27542,52 +27632,6 @@ function headPolicySection(doc, head, repairs) {
     doc.list(head.errors.map(policyErrorLine), "errors", 30);
     doc.line();
   }
-}
-function groupEvidence(evidence) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const e of evidence) {
-    const key = `${e.agent}\0${e.signal}\0${e.value}`;
-    const g = groups2.get(key);
-    if (g) g.wheres.push(e.where);
-    else groups2.set(key, { first: e, wheres: [e.where] });
-  }
-  return [...groups2.values()].map(({ first, wheres }) => ({ ...first, where: summarizeWheres(wheres) }));
-}
-function commitEvidence(sha, evidence) {
-  if (evidence.length === 0) return "—";
-  const prefix2 = `commit ${shortSha(sha)} `;
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const e of evidence) {
-    const key = `${e.signal}\0${e.value}`;
-    const role = e.where.startsWith(prefix2) ? e.where.slice(prefix2.length) : e.where;
-    const g = groups2.get(key);
-    if (!g) groups2.set(key, { e, roles: [role] });
-    else if (!g.roles.includes(role)) g.roles.push(role);
-  }
-  return [...groups2.values()].slice(0, 3).map(({ e, roles }) => `${e.signal}: ${code(e.value, { inTable: true, max: 100 })} (${md(roles.join(", "), 100)})`).join("<br>");
-}
-function summarizeWheres(wheres) {
-  if (wheres.length === 1) return wheres[0];
-  const commit = /^commit (\S+) (.+)$/;
-  const others = [];
-  const shas = [];
-  const roles = [];
-  for (const w of wheres) {
-    const m2 = commit.exec(w);
-    if (!m2) {
-      if (!others.includes(w)) others.push(w);
-      continue;
-    }
-    if (!shas.includes(m2[1])) shas.push(m2[1]);
-    if (!roles.includes(m2[2])) roles.push(m2[2]);
-  }
-  const parts = others.slice(0, 3);
-  if (others.length > 3) parts.push(`+${others.length - 3} more`);
-  if (shas.length > 0) {
-    const shown = shas.slice(0, 3).join(", ") + (shas.length > 3 ? ` +${shas.length - 3} more` : "");
-    parts.push(`${shas.length === 1 ? "commit" : `${shas.length} commits`} ${shown} (${roles.join(", ")})`);
-  }
-  return parts.join("; ");
 }
 function agentsSection(doc, agents, allEvidence) {
   const evidence = groupEvidence(allEvidence);
@@ -27725,90 +27769,119 @@ function fileSummarySection(doc, files, groups2, surface) {
 function policySection(doc, policy) {
   doc.line(`Policy: ${md(policy.source.description, 500)} (${policy.source.kind})${policy.hash ? ` · sha256 ${code(policy.hash)}` : ""}`);
 }
-function detailsOf(d, limit, groups2) {
-  const doc = new BoundedDoc(limit);
-  if (d.files.length > 0) {
-    doc.line(`## Changed files by rule (${plural(d.files.length, "file")})`);
-    doc.line();
-    filesByRule(doc, groups2, Math.floor(doc.remaining() * (d.detection.commits.length > 0 ? 0.8 : 1)));
-  }
-  if (d.detection.commits.length > 0) {
-    doc.line("## Commits");
-    doc.line();
-    doc.line("| Commit | Agents | Evidence |");
-    doc.line("|---|---|---|");
-    doc.list(
-      d.detection.commits.map((c) => {
-        const assisted = (c.assisted ?? []).filter((a) => !c.agents.some((g) => g.id === a.id));
-        const names2 = [...c.agents.map((a) => code(a.id, { inTable: true, max: 60 })), ...assisted.map((a) => `${code(a.id, { inTable: true, max: 60 })} (assisted)`)];
-        const agents = names2.length > 0 ? names2.join(", ") : "—";
-        const extra = (c.assistedEvidence ?? []).filter((e) => !c.evidence.some((g) => g.agent === e.agent && g.where === e.where && g.value === e.value));
-        const ev = commitEvidence(c.sha, [...c.evidence, ...extra]);
-        return `| ${code(shortSha(c.sha), { inTable: true })} | ${agents} | ${ev} |`;
-      }),
-      "commits"
-    );
-  }
-  if (d.files.length === 0 && d.detection.commits.length === 0) doc.line("No changed files or commits to list.");
-  return doc.toString();
-}
-function filesByRule(doc, groups2, budget) {
-  const headings = groups2.map((g) => {
-    const pats = g.patterns.length > 0 ? ` ${g.patterns.slice(0, 10).map((p) => code(p, { max: 120 })).join(", ")}${g.patterns.length > 10 ? " …" : ""}` : "";
-    const head = `### ${ruleName(g.rule)}${pats} — **${g.action}** (${plural(g.files.length, "file")})`;
-    return g.reason ? `${head}
 
-> ${md(g.reason, 500)}
-` : `${head}
-`;
-  });
-  const lines = groups2.map((g) => g.files.map((f) => `- ${fileLabel(f)}`));
-  const sizes = lines.map((ls) => ls.map((l) => utf8Length(l) + 1));
-  const tailRoom = 60;
-  let used = 0;
-  let shownGroups = 0;
-  for (const h of headings) {
-    const cost = utf8Length(h) + 2 + tailRoom;
-    if (used + cost > budget) break;
-    used += cost;
-    shownGroups++;
-  }
-  const shown = new Array(shownGroups).fill(0);
-  const blockBudget = used + (budget - used) / 2;
-  for (let g = 0; g < shownGroups && groups2[g].action === "block"; g++) {
-    for (const cost of sizes[g]) {
-      if (used + cost > blockBudget) break;
-      used += cost;
-      shown[g]++;
-    }
-  }
-  for (let progressed = true; progressed; ) {
-    progressed = false;
-    for (let g = 0; g < shownGroups; g++) {
-      const cost = sizes[g][shown[g]];
-      if (cost === void 0) continue;
-      if (used + cost > budget) continue;
-      used += cost;
-      shown[g]++;
-      progressed = true;
-    }
-  }
-  for (let g = 0; g < shownGroups; g++) {
-    for (const part of headings[g].split("\n")) doc.line(part);
-    for (let i = 0; i < shown[g]; i++) doc.line(lines[g][i], sizes[g][i]);
-    const rest = lines[g].length - shown[g];
-    if (rest > 0) {
-      doc.line();
-      doc.line(`_… and ${plural(rest, "more file")}_`);
-    }
-    doc.line();
-  }
-  if (shownGroups < groups2.length) {
-    const restFiles2 = groups2.slice(shownGroups).reduce((n, g) => n + g.files.length, 0);
-    doc.line(`_… and ${plural(groups2.length - shownGroups, "more rule")} with ${plural(restFiles2, "file")}_`);
-    doc.line();
-  }
+// src/engine/render/check.ts
+function renderTitle(decision) {
+  return sanitize(decision.title, CHECK_TITLE_MAX);
 }
+function renderCheck(decision, options2 = {}) {
+  const groups2 = groupFilesByRule(decision.files);
+  const surface = options2.surface ?? "check";
+  return {
+    title: renderTitle(decision),
+    summary: summaryOf(decision, CHECK_OUTPUT_MAX, groups2, surface),
+    text: detailsOf(decision, CHECK_OUTPUT_MAX, groups2)
+  };
+}
+
+// src/engine/decide/requirement-keys.ts
+var same = (v) => v;
+var names = (xs) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
+var nameList = {
+  fromPolicy: (v) => Array.isArray(v) ? v.map(String) : [],
+  groupValue: names,
+  copy: (v) => [...v]
+};
+var REQUIREMENT_KEYS = {
+  count: { fromPolicy: (v) => v, groupValue: same, copy: same },
+  min_permission: { fromPolicy: (v) => v, groupValue: same, copy: same },
+  teams: nameList,
+  users: nameList,
+  exclude_contributors: { fromPolicy: (v) => v, groupValue: same, copy: same },
+  dismiss_on_push: { fromPolicy: (v) => v, groupValue: same, copy: same }
+};
+var REQUIREMENT_KEY_NAMES = Object.keys(REQUIREMENT_KEYS);
+function keyOf(name) {
+  return REQUIREMENT_KEYS[name];
+}
+function requirementFromPolicy(value) {
+  const out = {};
+  for (const name of REQUIREMENT_KEY_NAMES) {
+    if (value[name] !== void 0) out[name] = keyOf(name).fromPolicy(value[name]);
+  }
+  return out;
+}
+function requirementGroupKey(r) {
+  return JSON.stringify(REQUIREMENT_KEY_NAMES.map((name) => keyOf(name).groupValue(r[name])));
+}
+function copyRequirement(r) {
+  const out = {};
+  for (const name of REQUIREMENT_KEY_NAMES) out[name] = keyOf(name).copy(r[name]);
+  return out;
+}
+
+// src/engine/render/json.ts
+function renderJson(d) {
+  const ev = (e) => ({ agent: e.agent, signal: e.signal, where: e.where, value: e.value });
+  const ag = (a) => ({ id: a.id, name: a.name });
+  return {
+    schema: "agent-gate/decision/v1",
+    conclusion: d.conclusion,
+    title: d.title,
+    number: d.number ?? null,
+    headSha: d.headSha,
+    baseRef: d.baseRef,
+    agentAuthored: d.agentAuthored,
+    agents: d.detection.agents.map(ag),
+    evidence: d.detection.evidence.map(ev),
+    checked: [...d.detection.checked],
+    commits: d.detection.commits.map((c) => ({
+      sha: c.sha,
+      agents: c.agents.map(ag),
+      evidence: c.evidence.map(ev),
+      assisted: (c.assisted ?? []).map(ag),
+      assistedEvidence: (c.assistedEvidence ?? []).map(ev)
+    })),
+    files: d.files.map((f) => ({
+      path: f.path,
+      previousPath: f.previousPath ?? null,
+      action: f.action,
+      rule: f.rule,
+      pattern: f.pattern ?? null,
+      reason: f.reason ?? null,
+      sets: (f.sets ?? []).map((x) => ({ set: x.set, pattern: x.pattern }))
+    })),
+    blocked: d.blocked.map((f) => f.path),
+    requirements: d.requirements.map((r) => ({
+      rule: r.rule,
+      kind: r.kind ?? null,
+      requirement: copyRequirement(r.requirement),
+      files: [...r.files],
+      approvedBy: [...r.approvedBy],
+      missing: r.missing,
+      met: r.met
+    })),
+    approvals: d.approvals.map((a) => ({ login: a.login, source: a.source, counted: a.counted, reason: a.reason ?? null, countedFor: [...a.countedFor] })),
+    unverified: [...d.unverified],
+    policy: { source: { kind: d.policy.source.kind, description: d.policy.source.description }, hash: d.policy.hash, errors: d.policyErrors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) },
+    headPolicy: d.headPolicy ?? null,
+    repairsPolicy: d.repairsPolicy,
+    contributors: [...d.contributors ?? []],
+    pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null,
+    assisted: (d.detection.assisted ?? []).map(ag),
+    assistedEvidence: (d.detection.assistedEvidence ?? []).map(ev),
+    unknownBots: (d.detection.unknownBots ?? []).map((b) => ({ login: b.login, id: b.id, where: b.where })),
+    guard: d.guard ? {
+      escalation: d.guard.escalation,
+      findings: d.guard.findings.map((f) => ({ path: f.path, line: f.line, column: f.column, kind: f.kind, message: f.message })),
+      dependencyAction: d.guard.dependencyAction,
+      dependencies: d.guard.dependencies.map((c) => ({ path: c.path, ecosystem: c.ecosystem, group: c.group, name: c.name, from: c.from, to: c.to })),
+      errors: d.guard.errors.map((x) => ({ path: x.path, line: x.line, column: x.column, message: x.message }))
+    } : null
+  };
+}
+
+// src/engine/render/text.ts
 var TEXT_MARK = { success: "PASS", failure: "FAIL", action_required: "APPROVAL NEEDED", neutral: "NEUTRAL" };
 function renderText(d, options2 = {}) {
   const s = (x) => sanitize(x);
@@ -27869,65 +27942,6 @@ function renderText(d, options2 = {}) {
   }
   out.push("", `Policy: ${s(d.policy.source.description)} (${d.policy.source.kind})${d.policy.hash ? `, sha256 ${d.policy.hash}` : ""}`);
   return out.join("\n") + "\n";
-}
-function renderJson(d) {
-  const ev = (e) => ({ agent: e.agent, signal: e.signal, where: e.where, value: e.value });
-  const ag = (a) => ({ id: a.id, name: a.name });
-  return {
-    schema: "agent-gate/decision/v1",
-    conclusion: d.conclusion,
-    title: d.title,
-    number: d.number ?? null,
-    headSha: d.headSha,
-    baseRef: d.baseRef,
-    agentAuthored: d.agentAuthored,
-    agents: d.detection.agents.map(ag),
-    evidence: d.detection.evidence.map(ev),
-    checked: [...d.detection.checked],
-    commits: d.detection.commits.map((c) => ({
-      sha: c.sha,
-      agents: c.agents.map(ag),
-      evidence: c.evidence.map(ev),
-      assisted: (c.assisted ?? []).map(ag),
-      assistedEvidence: (c.assistedEvidence ?? []).map(ev)
-    })),
-    files: d.files.map((f) => ({
-      path: f.path,
-      previousPath: f.previousPath ?? null,
-      action: f.action,
-      rule: f.rule,
-      pattern: f.pattern ?? null,
-      reason: f.reason ?? null,
-      sets: (f.sets ?? []).map((x) => ({ set: x.set, pattern: x.pattern }))
-    })),
-    blocked: d.blocked.map((f) => f.path),
-    requirements: d.requirements.map((r) => ({
-      rule: r.rule,
-      kind: r.kind ?? null,
-      requirement: copyRequirement(r.requirement),
-      files: [...r.files],
-      approvedBy: [...r.approvedBy],
-      missing: r.missing,
-      met: r.met
-    })),
-    approvals: d.approvals.map((a) => ({ login: a.login, source: a.source, counted: a.counted, reason: a.reason ?? null, countedFor: [...a.countedFor] })),
-    unverified: [...d.unverified],
-    policy: { source: { kind: d.policy.source.kind, description: d.policy.source.description }, hash: d.policy.hash, errors: d.policyErrors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) },
-    headPolicy: d.headPolicy ?? null,
-    repairsPolicy: d.repairsPolicy,
-    contributors: [...d.contributors ?? []],
-    pulls: d.pulls ? d.pulls.map((p) => ({ number: p.number, conclusion: p.conclusion, title: p.title })) : null,
-    assisted: (d.detection.assisted ?? []).map(ag),
-    assistedEvidence: (d.detection.assistedEvidence ?? []).map(ev),
-    unknownBots: (d.detection.unknownBots ?? []).map((b) => ({ login: b.login, id: b.id, where: b.where })),
-    guard: d.guard ? {
-      escalation: d.guard.escalation,
-      findings: d.guard.findings.map((f) => ({ path: f.path, line: f.line, column: f.column, kind: f.kind, message: f.message })),
-      dependencyAction: d.guard.dependencyAction,
-      dependencies: d.guard.dependencies.map((c) => ({ path: c.path, ecosystem: c.ecosystem, group: c.group, name: c.name, from: c.from, to: c.to })),
-      errors: d.guard.errors.map((x) => ({ path: x.path, line: x.line, column: x.column, message: x.message }))
-    } : null
-  };
 }
 
 // src/cli/check.ts

@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
-import { CHECK_OUTPUT_MAX, renderCheck, renderDetails, utf8Length } from "../src/engine/render/check.js";
+import { CHECK_OUTPUT_MAX, utf8Length } from "../src/engine/render/bounded-doc.js";
+import { renderCheck } from "../src/engine/render/check.js";
+import { renderDetails } from "../src/engine/render/details.js";
 import type { ApprovalFacts, PullFacts } from "../src/engine/types.js";
 import {
   BUTTON_APPROVALS_FORMAT,

@@ -5,9 +5,11 @@ import { compilePolicy, matchFiles, pathSetsMatcher } from "../src/engine/decide
 import { PATH_SETS } from "../src/engine/policy/path-sets.js";
 import { BUILTIN_DEFAULT_POLICY } from "../src/engine/policy/defaults.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
-import { renderCheck, renderJson, renderText } from "../src/engine/render/check.js";
+import { renderCheck } from "../src/engine/render/check.js";
+import { renderJson } from "../src/engine/render/json.js";
+import { renderText } from "../src/engine/render/text.js";
 import { decisionAnnotations } from "../src/engine/render/guard.js";
-import { sanitize } from "../src/engine/render/check.js";
+import { sanitize } from "../src/engine/render/markdown.js";
 import type { ApprovalFacts, FileContent, Policy, PullFacts } from "../src/engine/types.js";
 import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 

@@ -13,7 +13,8 @@ import { BUILTIN_DETECTION_CONFIG } from "../src/engine/decide/detection-config.
 import { escapeText, hasUnsafeText } from "../src/engine/escape.js";
 import { compilePolicy, matchFiles } from "../src/engine/decide/match.js";
 import { loadPolicy, formatPolicyError } from "../src/engine/policy/load.js";
-import { renderCheck, renderText } from "../src/engine/render/check.js";
+import { renderCheck } from "../src/engine/render/check.js";
+import { renderText } from "../src/engine/render/text.js";
 import { coAuthorEmails, parseIdentity, parseNoreplyEmail, parseTrailers } from "../src/engine/trailers.js";
 import { decodeButtonApprovals, withButtonApprovals } from "../src/github/button-approvals.js";
 import { HEAD, agentPull, approval, commit, humanPull, ok, policy } from "./helpers/decision-fixtures.js";

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
 import { errorLocation, formatPolicyError, policyErrorLocation } from "../src/engine/policy/errors.js";
-import { renderCheck, renderText } from "../src/engine/render/check.js";
+import { renderCheck } from "../src/engine/render/check.js";
+import { renderText } from "../src/engine/render/text.js";
 import type { PolicyError } from "../src/engine/types.js";
 import { humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 

@@ -8,7 +8,9 @@
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
-import { EVIDENCE_OPEN_ROWS, renderCheck, renderDetails, renderSummary } from "../src/engine/render/check.js";
+import { EVIDENCE_OPEN_ROWS, renderSummary } from "../src/engine/render/summary.js";
+import { renderCheck } from "../src/engine/render/check.js";
+import { renderDetails } from "../src/engine/render/details.js";
 import type { ApprovalFacts, Decision, Evidence, Policy, PullFacts } from "../src/engine/types.js";
 import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 

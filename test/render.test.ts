@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/engine/decide/decide.js";
 import { strictest } from "../src/engine/decide/strictest.js";
-import { CHECK_OUTPUT_MAX, code, groupEvidence, md, renderCheck, renderJson, renderText, sanitize, utf8Length } from "../src/engine/render/check.js";
+import { CHECK_OUTPUT_MAX, utf8Length } from "../src/engine/render/bounded-doc.js";
+import { code, md, sanitize } from "../src/engine/render/markdown.js";
+import { groupEvidence } from "../src/engine/render/groups.js";
+import { renderCheck } from "../src/engine/render/check.js";
+import { renderJson } from "../src/engine/render/json.js";
+import { renderText } from "../src/engine/render/text.js";
 import type { ApprovalFacts, Decision, PathRule, Policy, PolicyState, PullFacts } from "../src/engine/types.js";
 import { agentPull, approval, humanPull, ok, policy } from "./helpers/decision-fixtures.js";
 
@@ -130,7 +135,7 @@ describe("GitHub's 65,535-character limit", () => {
   });
 
   it("a tiny budget truncates with a note instead of overflowing", async () => {
-    const { renderSummary } = await import("../src/engine/render/check.js");
+    const { renderSummary } = await import("../src/engine/render/summary.js");
     const s = renderSummary(big, 2000);
     expect(utf8Length(s)).toBeLessThanOrEqual(2000);
     expect(s).toMatch(/… and \d+ more rules/);

@@ -4,7 +4,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { POLICY_PATH } from "../engine/names.js";
-import { renderCheck, renderJson, renderText } from "../engine/render/check.js";
+import { renderCheck } from "../engine/render/check.js";
+import { renderJson } from "../engine/render/json.js";
+import { renderText } from "../engine/render/text.js";
 import { renderBacktestText, runBacktest, strictestCandidate, type PullStateFilter } from "./backtest.js";
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, exitCodeFor } from "./exit-codes.js";
 import { cliGitHub, GitHubCliError } from "./github.js";

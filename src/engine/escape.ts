@@ -1,6 +1,6 @@
 /**
  * The one escaping of untrusted text for display (issue 8, point 11d): policy errors, the check's
- * Markdown (render.ts builds on it) and the CLI's terminal output. A key, file name or commit subject
+ * Markdown (render/markdown.ts builds on it) and the CLI's terminal output. A key, file name or commit subject
  * can hold terminal escape sequences (`ESC[31m`), NUL, CR (which rewinds a terminal line), line or
  * paragraph separators (U+2028/U+2029, U+0085: a new line to many viewers), bidirectional overrides
  * and isolates ("Trojan Source", CVE-2021-42574: text that displays as something it is not) and

@@ -25,3 +25,11 @@ export { dependencyRequirement, effectiveRequirement, escalationRequirement, req
 export * from "./ai-reviewers.js";
 export * from "./decide/review-requests.js";
 export * from "./render/check.js";
+export { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, utf8Length } from "./render/bounded-doc.js";
+export { code, md, sanitize } from "./render/markdown.js";
+export { groupEvidence, groupFilesByRule } from "./render/groups.js";
+export { EVIDENCE_OPEN_ROWS, renderSummary, type RenderCheckOptions, type RenderSurface } from "./render/summary.js";
+export { renderDetails } from "./render/details.js";
+export * from "./render/text.js";
+export * from "./render/json.js";
+export { ruleName } from "./decide/rule-name.js";

@@ -6,7 +6,10 @@
 import type { Logger } from "probot";
 import { decide } from "../../engine/decide/decide.js";
 import { strictest } from "../../engine/decide/strictest.js";
-import { md, renderCheck, renderDetails, sanitize, utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render/check.js";
+import { md, sanitize } from "../../engine/render/markdown.js";
+import { renderCheck } from "../../engine/render/check.js";
+import { renderDetails } from "../../engine/render/details.js";
+import { utf8Length, CHECK_OUTPUT_MAX } from "../../engine/render/bounded-doc.js";
 import { DEFAULT_AGENT_LABEL } from "../../engine/names.js";
 import { labelPlan } from "../../engine/decide/labels.js";
 import { decisionAnnotations } from "../../engine/render/guard.js";

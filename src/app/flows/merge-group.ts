@@ -7,7 +7,10 @@
 import type { Logger } from "probot";
 import { decide } from "../../engine/decide/decide.js";
 import { strictest } from "../../engine/decide/strictest.js";
-import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, md, renderCheck, renderSummary, sanitize, utf8Length } from "../../engine/render/check.js";
+import { CHECK_OUTPUT_MAX, CHECK_TITLE_MAX, utf8Length } from "../../engine/render/bounded-doc.js";
+import { md, sanitize } from "../../engine/render/markdown.js";
+import { renderCheck } from "../../engine/render/check.js";
+import { renderSummary } from "../../engine/render/summary.js";
 import type { Decision } from "../../engine/types.js";
 import { newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
 import type { CheckOutput } from "../../github/write-check.js";

@@ -7,7 +7,7 @@
 import type { Logger } from "probot";
 import { detectAgents, detectionConfigFromPolicy } from "../../engine/detect.js";
 import { BUILTIN_DETECTION_CONFIG } from "../../engine/decide/detection-config.js";
-import { code, md } from "../../engine/render/check.js";
+import { code, md } from "../../engine/render/markdown.js";
 import type { CommitFacts, Detection, PolicyState } from "../../engine/types.js";
 import { describeError, newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
 import type { Reader } from "../../github/reader.js";

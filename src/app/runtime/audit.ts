@@ -8,7 +8,7 @@
  */
 import type { Logger } from "probot";
 import type { Decision, Detection, PolicySource } from "../../engine/types.js";
-import { ruleName } from "../../engine/render/check.js";
+import { ruleName } from "../../engine/decide/rule-name.js";
 import type { RequestCounts } from "../../github/client.js";
 import type { AppMetrics } from "./metrics.js";
 

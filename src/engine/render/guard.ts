@@ -1,7 +1,7 @@
 /**
  * Rendering of the guard analysis (issue 11): the named sets each file belongs to, workflow
  * escalations, dependency changes, and the check-run annotations of the findings. Lines are built
- * here and added by render.ts's size-bounded document; untrusted text goes through `md`/`code`.
+ * here and added by the size-bounded document (bounded-doc.ts); untrusted text goes through `md`/`code`.
  */
 import { pathSet } from "../policy/path-sets.js";
 import { errorLocation } from "../policy/errors.js";
