@@ -49751,7 +49751,7 @@ async function readContents2(gh, repo, baseSha, headSha, files) {
       };
       const size = blob.byteSize ?? 0;
       if (typeof blob.oid !== "string" || !/^[0-9a-f]{40}$/.test(blob.oid)) return cannot("GitHub named no blob to read it by");
-      if (size > MAX_BLOB_BYTES) return cannot(`at ${megabytes(size)} over the ${megabytes(MAX_BLOB_BYTES)} GitHub's REST API serves`);
+      if (size > MAX_BLOB_BYTES) return cannot(`over the ${megabytes(MAX_BLOB_BYTES)} GitHub's REST API serves (it is ${size.toLocaleString("en-US")} bytes)`);
       let read = large.get(blob.oid);
       if (!read) {
         if (size > budget) return cannot(`was not read: the large workflow and manifest files of this pull request come to more than ${megabytes(MAX_BLOB_BYTES_PER_READ)}`);

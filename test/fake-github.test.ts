@@ -675,3 +675,56 @@ describe("the fake's own answers", () => {
     expect(fake.violations).toEqual([]);
   });
 });
+
+describe("large and binary blobs, review requests (as GitHub answers them)", () => {
+  it("GraphQL Blob.text stops at 512,000 bytes (isTruncated) and is null for a binary blob; REST Get a blob serves the whole, raw or base64", async () => {
+    const w = fake.state;
+    const big = `a${"é".repeat(256_001)}\n`; // 512,004 bytes: byte 512,000 falls inside a 2-byte character
+    w.addRepo("acme/blobs", { files: { "big.txt": big, "bin.dat": "a\0b", "small.txt": "hi\n" }, collaborators: { alice: "write" } });
+    const res = await gql(
+      `query { repository(owner: "acme", name: "blobs") {
+        big: object(expression: "HEAD:big.txt") { ... on Blob { text isTruncated oid byteSize isBinary } }
+        bin: object(expression: "HEAD:bin.dat") { ... on Blob { text isTruncated isBinary } }
+        small: object(expression: "HEAD:small.txt") { ... on Blob { text isTruncated } } } }`,
+    );
+    const r = res.data?.repository as Loose;
+    expect(r.big.isTruncated).toBe(true);
+    expect(r.big.byteSize).toBe(Buffer.byteLength(big));
+    expect(Buffer.byteLength(r.big.text as string)).toBe(511_999); // never half a character
+    expect(big.startsWith(r.big.text as string)).toBe(true);
+    expect(r.bin).toEqual({ text: null, isTruncated: false, isBinary: true });
+    expect(r.small).toEqual({ text: "hi\n", isTruncated: false });
+
+    const raw = await fetch(`${fake.apiUrl}/repos/acme/blobs/git/blobs/${r.big.oid as string}`, { headers: { authorization: `token ${token}`, accept: "application/vnd.github.raw+json" } });
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get("content-type")).toMatch(/^application\/vnd\.github\.raw/);
+    expect(await raw.text()).toBe(big);
+    const json = await api("GET", `/repos/acme/blobs/git/blobs/${r.big.oid as string}`);
+    expect(json.status).toBe(200);
+    expect(Buffer.from((json.body as Loose).content as string, "base64").toString("utf8")).toBe(big);
+    expect((await api("GET", `/repos/acme/blobs/git/blobs/${"0".repeat(40)}`)).status).toBe(404);
+    expect(takeViolations()).toEqual([]);
+  });
+
+  it("requested_reviewers: 422 for the whole request when one user or team cannot be requested; the check endpoints say which", async () => {
+    const w = fake.state;
+    w.addTeam("acme/hidden", ["dora"], { repos: [] });
+    w.addRepo("acme/rr", { files: { "a.txt": "a\n" }, collaborators: { alice: "write" } });
+    const pr = w.addPull("acme/rr", { author: "copilot-swe-agent[bot]", head: "copilot/rr", files: { "a.txt": "b\n" } });
+    const path = `/repos/acme/rr/pulls/${pr.number}/requested_reviewers`;
+    const one = await api("POST", path, { body: { reviewers: ["alice", "outsider"], team_reviewers: ["platform"] } });
+    expect(one.status).toBe(422);
+    expect((one.body as Loose).message).toBe("Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the acme/rr repository.");
+    const teams = await api("POST", path, { body: { reviewers: ["alice"], team_reviewers: ["hidden"] } });
+    expect((teams.body as Loose).message).toBe("Reviews may only be requested from collaborators. One or more of the teams you specified is not a collaborator of the acme/rr repository.");
+    expect(w.pull("acme/rr", pr.number).requestedReviewers).toEqual([]);
+    expect((await api("POST", path, { body: { reviewers: ["alice"], team_reviewers: ["platform"] } })).status).toBe(201);
+    expect(w.pull("acme/rr", pr.number).requestedReviewers).toEqual(["alice"]);
+
+    expect((await api("GET", "/repos/acme/rr/collaborators/alice")).status).toBe(204);
+    expect((await api("GET", "/repos/acme/rr/collaborators/outsider")).status).toBe(404);
+    expect((await api("GET", "/orgs/acme/teams/platform/repos/acme/rr")).status).toBe(204);
+    expect((await api("GET", "/orgs/acme/teams/hidden/repos/acme/rr")).status).toBe(404);
+    expect(takeViolations()).toEqual([]);
+  });
+});

@@ -86,7 +86,7 @@ describe("readContents: blobs GraphQL truncates or does not return as text", () 
     const read = await readContents(gh, REPO, "B", "H", [file("package-lock.json"), file("yarn.lock")]);
     expect(read.contents).toEqual([]);
     expect(read.unverified).toEqual([
-      "package-lock.json at the base is larger than GitHub's GraphQL API returns in full and at 100.0 MB over the 100.0 MB GitHub's REST API serves, so its privilege and dependency changes could not be checked.",
+      "package-lock.json at the base is larger than GitHub's GraphQL API returns in full and over the 100.0 MB GitHub's REST API serves (it is 104,857,601 bytes), so its privilege and dependency changes could not be checked.",
       `package-lock.json at the head is larger than GitHub's GraphQL API returns in full and the REST API did not return the blob ${oidOf(other).slice(0, 7)} the commit names, so its privilege and dependency changes could not be checked. Re-run the agent-gate check once GitHub answers again.`,
       "yarn.lock at the base is larger than GitHub's GraphQL API returns in full and it is not UTF-8 text (binary), so its privilege and dependency changes could not be checked.",
       "yarn.lock at the head is larger than GitHub's GraphQL API returns in full and reading it through the REST API failed (HTTP 404: Not Found), so its privilege and dependency changes could not be checked. Re-run the agent-gate check once GitHub answers again.",
