@@ -106,12 +106,14 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     accounts: [
       { login: "chatgpt-codex-connector[bot]", source: "V-iss EveryInc/compound-engineering-plugin#356 (connector app account)" },
       { login: "openai-code-agent[bot]", source: "3P (Codex on GitHub's agent platform)" },
+      { login: "openai-codex[bot]", id: 215057067, source: "V-git steipete/CodexBar@f5dfcc0f0521, @6eef3e896dde (`Co-authored-by: OpenAI Codex <215057067+openai-codex[bot]@…>`)" },
     ],
     emails: [
       { email: "noreply@openai.com", source: "V-iss openai/codex#11617 (command_attribution); V-git openai/openai-agents-python (54×)" },
       { email: "codex@openai.com", source: "V-git google-gemini/gemini-cli@9ada56d19041, openai/openai-agents-js@648116decceb" },
       { email: `242516109+Codex${NOREPLY}`, source: "3P (Codex on GitHub's agent platform)" },
       { email: `267193182+Codex${NOREPLY}`, source: "3P (Codex on GitHub's agent platform)" },
+      { email: `215057067+openai-codex[bot]${NOREPLY}`, source: "V-git steipete/CodexBar@f5dfcc0f0521" },
     ],
     branches: [{ glob: "codex/**", source: "V-git anthropics/claude-code-action@fc6155d15b86; V-src aavetis/PRarena collect_data.py (head:codex/)" }],
     markers: [
@@ -134,6 +136,8 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
       { email: `41898282+claude[bot]${NOREPLY}`, source: "V-src anthropics/claude-code-action@24dcd50c action.yml (bot_id 41898282), src/github/operations/git-config.ts" },
       { email: `209825114+claude[bot]${NOREPLY}`, source: "V-git anthropics/claude-code-action (squash co-author)" },
       { email: `242468646+Claude${NOREPLY}`, source: "V-git google-gemini/gemini-cli@c32d5adab4cb, @a719f446ce54" },
+      // Hand-configured tool identities: the brand's mailbox, not a person's.
+      { email: "claude@anthropic.com", source: "V-git badlogic/pi-mono@7ac38dff8f56 (author `Claude Assistant <claude@anthropic.com>`), @1ca743fd2e93 (co-author), huggingface/smolagents@44a79d16925e" },
       { email: "claude-code@anthropic.com", source: "V-git anthropics/claude-code@6d02f9f4fad2 (`Co-authored-by: Claude Code <claude-code@anthropic.com>`)" },
     ],
     // Claude Code writes the model as the co-author name (`Claude Opus 4.6 (1M context) <noreply@anthropic.com>`);
@@ -235,6 +239,7 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
       { login: "kiro-agent[bot]", source: "3P" },
     ],
     emails: [{ email: `244629292+kiro-agent${NOREPLY}`, source: "V-git google-gemini/gemini-cli@66803e240c26" }],
+    markers: [{ text: "🤖 Assisted by Kiro", source: "V-git badlogic/pi-mono@3ad2bdd89709, @cde4314fc6d2" }],
   },
   {
     id: "aider",
@@ -559,6 +564,17 @@ export const CATALOGUE: readonly CatalogueAgentEntry[] = [
     // ByteDance's generic no-reply address, seen only as TRAE CLI's co-author.
     emails: [{ email: "noreply@bytedance.com", source: "V-git pydantic/pydantic-ai@988181eec609, @515cb02562bb (`Co-authored-by: TRAE CLI <noreply@bytedance.com>`)" }],
   },
+  // ───────────── added from a third held-out batch (badlogic/pi-mono, steipete/CodexBar, TanStack/query, …) ─────────────
+  {
+    id: "craft-agents",
+    name: "Craft Agents",
+    emails: [{ email: "agents-noreply@craft.do", source: "V-git steipete/CodexBar@df30db742e16, @91af1f1004cc (`Co-Authored-By: Craft Agent <agents-noreply@craft.do>`)" }],
+  },
+  {
+    id: "happy",
+    name: "Happy (Claude Code / Codex mobile client)",
+    emails: [{ email: "yesreply@happy.engineering", source: "V-git badlogic/pi-mono@f03d4d556743 (`Co-Authored-By: Happy <yesreply@happy.engineering>`)" }],
+  },
   {
     // The Linux kernel's convention (`Assisted-by: AGENT_NAME:MODEL_VERSION`) and its `Generated-by:`
     // variants declare AI help by definition, whatever the value names; a specific agent's own form
@@ -753,6 +769,7 @@ export const TRUSTED_AUTOMATION: readonly NonAgentAutomation[] = [
   { login: "cla-bot[bot]", id: null, emails: [], kind: "CLA", source: "3P" },
   { login: "CLAassistant", id: null, emails: [], kind: "CLA", source: "3P" },
   { login: "cloudflare-workers-and-pages[bot]", id: 73139402, emails: [], kind: "Workers/Pages project setup (wrangler config)", source: "V-git anthropics/claude-code@df1d47bff372, @9d52eebf8f66 (`Update wrangler config name to …`)" },
+  { login: "microsoft-github-policy-service[bot]", id: 77245923, emails: [], kind: "Microsoft repository policy (CLA, compliance files)", source: "V-git microsoft/vscode-copilot-chat@83a91af08035" },
   { login: "shopify[bot]", id: 79544226, emails: [], kind: "theme sync from the Shopify admin", source: "V-git github/github-mcp-server (`shopify[bot] <79544226+…>`)" },
   { login: "crowdin-bot", id: null, emails: [], kind: "translations", source: "3P" },
   { login: "weblate", id: null, emails: ["noreply@weblate.org"], kind: "translations", source: "3P" },
