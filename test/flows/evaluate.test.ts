@@ -171,3 +171,27 @@ describe("evaluate: Approve clicks and faults", () => {
     expect(memory.checkWrites).toHaveLength(1);
   });
 });
+
+describe("evaluate: review requests (approval.request_reviews)", () => {
+  it("the unmet requirement's people are asked once per head SHA, remembered in the run", async () => {
+    memory.policy = ok(policy({ approval: { users: ["alice", "bob"] } }));
+    memory.addPull({ facts: agentPull(["src/a.ts"], { number: 7 }) });
+    await evaluate(7);
+    expect(run()?.conclusion).toBe("action_required");
+    expect(memory.writes.filter((w) => w.kind === "review-request")).toEqual([{ kind: "review-request", number: 7, users: ["alice", "bob"], teams: [] }]);
+    await evaluate(7);
+    expect(memory.writes.filter((w) => w.kind === "review-request")).toHaveLength(1);
+  });
+
+  it("a refused request is stored and shown, never retried at the same SHA, and changes no conclusion", async () => {
+    memory.policy = ok(policy({ approval: { users: ["alice"] } }));
+    memory.addPull({ facts: agentPull(["src/a.ts"], { number: 7 }) });
+    memory.faults.set("requestReviewers", Object.assign(new Error("Validation Failed"), { status: 500 }));
+    await evaluate(7);
+    expect(run()?.conclusion).toBe("action_required");
+    expect(run()?.summary ?? "").toContain("GitHub refused the review request");
+    memory.faults.delete("requestReviewers");
+    await evaluate(7);
+    expect(memory.writes.filter((w) => w.kind === "review-request")).toEqual([]);
+  });
+});
