@@ -30891,6 +30891,8 @@ var CATALOGUE = [
     name: "opencode",
     accounts: [{ login: "opencode-agent[bot]", source: "3P code-index excerpts (`Co-authored-by: opencode-agent <noreply@opencode.ai>`)" }],
     emails: [{ email: "noreply@opencode.ai", source: "3P code-index excerpts of opencode's default `Co-Authored-By: opencode <noreply@opencode.ai>`" }],
+    // The opencode GitHub agent's issue branches: `opencode/issue<number>-<timestamp>`.
+    branches: [{ glob: "opencode/issue[0-9]*", source: "V-git cloudflare/agents (head branch opencode/issue924-20260218192155); 3P code-index excerpts (`opencode/issue${issueNumber}-${Date.now()}`)" }],
     markers: [{ text: "Generated with [opencode](", source: "V-git charmbracelet/crush@7627d71563be (`🤖 Generated with [opencode](https://opencode.ai)`)" }]
   },
   {
