@@ -20,6 +20,22 @@ export const MAX_GLOB_LENGTH = 1024;
 /** Most alternatives one pattern's braces may expand to (`{a,b}{c,d}…` grows exponentially). */
 export const MAX_BRACE_ALTERNATIVES = 256;
 
+/**
+ * Most `**` one pattern may hold. minimatch (11) walks `**` sections without backtracking, but past
+ * 200 nested sections it stops looking and answers "no match" on purpose (`maxGlobstarRecursion`), so
+ * a `block` rule with that many would silently let files through. Real patterns have one or two; the
+ * bound is far below minimatch's, counting every `**` written (braces included), so no accepted
+ * pattern comes near it.
+ */
+export const MAX_GLOBSTARS = 64;
+
+/** How many `**` a pattern holds as written (an upper bound on the globstar segments of any brace alternative). */
+export function globstarCount(pattern: string): number {
+  let n = 0;
+  for (let at = pattern.indexOf("**"); at !== -1; at = pattern.indexOf("**", at + 2)) n++;
+  return n;
+}
+
 /** What a pattern list holds: changed file paths (`match`), or branch names (`targets`, `branches`). */
 export type PatternKind = "path" | "base-branch" | "head-branch";
 

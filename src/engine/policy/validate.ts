@@ -10,7 +10,7 @@ import { quote } from "../escape.js";
 import { DEFAULT_DEPENDENCY_ACTION } from "./defaults.js";
 import { safeError } from "./errors.js";
 import { PATH_SET_NAMES, isSetReference, pathSet } from "./path-sets.js";
-import { patternProblem, type PatternKind } from "./patterns.js";
+import { MAX_GLOBSTARS, globstarCount, patternProblem, type PatternKind } from "./patterns.js";
 import { describePointer, escapePointer, isPlainObject, parentPointer, valueAt } from "./pointers.js";
 import { POLICY_SCHEMA, SIGNATURE_KEYS } from "./schema.js";
 import { describeSchema, describeValue, didYouMean, type SchemaNode } from "./wording.js";
@@ -198,11 +198,24 @@ function semanticErrors(doc: PolicyDocument): PolicyError[] {
 /** Every glob that could never match (src/engine/policy/patterns.ts), at its own line and column. */
 function patternErrors(doc: PolicyDocument): PolicyError[] {
   const out: PolicyError[] = [];
-  const check = (pointer: string, kind: PatternKind) => {
+  // kind null: e-mail globs, which only get the `**` bound (the path and branch rules do not apply).
+  const check = (pointer: string, kind: PatternKind | null) => {
     const list = valueAt(doc.value, pointer);
     if (!Array.isArray(list)) return;
     list.forEach((p, j) => {
       if (typeof p !== "string") return;
+      const stars = globstarCount(p);
+      if (stars > MAX_GLOBSTARS) {
+        out.push(
+          errorAt(
+            doc,
+            doc.positionOf(`${pointer}/${j}`),
+            `pattern ${quote(p.length > 80 ? `${p.slice(0, 79)}…` : p)} at ${describePointer(`${pointer}/${j}`)} has ${stars} \`**\` segments — expected at most ${MAX_GLOBSTARS} (the matcher stops looking past 200 and would answer "no match"); one "**" already spans any number of directories, so write "**" once between the literal parts, or split the pattern into several`,
+          ),
+        );
+        return;
+      }
+      if (kind === null) return;
       const found = patternProblem(p, kind);
       if (!found) return;
       const hint = found.suggestion !== undefined ? ` — did you mean ${quote(found.suggestion)}?` : "";
@@ -217,7 +230,12 @@ function patternErrors(doc: PolicyDocument): PolicyError[] {
     });
   }
   const define = valueAt(doc.value, "/agents/define");
-  if (Array.isArray(define)) define.forEach((_, i) => check(`/agents/define/${i}/branches`, "head-branch"));
+  if (Array.isArray(define)) {
+    define.forEach((_, i) => {
+      check(`/agents/define/${i}/branches`, "head-branch");
+      check(`/agents/define/${i}/emails`, null);
+    });
+  }
   return out;
 }
 
