@@ -62,7 +62,9 @@ function compileEmails(emails: readonly string[]): { exact: Set<string>; globs: 
     exact.add(email.toLowerCase());
     // "[bot]" in an address is the literal bot suffix (`*+acme[bot]@users.noreply.github.com`), never a character class.
     const pattern = email.replace(/\[bot\]/gi, "\\[bot\\]");
-    if (GLOB_SYNTAX.test(email.replace(/\[bot\]/gi, ""))) globs.push(new Minimatch(pattern, { nocase: true, dot: true }));
+    // nonegate/nocomment: a leading "!" or "#" is part of the address (both are legal in a local
+    // part), never minimatch's negation ("!*@acme.example" would make every other address an agent's).
+    if (GLOB_SYNTAX.test(email.replace(/\[bot\]/gi, ""))) globs.push(new Minimatch(pattern, { nocase: true, dot: true, nonegate: true, nocomment: true }));
   }
   return { exact, globs };
 }
