@@ -256,9 +256,7 @@ async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCou
 
   // 6. Audit: one line per PR decision, one per click handled.
   if (pending.length > 0) {
-    const left = (app.pendingClicks.get(key) ?? []).filter((c) => !pending.includes(c));
-    if (left.length > 0) app.pendingClicks.set(key, left);
-    else app.pendingClicks.delete(key);
+    app.forgetPendingClicks(key, pending);
     for (const c of pending) {
       const outcome = decisions.flatMap((d) => d.approvals).find((a) => a.source === "button" && a.login.toLowerCase() === c.login.toLowerCase());
       logClick(req.log, {
@@ -295,9 +293,6 @@ async function previewOnce(req: EvaluateRequest, reader: Reader, snapshots: Pull
  * and answered with an audit line saying why (SPEC §5: "else say why not").
  */
 export function dropPendingClicks(app: AppState, log: Logger, repo: RepoRef, sha: string, clicks: readonly ButtonApproval[], pulls: number[], reason: string): void {
-  const key = shaKey(repo.owner, repo.repo, sha);
-  const left = (app.pendingClicks.get(key) ?? []).filter((c) => !clicks.includes(c));
-  if (left.length > 0) app.pendingClicks.set(key, left);
-  else app.pendingClicks.delete(key);
+  app.forgetPendingClicks(shaKey(repo.owner, repo.repo, sha), clicks);
   for (const c of clicks) logClick(log, { repo: `${repo.owner}/${repo.repo}`, headSha: sha, pulls, login: c.login, counted: false, reason });
 }

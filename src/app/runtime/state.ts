@@ -82,6 +82,13 @@ export class AppState {
     return value;
   };
 
+  /** Take these clicks (the very objects) out of the ones pending at `key`: they were judged or answered. */
+  forgetPendingClicks(key: string, clicks: readonly ButtonApproval[]): void {
+    const left = (this.pendingClicks.get(key) ?? []).filter((c) => !clicks.includes(c));
+    if (left.length > 0) this.pendingClicks.set(key, left);
+    else this.pendingClicks.delete(key);
+  }
+
   rememberDelivery(id: string): void {
     if (this.seenDeliveries.size >= SEEN_DELIVERIES_MAX) this.seenDeliveries.delete(this.seenDeliveries.values().next().value!);
     this.seenDeliveries.add(id);
