@@ -132,7 +132,7 @@ export function sawTransientFailure(counts: RequestCounts): boolean {
 }
 
 /** GraphQL error types that say something about the data, not about GitHub's health. */
-const LASTING_GRAPHQL_ERRORS = new Set(["NOT_FOUND", "FORBIDDEN", "INSUFFICIENT_SCOPES"]);
+const LASTING_GRAPHQL_ERRORS: ReadonlySet<string> = new Set(["NOT_FOUND", "FORBIDDEN", "INSUFFICIENT_SCOPES"]);
 
 /**
  * A failure that may pass by itself: no answer (reset, timeout), 5xx, 408, 429, a 403 that is a

@@ -22,7 +22,7 @@ function isOurs(app: AppState, run: { name: string; app: { id: number } | null }
 
 /** A GitHub login: 1–39 letters, digits or single hyphens (bots: the App slug + "[bot]"). Linear: one character class, bounded. */
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?$/;
-const ACCOUNT_TYPES = new Set(["User", "Bot", "Organization", "Mannequin"]);
+const ACCOUNT_TYPES: ReadonlySet<string> = new Set(["User", "Bot", "Organization", "Mannequin"]);
 
 /**
  * The click of a payload's `sender`, or null when any field the store needs is missing or malformed.

@@ -22,7 +22,7 @@ export const ERROR_KINDS = ["webhook_handler", "github_request", "unverified_dec
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** Webhook handling takes a fraction of a second; GitHub gives up after 10 s and Probot answers 202 after 9 s. */
-const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9, 10, 30];
+const WEBHOOK_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9, 10, 30];
 
 /** What a decision contributes to the metrics (a subset of the audit line). */
 export interface DecisionObservation {
@@ -62,7 +62,7 @@ export class AppMetrics {
       name: "agent_gate_webhook_duration_seconds",
       help: "Time to handle one webhook delivery, by event and action (e.g. pull_request.opened).",
       labelNames: ["event"],
-      buckets: WEBHOOK_BUCKETS,
+      buckets: [...WEBHOOK_BUCKETS],
       registers,
     });
     this.requests = new Counter({
