@@ -27784,7 +27784,7 @@ function renderCheck(decision, options2 = {}) {
   };
 }
 
-// src/engine/decide/requirement-keys.ts
+// src/engine/policy/requirement-keys.ts
 var same = (v) => v;
 var names = (xs) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
 var nameList = {

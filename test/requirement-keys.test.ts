@@ -3,7 +3,7 @@ import { decide } from "../src/engine/decide/decide.js";
 import { loadPolicy } from "../src/engine/policy/load.js";
 import { DEFAULT_REQUIREMENT } from "../src/engine/policy/defaults.js";
 import { POLICY_SCHEMA } from "../src/engine/policy/schema.js";
-import { REQUIREMENT_KEY_NAMES, requirementGroupKey } from "../src/engine/decide/requirement-keys.js";
+import { REQUIREMENT_KEY_NAMES, requirementGroupKey } from "../src/engine/policy/requirement-keys.js";
 import type { Requirement } from "../src/engine/types.js";
 import { agentPull, ok, policy } from "./helpers/decision-fixtures.js";
 

@@ -9,7 +9,7 @@ import { isAnalysedManifest } from "../dependencies/index.js";
 import { PERMISSIONS } from "../types.js";
 import type { ChangedFile, FileOutcome, GuardOutcome, Permission, Policy, Requirement } from "../types.js";
 import { compilePolicy, matchFiles } from "./match.js";
-import { requirementGroupKey } from "./requirement-keys.js";
+import { requirementGroupKey } from "../policy/requirement-keys.js";
 
 export interface PendingRequirement {
   rule: number | null;

@@ -3,7 +3,7 @@
  * SPEC §3 applied, in the shape the decision reads (types.ts `Policy`).
  */
 import { DEFAULT_AGENT_LABEL } from "../names.js";
-import { requirementFromPolicy } from "../decide/requirement-keys.js";
+import { requirementFromPolicy } from "./requirement-keys.js";
 import type { AgentDefinition, AssistedMode, DependencyAction, EscalationAction, PathAction, PathRule, Policy, ReviewFlow, SignalKind, UnknownBotsMode } from "../types.js";
 import {
   DEFAULT_ACTION,

@@ -1,5 +1,5 @@
 /** A Decision as a stable JSON object (the CLI's `--format json`, tools reading it). */
-import { copyRequirement } from "../decide/requirement-keys.js";
+import { copyRequirement } from "../policy/requirement-keys.js";
 import type { Conclusion, Decision, DetectedAgent, Evidence, GuardOutcome, HeadPolicyCheck, PathAction, PolicyError, PolicySource, PullVerdict, Requirement } from "../types.js";
 
 export interface DecisionJson {
