@@ -84,7 +84,7 @@ export interface CheckWriteRequest {
 
 export interface LabelWriteRequest {
   number: number;
-  /** The labels the engine planned (src/engine/labels.ts). */
+  /** The labels the engine planned (src/engine/decide/labels.ts). */
   wanted: readonly LabelSpec[];
   /** Every label on the PR now. */
   onPull: readonly string[];
