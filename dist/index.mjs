@@ -43144,7 +43144,7 @@ async function openRepository(cwd, env = process.env) {
   const [bare, gitDir] = r.stdout.toString("utf8").split("\n");
   if (!gitDir) throw new GitError("not-a-repository", `not a git repository: ${abs}`);
   const top = bare === "true" ? null : await run(abs, ["rev-parse", "--show-toplevel"], env);
-  const topLevel = top && top.code === 0 ? top.stdout.toString("utf8").trim() : "";
+  const topLevel = top?.code === 0 ? top.stdout.toString("utf8").trim() : "";
   if (topLevel === "") {
     const base = path2.basename(gitDir);
     const name = base === ".git" ? path2.basename(path2.dirname(gitDir)) : base.replace(/\.git$/, "") || base;
@@ -49684,7 +49684,7 @@ function cliGitHub(options2) {
   });
   let refused = 0;
   gh.hook.before("request", (o) => {
-    const url = String(o.url);
+    const url = o.url;
     const isGraphql = o.method === "POST" && (url === "/graphql" || url === graphqlUrl);
     if (o.method !== "GET" && o.method !== "HEAD" && !isGraphql) {
       refused += 1;

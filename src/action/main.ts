@@ -37,7 +37,8 @@ function escapeData(s: string): string {
 }
 
 function git(cwd: string, args: string[], env: ActionIo["env"]): { ok: boolean; stdout: string } {
-  const r = spawnSync("git", args, { cwd, env: env as NodeJS.ProcessEnv, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const r = spawnSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stdout is null when git could not be spawned (Node sets it from a null `output`); the types say string
   return { ok: r.status === 0, stdout: (r.stdout ?? "").trim() };
 }
 

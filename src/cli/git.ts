@@ -135,7 +135,7 @@ export async function openRepository(
   // Inside a bare repository, or inside the .git directory of another, there is no work tree:
   // reading commits works, only `validate` without a file needs one.
   const top = bare === "true" ? null : await run(abs, ["rev-parse", "--show-toplevel"], env);
-  const topLevel = top && top.code === 0 ? top.stdout.toString("utf8").trim() : "";
+  const topLevel = top?.code === 0 ? top.stdout.toString("utf8").trim() : "";
   if (topLevel === "") {
     const base = path.basename(gitDir);
     const name = base === ".git" ? path.basename(path.dirname(gitDir)) : base.replace(/\.git$/, "") || base;

@@ -7,7 +7,7 @@ import { POLICY_PATH } from "../engine/names.js";
 import { renderCheck } from "../engine/render/check.js";
 import { renderJson } from "../engine/render/json.js";
 import { renderText } from "../engine/render/text.js";
-import { renderBacktestText, runBacktest, strictestCandidate, type PullStateFilter } from "./backtest.js";
+import { renderBacktestText, runBacktest, strictestCandidate } from "./backtest.js";
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, exitCodeFor } from "./exit-codes.js";
 import { cliGitHub, GitHubCliError } from "./github.js";
 import { candidatePolicy, defaultBranchOf, newReadCaches, parseRepoArg, simulatePull } from "./simulate.js";
@@ -163,7 +163,7 @@ export async function backtestCommand(args: string[], io: GitHubCommandIo): Prom
     defaultBranch,
     appId,
     candidate,
-    state: state as PullStateFilter,
+    state,
     last,
     ...(tty ? { progress: (done: number, total: number) => io.stderr.write(progressBar(done, total)) } : {}),
   });

@@ -57,10 +57,10 @@ export function cliGitHub(options: CliGitHubOptions): CliGitHub {
     // time. A rate-limited answer fails the command with GitHub's message (exit 3); 5xx are retried.
     throttle: { enabled: false },
     retry: { enabled: true, retries: 2 },
-  }) as GitHub;
+  });
   let refused = 0;
   gh.hook.before("request", (o) => {
-    const url = String(o.url);
+    const url = o.url;
     const isGraphql = o.method === "POST" && (url === "/graphql" || url === graphqlUrl);
     if (o.method !== "GET" && o.method !== "HEAD" && !isGraphql) {
       refused += 1;
