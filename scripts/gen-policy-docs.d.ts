@@ -1,5 +1,5 @@
 /** Types of scripts/gen-policy-docs.js (plain ESM JavaScript), for test/docs.test.ts. */
-export type JsonSchemaNode = { [key: string]: unknown };
+export type JsonSchemaNode = Record<string, unknown>;
 export interface SchemaKey {
   path: string;
   node: JsonSchemaNode;

@@ -157,17 +157,15 @@ describe("policy source (readPolicy): default branch, org fallback only without 
   });
 
   it("an `_extends` that cannot be read fails closed (missing, erroring, or looping)", async () => {
-    const missing = { graphql: async () => ({ repository: null }) } as unknown as GitHub;
+    const missing = { graphql: () => Promise.resolve({ repository: null }) } as unknown as GitHub;
     const s1 = await readPolicy(missing, repoBlob(blob("version: 1\n_extends: agent-owned/evil\n")), null, new PolicyCache());
     expect(s1).toMatchObject({ status: "unreadable" });
     const erroring = {
-      graphql: async () => {
-        throw Object.assign(new Error("Server Error"), { status: 502 });
-      },
+      graphql: () => Promise.reject(Object.assign(new Error("Server Error"), { status: 502 })),
     } as unknown as GitHub;
     const s2 = await readPolicy(erroring, repoBlob(blob("version: 1\n_extends: shared\n")), null, new PolicyCache());
     expect(s2).toMatchObject({ status: "unreadable" });
-    const looping = { graphql: async () => ({ repository: { object: blob("version: 1\n_extends: acme/api\n") } }) } as unknown as GitHub;
+    const looping = { graphql: () => Promise.resolve({ repository: { object: blob("version: 1\n_extends: acme/api\n") } }) } as unknown as GitHub;
     const s3 = await readPolicy(looping, repoBlob(blob("version: 1\n_extends: acme/api\n")), null, new PolicyCache());
     expect(s3).toMatchObject({ status: "unreadable" });
     for (const s of [s1, s2, s3]) expect(run(agentPull(["src/a.ts"]), s, [approval("alice")]).conclusion).toBe("failure");
@@ -176,9 +174,9 @@ describe("policy source (readPolicy): default branch, org fallback only without 
   it("an `_extends` target is read at its default branch (HEAD), and the extending file's keys win", async () => {
     const seen: string[] = [];
     const gh = {
-      graphql: async (_q: string, vars: { owner: string; name: string; expression: string }) => {
+      graphql: (_q: string, vars: { owner: string; name: string; expression: string }) => {
         seen.push(`${vars.owner}/${vars.name} ${vars.expression}`);
-        return { repository: { object: blob("version: 1\ndefault: allow\nenabled: false\n") } };
+        return Promise.resolve({ repository: { object: blob("version: 1\ndefault: allow\nenabled: false\n") } });
       },
     } as unknown as GitHub;
     const s = await readPolicy(gh, repoBlob(blob("version: 1\n_extends: shared:base.yml\nenabled: true\n")), null, new PolicyCache());
@@ -214,7 +212,7 @@ describe("twins past the listing window (readPull)", () => {
       },
       orgPolicy: null,
     };
-    return { graphql: async () => result } as unknown as GitHub;
+    return { graphql: () => Promise.resolve(result) } as unknown as GitHub;
   }
   const target = { owner: "acme", repo: "api", number: 1, defaultBranch: "main", appId: 1 };
   const fallback = { title: "", body: "", author: null, headRef: "", headSha: HEAD, baseRef: "main", labels: [], url: "", state: "OPEN" };
@@ -259,7 +257,7 @@ describe("the commit read as the head is the PR's head (issue 8 point 10)", () =
       },
       orgPolicy: null,
     };
-    return { graphql: async () => result } as unknown as GitHub;
+    return { graphql: () => Promise.resolve(result) } as unknown as GitHub;
   }
 });
 

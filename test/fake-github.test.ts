@@ -98,9 +98,11 @@ beforeAll(async () => {
   token = fake.mintInstallationToken("acme");
 }, 60_000);
 
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await fake?.close();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 describe("contract enforcement", () => {
   it("rejects an undocumented route with 404 and records it", async () => {

@@ -52,8 +52,8 @@ beforeAll(async () => {
   const addr = server.address();
   baseUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
   const Octokit = createAppOctokit({ AGENT_GATE_TEST_NO_THROTTLE: "1" });
-  gh = new Octokit({ baseUrl, auth: { token: "test-token" } }) as GitHub;
-  ghNodeFetch = new Octokit({ baseUrl, auth: { token: "test-token" }, request: { fetch: globalThis.fetch } }) as GitHub;
+  gh = new Octokit({ baseUrl, auth: { token: "test-token" } });
+  ghNodeFetch = new Octokit({ baseUrl, auth: { token: "test-token" }, request: { fetch: globalThis.fetch } });
 });
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));

@@ -21,11 +21,13 @@ beforeAll(async () => {
   w = fake.state;
   w.addRepo("acme/api", { files: { "README.md": "# r\n" }, collaborators: { alice: "write" } });
   const Octokit = createAppOctokit({ AGENT_GATE_TEST_NO_THROTTLE: "1" });
-  gh = new Octokit({ auth: { token: fake.mintInstallationToken("acme") }, baseUrl: fake.apiUrl }) as GitHub;
+  gh = new Octokit({ auth: { token: fake.mintInstallationToken("acme") }, baseUrl: fake.apiUrl });
 });
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await fake?.close();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 /** A Logger that keeps the audit lines of clicks. */
 function recordingLog(): { log: Logger; clicks: ClickAudit[] } {

@@ -30,7 +30,7 @@ describe("patterns that can never match are errors with file:line:column and a s
     ["{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}", "braces expand"],
   ];
   for (const [pattern, problem, suggestion] of table) {
-    it(`${pattern}`, () => {
+    it(pattern, () => {
       const errors = errorsOf(rule(pattern));
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/^\.github\/agent-policy\.yml:3:13: pattern /);

@@ -51,12 +51,14 @@ beforeAll(async () => {
   w.addRepo(REPO, { files: { "README.md": "# race\n" }, collaborators: { alice: "write", bob: "write" } });
 }, 60_000);
 
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await Promise.all(started.map((r) => r.app.stop()));
   await Promise.all(started.map((r) => r.proxy.close()));
   await fake?.close();
   await redis?.stop();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 /** Two replicas of one app (same id, key and secret), each behind its own holding proxy; optionally one Redis. */
 async function replicas(redisUrl: string | null): Promise<[Replica, Replica]> {

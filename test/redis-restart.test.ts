@@ -40,11 +40,13 @@ beforeAll(async () => {
   apps.push(...(await Promise.all([startApp(fake, env), startApp(fake, env)])));
 }, 60_000);
 
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.stop()));
   await fake?.close();
   await redis?.stop();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 async function health(app: AppProcess): Promise<{ status: number; body: string }> {
   const res = await fetch(`${app.url}/healthz`);
@@ -101,7 +103,7 @@ test.skipIf(!hasRedis)("Redis killed mid-burst and restarted empty: every PR end
     expect(h.status).toBe(200);
     expect(h.body).toMatch(/^degraded: shared state \(Redis\) unavailable\n/);
   }
-  expect((await (await fetch(`${a.url}/metrics`)).text()).match(/^agent_gate_shared_state_up (\d)/m)?.[1]).toBe("0");
+  expect((/^agent_gate_shared_state_up (\d)/m.exec((await (await fetch(`${a.url}/metrics`)).text())))?.[1]).toBe("0");
 
   // Restarted on the same port, empty (no persistence).
   redis = await startRedisServer(10_000, redis.port);
@@ -109,8 +111,8 @@ test.skipIf(!hasRedis)("Redis killed mid-burst and restarted empty: every PR end
 
   const conclusion = (e: (typeof expected)[number]) => w.checkRuns(e.repo, w.pull(e.repo, e.number).headSha, "agent-gate");
   const wrong = () => expected.filter((e) => conclusion(e).length !== 1 || conclusion(e)[0]!.conclusion !== e.want);
-  await until(() => wrong().length === 0, "every PR at its right conclusion").catch((error: Error) => {
-    throw new Error(`${error.message}: ${JSON.stringify(wrong().map((e) => ({ ...e, got: conclusion(e).map((r) => r.conclusion) })))}`);
+  await until(() => wrong().length === 0, "every PR at its right conclusion").catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(wrong().map((e) => ({ ...e, got: conclusion(e).map((r) => r.conclusion) })))}`);
   });
   // Agent PRs labelled, once.
   for (const e of expected) if (e.want !== "success" || e.number % 3 === 0) expect(new Set(w.labelsOn(e.repo, e.number)).size).toBe(w.labelsOn(e.repo, e.number).length);

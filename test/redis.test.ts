@@ -47,6 +47,7 @@ beforeAll(async () => {
   await client.connect();
 }, 60_000);
 
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.stop()));
   client?.disconnect();
@@ -54,6 +55,7 @@ afterAll(async () => {
   await fake?.close();
   await redis?.stop();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 /** Two replicas of one app: same APP_ID, key and webhook secret, throttling on; optionally one Redis. */
 async function replicas(redisUrl: string | null): Promise<[AppProcess, AppProcess]> {

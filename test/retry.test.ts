@@ -19,7 +19,7 @@ test("back-off doubles per attempt with jitter in [0.5, 1.5), capped; attempts b
   const r = new EvaluationRetries({ baseMs: 100, attempts: 3, capMs: 250, random: () => 0.99, onAudit: (l) => lines.push(l) });
   expect([1, 2, 3].map((n) => r.delayMs(n))).toEqual([149, 250, 250]);
   let runs = 0;
-  const run = async () => void runs++;
+  const run = () => { runs++; return Promise.resolve(); };
   for (let i = 0; i < 3; i++) {
     expect(r.failed("k", target, "HTTP 502", run)).toBe("scheduled");
     // A second failure while one is scheduled is coalesced into it.
@@ -42,15 +42,15 @@ test("back-off doubles per attempt with jitter in [0.5, 1.5), capped; attempts b
 test("a clean evaluation ends the series and drops its timer; stop() drops every timer", async () => {
   const r = new EvaluationRetries({ baseMs: 10, attempts: 5 });
   let runs = 0;
-  r.failed("k", target, "x", async () => void runs++);
+  r.failed("k", target, "x", () => { runs++; return Promise.resolve(); });
   r.succeeded("k");
   expect(r.pending).toBe(0);
   expect(r.isLastAttempt("k")).toBe(false);
-  r.failed("j", target, "x", async () => void runs++);
+  r.failed("j", target, "x", () => { runs++; return Promise.resolve(); });
   r.stop();
   await vi.runAllTimersAsync();
   expect(runs).toBe(0);
-  expect(r.failed("j", target, "x", async () => void runs++)).toBe("stopped");
+  expect(r.failed("j", target, "x", () => { runs++; return Promise.resolve(); })).toBe("stopped");
 });
 
 test("settings from the environment: defaults, and a malformed value is refused", () => {

@@ -410,7 +410,7 @@ describe("merge_group and push", () => {
     const pr = agentPull(repo);
     await send(pullRequestEvent(w, repo, pr.number, "opened"));
     const line = await waitForLog((l) => l.msg === "agent-gate decision" && (l.audit as { repo: string }).repo === repo);
-    expect(line?.audit).toMatchObject({
+    expect(line.audit).toMatchObject({
       repo,
       pull: pr.number,
       headSha: pr.headSha,

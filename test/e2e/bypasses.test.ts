@@ -303,7 +303,7 @@ describe("attacker pass: labels, drafts", () => {
     const pr = agentPull(repo, undefined, { draft: true });
     await send(pullRequestEvent(w, repo, pr.number, "opened"));
     expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
-    w.editPull(repo, pr.number, { draft: false } as never);
+    w.editPull(repo, pr.number, { draft: false });
     await send(pullRequestEvent(w, repo, pr.number, "ready_for_review"));
     expect(gate(repo, pr.headSha).conclusion).toBe("action_required");
   });

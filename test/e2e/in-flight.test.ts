@@ -23,11 +23,13 @@ beforeAll(async () => {
   proxy = await startHoldingProxy(fake);
   app = await startApp(fake, { GHE_HOST: proxy.host });
 });
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await app?.stop();
   await proxy?.close();
   await fake?.close();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 const send = (d: Delivery) => deliver(app.url, app.secret, d[0], d[1]);
 const ourRun = (repo: string, sha: string) => {

@@ -76,7 +76,7 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
         LABEL.lastIndex = pos;
         const m = LABEL.exec(line);
         if (!m) throw new Error(`bad label set at ${where}`);
-        if (m[1]! in labels) throw new Error(`duplicate label ${m[1]} at ${where}`);
+        if (Object.hasOwn(labels, m[1]!)) throw new Error(`duplicate label ${m[1]} at ${where}`);
         labels[m[1]!] = m[2]!.replace(/\\(["\\n])/g, (_s, c: string) => (c === "n" ? "\n" : c));
         pos = LABEL.lastIndex;
         if (m[3] === "}") break;
@@ -278,11 +278,13 @@ beforeAll(async () => {
   await drainLogs(app);
 }, 60_000);
 
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await app?.stop();
   await proxy?.close();
   await fake?.close();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 function auditLines(): Json[] {
   return app.json().filter((l) => (l.audit as Json | undefined)?.schema === SCHEMA);

@@ -29,11 +29,13 @@ beforeAll(async () => {
   w = fake.state;
   proxy = await startHoldingProxy(fake);
 });
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.stop()));
   await proxy?.close();
   await fake?.close();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 /** Deliver as GitHub does, and record the outcome GitHub would list (status 0: the connection failed). */
 async function sendRecorded(app: AppProcess, d: Delivery): Promise<number> {
@@ -44,7 +46,7 @@ async function sendRecorded(app: AppProcess, d: Delivery): Promise<number> {
   } catch {
     status = 0;
   }
-  w.recordDelivery({ guid, event: d[0], payload: d[1] as Record<string, unknown>, statusCode: status });
+  w.recordDelivery({ guid, event: d[0], payload: d[1], statusCode: status });
   return status;
 }
 
@@ -88,8 +90,8 @@ test("SIGKILL in the middle of a burst: after a restart every PR ends right (del
   // A new process recovers them.
   const second = await startApp(fake, RECOVER);
   apps.push(second);
-  await untilStdout(second, () => (wrong().length === 0 ? true : undefined), "every PR at its right conclusion", 60_000).catch((error: Error) => {
-    throw new Error(`${error.message}: ${JSON.stringify(wrong().map((e) => ({ ...e, got: conclusion(e.number) })))}`);
+  await untilStdout(second, () => (wrong().length === 0 ? true : undefined), "every PR at its right conclusion", 60_000).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(wrong().map((e) => ({ ...e, got: conclusion(e.number) })))}`);
   });
   const done = await waitForLogLine(second, (l) => l.msg === "agent-gate: delivery recovery done", 60_000);
   const report = done.recovery as { inWindow: number; handled: number; coalesced: number; failed: number };
@@ -111,7 +113,7 @@ test("recovery is idempotent and bounded: a second restart changes nothing, old 
   const repo = "acme/recover";
   const before = w.checkRuns(repo, w.pull(repo, 1).headSha, "agent-gate")[0]!.history.length;
   // A delivery far outside the window: never fetched.
-  w.recordDelivery({ guid: randomUUID(), event: "pull_request", payload: pullRequestEvent(w, repo, 1, "edited")[1] as Record<string, unknown>, statusCode: 200, deliveredAt: "2020-01-01T00:00:00Z" });
+  w.recordDelivery({ guid: randomUUID(), event: "pull_request", payload: pullRequestEvent(w, repo, 1, "edited")[1], statusCode: 200, deliveredAt: "2020-01-01T00:00:00Z" });
   const third = await startApp(fake, { ...RECOVER, AGENT_GATE_RECOVER_MAX: "5" });
   apps.push(third);
   const done = await waitForLogLine(third, (l) => l.msg === "agent-gate: delivery recovery done", 60_000);

@@ -31,12 +31,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "agent-gate-setup-"));
   for (const f of ["app.yml", "package.json"]) copyFileSync(join(REPO_ROOT, f), join(dir, f));
 });
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.stop()));
   await smee?.close();
   await fake?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 describe("set-up flow (npm start without APP_ID)", () => {
   it("registers the smee channel as the webhook URL, forwarded to the path the app serves", async () => {

@@ -44,10 +44,12 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.stop()));
 });
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await proxy?.close();
   await fake?.close();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 async function startThroughProxy(env: Record<string, string> = {}): Promise<AppProcess> {
   const app = await startApp(fake, { GHE_HOST: proxy.host, ...env });
@@ -156,10 +158,18 @@ describe("gracefulShutdown (in process)", () => {
     void deliveries.track(new Promise<void>((r) => (finish = r)).then(() => void order.push("delivery finished")));
     const exitCode = new Promise<number>((resolve) => {
       void gracefulShutdown({
-        stopListening: async () => void order.push("stopped listening"),
+        stopListening: () => {
+        order.push("stopped listening");
+        return Promise.resolve();
+      },
         deliveries,
         http: noHttp,
-        closers: [async () => void order.push("redis closed")],
+        closers: [
+        () => {
+          order.push("redis closed");
+          return Promise.resolve();
+        },
+      ],
         drainMs: GUARD_MS,
         log: quietLog,
         exit: (code) => {

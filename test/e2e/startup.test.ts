@@ -14,10 +14,12 @@ beforeAll(async () => {
   fake = await startFakeGitHub();
   dir = mkdtempSync(join(tmpdir(), "agent-gate-start-"));
 });
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await fake?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 function baseEnv(port: number): Record<string, string> {
   return {
@@ -103,8 +105,9 @@ const KEY_PROBLEMS: [string, Record<string, string>, RegExp][] = [
 ];
 
 test.each(KEY_PROBLEMS)("with %s the app refuses with one clear line (no set-up flow, no stack trace)", async (_label, overrides, message) => {
-  const env: Record<string, string> = { ...baseEnv(await freePort()), WEBHOOK_SECRET: "s3cret", ...overrides };
-  for (const [k, v] of Object.entries(overrides)) if (v === "") delete env[k];
+  // An empty override removes the variable.
+  const all: Record<string, string> = { ...baseEnv(await freePort()), WEBHOOK_SECRET: "s3cret", ...overrides };
+  const env = Object.fromEntries(Object.entries(all).filter(([k]) => overrides[k] !== ""));
   const { code, stdout, stderr } = await runCollect(env);
   expect(code).toBe(1);
   const lines = stderr.trim().split("\n");

@@ -63,8 +63,8 @@ test("with 15 % of GitHub requests failing, every PR converges to the right conc
   const wrong = () => expected.filter((e) => conclusionOf(e.repo, e.sha) !== e.want);
   // A label write that failed is re-evaluated after the check is already right: wait for both.
   const unlabelled = () => expected.filter((e) => e.agent && w.labelsOn(e.repo, 1).length < 2);
-  await untilStdout(app, () => (wrong().length === 0 && unlabelled().length === 0 ? true : undefined), "every PR at its right conclusion, agent PRs labelled", 60_000).catch((error: Error) => {
-    throw new Error(`${error.message}: ${JSON.stringify(wrong().map((e) => ({ ...e, got: conclusionOf(e.repo, e.sha) })))}`);
+  await untilStdout(app, () => (wrong().length === 0 && unlabelled().length === 0 ? true : undefined), "every PR at its right conclusion, agent PRs labelled", 60_000).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(wrong().map((e) => ({ ...e, got: conclusionOf(e.repo, e.sha) })))}`);
   });
   fake.faults.random(null);
   // The faults did bite (the test exercised the retry path), and nothing gave up.

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   buildSchema,
   execute,
   getNamedType,
@@ -149,7 +150,7 @@ function walkConnections(s: GraphQLSchema, doc: DocumentNode, op: OperationDefin
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const out: Walk = { errors: [], requests: 0, nodes: 0 };
-  const root = op.operation === "mutation" ? s.getMutationType() : s.getQueryType();
+  const root = op.operation === OperationTypeNode.MUTATION ? s.getMutationType() : s.getQueryType();
   if (!root) return out;
   const visit = (set: SelectionSetNode, type: GraphQLNamedType, multiplier: number, depth: number): void => {
     if (depth > 50) return;
@@ -284,7 +285,7 @@ function gitActorView(ctx: Ctx, i: Identity, date: string): Json {
 /** `GitActor.user` is typed `User`: GitHub resolves bot identities to null there. */
 function userOnly(ctx: Ctx, login: string): Json | null {
   const v = actorView(ctx, login);
-  return v && v.__typename === "User" ? v : null;
+  return v?.__typename === "User" ? v : null;
 }
 
 function labelView(ctx: Ctx, r: RepoState, l: LabelState): Json {
@@ -726,7 +727,7 @@ function rootValue(ctx: Ctx, cost: number, nodes: number): Json {
     },
     user: ({ login }: { login: string }, _c: Ctx, info: GraphQLResolveInfo) => {
       const u = ctx.world.user(login);
-      if (!u || u.type !== "User") return notFound(ctx, info, `Could not resolve to a User with the login of '${login}'.`);
+      if (u?.type !== "User") return notFound(ctx, info, `Could not resolve to a User with the login of '${login}'.`);
       return actorView(ctx, login);
     },
     viewer: () => {
@@ -814,7 +815,7 @@ export function handleGraphql(world: World, token: TokenInfo, web: string, body:
   const op = typeof req.operationName === "string" ? ops.find((o) => o.name?.value === req.operationName) : ops[0];
   const operationName = op?.name?.value ?? null;
   if (!op) return fail([{ message: "No operation found in the document" }]);
-  if (op.operation === "mutation") {
+  if (op.operation === OperationTypeNode.MUTATION) {
     return fail([{ message: "fake-github: mutations are not modelled (use REST, or ask for the mutation to be added)" }], operationName);
   }
   const walk = walkConnections(s, doc, op, variables);

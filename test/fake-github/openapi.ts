@@ -16,6 +16,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 type Json = Record<string, unknown>;
 
+const stringOr = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
+
 export interface OpenApiParameter {
   name: string;
   in: "path" | "query" | "header" | "cookie";
@@ -58,7 +60,7 @@ function specPath(): string {
   return pkg.replace(/package\.json$/, "generated/api.github.com.deref.json");
 }
 
-type RawSpec = { paths: Record<string, Record<string, Json>>; "x-webhooks"?: Record<string, Record<string, Json>> };
+interface RawSpec { paths: Record<string, Record<string, Json>>; "x-webhooks"?: Record<string, Record<string, Json>> }
 
 /** Keys that only document (prose, examples, metadata); never keys inside a `properties` map. */
 const PROSE = new Set(["description", "summary", "example", "examples", "title", "tags", "deprecated"]);
@@ -115,7 +117,7 @@ export function loadSpec(): Spec {
   for (const [template, item] of Object.entries(raw.paths)) {
     const shared = (item.parameters as OpenApiParameter[] | undefined) ?? [];
     for (const method of ["get", "post", "put", "patch", "delete", "head"]) {
-      const op = item[method] as Json | undefined;
+      const op = item[method];
       if (!op) continue;
       const content = ((op.requestBody as Json | undefined)?.content as Json | undefined) ?? {};
       const jsonBody = (content["application/json"] as Json | undefined)?.schema as Json | undefined;
@@ -130,7 +132,7 @@ export function loadSpec(): Spec {
         method: method.toUpperCase(),
         template,
         operationId: String(op.operationId),
-        documentationUrl: String((op.externalDocs as Json | undefined)?.url ?? "https://docs.github.com/rest"),
+        documentationUrl: stringOr((op.externalDocs as Json | undefined)?.url, "https://docs.github.com/rest"),
         parameters: [...shared, ...((op.parameters as OpenApiParameter[] | undefined) ?? [])],
         requestSchema: jsonBody ?? null,
         responses,
@@ -237,7 +239,7 @@ function convert(s: unknown, defs: Json, isRoot = false): unknown {
   if (o.nullable === true) {
     if (typeof out.type === "string") out.type = [out.type, "null"];
     else if (Array.isArray(out.type) && !out.type.includes("null")) out.type = [...(out.type as string[]), "null"];
-    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
     if (out.type === undefined && (out.anyOf || out.allOf || out.properties)) out = { anyOf: [out, { type: "null" }] };
   }
   if (!isRoot && (out.properties || out.anyOf)) {
@@ -352,7 +354,8 @@ function describeErrors(errors: ErrorObject[], where: string): string {
       }
       if (e.keyword === "required") return `"${(e.params as { missingProperty: string }).missingProperty}" wasn't supplied (${path}).`;
       if (e.keyword === "maxLength" || e.keyword === "maxItems") return `For '${path}', ${e.message ?? "is too long"}.`;
-      return `For '${path}', ${JSON.stringify(e.data)?.slice(0, 80)} ${e.message ?? "is invalid"}.`;
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify(undefined) is undefined; the types say string
+    return `For '${path}', ${JSON.stringify(e.data)?.slice(0, 80)} ${e.message ?? "is invalid"}.`;
     })
     .join("\n");
 }

@@ -214,15 +214,15 @@ function checkRunRules(body: Json, existingDetailsUrl: string | null = null): st
   if (Array.isArray(actions)) {
     if (actions.length > 3) return `For 'properties/actions', ${actions.length} actions exceed the maximum of 3.`;
     for (const a of actions as Json[]) {
-      if (String(a.label ?? "").length > 20) return `For 'properties/actions/label', ${JSON.stringify(a.label)} is longer than 20 characters.`;
-      if (String(a.identifier ?? "").length > 20) return `For 'properties/actions/identifier', ${JSON.stringify(a.identifier)} is longer than 20 characters.`;
-      if (String(a.description ?? "").length > 40) return `For 'properties/actions/description', ${JSON.stringify(a.description)} is longer than 40 characters.`;
+      if (typeof a.label === "string" && a.label.length > 20) return `For 'properties/actions/label', ${JSON.stringify(a.label)} is longer than 20 characters.`;
+      if (typeof a.identifier === "string" && a.identifier.length > 20) return `For 'properties/actions/identifier', ${JSON.stringify(a.identifier)} is longer than 20 characters.`;
+      if (typeof a.description === "string" && a.description.length > 40) return `For 'properties/actions/description', ${JSON.stringify(a.description)} is longer than 40 characters.`;
     }
   }
   return null;
 }
 
-function applyCheckRunBody(world: World, run: CheckRunState, body: Json, at: string): void {
+function applyCheckRunBody(_world: World, run: CheckRunState, body: Json, at: string): void {
   if (typeof body.name === "string") run.name = body.name;
   if (typeof body.details_url === "string") run.detailsUrl = body.details_url;
   if (typeof body.external_id === "string") run.externalId = body.external_id;
@@ -248,7 +248,6 @@ function applyCheckRunBody(world: World, run: CheckRunState, body: Json, at: str
     if (Array.isArray(output.annotations)) run.output.annotations.push(...(output.annotations as Json[]));
   }
   if (Array.isArray(body.actions)) run.actions = (body.actions as CheckRunAction[]).map((a) => ({ label: a.label, description: a.description, identifier: a.identifier }));
-  void world;
 }
 
 const createCheckRun: Handler = withRepo((ctx, repo) => {
@@ -285,7 +284,7 @@ const createCheckRun: Handler = withRepo((ctx, repo) => {
 
 function findRun(ctx: RestContext, repo: RepoState): CheckRunState | null {
   const run = ctx.world.checkRun(Number(ctx.params.check_run_id));
-  return run && run.repo === repo.fullName ? run : null;
+  return run?.repo === repo.fullName ? run : null;
 }
 
 const updateCheckRun: Handler = withRepo((ctx, repo) => {
@@ -539,7 +538,7 @@ function issueLabels(ctx: RestContext, repo: RepoState, number: number): Json[] 
 
 function labelNames(body: unknown): string[] {
   const raw = Array.isArray(body) ? body : ((body as Json | null)?.labels ?? []);
-  return (raw as unknown[]).map((x) => (typeof x === "string" ? x : String((x as Json).name ?? "")));
+  return (raw as unknown[]).map((x) => (typeof x === "string" ? x : (typeof (x as Json).name === "string" ? ((x as Json).name as string) : "")));
 }
 
 const listIssueLabels: Handler = withRepo((ctx, repo) => {
@@ -602,7 +601,7 @@ const teamMembership: Handler = (ctx) => {
   if (ctx.auth.kind === "installation" && ctx.auth.token.account.toLowerCase() !== org.toLowerCase()) return notFound(ctx);
   const team = ctx.world.team(org, ctx.params.team_slug ?? "");
   const login = (ctx.params.username ?? "").toLowerCase();
-  if (!team || !team.members.some((m) => m.toLowerCase() === login)) return notFound(ctx);
+  if (!team?.members.some((m) => m.toLowerCase() === login)) return notFound(ctx);
   return {
     status: 200,
     body: {
@@ -665,7 +664,7 @@ const getApp: Handler = (ctx) => ({ status: 200, body: ctx.shapes.app(appIdOf(ct
 
 function installationOf(ctx: RestContext): Installation | undefined {
   const inst = ctx.world.installationById(Number(ctx.params.installation_id));
-  return inst && inst.appId === appIdOf(ctx) ? inst : undefined;
+  return inst?.appId === appIdOf(ctx) ? inst : undefined;
 }
 
 const getInstallation: Handler = (ctx) => {

@@ -238,7 +238,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           send(res, 401, { message: "This endpoint requires you to be authenticated.", documentation_url: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql" });
           return;
         }
-        const isMutation = /^\s*mutation\b/.test(String((body as { query?: unknown } | undefined)?.query ?? ""));
+        const query = (body as { query?: unknown } | undefined)?.query;
+    const isMutation = typeof query === "string" && /^\s*mutation\b/.test(query);
         const hit = limits?.begin(auth.token.installationId, "graphql", true, isMutation) ?? null;
         if (hit) {
           violate("limit", `secondary rate limit: ${hit.message}`);
@@ -442,7 +443,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
-        if (!server.listening) return resolve();
+        if (!server.listening) { resolve(); return; }
         server.close(() => resolve());
       }),
   };

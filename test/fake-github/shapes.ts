@@ -79,7 +79,7 @@ export class Shapes {
   }
 
   appOwnerLogin(): string {
-    const first = this.world.installations.values().next().value as Installation | undefined;
+    const first = this.world.installations.values().next().value;
     return first?.account ?? "octo-apps";
   }
 
@@ -224,8 +224,8 @@ export class Shapes {
       merge_commit_sha: null,
       assignee: null,
       assignees: [],
-      requested_reviewers: (p.requestedReviewers ?? []).map((l) => this.userByLogin(l)),
-      requested_teams: (p.requestedTeams ?? []).flatMap((slug) => {
+      requested_reviewers: p.requestedReviewers.map((l) => this.userByLogin(l)),
+      requested_teams: p.requestedTeams.flatMap((slug) => {
         const t = this.world.team(r.owner, slug);
         return t ? [this.team(t)] : [];
       }),

@@ -799,7 +799,7 @@ export class World {
       committer: { name: "GitHub", email: "noreply@github.com" },
     });
     // Commits only the merge brought from a side branch (not in the base) become the PR's too.
-    if (opts.otherParent) for (let cur = other; cur && !this.isAncestor(repo, cur.sha, pull.baseRef); cur = repo.commits.get(cur.parents[0] ?? "")!) pull.commits.push(cur.sha);
+    if (opts.otherParent) for (let cur: CommitState | undefined = other; cur && !this.isAncestor(repo, cur.sha, pull.baseRef); cur = repo.commits.get(cur.parents[0] ?? "")) pull.commits.push(cur.sha);
     pull.commits.push(c.sha);
     pull.headSha = c.sha;
     pull.baseSha = this.branchSha(fullName, pull.baseRef);
@@ -1089,7 +1089,7 @@ export class World {
       detailsUrl: input.detailsUrl ?? null,
       externalId: input.externalId ?? null,
       checkSuiteId: this.checkSuiteFor(fullName, input.headSha, appId).id,
-      history: [{ op: "create", at, body: { ...input } as Record<string, unknown> }],
+      history: [{ op: "create", at, body: { ...input } }],
     };
     this.checkRunsById.set(run.id, run);
     return run;
@@ -1158,7 +1158,7 @@ export class World {
 
 export function splitSlash(s: string, what: string): [string, string] {
   const i = s.indexOf("/");
-  if (i <= 0 || i === s.length - 1 || s.indexOf("/", i + 1) !== -1) {
+  if (i <= 0 || i === s.length - 1 || s.includes("/", i + 1)) {
     throw new Error(`fake-github: expected "${what}", got "${s}"`);
   }
   return [s.slice(0, i), s.slice(i + 1)];

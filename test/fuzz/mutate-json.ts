@@ -112,7 +112,7 @@ export function mutator(seed: number): Mutator {
         const container = parent as Record<string | number, JsonValue>;
         const kind = int(4);
         if (kind === 0 && !Array.isArray(parent)) {
-          delete container[key];
+          Reflect.deleteProperty(container, key);
           log.push(`delete ${path.join(".")}`);
         } else if (kind === 1) {
           const v = container[key];

@@ -86,9 +86,9 @@ export async function startApp(fake: FakeGitHub, env: Record<string, string> = {
     const timer = setTimeout(() => {
       rej(new Error(`startApp: the app did not log "Listening on" within ${opts.startTimeoutMs ?? 20_000} ms.\nstdout:\n${logs.join("\n")}\nstderr:\n${stderr.join("\n")}`));
     }, opts.startTimeoutMs ?? 20_000);
-    child.stdout?.setEncoding("utf8");
-    child.stderr?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => {
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
       outBuf += chunk;
       const lines = outBuf.split("\n");
       outBuf = lines.pop() ?? "";
@@ -102,7 +102,7 @@ export async function startApp(fake: FakeGitHub, env: Record<string, string> = {
         }
       }
     });
-    child.stderr?.on("data", (chunk: string) => {
+    child.stderr.on("data", (chunk: string) => {
       errBuf += chunk;
       const lines = errBuf.split("\n");
       errBuf = lines.pop() ?? "";

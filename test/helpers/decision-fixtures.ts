@@ -15,7 +15,7 @@ export const HEAD = "a".repeat(40);
 export const OLD = "b".repeat(40);
 
 export function policy(overrides: Partial<Omit<Policy, "approval">> & { approval?: Partial<Requirement> } = {}): Policy {
-  const base = structuredClone(BUILTIN_DEFAULT_POLICY) as Policy;
+  const base = structuredClone<Policy>(BUILTIN_DEFAULT_POLICY);
   const { approval, ...rest } = overrides;
   return { ...base, ...rest, approval: { ...base.approval, ...approval } };
 }

@@ -27,6 +27,7 @@ export interface AppAgainstFakeOptions {
   env?: Record<string, string>;
 }
 
+/** Properties, not methods: tests destructure them (`const { send, gate } = e2e`). */
 export interface AppAgainstFake {
   /** Set once the file's `beforeAll` has run; reading them earlier throws. */
   readonly fake: FakeGitHub;
@@ -36,25 +37,25 @@ export interface AppAgainstFake {
   /** How many repositories `newRepo` made so far: the number in the newest one's name. */
   readonly repoCount: number;
   /** Advance the repository number without making a repository (a unique suffix for a head branch). */
-  nextNumber(): number;
+  nextNumber: () => number;
   /** A fresh repository with a README, `files` and the default plus the given collaborators. */
-  newRepo(files?: Record<string, string>, collaborators?: Record<string, Permission>, owner?: string): string;
+  newRepo: (files?: Record<string, string>, collaborators?: Record<string, Permission>, owner?: string) => string;
   /** A PR opened by Copilot, one commit "Change things" with `files` (null deletes), on `copilot/change-<repoCount>`. */
-  agentPull(repo: string, files?: Record<string, string | null>, extra?: PullInput): PullState;
+  agentPull: (repo: string, files?: Record<string, string | null>, extra?: PullInput) => PullState;
   /** Sign and post the delivery to the app; the HTTP status it answered. */
-  send(delivery: Delivery, opts?: DeliverOptions): Promise<number>;
+  send: (delivery: Delivery, opts?: DeliverOptions) => Promise<number>;
   /** Sign and post the delivery; the app must answer 200 (it answers after the handler ran). */
-  sendOk(delivery: Delivery): Promise<void>;
+  sendOk: (delivery: Delivery) => Promise<void>;
   /** The one `agent-gate` check run on the SHA (whoever wrote it): asserts there is exactly one. */
-  gate(repo: string, sha: string): CheckRunState;
+  gate: (repo: string, sha: string) => CheckRunState;
   /** Our one `agent-gate` run on the SHA; another app's run of the same name is not ours. */
-  ourGate(repo: string, sha: string): CheckRunState;
+  ourGate: (repo: string, sha: string) => CheckRunState;
   /** The newest JSON line of the app's stdout that matches (waits for it, bounded). */
-  waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  waitForLog: (match: (line: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
   /** The fake's request log without the installation-token requests (their number depends on token caching). */
-  apiRequests(): RequestRecord[];
+  apiRequests: () => RequestRecord[];
   /** The REST writes among `apiRequests()`. */
-  writes(): RequestRecord[];
+  writes: () => RequestRecord[];
 }
 
 export function appAgainstFakeGitHub(options: AppAgainstFakeOptions): AppAgainstFake {

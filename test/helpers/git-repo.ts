@@ -79,7 +79,7 @@ export function createRepo(options: { initial?: Record<string, string> } = {}): 
   mkdirSync(dir);
   const env = isolatedGitEnv(root);
   // An identity for the few commands that need one without a commit (annotated tags).
-  writeFileSync(env.GIT_CONFIG_GLOBAL as string, `[user]\n\tname = ${HUMAN.name}\n\temail = ${HUMAN.email}\n`);
+  writeFileSync(env.GIT_CONFIG_GLOBAL!, `[user]\n\tname = ${HUMAN.name}\n\temail = ${HUMAN.email}\n`);
   let tick = 0;
 
   const git = (...args: string[]): string =>

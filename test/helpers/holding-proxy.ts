@@ -18,7 +18,7 @@ export const GUARD_MS = 15_000;
 export type RequestMatch = (method: string, path: string) => boolean;
 
 /** A check-run write: create or update (REST "Create a check run", "Update a check run"). */
-export const CHECK_WRITE: RequestMatch = (method, path) => (method === "POST" && /\/check-runs$/.test(path)) || (method === "PATCH" && /\/check-runs\/\d+$/.test(path));
+export const CHECK_WRITE: RequestMatch = (method, path) => (method === "POST" && path.endsWith("/check-runs")) || (method === "PATCH" && /\/check-runs\/\d+$/.test(path));
 
 /** `p`, or a rejection naming `what` after GUARD_MS. */
 export function withGuard<T>(p: Promise<T>, what: string): Promise<T> {

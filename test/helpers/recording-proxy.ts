@@ -56,7 +56,7 @@ export async function startRecordingProxy(target: { host: string }): Promise<Rec
         void readAll(answer).then((out) => {
           const status = answer.statusCode ?? 0;
           requests.push({ at, method: req.method ?? "GET", path: req.url ?? "", credential: auth?.[1] ?? null, status });
-          if (/\/access_tokens$/.test(req.url ?? "") && status === 201) {
+          if ((req.url ?? "").endsWith("/access_tokens") && status === 201) {
             const token = (JSON.parse(out.toString("utf8")) as { token?: unknown }).token;
             if (typeof token === "string") mintedTokens.push(token);
           }

@@ -220,7 +220,7 @@ function headCommit(c: CommitState): Json {
 function checkRunPayload(world: World, shapes: Shapes, repoName: string, checkRunId: number, action: string, sender: string): Json {
   const repo = world.repo(repoName);
   const run = world.checkRun(checkRunId);
-  if (!run || run.repo !== repo.fullName) throw new Error(`webhooks: no check run ${checkRunId} in ${repoName}`);
+  if (run?.repo !== repo.fullName) throw new Error(`webhooks: no check run ${checkRunId} in ${repoName}`);
   const payload = example("check_run", action);
   const shaped = shapes.checkRun(repo, run);
   shaped.check_suite = checkSuiteShape(world, shapes, repo, run.checkSuiteId);
