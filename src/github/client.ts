@@ -141,7 +141,7 @@ const LASTING_GRAPHQL_ERRORS: ReadonlySet<string> = new Set(["NOT_FOUND", "FORBI
  */
 export function isTransientFailure(error: unknown): boolean {
   if (!error || typeof error !== "object") return true;
-  const e = error as { name?: string; status?: unknown; message?: unknown; errors?: { type?: unknown }[]; response?: { headers?: Record<string, unknown> } };
+  const e = error as { name?: string; status?: unknown; message?: unknown; errors?: ({ type?: unknown } | null)[]; response?: { headers?: Record<string, unknown> } };
   if (e.name === "GraphqlResponseError" && Array.isArray(e.errors)) {
     return e.errors.some((x) => typeof x?.type !== "string" || !LASTING_GRAPHQL_ERRORS.has(x.type));
   }
@@ -149,7 +149,7 @@ export function isTransientFailure(error: unknown): boolean {
   if (status === null || status >= 500 || status === 408 || status === 429) return true;
   if (status === 403) {
     const headers = e.response?.headers ?? {};
-    return headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(String(e.message ?? ""));
+    return headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || (typeof e.message === "string" && /rate limit/i.test(e.message));
   }
   return false;
 }
@@ -162,7 +162,7 @@ export function requestKind(options: { url?: unknown; headers?: unknown }): Requ
   // Installation-token minting is the auth strategy's own request (JWT, cached ~1 h), not API quota.
   if (/\/app\/installations\/[^/]+\/access_tokens$/.test(url)) return null;
   const headers = (options.headers ?? {}) as Record<string, unknown>;
-  if (/\/graphql$/.test(url)) return "graphql";
+  if (url.endsWith("/graphql")) return "graphql";
   if (headers["if-none-match"] !== undefined || headers["if-modified-since"] !== undefined) return "conditional";
   return "rest";
 }

@@ -110,7 +110,7 @@ export async function httpFetch(input: string | URL, init: FetchInit = {}): Prom
   try {
     res = await request(input, {
       dispatcher: follow ? following : agent,
-      method: (init.method ?? "GET").toUpperCase() as Dispatcher.HttpMethod,
+      method: (init.method ?? "GET").toUpperCase(),
       headers: { ...init.headers, "accept-encoding": "identity" },
       body: init.body ?? null,
       signal,
@@ -129,5 +129,5 @@ export async function httpFetch(input: string | URL, init: FetchInit = {}): Prom
   // The redirect interceptor records every URL it requested, the last one being the answer's.
   const history = (res.context as { history?: URL[] } | undefined)?.history ?? [];
   const url = history.length > 0 ? history[history.length - 1]!.href : String(input);
-  return new FetchResponse(res.statusCode, res.statusText ?? "", url, headers, history.length > 1, bytes);
+  return new FetchResponse(res.statusCode, res.statusText, url, headers, history.length > 1, bytes);
 }

@@ -30,7 +30,7 @@ export type LabelProvenance = { human: true; login: string | null } | { human: f
  */
 export async function labelProvenance(gh: GitHub, target: PullTarget, first: GqlLabelEvents | null, label: string): Promise<LabelProvenance> {
   const found = await newestLabelEvent(gh, target, first, label, (e) => e.__typename === "LabeledEvent");
-  if (found === undefined || !found.actor) return { human: true, login: null };
+  if (!found?.actor) return { human: true, login: null };
   return found.actor.__typename === "User" ? { human: true, login: found.actor.login } : { human: false, login: restLogin(found.actor) };
 }
 
@@ -47,7 +47,7 @@ export async function humanLabelRemovedByBot(gh: GitHub, target: PullTarget, fir
   if (!first || (!first.pageInfo.hasPreviousPage && !first.nodes.some((e) => e?.label?.name.toLowerCase() === wanted))) return null;
   const human = (e: GqlLabelEvent) => (e.__typename === "LabeledEvent" ? !e.actor || e.actor.__typename === "User" : e.actor?.__typename === "User");
   const found = await newestLabelEvent(gh, target, first, label, human);
-  if (found === undefined || found.__typename !== "LabeledEvent") return null;
+  if (found?.__typename !== "LabeledEvent") return null;
   return { login: found.actor?.login ?? null };
 }
 

@@ -156,7 +156,7 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env, shared: S
   const noWait = noWaitMode(env);
   const groups = throttleGroups({ noWait, shared });
   const noWaitRetries = noWait ? { retryAfterBaseValue: 0, fallbackSecondaryRateRetryAfter: 0 } : {};
-  return ProbotOctokit.defaults((instanceOptions: InstanceOptions) => {
+  return ProbotOctokit.defaults<typeof ProbotOctokit>((instanceOptions: InstanceOptions) => {
     const installationId = instanceOptions.auth?.installationId;
     const throttle = {
       // Our groups instead of plugin-throttling's module-level Bottleneck ones; a group the instance
@@ -176,7 +176,7 @@ export function createAppOctokit(env: NodeJS.ProcessEnv = process.env, shared: S
     // deliveries without an installation) is kept; only its answers are decoded with JSON.parse.
     const authStrategy = instanceOptions.authStrategy ? withNativeJson(instanceOptions.authStrategy) : probotAuth;
     return { ...instanceOptions, authStrategy, throttle, request, ...(retry ? { retry } : {}) };
-  }) as typeof ProbotOctokit;
+  });
 }
 
 /** Installation Octokits for GraphQL queries, per app Octokit (so per Probot app), at most this many each (see MAX_EVENT_OCTOKITS). */
@@ -214,7 +214,8 @@ export class QueryOctokits {
 }
 
 interface FactoryOptions {
-  octokit: GitHub;
+  // Optional: @octokit/auth-app calls the factory with whatever its caller passed.
+  octokit?: GitHub;
   octokitOptions: InstanceOptions & { log?: unknown };
   installationId?: number;
 }
@@ -245,6 +246,7 @@ async function queryOctokitFor(queries: QueryOctokits, gh: GitHub, onCreate: (oc
       });
     },
   });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- `result` is what the factory above returned: an instance of octokit.constructor
   return result && typeof (result as Partial<GitHub>).graphql === "function" ? (result as GitHub) : null;
 }
 

@@ -295,7 +295,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
   // Issue 8 point 10: the commit read as the head (its check run, its twins, its copy of the policy)
   // must be the PR's head. They come from two connections of one read; should GitHub answer them from
   // different moments, nothing read at the other commit may decide this one.
-  if (!head || head.oid !== headSha)
+  if (head?.oid !== headSha)
     unverified.push(`The head commit GitHub returned (${head ? head.oid.slice(0, 7) : "none"}) is not the pull request's head ${headSha.slice(0, 7)}; the pull request was probably pushed to while it was read. ${RERUN}`);
   const twins = (head?.associatedPullRequests?.nodes ?? [])
     .filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number)
@@ -377,7 +377,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
     repository: `${target.owner}/${target.repo}`,
     number: pr.number,
     title: pr.title,
-    body: pr.body ?? "",
+    body: pr.body,
     author: account(pr.author),
     headRef: pr.headRefName,
     headSha,
@@ -423,7 +423,7 @@ export async function readPull(gh: GitHub, target: PullTarget, fallback: PullFal
  * there either, so the caller answers the delivery and writes nothing.
  */
 export function repositoryNotFound(error: unknown): boolean {
-  const e = error as { errors?: { type?: string; path?: (string | number)[] }[] };
+  const e = error as { errors?: { type?: string; path?: (string | number)[] }[] } | null | undefined;
   return Array.isArray(e?.errors) && e.errors.some((x) => x.type === "NOT_FOUND" && x.path?.length === 1 && x.path[0] === "repository");
 }
 

@@ -19,8 +19,9 @@ export const RERUN = "Re-run the agent-gate check (\"Re-run\" on the check) once
  * `.github` repository is such an error (type NOT_FOUND at path ["orgPolicy"]) and means "no org
  * policy", not a failure; any other error is a failure.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape of its own query's partial data
 export function partialData<T extends { orgPolicy: unknown }>(error: unknown): T | null {
-  const e = error as { errors?: { type?: string; path?: (string | number)[] }[]; data?: T };
+  const e = error as { errors?: { type?: string; path?: (string | number)[] }[]; data?: T } | null | undefined;
   if (!e?.data || !Array.isArray(e.errors) || e.errors.length === 0) return null;
   const onlyOrgMissing = e.errors.every((x) => x.type === "NOT_FOUND" && x.path?.[0] === "orgPolicy");
   return onlyOrgMissing ? e.data : null;

@@ -54,11 +54,11 @@ async function lookUpPermission(gh: GitHub, repo: RepoRef, login: string, cache:
       .getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login })
       .then(({ data }) => {
         // `role_name` carries triage/maintain and custom roles' base; `permission` only admin/write/read/none.
-        const role = data.role_name as string;
+        const role = data.role_name;
         if ((PERMISSIONS as readonly string[]).includes(role)) return role as Permission;
         return (PERMISSIONS as readonly string[]).includes(data.permission) ? (data.permission as Permission) : "none";
       })
-      .catch((error: { status?: number }) => (error.status === 404 ? "none" : null));
+      .catch((error: unknown) => ((error as { status?: unknown } | null)?.status === 404 ? "none" : null));
     cache.permissions.set(key, p);
   }
   return p;
@@ -72,7 +72,7 @@ async function isTeamMember(gh: GitHub, team: string, login: string, cache: Look
     p = gh.rest.teams
       .getMembershipForUserInOrg({ org, team_slug: slug, username: login })
       .then(({ data }) => data.state === "active")
-      .catch((error: { status?: number }) => (error.status === 404 ? false : null));
+      .catch((error: unknown) => ((error as { status?: unknown } | null)?.status === 404 ? false : null));
     cache.teams.set(key, p);
   }
   return p;

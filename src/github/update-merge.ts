@@ -53,7 +53,7 @@ export interface UpdateMergeResult {
 /** The structural test alone (no request): the earlier head when H merges it with the base tip. */
 export function updateMergeParent(head: UpdateMergeInput["head"], headSha: string, baseSha: string, prCommits: readonly CommitFacts[]): string | null {
   const parents = head?.parents;
-  if (!head || head.oid !== headSha || !parents || parents.totalCount !== 2 || parents.nodes.length !== 2) return null;
+  if (head?.oid !== headSha || parents?.totalCount !== 2 || parents.nodes.length !== 2) return null;
   const [p1, p2] = parents.nodes.map((p) => p.oid) as [string, string];
   const from = p2 === baseSha ? p1 : p1 === baseSha ? p2 : null;
   if (from === null || from === baseSha) return null;
