@@ -37,6 +37,7 @@ const agentGate: ApplicationFunction = (probot, options) => {
   // With REDIS_URL (replicas sharing Probot's throttling Redis), evaluations of one SHA are serialised
   // across replicas too; without it only within this process (docs/app.md, "Serialisation and several replicas").
   const redisUrl = process.env.REDIS_URL;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- probot.load(app) (tests, embedders) may call without options
   const ours = (options ?? {}) as AgentGateOptions;
   const health = ours.sharedHealth ?? new SharedStateHealth();
   const app = new AppState(appId, new AppMetrics(), redisUrl ? createRedisShaLock(redisUrl, probot.log, { health }) : null);
@@ -44,12 +45,16 @@ const agentGate: ApplicationFunction = (probot, options) => {
   // Re-evaluate by itself after a transient GitHub fault (./retry.ts); dropped at shutdown.
   const retries = new EvaluationRetries({ ...retryOptionsFromEnv(process.env), onAudit: (line) => app.metrics.observeRetry(line.outcome) });
   app.retries = retries;
-  (options as ShutdownRegistrar | undefined)?.onShutdown?.(async () => retries.stop(probot.log));
+  (options as ShutdownRegistrar | undefined)?.onShutdown?.(() => {
+    retries.stop(probot.log);
+    return Promise.resolve();
+  });
   // `npm start` closes the lock's connection once the deliveries in flight have drained (./shutdown.ts).
   const lock = app.lock;
   if (lock) (options as ShutdownRegistrar | undefined)?.onShutdown?.(() => lock.close());
   // GET /healthz and GET /metrics on Probot's own server (npm start and `probot run` both pass
   // addHandler); without a server (probot.load in a test) Probot's addHandler throws "No server instance".
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above: addHandler is absent without a server
   if (typeof options?.addHandler === "function") {
     try {
       options.addHandler(observabilityHandler(app.metrics, health));
@@ -62,8 +67,9 @@ const agentGate: ApplicationFunction = (probot, options) => {
   const recovery = ours.recoverDeliveries;
   if (recovery && recovery.windowMs > 0) {
     let stopped = false;
-    ours.onShutdown?.(async () => {
+    ours.onShutdown?.(() => {
       stopped = true;
+      return Promise.resolve();
     });
     setImmediate(() => void recoverDeliveries({ probot, app, options: recovery, stopped: () => stopped }));
   }

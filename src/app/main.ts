@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     // Let the last log line leave the logger's stream before exiting.
     exit: (code) => setImmediate(() => process.exit(code)),
   });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `early` is set by the signal listener above; TypeScript does not follow assignments in callbacks
   if (early) void shutdown(early);
 }
 

@@ -109,7 +109,7 @@ function annotationsOf(d: Decision, summary: string): { summary: string; annotat
   return { summary: `${summary}\n${key}`, annotations, annotationsKey: key };
 }
 
-async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<void | FollowUp> {
+async function runEvaluation(app: AppState, req: EvaluateRequest): Promise<FollowUp | undefined> {
   const counter = newRequestCounts();
   const progress: Progress = { checkWritten: false };
   try {
@@ -179,7 +179,7 @@ interface Progress {
   checkWritten: boolean;
 }
 
-async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts, progress: Progress): Promise<void | FollowUp> {
+async function evaluate(app: AppState, req: EvaluateRequest, counter: RequestCounts, progress: Progress): Promise<FollowUp | undefined> {
   const started = performance.now();
   const { reader, writer } = await app.io.open(app, { gh: req.gh, repo: req.repo, counter });
   const key = shaKey(req.repo.owner, req.repo.repo, req.fallback.headSha);

@@ -116,7 +116,8 @@ export function coalesceKey(event: string, payload: Record<string, unknown>, gui
     ref?: unknown;
     after?: unknown;
   };
-  const repo = String(p.repository?.id ?? "?");
+  const id = p.repository?.id;
+  const repo = typeof id === "number" || typeof id === "string" ? String(id) : "?";
   if (event === "check_run" && p.action === "requested_action") return `click:${guid}`;
   if ((event === "pull_request" || event === "pull_request_review") && typeof p.pull_request?.number === "number") return `pull:${repo}#${p.pull_request.number}`;
   if (event === "check_run" && typeof p.check_run?.head_sha === "string") return `sha:${repo}@${p.check_run.head_sha}`;
@@ -144,7 +145,7 @@ export async function recoverDeliveries(opts: {
   const since = (opts.now ?? Date.now()) - options.windowMs;
   let gh: GitHub;
   try {
-    gh = (await probot.auth()) as unknown as GitHub;
+    gh = await probot.auth();
   } catch (error) {
     log.error({ err: error }, "agent-gate: delivery recovery: could not authenticate as the app; recent deliveries were not recovered");
     return report;
@@ -157,7 +158,7 @@ export async function recoverDeliveries(opts: {
   try {
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const res = await gh.request("GET /app/hook/deliveries", { per_page: 100, ...(cursor ? { cursor } : {}) });
-      const list: unknown[] = Array.isArray(res.data) ? (res.data as unknown[]) : [];
+      const list: unknown[] = Array.isArray(res.data) ? res.data : [];
       let older = false;
       for (const x of list) {
         if (!isItem(x)) continue;

@@ -47,7 +47,8 @@ export async function onCheckRun(app: AppState, context: CheckRunContext): Promi
   if (!isOurs(app, run)) return;
   if (payload.action === "requested_action" && payload.requested_action?.identifier !== APPROVE_ACTION.identifier) return;
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
-  const sha = run.head_sha;
+  // Read as unknown: a payload is checked, not trusted to match its declared type.
+  const sha: unknown = run.head_sha;
   if (typeof sha !== "string" || !SHA.test(sha) || typeof repo.owner !== "string" || typeof repo.repo !== "string") {
     context.log.warn({ sha: String(sha).slice(0, 64) }, "agent-gate: check_run payload without a valid head_sha or repository; ignored");
     return;
@@ -78,6 +79,7 @@ export async function onCheckRun(app: AppState, context: CheckRunContext): Promi
     log: context.log,
     repo,
     number: first,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- GitHub sends null for a run without one (REST check-run: details_url is nullable)
     fallback: minimalFallback(sha, run.details_url ?? ""),
     trigger: `check_run.${payload.action}`,
   });

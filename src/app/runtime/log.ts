@@ -27,7 +27,10 @@ export function safeStdout(stdout: NodeJS.WriteStream = process.stdout): Writabl
   stdout.on("error", () => (broken = true));
   return new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
-      if (broken || stdout.destroyed) return callback();
+      if (broken || stdout.destroyed) {
+        callback();
+        return;
+      }
       stdout.write(chunk, (error) => {
         if (error) broken = true;
       });
@@ -76,7 +79,7 @@ export function startupProblem(env: NodeJS.ProcessEnv, cwd: string = process.cwd
     pem = getPrivateKey({ env, cwd });
   } catch (error) {
     // The reader's own messages name the variable and what is wrong; drop its "[@probot/…]" tag.
-    return `${(error as Error).message.replace(/^\[@probot\/get-private-key\] /, "")}`;
+    return (error as Error).message.replace(/^\[@probot\/get-private-key\] /, "");
   }
   if (!pem) return "APP_ID is set but no private key was found: set PRIVATE_KEY (the .pem contents) or PRIVATE_KEY_PATH (its path)";
   try {

@@ -137,7 +137,7 @@ export class AppMetrics {
     octokit.hook.after("request", (response, options) => {
       const kind = requestKind(options);
       if (!kind) return;
-      this.countRequest(kind, String(response.status), response.headers as Record<string, unknown>, installation);
+      this.countRequest(kind, String(response.status), response.headers, installation);
     });
     octokit.hook.error("request", (error, options) => {
       const kind = requestKind(options);
@@ -183,7 +183,8 @@ export function observeHandler<C extends ObservedContext>(metrics: AppMetrics, h
     const started = performance.now();
     const payload = (context.payload ?? {}) as { action?: unknown; installation?: { id?: unknown } };
     const event = typeof payload.action === "string" ? `${context.name}.${payload.action}` : context.name;
-    metrics.instrument(context.octokit, payload.installation?.id != null ? String(payload.installation.id) : "none");
+    const installationId = payload.installation?.id;
+    metrics.instrument(context.octokit, typeof installationId === "number" ? String(installationId) : "none");
     try {
       await handler(context);
     } catch (error) {

@@ -81,8 +81,9 @@ type On = (events: never, handler: Handler) => void;
  */
 export function trackHandlers(probot: { on: unknown }, inFlight: InFlight): void {
   const on = probot.on as On;
-  probot.on = ((events: never, handler: Handler) =>
-    on(events, ((context: never) => inFlight.track(Promise.resolve().then(() => handler(context)))) as Handler)) as On;
+  probot.on = (events: never, handler: Handler) => {
+    on(events, (context: never) => inFlight.track(Promise.resolve().then(() => handler(context))));
+  };
 }
 
 /**
@@ -166,6 +167,7 @@ function bounded(work: Promise<unknown>, ms: number): Promise<boolean> {
 
 /** Exit code of a process killed by `signal` (128 + its number). */
 export function signalExitCode(signal: NodeJS.Signals): number {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- os.constants.signals lacks some names on some platforms; its type lists all
   return 128 + (constants.signals[signal] ?? 15);
 }
 

@@ -106,7 +106,7 @@ export class AppState {
    */
   manualLabelOf(repo: string, defaultBranch: string): string | false | undefined {
     const entry = this.manualLabels.get(repo.toLowerCase());
-    return entry && entry.defaultBranch === defaultBranch ? entry.label : undefined;
+    return entry?.defaultBranch === defaultBranch ? entry.label : undefined;
   }
 
   /** A push to `repo`'s default branch: drop every cached manual label whose policy it may have changed. */
