@@ -27098,8 +27098,8 @@ function groupFilesByRule(files) {
     if (f.pattern !== void 0 && !g.patterns.includes(f.pattern)) g.patterns.push(f.pattern);
     g.files.push(f);
   }
-  const rank3 = (r) => typeof r === "number" ? r : r === "policy-file" ? -1 : Infinity;
-  return [...groups2.values()].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || rank3(a.rule) - rank3(b.rule));
+  const rank4 = (r) => typeof r === "number" ? r : r === "policy-file" ? -1 : Infinity;
+  return [...groups2.values()].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || rank4(a.rule) - rank4(b.rule));
 }
 function groupEvidence(evidence) {
   const groups2 = /* @__PURE__ */ new Map();
@@ -37568,6 +37568,21 @@ var nugetLock = {
     return out;
   }
 };
+var RICH_VERSION_KEYS = ["strictly", "require", "prefer", "reject", "rejectAll"];
+function catalogVersion(v) {
+  if (v === void 0) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (isRecord(v)) {
+    const keys = Object.keys(v).sort((a, b) => rank2(a) - rank2(b) || (a < b ? -1 : a > b ? 1 : 0));
+    return keys.map((k) => `${k} ${typeof v[k] === "string" ? v[k] : JSON.stringify(v[k])}`).join(", ");
+  }
+  return JSON.stringify(v);
+}
+function rank2(key) {
+  const i = RICH_VERSION_KEYS.indexOf(key);
+  return i === -1 ? RICH_VERSION_KEYS.length : i;
+}
 var versionCatalog = {
   ecosystem: "maven",
   label: "Gradle version catalog",
@@ -37578,9 +37593,9 @@ var versionCatalog = {
     const version2 = (v) => {
       if (!isRecord(v)) return "";
       const ver = v["version"];
-      if (typeof ver === "string") return ver;
-      if (isRecord(ver) && typeof ver["ref"] === "string") return String(versions[ver["ref"]] ?? `ref ${ver["ref"]}`);
-      if (typeof v["version.ref"] === "string") return String(versions[v["version.ref"]] ?? "");
+      if (isRecord(ver) && typeof ver["ref"] === "string") return Object.hasOwn(versions, ver["ref"]) ? catalogVersion(versions[ver["ref"]]) : `ref ${ver["ref"]}`;
+      if (ver !== void 0) return catalogVersion(ver);
+      if (typeof v["version.ref"] === "string") return catalogVersion(Object.hasOwn(versions, v["version.ref"]) ? versions[v["version.ref"]] : void 0);
       return "";
     };
     for (const g of ["libraries", "plugins"]) {
@@ -37592,7 +37607,7 @@ var versionCatalog = {
           const isGav = g === "libraries" ? v.split(":").length === 3 : last !== -1;
           out.push({ group: g, name: isGav ? v.slice(0, last) : v, version: isGav ? v.slice(last + 1) : "" });
         } else if (isRecord(v)) {
-          const module2 = typeof v["module"] === "string" ? v["module"] : typeof v["id"] === "string" ? v["id"] : typeof v["group"] === "string" ? `${v["group"]}:${String(v["name"] ?? "")}` : alias;
+          const module2 = typeof v["module"] === "string" ? v["module"] : typeof v["id"] === "string" ? v["id"] : typeof v["group"] === "string" ? `${v["group"]}:${typeof v["name"] === "string" ? v["name"] : ""}` : alias;
           out.push({ group: g, name: module2, version: version2(v) });
         }
       }
@@ -50076,7 +50091,7 @@ function loaderFault(error) {
 var COMPARE_MAX_FILES = 300;
 function updateMergeParent(head, headSha, baseSha, prCommits) {
   const parents = head?.parents;
-  if (!head || head.oid !== headSha || !parents || parents.totalCount !== 2 || parents.nodes.length !== 2) return null;
+  if (head?.oid !== headSha || parents?.totalCount !== 2 || parents.nodes.length !== 2) return null;
   const [p1, p2] = parents.nodes.map((p) => p.oid);
   const from = p2 === baseSha ? p1 : p1 === baseSha ? p2 : null;
   if (from === null || from === baseSha) return null;
@@ -50133,7 +50148,7 @@ function latestReviews(reviews) {
 function applicableRequirements(policy, files, baseRef) {
   return policy.status === "ok" ? requirementsForFiles(policy.policy, files, baseRef) : [];
 }
-var rank2 = (p) => p === "none" ? -1 : PERMISSIONS.indexOf(p);
+var rank3 = (p) => p === "none" ? -1 : PERMISSIONS.indexOf(p);
 async function lookUpPermission(gh, repo, login, cache3) {
   const key = `${repo.owner}/${repo.repo}#${login.toLowerCase()}`;
   let p = cache3.permissions.get(key);
@@ -50142,7 +50157,7 @@ async function lookUpPermission(gh, repo, login, cache3) {
       const role = data.role_name;
       if (PERMISSIONS.includes(role)) return role;
       return PERMISSIONS.includes(data.permission) ? data.permission : "none";
-    }).catch((error) => error.status === 404 ? "none" : null);
+    }).catch((error) => error?.status === 404 ? "none" : null);
     cache3.permissions.set(key, p);
   }
   return p;
@@ -50152,7 +50167,7 @@ async function isTeamMember(gh, team, login, cache3) {
   let p = cache3.teams.get(key);
   if (!p) {
     const [org = "", slug = ""] = team.split("/");
-    p = gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login }).then(({ data }) => data.state === "active").catch((error) => error.status === 404 ? false : null);
+    p = gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login }).then(({ data }) => data.state === "active").catch((error) => error?.status === 404 ? false : null);
     cache3.teams.set(key, p);
   }
   return p;
@@ -50165,8 +50180,8 @@ function stampClick(click, latest) {
 async function qualify(gh, repo, requirements, headSha, candidates, cache3) {
   const plausible = (c) => c.account.type === "User" && (c.source === "button" || c.state === "APPROVED");
   const reqs = candidates.some(plausible) ? requirements() : [];
-  const minRank = Math.min(...reqs.map((r) => rank2(r.min_permission)));
-  const maxRank = Math.max(...reqs.map((r) => rank2(r.min_permission)));
+  const minRank = Math.min(...reqs.map((r) => rank3(r.min_permission)));
+  const maxRank = Math.max(...reqs.map((r) => rank3(r.min_permission)));
   const teams = [...new Set(reqs.flatMap((r) => r.teams))];
   const acceptsStale = reqs.some((r) => !r.dismiss_on_push);
   return Promise.all(
@@ -50183,8 +50198,8 @@ async function qualify(gh, repo, requirements, headSha, candidates, cache3) {
       if (!couldCount) return { ...base, permission: null, teams: null };
       let permission;
       let permissionNote;
-      if (c.canPush === true && maxRank <= rank2("write")) permission = "write";
-      else if (c.canPush === false && minRank >= rank2("write")) {
+      if (c.canPush === true && maxRank <= rank3("write")) permission = "write";
+      else if (c.canPush === false && minRank >= rank3("write")) {
         permission = "triage";
         permissionNote = "cannot push to the repository (read or triage permission)";
       } else permission = await lookUpPermission(gh, repo, c.account.login, cache3);
@@ -50214,7 +50229,7 @@ function manualLabelOf(policy) {
 }
 async function labelProvenance(gh, target, first, label) {
   const found = await newestLabelEvent(gh, target, first, label, (e) => e.__typename === "LabeledEvent");
-  if (found === void 0 || !found.actor) return { human: true, login: null };
+  if (!found?.actor) return { human: true, login: null };
   return found.actor.__typename === "User" ? { human: true, login: found.actor.login } : { human: false, login: restLogin(found.actor) };
 }
 async function humanLabelRemovedByBot(gh, target, first, label) {
@@ -50222,7 +50237,7 @@ async function humanLabelRemovedByBot(gh, target, first, label) {
   if (!first || !first.pageInfo.hasPreviousPage && !first.nodes.some((e) => e?.label?.name.toLowerCase() === wanted)) return null;
   const human = (e) => e.__typename === "LabeledEvent" ? !e.actor || e.actor.__typename === "User" : e.actor?.__typename === "User";
   const found = await newestLabelEvent(gh, target, first, label, human);
-  if (found === void 0 || found.__typename !== "LabeledEvent") return null;
+  if (found?.__typename !== "LabeledEvent") return null;
   return { login: found.actor?.login ?? null };
 }
 async function newestLabelEvent(gh, target, first, label, accept) {
@@ -50407,7 +50422,7 @@ async function readPull(gh, target, fallback, options2) {
   const run3 = runs.sort((a, b) => b.databaseId - a.databaseId)[0];
   const check2 = run3 ? { id: run3.databaseId, status: run3.status, conclusion: run3.conclusion?.toLowerCase() ?? null, title: run3.title, summary: run3.summary, text: run3.text } : null;
   const headSha = pr.headRefOid;
-  if (!head || head.oid !== headSha)
+  if (head?.oid !== headSha)
     unverified.push(`The head commit GitHub returned (${head ? head.oid.slice(0, 7) : "none"}) is not the pull request's head ${headSha.slice(0, 7)}; the pull request was probably pushed to while it was read. ${RERUN}`);
   const twins = (head?.associatedPullRequests?.nodes ?? []).filter((p) => p.state === "OPEN" && p.headRefOid === headSha && p.number !== pr.number).map((p) => p.number);
   const associated = head?.associatedPullRequests;
@@ -50470,7 +50485,7 @@ async function readPull(gh, target, fallback, options2) {
     repository: `${target.owner}/${target.repo}`,
     number: pr.number,
     title: pr.title,
-    body: pr.body ?? "",
+    body: pr.body,
     author: account(pr.author),
     headRef: pr.headRefName,
     headSha,

@@ -209,6 +209,30 @@ describe("dependency additions, per manifest format", () => {
   });
 });
 
+describe("Gradle version catalog: rich versions", () => {
+  const change = (base: string, head: string) => analyzeManifestChange({ path: "gradle/libs.versions.toml", base, head }).changes.map(({ name, from, to }) => ({ name, from, to }));
+
+  // A rich version is a TOML table. It went through String(): smol-toml's tables have no prototype, so
+  // that threw ("Cannot convert object to primitive value") and every evaluation of a PR touching such
+  // a catalog failed; with a prototype it would have read "[object Object]" on both sides, no change.
+  it("a changed rich version in [versions] is a dependency change, shown as written", () => {
+    const lib = '[libraries]\na = { module = "g:a", version.ref = "k" }\n';
+    expect(change(`[versions]\nk = { strictly = "1.0" }\n${lib}`, `[versions]\nk = { strictly = "2.0", prefer = "2.0.1" }\n${lib}`)).toEqual([
+      { name: "g:a", from: "strictly 1.0", to: "strictly 2.0, prefer 2.0.1" },
+    ]);
+  });
+
+  it("a changed inline rich version is a dependency change; an unchanged one is not", () => {
+    const at = (v: string) => `[libraries]\na = { module = "g:a", version = { require = "${v}", reject = ["1.3"] } }\n`;
+    expect(change(at("1.2"), at("1.4"))).toEqual([{ name: "g:a", from: 'require 1.2, reject ["1.3"]', to: 'require 1.4, reject ["1.3"]' }]);
+    expect(change(at("1.2"), at("1.2"))).toEqual([]);
+  });
+
+  it("a version.ref naming an inherited property (constructor) is an unknown ref, not Object's constructor", () => {
+    expect(change('[libraries]\n', '[libraries]\na = { module = "g:a", version.ref = "constructor" }\n')).toEqual([{ name: "g:a", from: null, to: "ref constructor" }]);
+  });
+});
+
 describe("pathological manifests (parsed linearly: these finish instead of hanging)", () => {
   it.each([
     ["requirements.txt", "a" + "=".repeat(200_000) + "\n" + "-e ".repeat(50_000) + "\n", 2],

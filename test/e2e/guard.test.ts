@@ -150,6 +150,21 @@ describe("dependency additions through the app", () => {
     expect(run.output.summary).toMatch(/pypi: `fastapi` `>=0\.110`/);
   });
 
+  // The lint's no-base-to-string found it: String() of the table threw, and the app answered 500.
+  it("attack: a Gradle rich version changed in the catalog is a dependency change (it crashed the evaluation)", async () => {
+    const CATALOG = "gradle/libs.versions.toml";
+    const at = (v: string) => `[versions]\nnetty = { strictly = "${v}" }\n[libraries]\nnetty = { module = "io.netty:netty-all", version.ref = "netty" }\n`;
+    const repo = newRepo({ [POLICY]: ALLOW_ALL("dependencies:\n  action: block\n"), [CATALOG]: at("4.1.100.Final") });
+    const pr = agentPull(repo, { [CATALOG]: at("4.0.0.Final") });
+    w.review(repo, pr.number, "mo", "APPROVED");
+    await send(pullRequestEvent(w, repo, pr.number, "opened"));
+    const run = gate(repo, pr.headSha);
+    expect(run.conclusion).toBe("failure");
+    expect(shown(run)).toContain("io.netty:netty-all");
+    expect(shown(run)).toContain("strictly 4.0.0.Final");
+    expect(shown(run)).not.toContain("[object Object]");
+  });
+
   it("attack: a manifest that cannot be parsed fails whatever the approvals, naming file and error", async () => {
     const repo = newRepo({ [POLICY]: ALLOW_ALL(), "Cargo.toml": '[package]\nname = "x"\n[dependencies]\nserde = "1"\n' });
     const pr = agentPull(repo, { "Cargo.toml": '[package]\nname = "x"\n[dependencies]\nserde = "1"\nevil = { git = "https://x" \n' });

@@ -119,6 +119,7 @@ const xmlParser = new XMLParser({
 });
 
 function xml(text: string): XmlNode {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- still shipped and kept in fast-xml-parser 5; moving to the separate fast-xml-validator package is its own change
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new ManifestError(`invalid XML: ${valid.err.msg}`, valid.err.line, valid.err.col);
   return xmlParser.parse(text) as XmlNode;
@@ -232,6 +233,31 @@ export const nugetLock: ManifestFormat = {
 
 // ─── Gradle ───
 
+/** Gradle's rich version keys, in the order its docs list them (docs.gradle.org, "Rich versions"). */
+const RICH_VERSION_KEYS = ["strictly", "require", "prefer", "reject", "rejectAll"];
+
+/**
+ * A catalog version as text: a string as written, a rich version table (`{ strictly = "[1.0, 2.0[",
+ * prefer = "1.5" }`) as `strictly [1.0, 2.0[, prefer 1.5`; anything else TOML holds there as JSON.
+ * Not String(): on smol-toml's prototype-less tables it throws, and on any other object it gives
+ * "[object Object]", so two different tables would read as the same version (no change to gate).
+ */
+function catalogVersion(v: unknown): string {
+  if (v === undefined) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (isRecord(v)) {
+    const keys = Object.keys(v).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+    return keys.map((k) => `${k} ${typeof v[k] === "string" ? v[k] : JSON.stringify(v[k])}`).join(", ");
+  }
+  return JSON.stringify(v);
+}
+
+function rank(key: string): number {
+  const i = RICH_VERSION_KEYS.indexOf(key);
+  return i === -1 ? RICH_VERSION_KEYS.length : i;
+}
+
 export const versionCatalog: ManifestFormat = {
   ecosystem: "maven",
   label: "Gradle version catalog",
@@ -242,9 +268,9 @@ export const versionCatalog: ManifestFormat = {
     const version = (v: unknown): string => {
       if (!isRecord(v)) return "";
       const ver = v["version"];
-      if (typeof ver === "string") return ver;
-      if (isRecord(ver) && typeof ver["ref"] === "string") return String(versions[ver["ref"]] ?? `ref ${ver["ref"]}`);
-      if (typeof v["version.ref"] === "string") return String(versions[v["version.ref"]] ?? "");
+      if (isRecord(ver) && typeof ver["ref"] === "string") return Object.hasOwn(versions, ver["ref"]) ? catalogVersion(versions[ver["ref"]]) : `ref ${ver["ref"]}`;
+      if (ver !== undefined) return catalogVersion(ver);
+      if (typeof v["version.ref"] === "string") return catalogVersion(Object.hasOwn(versions, v["version.ref"]) ? versions[v["version.ref"]] : undefined);
       return "";
     };
     for (const g of ["libraries", "plugins"]) {
@@ -256,7 +282,7 @@ export const versionCatalog: ManifestFormat = {
           const isGav = g === "libraries" ? v.split(":").length === 3 : last !== -1;
           out.push({ group: g, name: isGav ? v.slice(0, last) : v, version: isGav ? v.slice(last + 1) : "" });
         } else if (isRecord(v)) {
-          const module = typeof v["module"] === "string" ? v["module"] : typeof v["id"] === "string" ? v["id"] : typeof v["group"] === "string" ? `${v["group"]}:${String(v["name"] ?? "")}` : alias;
+          const module = typeof v["module"] === "string" ? v["module"] : typeof v["id"] === "string" ? v["id"] : typeof v["group"] === "string" ? `${v["group"]}:${typeof v["name"] === "string" ? v["name"] : ""}` : alias;
           out.push({ group: g, name: module, version: version(v) });
         }
       }
