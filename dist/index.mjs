@@ -31411,7 +31411,7 @@ function parseIdentity(value) {
   while (cut > 0 && !isWhitespace(text.charCodeAt(cut - 1))) cut--;
   const word = text.slice(cut);
   const at = word.indexOf("@");
-  if (at <= 0 || at === word.length - 1 || word.indexOf("@", at + 1) !== -1 || word.includes("<") || word.includes(">")) return null;
+  if (at <= 0 || at === word.length - 1 || word.includes("@", at + 1) || word.includes("<") || word.includes(">")) return null;
   return { name: text.slice(0, cut).trim(), email: word };
 }
 function isWhitespace(code2) {
@@ -31681,9 +31681,9 @@ function withBotSuffix2(login) {
   return login.toLowerCase().endsWith(BOT_SUFFIX2) ? login : `${login}${BOT_SUFFIX2}`;
 }
 function botOfIdentity(ident) {
-  if (ident.login && ident.login.toLowerCase().endsWith(BOT_SUFFIX2)) return { login: ident.login, id: ident.id ?? null };
+  if (ident.login?.toLowerCase().endsWith(BOT_SUFFIX2)) return { login: ident.login, id: ident.id ?? null };
   const noreply = parseNoreplyEmail(ident.email);
-  if (noreply && noreply.login.toLowerCase().endsWith(BOT_SUFFIX2)) return { login: noreply.login, id: noreply.id };
+  if (noreply?.login.toLowerCase().endsWith(BOT_SUFFIX2)) return { login: noreply.login, id: noreply.id };
   return null;
 }
 function botOfAccount(account2) {
@@ -32103,9 +32103,11 @@ function detectionConfigFromPolicy(policy) {
     // With `labels.agent: false` the manual signal still needs a name: the default label's.
     manualLabel: policy.labels.agent === false ? DEFAULT_AGENT_LABEL : policy.labels.agent,
     // `?? default`: policies built by hand (tests, older callers) may lack the keys added in this release.
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- see the line above: `Policy` says they are there */
     trusted: [...policy.agents.trusted ?? []],
     unknownBots: policy.agents.unknown_bots ?? "agent",
     assisted: policy.agents.assisted ?? "report"
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   };
   configByPolicy.set(policy, config2);
   return config2;
@@ -37938,7 +37940,7 @@ function readTriggers(doc, node, keyOffset) {
 function isSelfHosted(doc, node) {
   const value = resolve(doc, node);
   const labels = [str(value), ...items(doc, value).map(str), ...items(doc, get(doc, value, "labels")?.value).map(str), str(get(doc, value, "labels")?.value)];
-  return labels.some((l) => l !== void 0 && l.toLowerCase() === "self-hosted");
+  return labels.some((l) => l?.toLowerCase() === "self-hosted");
 }
 function expressions(text) {
   const out = [];
@@ -38003,7 +38005,7 @@ function readSteps(doc, source, steps, model) {
     if (uses && usesText !== void 0) model.uses.push({ value: usesText, offset: start(uses.value, uses.keyOffset) });
     const run3 = get(doc, step, "run");
     if (run3) scanScript(source, run3.value, model.injections);
-    if (usesText !== void 0 && usesText.toLowerCase().startsWith("actions/github-script@")) {
+    if (usesText?.toLowerCase().startsWith("actions/github-script@")) {
       const script = get(doc, get(doc, step, "with")?.value, "script");
       if (script) scanScript(source, script.value, model.injections);
     }
@@ -38091,7 +38093,7 @@ function unpinnedReason(uses) {
     return uses.includes("@sha256:") ? void 0 : "a container image not pinned to a digest (`@sha256:…`)";
   }
   const at = uses.lastIndexOf("@");
-  const owner = uses.slice(0, uses.indexOf("/") === -1 ? uses.length : uses.indexOf("/")).toLowerCase();
+  const owner = uses.slice(0, uses.includes("/") ? uses.indexOf("/") : uses.length).toLowerCase();
   if (FIRST_PARTY_OWNERS.has(owner)) return void 0;
   if (at === -1) return "a third-party action without a ref";
   const ref = uses.slice(at + 1);
@@ -38126,7 +38128,7 @@ function compare(base, head) {
       add(h.offset, "permissions", `${tick(`permissions: ${h.text}`)} grants the GITHUB_TOKEN write access to every scope (job ${tick(job.id)})`);
     } else if (h.kind === "scopes") {
       for (const [scope, s] of h.spec.scopes) {
-        if (s.level === "write" && writes(b, scope) === false) add(s.offset, "permissions", `new write permission ${tick(`${scope}: write`)} for the GITHUB_TOKEN (job ${tick(job.id)})`);
+        if (s.level === "write" && !writes(b, scope)) add(s.offset, "permissions", `new write permission ${tick(`${scope}: write`)} for the GITHUB_TOKEN (job ${tick(job.id)})`);
       }
     }
     if (job.secretsInherit !== void 0 && baseJob?.secretsInherit === void 0) {
@@ -38142,7 +38144,7 @@ function compare(base, head) {
   const baseInjections = new Set(base?.injections.map((i) => i.value) ?? []);
   for (const inj of head.injections) {
     if (!baseInjections.has(inj.value)) {
-      add(inj.offset, "script-injection", `${tick(`${"${{"} ${inj.value} }}`)} is interpolated into a script: text an outsider controls runs as shell code (pass it through \`env:\` instead)`);
+      add(inj.offset, "script-injection", `${tick(`\${{ ${inj.value} }}`)} is interpolated into a script: text an outsider controls runs as shell code (pass it through \`env:\` instead)`);
     }
   }
   const baseUses = new Set(base?.uses.map((u) => u.value) ?? []);
@@ -39027,7 +39029,7 @@ function applyDefaults(value) {
     const entry = obj(raw);
     const rule = { match: strings(entry["match"], []), action: entry["action"] };
     if (entry["targets"] !== void 0) rule.targets = strings(entry["targets"], []);
-    if (entry["reason"] !== void 0) rule.reason = String(entry["reason"]);
+    if (typeof entry["reason"] === "string") rule.reason = entry["reason"];
     if (isPlainObject(entry["approval"])) rule.approval = requirementFromPolicy(entry["approval"]);
     return rule;
   });
@@ -39461,7 +39463,8 @@ function describeValue(value) {
   }
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a mapping";
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return "a value";
 }
 function editDistance(a, b) {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -39523,7 +39526,7 @@ function schemaErrors(doc, errors) {
         )
       );
     } else if (e.keyword === "additionalProperties") {
-      const key = String(e.params.additionalProperty);
+      const key = e.params.additionalProperty;
       const allowed = isPlainObject(parent["properties"]) ? Object.keys(parent["properties"]) : [];
       out.push(
         errorAt(
@@ -39533,7 +39536,7 @@ function schemaErrors(doc, errors) {
         )
       );
     } else if (e.keyword === "required") {
-      const missing = String(e.params.missingProperty);
+      const missing = e.params.missingProperty;
       const properties = isPlainObject(parent["properties"]) ? parent["properties"] : {};
       const expected = properties[missing] !== void 0 ? ` (${describeSchema(properties[missing])})` : "";
       const message = e.instancePath === "" && missing === "version" ? `missing "version: 1" at top level — every policy file must declare its format version, "version: 1"` : `missing required key "${missing}" at ${where}${expected}`;
@@ -42896,7 +42899,7 @@ function exceedsValueBudget(value, limit) {
   return false;
 }
 function keyAtLineStart(text) {
-  const isSpace = (c) => c !== void 0 && c.trim() === "";
+  const isSpace = (c) => c?.trim() === "";
   let i = 0;
   for (; ; ) {
     while (isSpace(text[i])) i++;
@@ -42971,7 +42974,7 @@ function parsePolicyDocument(text, file) {
   } catch (error) {
     if (error instanceof YAMLException) {
       let mark = error.mark;
-      if (mark === void 0 && /single document/.test(error.reason)) {
+      if (mark === void 0 && error.reason.includes("single document")) {
         const line = secondDocumentLine(source);
         if (line !== void 0) mark = { line, column: 0 };
       }

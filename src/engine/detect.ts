@@ -124,9 +124,11 @@ export function detectionConfigFromPolicy(policy: Policy): DetectionConfig {
     // With `labels.agent: false` the manual signal still needs a name: the default label's.
     manualLabel: policy.labels.agent === false ? DEFAULT_AGENT_LABEL : policy.labels.agent,
     // `?? default`: policies built by hand (tests, older callers) may lack the keys added in this release.
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- see the line above: `Policy` says they are there */
     trusted: [...(policy.agents.trusted ?? [])],
     unknownBots: policy.agents.unknown_bots ?? "agent",
     assisted: policy.agents.assisted ?? "report",
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   };
   configByPolicy.set(policy, config);
   return config;

@@ -88,7 +88,7 @@ function trailerBlockStart(lines: readonly string[]): number | null {
   // The first paragraph is the title and never holds trailers.
   let endOfTitle = lines.length;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
+    const line = lines[i]!;
     if (line.startsWith(COMMENT_PREFIX)) continue;
     if (isBlank(line)) {
       endOfTitle = i;
@@ -104,7 +104,7 @@ function trailerBlockStart(lines: readonly string[]): number | null {
   let possibleContinuationLines = 0;
 
   for (let i = lines.length - 1; i >= endOfTitle; i--) {
-    const line = lines[i] as string;
+    const line = lines[i]!;
     if (line.startsWith(COMMENT_PREFIX)) {
       nonTrailerLines += possibleContinuationLines;
       possibleContinuationLines = 0;
@@ -153,7 +153,7 @@ export function parseTrailers(message: string): Trailer[] {
   const pieces: string[][] = [];
   let last: string[] | null = null;
   for (let i = start; i < lines.length; i++) {
-    const line = lines[i] as string;
+    const line = lines[i]!;
     if (isBlank(line)) continue;
     if (last !== null && startsWithWhitespace(line)) {
       // RFC 822-style folding: git's --unfold joins the pieces with one space.
@@ -205,7 +205,7 @@ export function parseIdentity(value: string): ParsedIdentity | null {
   while (cut > 0 && !isWhitespace(text.charCodeAt(cut - 1))) cut--;
   const word = text.slice(cut);
   const at = word.indexOf("@");
-  if (at <= 0 || at === word.length - 1 || word.indexOf("@", at + 1) !== -1 || word.includes("<") || word.includes(">")) return null;
+  if (at <= 0 || at === word.length - 1 || word.includes("@", at + 1) || word.includes("<") || word.includes(">")) return null;
   return { name: text.slice(0, cut).trim(), email: word };
 }
 
@@ -267,5 +267,5 @@ export function parseNoreplyEmail(email: string): NoreplyEmail | null {
   const m = /^(?:(\d+)\+)?([^@\s]+)@users\.noreply\.github\.com$/i.exec(email.trim());
   if (!m) return null;
   const id = m[1] === undefined ? null : Number(m[1]);
-  return { id: id !== null && Number.isSafeInteger(id) ? id : null, login: m[2] as string };
+  return { id: id !== null && Number.isSafeInteger(id) ? id : null, login: m[2]! };
 }

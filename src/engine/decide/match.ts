@@ -416,7 +416,7 @@ export function pathMatcher(compiled: CompiledPolicy, baseRef: string): (path: s
       const dir = slash === -1 ? "" : path.slice(0, slash);
       const ext = extensionOf(path);
       let byExt = memo.get(dir);
-      if (!byExt) memo.set(dir, (byExt = new Map()));
+      if (!byExt) memo.set(dir, (byExt = new Map<string, DirCandidates>()));
       let found = byExt.get(ext);
       if (!found) {
         found = candidatesFor(compiled, dir === "" ? [] : dir.split("/"), ext);

@@ -24,7 +24,7 @@ export function effectiveRequirement(policy: Policy, ruleIndex: number | null): 
   const req: Requirement = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
   if (override) {
     for (const [k, v] of Object.entries(override) as [keyof Requirement, unknown][]) {
-      if (v !== undefined) (req as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+      if (v !== undefined) (req as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...(v as unknown[])] : v;
     }
   }
   return req;
@@ -85,7 +85,7 @@ export function escalationRequirement(policy: Policy): Requirement {
 export function dependencyRequirement(policy: Policy): Requirement {
   const req: Requirement = { ...policy.approval, teams: [...policy.approval.teams], users: [...policy.approval.users] };
   for (const [k, v] of Object.entries(policy.dependencies?.approval ?? {}) as [keyof Requirement, unknown][]) {
-    if (v !== undefined) (req as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+    if (v !== undefined) (req as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...(v as unknown[])] : v;
   }
   return req;
 }

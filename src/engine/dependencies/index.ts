@@ -66,7 +66,7 @@ export interface ManifestChange {
   head: string | null;
 }
 
-export type DependencyAnalysis = { changes: DependencyChange[]; errors: AnalysisError[] };
+export interface DependencyAnalysis { changes: DependencyChange[]; errors: AnalysisError[] }
 
 function keyOf(d: DeclaredDependency): string {
   return `${d.group}\u0000${d.name}`;

@@ -10,7 +10,7 @@ import { ManifestError, entries, isRecord, type DeclaredDependency, type Manifes
 
 function toml(text: string): Record<string, unknown> {
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return parseToml(text);
   } catch (e) {
     if (e instanceof TomlError) throw new ManifestError(`invalid TOML: ${e.message.split("\n")[0]}`, e.line, e.column);
     throw new ManifestError(`invalid TOML: ${(e as Error).message}`);

@@ -35,7 +35,7 @@ export function detectCommitIdentity(compiled: Compiled, commit: CommitFacts, si
     const emailMatches = matchEmail(compiled, ident.email);
     if (on.has("identity")) {
       for (const m of accountMatches) {
-        sink.agent(m.agent, "identity", where, formatAccount(ident.login as string, ident.id ?? null, m.byId));
+        sink.agent(m.agent, "identity", where, formatAccount(ident.login!, ident.id ?? null, m.byId));
         byAccount.add(m.agent.id);
       }
       // The account GitHub resolved and its address usually say the same thing: one line per role is enough.

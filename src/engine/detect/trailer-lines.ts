@@ -54,7 +54,7 @@ export function trailerFormLines(message: string): TrailerLine[] {
   let paragraph = 0;
   let inParagraph = false;
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
+    const raw = lines[i]!;
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line.trim() === "") {
       inParagraph = false;

@@ -36,9 +36,9 @@ function withBotSuffix(login: string): string {
 
 /** The bot account behind a git identity, if it is one (see the module comment). */
 export function botOfIdentity(ident: GitIdentity): BotAccount | null {
-  if (ident.login && ident.login.toLowerCase().endsWith(BOT_SUFFIX)) return { login: ident.login, id: ident.id ?? null };
+  if (ident.login?.toLowerCase().endsWith(BOT_SUFFIX)) return { login: ident.login, id: ident.id ?? null };
   const noreply = parseNoreplyEmail(ident.email);
-  if (noreply && noreply.login.toLowerCase().endsWith(BOT_SUFFIX)) return { login: noreply.login, id: noreply.id };
+  if (noreply?.login.toLowerCase().endsWith(BOT_SUFFIX)) return { login: noreply.login, id: noreply.id };
   return null;
 }
 

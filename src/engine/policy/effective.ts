@@ -26,7 +26,7 @@ function strings(value: unknown, fallback: readonly string[]): string[] {
 }
 
 function reviewFlowOf(approval: Record<string, unknown>): ReviewFlow {
-  const flag = (key: keyof ReviewFlow) => (typeof approval[key] === "boolean" ? (approval[key] as boolean) : DEFAULT_REVIEW_FLOW[key]);
+  const flag = (key: keyof ReviewFlow) => (typeof approval[key] === "boolean" ? approval[key] : DEFAULT_REVIEW_FLOW[key]);
   return { request_reviews: flag("request_reviews"), keep_on_update_merge: flag("keep_on_update_merge") };
 }
 
@@ -55,7 +55,8 @@ export function applyDefaults(value: Record<string, unknown>): Policy {
     const entry = obj(raw);
     const rule: PathRule = { match: strings(entry["match"], []), action: entry["action"] as PathRule["action"] };
     if (entry["targets"] !== undefined) rule.targets = strings(entry["targets"], []);
-    if (entry["reason"] !== undefined) rule.reason = String(entry["reason"]);
+    // The schema made `reason` a string; anything else is no reason rather than "[object Object]".
+    if (typeof entry["reason"] === "string") rule.reason = entry["reason"];
     // Stays partial: the decision merges it over the top-level requirement key by key.
     if (isPlainObject(entry["approval"])) rule.approval = requirementFromPolicy(entry["approval"]);
     return rule;

@@ -11,6 +11,7 @@ function canonicalJson(value: unknown): string {
       .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify(undefined) is undefined; its type says string
   return JSON.stringify(value) ?? "null";
 }
 

@@ -44,7 +44,7 @@ export const EXTENDS_PATTERN =
 /** GitHub rejects label names longer than 50 characters. */
 export const LABEL_MAX_LENGTH = 50;
 
-type JsonSchema = { readonly [key: string]: unknown };
+type JsonSchema = Readonly<Record<string, unknown>>;
 
 const PATH_ACTIONS = ["block", "approve", "allow"] as const;
 

@@ -50,7 +50,7 @@ function schemaErrors(doc: PolicyDocument, errors: ErrorObject[]): PolicyError[]
         ),
       );
     } else if (e.keyword === "additionalProperties") {
-      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = isPlainObject(parent["properties"]) ? Object.keys(parent["properties"]) : [];
       out.push(
         errorAt(
@@ -60,7 +60,7 @@ function schemaErrors(doc: PolicyDocument, errors: ErrorObject[]): PolicyError[]
         ),
       );
     } else if (e.keyword === "required") {
-      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      const missing = (e.params as { missingProperty: string }).missingProperty;
       const properties = isPlainObject(parent["properties"]) ? (parent["properties"] as Record<string, SchemaNode>) : {};
       const expected = properties[missing] !== undefined ? ` (${describeSchema(properties[missing])})` : "";
       const message =

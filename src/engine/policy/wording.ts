@@ -6,7 +6,7 @@ import { quote } from "../escape.js";
 import { isPlainObject } from "./pointers.js";
 import { AGENT_ID_PATTERN, EXTENDS_PATTERN, LOGIN_PATTERN, TEAM_PATTERN } from "./schema.js";
 
-export type SchemaNode = { readonly [key: string]: unknown };
+export type SchemaNode = Readonly<Record<string, unknown>>;
 
 const PATTERN_PHRASES: Record<string, [singular: string, plural: string]> = {
   [TEAM_PATTERN]: ['a team written "org/team-slug"', 'teams written "org/team-slug"'],
@@ -70,7 +70,8 @@ export function describeValue(value: unknown): string {
   }
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a mapping";
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return "a value";
 }
 
 function editDistance(a: string, b: string): number {

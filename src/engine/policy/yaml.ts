@@ -198,7 +198,7 @@ function exceedsValueBudget(value: unknown, limit: number): false | "values" | "
  * author's text, and /([^:#{}[\],]+?)\s*:/ backtracks quadratically on a long run of spaces.
  */
 function keyAtLineStart(text: string): string | undefined {
-  const isSpace = (c: string | undefined) => c !== undefined && c.trim() === "";
+  const isSpace = (c: string | undefined) => c?.trim() === "";
   let i = 0;
   for (;;) {
     while (isSpace(text[i])) i++;
@@ -287,7 +287,7 @@ export function parsePolicyDocument(text: string, file: string): ParseResult {
   } catch (error) {
     if (error instanceof YAMLException) {
       let mark = error.mark as { line?: number; column?: number } | undefined;
-      if (mark === undefined && /single document/.test(error.reason)) {
+      if (mark === undefined && error.reason.includes("single document")) {
         const line = secondDocumentLine(source);
         if (line !== undefined) mark = { line, column: 0 };
       }

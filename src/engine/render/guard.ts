@@ -8,12 +8,12 @@ import { errorLocation } from "../policy/errors.js";
 import type { Decision, FileOutcome, GuardOutcome } from "../types.js";
 import type { EscalationKind } from "../workflows/escalations.js";
 
-type Escape = {
+interface Escape {
   md: (s: string, max?: number) => string;
   code: (s: string, o?: { max?: number; inTable?: boolean }) => string;
   /** Emphasis of trusted text: `**x**` in Markdown (the default), plain in a terminal. */
   strong?: (s: string) => string;
-};
+}
 
 const bold = (e: Escape, s: string) => (e.strong ? e.strong(s) : `**${s}**`);
 

@@ -152,7 +152,7 @@ function verdictSection(doc: BoundedDoc, d: Decision, surface: RenderSurface): v
         doc.line();
         doc.list(d.blocked.map((f) => `- ${fileLabel(f)} — ${ruleName(f.rule)}${f.pattern ? ` ${code(f.pattern)}` : ""}${f.reason ? `: ${md(f.reason)}` : ""}`), "blocked files", 50);
       } else if (guardVerdict(d) !== undefined) {
-        doc.line(guardVerdict(d)!);
+        doc.line(guardVerdict(d));
       } else if (d.headPolicy?.status === "invalid") {
         doc.line(`This pull request changes \`${POLICY_PATH}\` to a version that is invalid: once merged, it would fail every pull request. Fix the errors below.`);
       } else if (d.unverified.length > 0) {

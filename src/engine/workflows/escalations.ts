@@ -87,7 +87,7 @@ export function unpinnedReason(uses: string): string | undefined {
     return uses.includes("@sha256:") ? undefined : "a container image not pinned to a digest (`@sha256:…`)";
   }
   const at = uses.lastIndexOf("@");
-  const owner = uses.slice(0, uses.indexOf("/") === -1 ? uses.length : uses.indexOf("/")).toLowerCase();
+  const owner = uses.slice(0, uses.includes("/") ? uses.indexOf("/") : uses.length).toLowerCase();
   if (FIRST_PARTY_OWNERS.has(owner)) return undefined;
   if (at === -1) return "a third-party action without a ref";
   const ref = uses.slice(at + 1);
@@ -138,7 +138,7 @@ function compare(base: WorkflowModel | undefined, head: WorkflowModel): Pending[
       add(h.offset, "permissions", `${tick(`permissions: ${h.text}`)} grants the GITHUB_TOKEN write access to every scope (job ${tick(job.id)})`);
     } else if (h.kind === "scopes") {
       for (const [scope, s] of h.spec.scopes) {
-        if (s.level === "write" && writes(b, scope) === false) add(s.offset, "permissions", `new write permission ${tick(`${scope}: write`)} for the GITHUB_TOKEN (job ${tick(job.id)})`);
+        if (s.level === "write" && !writes(b, scope)) add(s.offset, "permissions", `new write permission ${tick(`${scope}: write`)} for the GITHUB_TOKEN (job ${tick(job.id)})`);
       }
     }
     if (job.secretsInherit !== undefined && baseJob?.secretsInherit === undefined) {
@@ -156,7 +156,7 @@ function compare(base: WorkflowModel | undefined, head: WorkflowModel): Pending[
   const baseInjections = new Set(base?.injections.map((i) => i.value) ?? []);
   for (const inj of head.injections) {
     if (!baseInjections.has(inj.value)) {
-      add(inj.offset, "script-injection", `${tick(`${"${{"} ${inj.value} }}`)} is interpolated into a script: text an outsider controls runs as shell code (pass it through \`env:\` instead)`);
+      add(inj.offset, "script-injection", `${tick(`\${{ ${inj.value} }}`)} is interpolated into a script: text an outsider controls runs as shell code (pass it through \`env:\` instead)`);
     }
   }
   // Actions not pinned to a full commit SHA.
@@ -177,7 +177,7 @@ export interface WorkflowChange {
   head: string | null;
 }
 
-export type WorkflowAnalysis = { findings: WorkflowFinding[]; errors: AnalysisError[] };
+export interface WorkflowAnalysis { findings: WorkflowFinding[]; errors: AnalysisError[] }
 
 /**
  * The escalations of one changed file. A head version that cannot be parsed is an error (it cannot be

@@ -11,7 +11,7 @@
  * Expression scanning (`${{ … }}`) is indexOf-based: linear in the text, no backtracking pattern.
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
-import type { Document, Node as YamlNode, YAMLMap } from "yaml";
+import type { Document } from "yaml";
 
 export type PermissionLevel = "read" | "write" | "none";
 
@@ -77,7 +77,7 @@ function pairs(doc: Document, node: unknown, depth = 0): { key: string; keyOffse
   if (!isMap(map)) return [];
   const out: { key: string; keyOffset: number; value: unknown }[] = [];
   const merged: { key: string; keyOffset: number; value: unknown }[] = [];
-  for (const item of (map as YAMLMap).items) {
+  for (const item of map.items) {
     if (!isPair(item)) continue;
     const key = str(item.key);
     if (key === undefined) continue;
@@ -139,7 +139,7 @@ function readTriggers(doc: Document, node: unknown, keyOffset: number): Map<stri
 function isSelfHosted(doc: Document, node: unknown): boolean {
   const value = resolve(doc, node);
   const labels = [str(value), ...items(doc, value).map(str), ...items(doc, get(doc, value, "labels")?.value).map(str), str(get(doc, value, "labels")?.value)];
-  return labels.some((l) => l !== undefined && l.toLowerCase() === "self-hosted");
+  return labels.some((l) => l?.toLowerCase() === "self-hosted");
 }
 
 /** Each `${{ … }}` in `text`: the inner expression and its offset in `text`. */
@@ -216,7 +216,7 @@ function readSteps(doc: Document, source: string, steps: unknown, model: Workflo
     if (uses && usesText !== undefined) model.uses.push({ value: usesText, offset: start(uses.value, uses.keyOffset) });
     const run = get(doc, step, "run");
     if (run) scanScript(source, run.value, model.injections);
-    if (usesText !== undefined && usesText.toLowerCase().startsWith("actions/github-script@")) {
+    if (usesText?.toLowerCase().startsWith("actions/github-script@")) {
       const script = get(doc, get(doc, step, "with")?.value, "script");
       if (script) scanScript(source, script.value, model.injections);
     }
@@ -260,7 +260,7 @@ export function readWorkflow(source: string, kind: "workflow" | "action"): ReadR
       readSteps(doc, source, get(doc, top.value, "steps")?.value, model);
     }
   }
-  eachScalar(root as YamlNode, (_value, range) => {
+  eachScalar(root, (_value, range) => {
     const text = source.slice(range[0], range[1]);
     for (const e of expressions(text)) {
       for (const name of secretNames(e.expr)) if (!model.secrets.has(name)) model.secrets.set(name, range[0] + e.at);
