@@ -49809,20 +49809,30 @@ async function readContents2(gh, repo, baseSha, headSha, files) {
       const cannot = (why, rerun = false) => {
         const again = rerun ? " Re-run the agent-gate check once GitHub answers again." : "";
         unverified.push(`${f.path} at the ${which} is ${blob.isTruncated ? "larger than GitHub's GraphQL API returns in full" : "not returned as text by GitHub's GraphQL API"} and ${why}, so its privilege and dependency changes could not be checked.${again}`);
-        return void 0;
       };
       const size = blob.byteSize ?? 0;
-      if (typeof blob.oid !== "string" || !/^[0-9a-f]{40}$/.test(blob.oid)) return cannot("GitHub named no blob to read it by");
-      if (size > MAX_BLOB_BYTES) return cannot(`over the ${megabytes(MAX_BLOB_BYTES)} GitHub's REST API serves (it is ${size.toLocaleString("en-US")} bytes)`);
+      if (typeof blob.oid !== "string" || !/^[0-9a-f]{40}$/.test(blob.oid)) {
+        cannot("GitHub named no blob to read it by");
+        return void 0;
+      }
+      if (size > MAX_BLOB_BYTES) {
+        cannot(`over the ${megabytes(MAX_BLOB_BYTES)} GitHub's REST API serves (it is ${size.toLocaleString("en-US")} bytes)`);
+        return void 0;
+      }
       let read = large.get(blob.oid);
       if (!read) {
-        if (size > budget) return cannot(`was not read: the large workflow and manifest files of this pull request come to more than ${megabytes(MAX_BLOB_BYTES_PER_READ)}`);
+        if (size > budget) {
+          cannot(`was not read: the large workflow and manifest files of this pull request come to more than ${megabytes(MAX_BLOB_BYTES_PER_READ)}`);
+          return void 0;
+        }
         budget -= size;
         read = readBlobText(gh, repo, blob.oid);
         large.set(blob.oid, read);
       }
       const got = await read;
-      return "text" in got ? got.text : cannot(got.error, got.rerun);
+      if ("text" in got) return got.text;
+      cannot(got.error, got.rerun);
+      return void 0;
     };
     const base = await text(repoData[`b${i}`], "base");
     const head = await text(repoData[`h${i}`], "head");

@@ -12,7 +12,7 @@ import type { ChangedFile } from "../src/engine/types.js";
 
 const oidOf = (bytes: Buffer) => createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 const REPO = { owner: "acme", repo: "r" };
-const file = (path: string): ChangedFile => ({ path, status: "modified" }) as ChangedFile;
+const file = (path: string): ChangedFile => ({ path, status: "modified" });
 
 interface Blob {
   text: string | null;

@@ -199,7 +199,7 @@ export class QueryOctokits {
   /** The installation's query Octokit, built by `build` on first use; most recently used last. */
   get(appOctokit: object, installationId: number, build: () => GitHub): GitHub {
     let lru = this.byApp.get(appOctokit);
-    if (!lru) this.byApp.set(appOctokit, (lru = new Map()));
+    if (!lru) this.byApp.set(appOctokit, (lru = new Map<number, GitHub>()));
     const hit = lru.get(installationId);
     if (hit) {
       lru.delete(installationId);

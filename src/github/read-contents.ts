@@ -74,7 +74,7 @@ async function readBlobText(gh: GitHub, repo: RepoRef, oid: string): Promise<{ t
   let bytes: Buffer | null;
   try {
     const answer = await gh.rest.git.getBlob({ owner: repo.owner, repo: repo.repo, file_sha: oid, mediaType: { format: "raw" }, request: { parseSuccessResponseBody: false } });
-    bytes = await bytesOf(answer.data as unknown);
+    bytes = await bytesOf(answer.data);
   } catch (error) {
     return { error: `reading it through the REST API failed (${describeError(error)})`, rerun: true };
   }
@@ -148,20 +148,30 @@ export async function readContents(gh: GitHub, repo: RepoRef, baseSha: string, h
       const cannot = (why: string, rerun = false) => {
         const again = rerun ? " Re-run the agent-gate check once GitHub answers again." : "";
         unverified.push(`${f.path} at the ${which} is ${blob.isTruncated ? "larger than GitHub's GraphQL API returns in full" : "not returned as text by GitHub's GraphQL API"} and ${why}, so its privilege and dependency changes could not be checked.${again}`);
-        return undefined;
       };
       const size = blob.byteSize ?? 0;
-      if (typeof blob.oid !== "string" || !/^[0-9a-f]{40}$/.test(blob.oid)) return cannot("GitHub named no blob to read it by");
-      if (size > MAX_BLOB_BYTES) return cannot(`over the ${megabytes(MAX_BLOB_BYTES)} GitHub's REST API serves (it is ${size.toLocaleString("en-US")} bytes)`);
+      if (typeof blob.oid !== "string" || !/^[0-9a-f]{40}$/.test(blob.oid)) {
+        cannot("GitHub named no blob to read it by");
+        return undefined;
+      }
+      if (size > MAX_BLOB_BYTES) {
+        cannot(`over the ${megabytes(MAX_BLOB_BYTES)} GitHub's REST API serves (it is ${size.toLocaleString("en-US")} bytes)`);
+        return undefined;
+      }
       let read = large.get(blob.oid);
       if (!read) {
-        if (size > budget) return cannot(`was not read: the large workflow and manifest files of this pull request come to more than ${megabytes(MAX_BLOB_BYTES_PER_READ)}`);
+        if (size > budget) {
+          cannot(`was not read: the large workflow and manifest files of this pull request come to more than ${megabytes(MAX_BLOB_BYTES_PER_READ)}`);
+          return undefined;
+        }
         budget -= size;
         read = readBlobText(gh, repo, blob.oid);
         large.set(blob.oid, read);
       }
       const got = await read;
-      return "text" in got ? got.text : cannot(got.error, got.rerun);
+      if ("text" in got) return got.text;
+      cannot(got.error, got.rerun);
+      return undefined;
     };
     // One at a time: at most one large blob is being read into memory.
     const base = await text(repoData[`b${i}`], "base");
