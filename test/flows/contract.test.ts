@@ -22,9 +22,11 @@ let fake: FakeGitHub;
 beforeAll(async () => {
   fake = await startFakeGitHub();
 });
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- each is unset when beforeAll failed before starting it; its declared type cannot say so */
 afterAll(async () => {
   await fake?.close();
 });
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 /** What the story looks like from outside, step by step. */
 interface Side {
@@ -69,7 +71,7 @@ describe("memory and GitHub, one story", () => {
     w.addRepo("acme/api", { files: { "src/a.ts": "a\n" }, collaborators: { alice: "write" } });
     const pr = w.addPull("acme/api", { number: 7, author: "copilot-swe-agent[bot]", head: "copilot/add-feature", commits: [{ message: "Add feature", files: { "src/a.ts": "b\n" } }] });
     const Octokit = createAppOctokit({ AGENT_GATE_TEST_NO_THROTTLE: "1" });
-    const gh = new Octokit({ auth: { token: fake.mintInstallationToken("acme") }, baseUrl: fake.apiUrl }) as GitHub;
+    const gh = new Octokit({ auth: { token: fake.mintInstallationToken("acme") }, baseUrl: fake.apiUrl });
     const overHttp = await story({
       headSha: pr.headSha,
       app: new AppState(fake.appId),

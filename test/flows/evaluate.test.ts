@@ -106,7 +106,7 @@ describe("evaluate: several PRs at one SHA (SPEC §4)", () => {
       [7, "action_required", "action_required"],
     ]);
     // The agent twin is labelled, the human one not.
-    expect(memory.writes.filter((w) => w.kind === "labels").map((w) => w.kind === "labels" && w.number)).toEqual([7]);
+    expect(memory.writes.filter((w) => w.kind === "labels").map((w) => w.number)).toEqual([7]);
   });
 
   it("an approved PR does not lift its unverified twin; a closed twin does not count", async () => {

@@ -12,6 +12,7 @@ import type { MemoryGitHub } from "./memory-github.js";
 export const APP_ID = 4242;
 
 /** Throws on any use: the flows must reach GitHub only through `AppState.io`. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- a stand-in that throws on first use, never an Octokit
 export const NO_OCTOKIT = new Proxy(
   {},
   {
