@@ -34,7 +34,7 @@ const PATH_ALPHABET = ["a", "b", "a", "b", ".", "/", "/", "*", "?", "[", "]", "!
 function build(next: () => number, alphabet: string[], max: number): string {
   const n = 1 + Math.floor(next() * max);
   let s = "";
-  for (let i = 0; i < n; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(next() * alphabet.length)]!;
   return s;
 }
 

@@ -75,13 +75,13 @@ describe("classes and extglobs (minimatch's part of the path matcher) on megabyt
   it("a megabyte base branch against a `targets` extglob and class pattern", () => {
     const p = blockRules(["src/**"], ["+(r|re)lease/*[0-9]*[0-9]*x"]);
     expect(ruleOf(p, "src/a", `${"re".repeat(MB / 2)}lease/1`)).toBeNull();
-    expect(ruleOf(p, "src/a", `${"re".repeat(MB / 2)}`)).toBeNull();
+    expect(ruleOf(p, "src/a", "re".repeat(MB / 2))).toBeNull();
     expect(ruleOf(p, "src/a", "release/1.2x")).toBe(0);
   });
 });
 
 describe("detection's branch and e-mail globs on megabyte inputs", () => {
-  const config = (def: Record<string, unknown>): DetectionConfig => ({ ...BUILTIN_DETECTION_CONFIG, define: [{ id: "acme", name: "Acme", ...def }] }) as unknown as DetectionConfig;
+  const config = (def: Record<string, unknown>): DetectionConfig => ({ ...BUILTIN_DETECTION_CONFIG, define: [{ id: "acme", name: "Acme", ...def }] });
 
   it("a head branch of a megabyte against `+(a|aa)-bot/**` and `*[a]*[a]*[a]*[a]*b`", () => {
     const cfg = config({ branches: ["+(a|aa)-bot/**", "*[a]*[a]*[a]*[a]*b"] });
