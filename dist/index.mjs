@@ -31554,9 +31554,12 @@ function compile2(config2) {
   const cached = compiledByConfig.get(config2);
   if (cached) return cached;
   builtinCompiled ??= compileBuiltin();
+  const agents = [...config2.define.map(compileCustom), ...config2.builtin ? builtinCompiled : []];
+  const keyUsers = /* @__PURE__ */ new Map();
+  for (const agent of agents) for (const key of new Set(agent.trailers.map((t) => t.key))) keyUsers.set(key, (keyUsers.get(key) ?? 0) + 1);
   const compiled2 = {
-    // The org's definitions come first: with the same id, the org's name is the one shown.
-    agents: [...config2.define.map(compileCustom), ...config2.builtin ? builtinCompiled : []],
+    agents,
+    sharedTrailerKeys: new Set([...keyUsers].filter(([, n]) => n > 1).map(([key]) => key)),
     signals: new Set(config2.signals),
     ignore: new Set(config2.ignore.map((l) => l.toLowerCase())),
     manualLabel: config2.manualLabel === false ? null : config2.manualLabel.toLowerCase(),
@@ -31978,7 +31981,7 @@ function detectTrailers(compiled2, commit, sink, short) {
     for (const agent of compiled2.agents) {
       for (const t of agent.trailers) {
         if (t.key !== key || !lowerValue.startsWith(t.valuePrefix)) continue;
-        (t.valuePrefix === "" ? generic : specific).push(agent);
+        (t.valuePrefix === "" && compiled2.sharedTrailerKeys.has(key) ? generic : specific).push(agent);
         break;
       }
     }

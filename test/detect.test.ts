@@ -191,6 +191,9 @@ describe("trailer", () => {
     expect(d.evidence.filter((e) => e.signal === "trailer").map((e) => e.where)).toEqual([expect.stringContaining("indented, outside git's trailer block"), expect.stringContaining("indented, outside git's trailer block")]);
     const sample = "chore: regenerate\n\nThe header now reads:\n\n    Generated-by: protoc-gen-go v1.36\n\tAssisted-by: nobody";
     expect(detectAgents(pull({ commits: [commit({ message: sample })] }), DEFAULT).agentAuthored).toBe(false);
+    // A key only one agent writes is that agent's, indented or not (Copilot CLI's session id).
+    const copilot = "Refactor\n\n  Body.\n\n  Copilot-Session: 36dbeb09-12b0-4c19-af36-2573772a7dbd";
+    expect(ids(detectAgents(pull({ commits: [commit({ message: copilot })] }), DEFAULT).agents)).toEqual(["copilot"]);
   });
 
   it("GitHub-resolved co-authors count as trailer, without repeating a parsed trailer", () => {

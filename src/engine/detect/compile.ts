@@ -45,6 +45,11 @@ export interface Compiled {
   trusted: TrustedSet;
   unknownBots: UnknownBotsMode;
   assisted: AssistedMode;
+  /**
+   * Trailer keys more than one agent uses (`Assisted-by`, `Generated-by`): there an empty value
+   * prefix is a catch-all that yields to the specific forms, and never counts on an indented line.
+   */
+  sharedTrailerKeys: Set<string>;
   /** E-mail → matching agents. The same few addresses recur across a PR's commits. */
   emailMemo: Map<string, CompiledAgent[]>;
 }
@@ -126,9 +131,13 @@ export function compile(config: DetectionConfig): Compiled {
   const cached = compiledByConfig.get(config);
   if (cached) return cached;
   builtinCompiled ??= compileBuiltin();
+  // The org's definitions come first: with the same id, the org's name is the one shown.
+  const agents = [...config.define.map(compileCustom), ...(config.builtin ? builtinCompiled : [])];
+  const keyUsers = new Map<string, number>();
+  for (const agent of agents) for (const key of new Set(agent.trailers.map((t) => t.key))) keyUsers.set(key, (keyUsers.get(key) ?? 0) + 1);
   const compiled: Compiled = {
-    // The org's definitions come first: with the same id, the org's name is the one shown.
-    agents: [...config.define.map(compileCustom), ...(config.builtin ? builtinCompiled : [])],
+    agents,
+    sharedTrailerKeys: new Set([...keyUsers].filter(([, n]) => n > 1).map(([key]) => key)),
     signals: new Set(config.signals),
     ignore: new Set(config.ignore.map((l) => l.toLowerCase())),
     manualLabel: config.manualLabel === false ? null : config.manualLabel.toLowerCase(),

@@ -25,7 +25,8 @@ export function detectTrailers(compiled: Compiled, commit: CommitFacts, sink: Co
   /**
    * An agent-specific trailer key. Where several agents share a key (`Assisted-by`), the specific
    * forms win — an agent e-mail in the value, or a non-empty value prefix (`Crush…`) — and the
-   * catch-all entries (empty prefix) fire only when nothing specific did.
+   * catch-all entries (empty prefix on a shared key) fire only when nothing specific did, and never
+   * with `specificOnly` (an indented line: a code sample's `Generated-by:` header is not a claim).
    */
   const agentTrailer = (key: string, value: string, at: string, line: string, specificOnly = false): void => {
     if (!on.has("trailer")) return;
@@ -35,7 +36,7 @@ export function detectTrailers(compiled: Compiled, commit: CommitFacts, sink: Co
     for (const agent of compiled.agents) {
       for (const t of agent.trailers) {
         if (t.key !== key || !lowerValue.startsWith(t.valuePrefix)) continue;
-        (t.valuePrefix === "" ? generic : specific).push(agent);
+        (t.valuePrefix === "" && compiled.sharedTrailerKeys.has(key) ? generic : specific).push(agent);
         break;
       }
     }
