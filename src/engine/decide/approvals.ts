@@ -6,8 +6,7 @@
 import { aiReviewerOf } from "../ai-reviewers.js";
 import { detectionConfigFromPolicy, identifyAgentAccount } from "../detect.js";
 import { coAuthorEmails, parseNoreplyEmail } from "../trailers.js";
-import type { Account, ApprovalFacts, ApprovalOutcome, DetectionConfig, PullFacts, Requirement, RequirementOutcome } from "../types.js";
-import type { DecideInput } from "./decide.js";
+import type { Account, ApprovalFacts, ApprovalOutcome, DetectionConfig, PolicyState, PullFacts, Requirement, RequirementOutcome } from "../types.js";
 import { BUILTIN_DETECTION_CONFIG } from "./detection-config.js";
 import { permissionRank, type PendingRequirement } from "./requirements.js";
 import { ruleName } from "./rule-name.js";
@@ -109,7 +108,7 @@ function requirementLabel(r: PendingRequirement): string {
 }
 
 export function evaluateApprovals(
-  input: DecideInput,
+  input: { facts: PullFacts; policy: PolicyState; approvals: ApprovalFacts[] },
   pending: PendingRequirement[],
   contributors: ContributorIndex,
   blocked: boolean,

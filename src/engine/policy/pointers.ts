@@ -12,7 +12,7 @@ export function escapePointer(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-export function unescapePointer(token: string): string {
+function unescapePointer(token: string): string {
   return token.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
