@@ -137,7 +137,10 @@ function literal(v: ValueNode, variables: Json): unknown {
       return v.value;
     case Kind.BOOLEAN:
       return v.value;
-    default:
+    // Literals no query of the app writes inline: not evaluated.
+    case Kind.FLOAT:
+    case Kind.LIST:
+    case Kind.OBJECT:
       return undefined;
   }
 }
