@@ -40,6 +40,11 @@ const POLICY = { status: "ok", policy: BUILTIN_DEFAULT_POLICY, source: { kind: "
 const decideOn = (facts) => () => decide({ facts, policy: POLICY, approvals: [] });
 
 function cases() {
+  // Patterns the fast path leaves to minimatch (classes, extglobs): the issue expected these to
+  // backtrack; minimatch 11's NFA does not (test/glob-pathological.test.ts). The `**` sections with
+  // classes are the worst glob case found (its memo of tried places grows with the path).
+  const slow = (glob) => compilePolicy({ ...BUILTIN_DEFAULT_POLICY, paths: [{ match: [glob], action: "block" }] });
+  const [extglob, classes, sections] = ["+(a|aa)", "*[a]*[a]*[a]*[a]*[c]*b", "**/*[a]*/**/*[a]*/**/*[c]*/**/b"].map(slow);
   const deepPolicy = compilePolicy({ ...BUILTIN_DEFAULT_POLICY, paths: [{ match: ["**/a/**/a/**/a/**/a/**/b"], action: "block" }, { match: ["*a*a*a*a*a*a*a*b"], action: "block" }] });
   return [
     ["decide: co-authored-by: + 1 MB of spaces + z (issue 8's line)", decideOn(agentFacts(`Fix\n\nco-authored-by:${mb(" ")}z`))],
@@ -48,6 +53,9 @@ function cases() {
     ["decide: 1 MB of repeated trailer keys", decideOn(agentFacts(`Fix\n\n${mb("Co-authored-by: ")}`))],
     ["decide: 1 MB of folded continuation lines", decideOn(agentFacts(`Fix\n\nCo-authored-by: Bob\n${mb(" x\n")}`))],
     ["decide: 1 MB of `:` in title, body and branch", decideOn(agentFacts("Fix", { title: mb(":"), body: mb(":"), headRef: `copilot/${mb(":")}` }))],
+    ["match: 1 MB path a…ab vs +(a|aa) (extglob)", () => matchFiles(extglob, [{ path: `${mb("a")}b` }], "main")],
+    ["match: 1 MB one-segment path a…ab vs *[a]*[a]*[a]*[a]*[c]*b", () => matchFiles(classes, [{ path: `${mb("a")}b` }], "main")],
+    ["match: 1 MB path of a/ segments vs **/*[a]*/**/*[a]*/**/*[c]*/**/b (worst glob found)", () => matchFiles(sections, [{ path: `${mb("a/")}b` }], "main")],
     ["match: 1 MB path of a/ segments vs **/a/**/a/**/a/**/a/**/b", () => matchFiles(deepPolicy, [{ path: `${mb("a/")}c` }], "main")],
     ["match: 1 MB one-segment path vs *a*a*a*a*a*a*a*b", () => matchFiles(deepPolicy, [{ path: mb("a") }], "main")],
     ["loadPolicy: duplicate key after 1 MB of spaces", () => loadPolicy(`version: 1\nenabled: true\nenabled${mb(" ")}: false\n`, "p.yml")],
