@@ -117,6 +117,16 @@ describe("an e-mail glob is an address pattern, never minimatch's negation or co
   });
 });
 
+describe("define branches have no exclusions", () => {
+  it("a leading ! is a validation error (minimatch would read it as every other branch)", () => {
+    const errors = errorsOf(`version: 1\nagents:\n  define:\n    - id: acme\n      branches: ["!main"]\n`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/:5:18: pattern "!main" at agents\.define\[0\]\.branches\[0\] starts with "!" — expected the agent's own branches/);
+    // A negated minimatch glob matches every other branch: what the error prevents.
+    expect(new Minimatch("!main", { dot: true }).match("feature/alice")).toBe(true);
+  });
+});
+
 describe("confirmed: past 200 `**` sections minimatch answers no match on purpose, so the loader refuses them", () => {
   const sections = (n: number) => `${Array.from({ length: n }, () => "**/a").join("/")}/**/[b]`;
   const path = (n: number) => `${"a/".repeat(n)}b`;

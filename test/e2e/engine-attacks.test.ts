@@ -99,6 +99,8 @@ describe("points 11 and 18: a broken policy gives failure quoting the error, nev
     { name: "one flow list of 130,000 items", policy: `version: 1\nagents:\n  ignore: [${Array.from({ length: 130_000 }, () => "a").join(",")}]\n`, expect: /more than 100000 values/ },
     { name: "a 70 KB glob", policy: `version: 1\npaths:\n  - match: ['${"a".repeat(70_000)}']\n    action: block\n`, expect: /at most 1024 characters/ },
     // minimatch answers "no match" past 200 `**` sections: such a block rule would let everything through (issue 8, glob).
+    // A negated define branch would make every human branch the agent's (issue 8, glob).
+    { name: "a define branch starting with !", policy: "version: 1\nagents:\n  define:\n    - id: acme\n      branches: ['!main']\n", expect: /agent-policy\.yml:5:18[\s\S]*starts with "!"/ },
     { name: "201 `**` sections", policy: `version: 1\npaths:\n  - match: ['${"**/a/".repeat(201)}**/[b]']\n    action: block\n`, expect: /agent-policy\.yml:3:13[\s\S]*has 202 `\*\*` segments — expected at most 64/ },
   ];
   for (const c of cases) {

@@ -213,7 +213,8 @@ const agentDefinition: JsonSchema = {
       ...glob,
       description:
         "A head branch name or minimatch glob, without `refs/heads/`. Globs that could never match a branch name are errors: " +
-        "empty, a leading or trailing `/`, `//`, `.` or `..` segments, backslashes. " +
+        "empty, a leading or trailing `/`, `//`, `.` or `..` segments, backslashes. This list has no exclusions: a leading `!` is an " +
+        "error (minimatch would read `!x` as every branch but x, so every human branch would be the agent's). " +
         GLOB_MATCHING,
     }),
     markers: stringList(

@@ -216,6 +216,18 @@ function patternErrors(doc: PolicyDocument): PolicyError[] {
         return;
       }
       if (kind === null) return;
+      if (kind === "head-branch" && p.startsWith("!")) {
+        // detect/compile.ts hands the glob to minimatch, which reads a leading "!" as negation: every
+        // branch but this one, i.e. every human's, would be the agent's.
+        out.push(
+          errorAt(
+            doc,
+            doc.positionOf(`${pointer}/${j}`),
+            `pattern ${quote(p)} at ${describePointer(`${pointer}/${j}`)} starts with "!" — expected the agent's own branches: this list has no exclusions, and "!x" would mean every branch except x, so every human branch would count as the agent's`,
+          ),
+        );
+        return;
+      }
       const found = patternProblem(p, kind);
       if (!found) return;
       const hint = found.suggestion !== undefined ? ` — did you mean ${quote(found.suggestion)}?` : "";
