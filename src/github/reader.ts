@@ -11,21 +11,16 @@
  * unreadable policy, so the decision fails closed (SPEC §4) instead of crashing or passing.
  */
 import type { CommitFacts, PolicyState } from "../engine/types.js";
-import type { LabelSpec } from "../engine/decide/labels.js";
-import type { ButtonApproval } from "./button-approvals.js";
-import type { PullFallback, PullSnapshot } from "./read-pull.js";
+import type { PullFallback, PullSnapshot, ReadOptions } from "./read-pull.js";
 import type { ExistingCheck } from "./refs.js";
-import type { CheckOutput } from "./write-check.js";
+import type { CheckWrite, LabelWrite } from "./write-check.js";
 
-export interface PullReadOptions {
-  /**
-   * Approve clicks not yet stored in the check run, with the head SHA they were made on: they count
-   * only while that is still the PR's head (SPEC §4), see `ReadOptions.pendingClicks` (./read-pull.ts).
-   */
-  pendingClicks?: { sha: string; clicks: readonly ButtonApproval[] };
-  /** Judge under this policy instead of the default branch's (the policy preview; the CLI's simulate). */
-  policyOverride?: PolicyState;
-}
+/**
+ * What a flow may ask of one PR read: pending Approve clicks (they count only while their SHA is the
+ * head) and a policy to judge under instead of the default branch's (the policy preview). The rest of
+ * `ReadOptions` (caches, the org-access wording) is the GitHub reader's own business.
+ */
+export type PullReadOptions = Pick<ReadOptions, "pendingClicks" | "policyOverride">;
 
 /** An open pull request as a listing shows it (for the policy preview). */
 export interface OpenPull {
@@ -73,26 +68,11 @@ export interface Reader {
   teamHasAccess(slug: string): Promise<boolean>;
 }
 
-export interface CheckWriteRequest {
-  sha: string;
-  /** The run as read: null = none on the SHA; undefined = the read could not say (looked up first). */
-  existing: ExistingCheck | null | undefined;
-  output: CheckOutput;
-  /** The check's "Details" link (the PR), or null for none. */
-  detailsUrl: string | null;
-}
+/** A check write as a flow asks for it (the repository, app id and created runs are the writer's). */
+export type CheckWriteRequest = Omit<CheckWrite, "gh" | "repo" | "appId" | "runs">;
 
-export interface LabelWriteRequest {
-  number: number;
-  /** The labels the engine planned (src/engine/decide/labels.ts). */
-  wanted: readonly LabelSpec[];
-  /** Every label on the PR now. */
-  onPull: readonly string[];
-  /** The repository's agent labels, lower-cased; null = unknown. */
-  repoLabels: readonly string[] | null;
-  /** Labels (lower-cased) somebody took off the PR: never put back. */
-  takenOff?: readonly string[];
-}
+/** A label write as a flow asks for it (the repository is the writer's). */
+export type LabelWriteRequest = Omit<LabelWrite, "gh" | "repo">;
 
 export interface Writer {
   /**
