@@ -14,17 +14,16 @@
  */
 import type { Conclusion } from "../engine/types.js";
 import type { LabelSpec } from "../engine/decide/labels.js";
+import type { CheckOutput } from "../engine/render/check.js";
 import type { CheckAnnotation } from "../engine/render/guard.js";
 import type { RepoRef, ExistingCheck } from "./refs.js";
 import { APPROVE_ACTION, CHECK_NAME } from "../engine/names.js";
 import type { GitHub } from "./client.js";
 
 
-export interface CheckOutput {
+/** What one check write sends: the rendered output (engine/render/check.ts) and its conclusion. */
+export interface CheckRunOutput extends CheckOutput {
   conclusion: Conclusion;
-  title: string;
-  summary: string;
-  text: string;
   /**
    * Line annotations (issue 11 §2: workflow escalations), at most 50 (GitHub's limit per request).
    * GitHub APPENDS the annotations of every update to the run's list, so they are sent only when the
@@ -35,7 +34,7 @@ export interface CheckOutput {
 }
 
 /** The annotations to send with this write: none when the existing run already has this set. */
-function annotationsFor(existing: ExistingCheck | null, out: CheckOutput): { annotations?: CheckAnnotation[] } {
+function annotationsFor(existing: ExistingCheck | null, out: CheckRunOutput): { annotations?: CheckAnnotation[] } {
   if (!out.annotations || out.annotations.length === 0) return {};
   if (existing && out.annotationsKey && (existing.summary ?? "").includes(out.annotationsKey)) return {};
   return { annotations: out.annotations.slice(0, 50) };
@@ -91,7 +90,7 @@ export interface CheckWrite {
   /** The run as read: null = none on the SHA; undefined = the read could not say (looked up first). */
   existing: ExistingCheck | null | undefined;
   appId: number;
-  output: CheckOutput;
+  output: CheckRunOutput;
   /** The check's "Details" link (the PR), or null for none. */
   detailsUrl: string | null;
   /** The runs this process created (the app's, in AppState). */
@@ -128,7 +127,7 @@ export async function writeCheck(write: CheckWrite): Promise<boolean> {
 }
 
 /** True when the run already shows exactly this outcome. */
-export function checkUnchanged(existing: ExistingCheck | null | undefined, out: CheckOutput): boolean {
+export function checkUnchanged(existing: ExistingCheck | null | undefined, out: CheckRunOutput): boolean {
   return (
     !!existing &&
     existing.status.toLowerCase() === "completed" &&
@@ -140,7 +139,7 @@ export function checkUnchanged(existing: ExistingCheck | null | undefined, out: 
 }
 
 /** Complete the run in place (no request when nothing changed). Returns whether it wrote. */
-export async function completeCheck(gh: GitHub, repo: RepoRef, run: ExistingCheck, out: CheckOutput, detailsUrl: string | null): Promise<boolean> {
+export async function completeCheck(gh: GitHub, repo: RepoRef, run: ExistingCheck, out: CheckRunOutput, detailsUrl: string | null): Promise<boolean> {
   if (checkUnchanged(run, out)) return false;
   await gh.rest.checks.update({
     owner: repo.owner,

@@ -18,7 +18,7 @@ import type { CommitFacts, HeadPolicyCheck, Permission, PolicyState, PullFacts, 
 import type { PullFallback, PullSnapshot } from "../../src/github/read-pull.js";
 import type { CheckWriteRequest, LabelWriteRequest, OpenPull, PullReadOptions, Reader, RepoPolicyRead, Writer } from "../../src/github/reader.js";
 import type { ExistingCheck } from "../../src/github/refs.js";
-import { checkUnchanged, type CheckOutput } from "../../src/github/write-check.js";
+import { checkUnchanged, type CheckRunOutput } from "../../src/github/write-check.js";
 import type { AppIo } from "../../src/app/runtime/io.js";
 
 export interface MemoryPull {
@@ -35,7 +35,7 @@ export interface MemoryPull {
 }
 
 export type MemoryWrite =
-  | ({ kind: "check"; sha: string; created: boolean; detailsUrl: string | null } & CheckOutput)
+  | ({ kind: "check"; sha: string; created: boolean; detailsUrl: string | null } & CheckRunOutput)
   | { kind: "labels"; number: number; added: string[] }
   | { kind: "review-request"; number: number; users: string[]; teams: string[] };
 

@@ -13,7 +13,7 @@ import { renderCheck } from "../../engine/render/check.js";
 import { renderSummary } from "../../engine/render/summary.js";
 import type { Decision } from "../../engine/types.js";
 import { newRequestCounts, type GitHub, type RequestCounts } from "../../github/client.js";
-import type { CheckOutput } from "../../github/write-check.js";
+import type { CheckRunOutput } from "../../github/write-check.js";
 import { decisionAudit, logDecision } from "../runtime/audit.js";
 import { minimalFallback, type RepoContext } from "./evaluate.js";
 import { assertLeaseHeld } from "../runtime/sha-lock.js";
@@ -49,7 +49,7 @@ const passes = (d: Decision) => d.conclusion === "success" || d.conclusion === "
  * and wait for the queue's timeout. The summary names each PR that does not pass and what it needs;
  * approving happens on the PR's own check or by a review, then the PR is queued again.
  */
-export function queueOutput(decisions: readonly Decision[], combined: Decision): CheckOutput {
+export function queueOutput(decisions: readonly Decision[], combined: Decision): CheckRunOutput {
   const failing = decisions.filter((d) => !passes(d));
   if (failing.length === 0) {
     const rendered = renderCheck(combined);
