@@ -27,9 +27,6 @@ const MM_OPTIONS: MinimatchOptions = { dot: true, nonegate: true, nocomment: tru
 /** block > approve > allow: the order used when a rename's two names disagree. */
 const ACTION_RANK: Record<PathAction, number> = { allow: 0, approve: 1, block: 2 };
 
-export function stricterAction(a: PathAction, b: PathAction): PathAction {
-  return ACTION_RANK[a] >= ACTION_RANK[b] ? a : b;
-}
 
 /**
  * Where one alternative of a glob can match, for the candidate index: under its literal leading
@@ -510,10 +507,4 @@ function outcomeFor(matcher: (path: string) => PathMatch, file: ChangedFile): Fi
   if (m.pattern !== undefined) out.pattern = m.pattern;
   if (m.reason !== undefined) out.reason = m.reason;
   return out;
-}
-
-/** Whether a rule's `targets` include a base branch (exported for the CLI's explanations). */
-export function ruleTargets(compiled: CompiledPolicy, index: number, baseRef: string): boolean {
-  const rule = compiled.rules[index];
-  return rule ? ruleApplies(rule, baseRef) : false;
 }
