@@ -11,20 +11,9 @@ import { describe, expect, it } from "vitest";
 import { compilePolicy, matchPath } from "../src/engine/decide/match.js";
 import { rootRelative } from "../src/engine/policy/patterns.js";
 import type { Policy } from "../src/engine/types.js";
+import { seededRandom } from "./fake-github/faults.js";
 
 const MM_OPTIONS = { dot: true, nonegate: true, nocomment: true } as const;
-
-/** mulberry32: a small seeded generator, so a failure is reproducible from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATTERN_ALPHABET = ["a", "b", "a", "b", ".", "/", "*", "*", "**", "?", "[", "]", "!", "-", "\\", "{a,b}", "[a-b]", "[!a]", "[[:alpha:]]"];
 /** Only what the fast path compiles itself (no class, escape or `!`): most of these patterns never reach minimatch. */
@@ -57,7 +46,7 @@ describe("the path matcher answers exactly what minimatch answers", () => {
   ];
   for (const [seed, alphabet, name] of cases) {
     it(`seed ${seed}, ${name}: 1,500 random patterns × 12 random paths, plus paths built from the pattern`, () => {
-      const next = rng(seed);
+      const next = seededRandom(seed);
       const mismatches: string[] = [];
       let compared = 0;
       for (let i = 0; i < 1500; i++) {
@@ -80,7 +69,7 @@ describe("the path matcher answers exactly what minimatch answers", () => {
   }
 
   it("the generator produces matches too (the comparison is not all `false`)", () => {
-    const next = rng(99);
+    const next = seededRandom(99);
     let matched = 0;
     for (let i = 0; i < 500; i++) {
       const pattern = build(next, PATTERN_ALPHABET, 6);

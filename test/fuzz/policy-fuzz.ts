@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { hasUnsafeText } from "../../src/engine/escape.js";
 import { compilePolicy, matchFiles } from "../../src/engine/decide/match.js";
 import { formatPolicyError, loadPolicy, validatePolicyText } from "../../src/engine/policy/load.js";
+import { seededRandom } from "../fake-github/faults.js";
 
 export interface FuzzFinding {
   iteration: number;
@@ -36,18 +37,6 @@ export interface FuzzReport {
   invalid: number;
   findings: FuzzFinding[];
   slowestMs: number;
-}
-
-/** mulberry32: small, seeded, good enough to spread mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Pieces that hit YAML's and the schema's corners: syntax, control and bidi characters, never-matching globs, huge values. */
@@ -184,7 +173,7 @@ export function checkOne(text: string, file = ".github/agent-policy.yml"): strin
 }
 
 export function fuzzPolicies(options: FuzzOptions): FuzzReport {
-  const rand = prng(options.seed);
+  const rand = seededRandom(options.seed);
   const seeds = corpus(options.root);
   const report: FuzzReport = { iterations: 0, valid: 0, invalid: 0, findings: [], slowestMs: 0 };
   const slowMs = options.slowMs ?? 2000;
