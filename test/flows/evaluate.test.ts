@@ -10,18 +10,14 @@ import { shaKey, type AppState } from "../../src/app/runtime/state.js";
 import { decodeButtonApprovals } from "../../src/github/button-approvals.js";
 import { DEFAULT_AGENT_LABEL } from "../../src/engine/names.js";
 import { HEAD, OLD, agentPull, approval, humanPull, ok, policy } from "../helpers/decision-fixtures.js";
-import { MemoryGitHub } from "../helpers/memory-github.js";
-import { memoryApp, NO_OCTOKIT, recordingLog, type RecordingLog } from "../helpers/flow-kit.js";
+import type { MemoryGitHub } from "../helpers/memory-github.js";
+import { freshFlow, NO_OCTOKIT, type RecordingLog } from "../helpers/flow-kit.js";
 
 let memory: MemoryGitHub;
 let app: AppState;
 let rec: RecordingLog;
 
-beforeEach(() => {
-  memory = new MemoryGitHub({ policy: ok(policy()) });
-  app = memoryApp(memory);
-  rec = recordingLog();
-});
+beforeEach(() => ({ memory, app, rec } = freshFlow()));
 
 const evaluate = (number: number, sha = HEAD) =>
   evaluatePull(app, { gh: NO_OCTOKIT, log: rec.log, repo: memory.repoContext, number, fallback: minimalFallback(sha, `https://github.com/acme/api/pull/${number}`), trigger: "test" });

@@ -7,9 +7,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { evaluateMergeGroup } from "../../src/app/flows/merge-group.js";
 import type { AppState } from "../../src/app/runtime/state.js";
-import { agentPull, approval, humanPull, ok, policy } from "../helpers/decision-fixtures.js";
-import { MemoryGitHub } from "../helpers/memory-github.js";
-import { memoryApp, NO_OCTOKIT, recordingLog, type RecordingLog } from "../helpers/flow-kit.js";
+import { agentPull, approval, humanPull } from "../helpers/decision-fixtures.js";
+import type { MemoryGitHub } from "../helpers/memory-github.js";
+import { freshFlow, NO_OCTOKIT, type RecordingLog } from "../helpers/flow-kit.js";
 
 const GROUP = "e".repeat(40);
 const head = (n: number) => String(n).repeat(40);
@@ -19,9 +19,7 @@ let app: AppState;
 let rec: RecordingLog;
 
 beforeEach(() => {
-  memory = new MemoryGitHub({ policy: ok(policy()) });
-  app = memoryApp(memory);
-  rec = recordingLog();
+  ({ memory, app, rec } = freshFlow());
   memory.addPull({ facts: humanPull(["src/a.ts"], { number: 1, headSha: head(1) }) });
   memory.addPull({ facts: agentPull(["src/b.ts"], { number: 2, headSha: head(2) }), approvals: [approval("alice", { commitSha: head(2) })] });
   memory.addPull({ facts: agentPull(["src/c.ts"], { number: 3, headSha: head(3) }) });

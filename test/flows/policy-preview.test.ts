@@ -8,20 +8,16 @@ import { evaluatePull, minimalFallback } from "../../src/app/flows/evaluate.js";
 import type { AppState } from "../../src/app/runtime/state.js";
 import { decodePolicyPreview } from "../../src/github/button-approvals.js";
 import { POLICY_PATH } from "../../src/engine/names.js";
-import { HEAD, agentPull, approval, ok, policy } from "../helpers/decision-fixtures.js";
-import { MemoryGitHub } from "../helpers/memory-github.js";
-import { memoryApp, NO_OCTOKIT, recordingLog, type RecordingLog } from "../helpers/flow-kit.js";
+import { HEAD, agentPull, approval } from "../helpers/decision-fixtures.js";
+import type { MemoryGitHub } from "../helpers/memory-github.js";
+import { freshFlow, NO_OCTOKIT, type RecordingLog } from "../helpers/flow-kit.js";
 
 const OTHER = "9".repeat(40);
 let memory: MemoryGitHub;
 let app: AppState;
 let rec: RecordingLog;
 
-beforeEach(() => {
-  memory = new MemoryGitHub({ policy: ok(policy()) });
-  app = memoryApp(memory);
-  rec = recordingLog();
-});
+beforeEach(() => ({ memory, app, rec } = freshFlow()));
 
 const evaluate = (number: number, sha: string) => evaluatePull(app, { gh: NO_OCTOKIT, log: rec.log, repo: memory.repoContext, number, fallback: minimalFallback(sha, ""), trigger: "test" });
 

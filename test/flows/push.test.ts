@@ -7,19 +7,15 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { evaluatePull, minimalFallback } from "../../src/app/flows/evaluate.js";
 import { PUSH_PAYLOAD_MAX_COMMITS, PUSH_TITLE, reportPush, type PushCommit } from "../../src/app/flows/push.js";
 import type { AppState } from "../../src/app/runtime/state.js";
-import { HEAD, OLD, agentPull, approval, commit, ok, policy } from "../helpers/decision-fixtures.js";
-import { MemoryGitHub } from "../helpers/memory-github.js";
-import { memoryApp, NO_OCTOKIT, recordingLog, type RecordingLog } from "../helpers/flow-kit.js";
+import { HEAD, OLD, agentPull, approval, commit } from "../helpers/decision-fixtures.js";
+import type { MemoryGitHub } from "../helpers/memory-github.js";
+import { freshFlow, NO_OCTOKIT, type RecordingLog } from "../helpers/flow-kit.js";
 
 let memory: MemoryGitHub;
 let app: AppState;
 let rec: RecordingLog;
 
-beforeEach(() => {
-  memory = new MemoryGitHub({ policy: ok(policy()) });
-  app = memoryApp(memory);
-  rec = recordingLog();
-});
+beforeEach(() => ({ memory, app, rec } = freshFlow()));
 
 const copilot = (id: string): PushCommit => ({
   id,

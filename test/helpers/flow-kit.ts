@@ -7,7 +7,8 @@ import type { Logger } from "probot";
 import type { GitHub } from "../../src/github/client.js";
 import { AppState } from "../../src/app/runtime/state.js";
 import { AUDIT_CLICK, AUDIT_DECISION, AUDIT_PUSH, type ClickAudit, type DecisionAudit } from "../../src/app/runtime/audit.js";
-import type { MemoryGitHub } from "./memory-github.js";
+import { ok, policy } from "./decision-fixtures.js";
+import { MemoryGitHub } from "./memory-github.js";
 
 export const APP_ID = 4242;
 
@@ -26,6 +27,19 @@ export function memoryApp(memory: MemoryGitHub): AppState {
   const app = new AppState(APP_ID);
   app.io = memory.io();
   return app;
+}
+
+/** A flow test's world: an in-memory GitHub serving the test policy, an app over it, a recording log. */
+export interface FlowWorld {
+  memory: MemoryGitHub;
+  app: AppState;
+  rec: RecordingLog;
+}
+
+/** A fresh FlowWorld (call it in `beforeEach`: nothing carries over between tests). */
+export function freshFlow(): FlowWorld {
+  const memory = new MemoryGitHub({ policy: ok(policy()) });
+  return { memory, app: memoryApp(memory), rec: recordingLog() };
 }
 
 export interface RecordingLog {
