@@ -73,11 +73,7 @@ export function queueOutput(decisions: readonly Decision[], combined: Decision):
 }
 
 export function evaluateMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
-  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.headSha), () => runMergeGroup(app, req), "merge_group");
-}
-
-function runMergeGroup(app: AppState, req: MergeGroupRequest): Promise<void> {
-  return mergeGroupCheck(app, req, newRequestCounts());
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.headSha), () => mergeGroupCheck(app, req, newRequestCounts()), "merge_group");
 }
 
 async function mergeGroupCheck(app: AppState, req: MergeGroupRequest, counter: RequestCounts): Promise<void> {

@@ -76,11 +76,7 @@ function renderPush(detection: Detection, commits: CommitFacts[], pusher: string
 }
 
 export function reportPush(app: AppState, req: PushRequest): Promise<void> {
-  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.after), () => runPush(app, req), "push");
-}
-
-function runPush(app: AppState, req: PushRequest): Promise<void> {
-  return pushReport(app, req, newRequestCounts());
+  return app.queue.run(shaKey(req.repo.owner, req.repo.repo, req.after), () => pushReport(app, req, newRequestCounts()), "push");
 }
 
 async function pushReport(app: AppState, req: PushRequest, counter: RequestCounts): Promise<void> {
